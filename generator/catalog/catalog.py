@@ -1,0 +1,130 @@
+"""The resolved catalogue: one file plus what it imports, with lookups the writer and validator share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from generator.catalog.model import Aggregation, Better, CatalogFile, Category, Goal, InputSpec, Kpi, Perspective, Rule
+from generator.formula import parse
+from generator.formula.expr import Compare, Expr, is_additive, refs
+
+DEFAULT_TOLERANCE = 0.1
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    id: str
+    version: str
+    default_locale: str
+    locales: tuple[str, ...]
+    title: dict[str, str]
+    description: dict[str, str]
+    source: Path
+    sample: Path | None
+    perspectives: dict[str, Perspective]
+    categories: dict[str, Category]
+    inputs: dict[str, InputSpec]
+    rules: dict[str, Rule]
+    kpis: dict[str, Kpi]
+    scorecard: tuple[Goal, ...] = field(default=())
+
+    @classmethod
+    def assemble(cls, file: CatalogFile, imported: Iterable[Catalog], source: Path) -> Catalog:
+        """Merge a file with the parts it imports; the loader checks the result afterwards."""
+        perspectives: dict[str, Perspective] = {}
+        categories: dict[str, Category] = {}
+        inputs: dict[str, InputSpec] = {}
+        rules: dict[str, Rule] = {}
+        kpis: dict[str, Kpi] = {}
+        for part in imported:
+            perspectives.update(part.perspectives)
+            categories.update(part.categories)
+            inputs.update(part.inputs)
+            rules.update(part.rules)
+            kpis.update(part.kpis)
+        perspectives.update((p.id, p) for p in file.perspectives)
+        categories.update((c.id, c) for c in file.categories)
+        inputs.update((s.id, s) for s in file.inputs)
+        rules.update((r.id, r) for r in file.rules)
+        kpis.update((k.id, k) for k in file.kpis)
+        return cls(
+            id=file.id,
+            version=file.version,
+            default_locale=file.default_locale,
+            locales=tuple(file.locales),
+            title=file.title,
+            description=file.description,
+            source=source,
+            sample=(source.parent / file.sample) if file.sample else None,
+            perspectives=perspectives,
+            categories=categories,
+            inputs=inputs,
+            rules=rules,
+            kpis=dict(sorted(kpis.items(), key=lambda item: item[1].number)),
+            scorecard=tuple(file.scorecard),
+        )
+
+    def subset(self, kpi_ids: Iterable[str]) -> Catalog:
+        """These KPIs with the inputs they read, their groups, and the rules over those inputs."""
+        kpis = {k: self.kpis[k] for k in self.kpis if k in set(kpi_ids)}
+        needed = {name for k in kpis for name in refs(self.formulas[k])}
+        inputs = {i: spec for i, spec in self.inputs.items() if i in needed}
+        rules = {r: rule for r, rule in self.rules.items() if set(refs(self.rule_checks[r])) <= needed}
+        used_categories = {k.category for k in kpis.values()} | {s.category for s in inputs.values()}
+        return Catalog(
+            id=self.id,
+            version=self.version,
+            default_locale=self.default_locale,
+            locales=self.locales,
+            title=self.title,
+            description=self.description,
+            source=self.source,
+            sample=self.sample,
+            perspectives={p: v for p, v in self.perspectives.items() if p in {k.perspective for k in kpis.values()}},
+            categories={c: v for c, v in self.categories.items() if c in used_categories},
+            inputs=inputs,
+            rules=rules,
+            kpis=kpis,
+        )
+
+    @cached_property
+    def formulas(self) -> dict[str, Expr]:
+        """Each KPI's formula, parsed once."""
+        return {k: parse(kpi.formula) for k, kpi in self.kpis.items()}
+
+    @cached_property
+    def rule_checks(self) -> dict[str, Compare]:
+        checks: dict[str, Compare] = {}
+        for r, rule in self.rules.items():
+            expr = parse(rule.check, comparison=True)
+            assert isinstance(expr, Compare)
+            checks[r] = expr
+        return checks
+
+    @cached_property
+    def additive(self) -> dict[str, bool]:
+        """KPIs whose period value is a sum of monthly values (their targets scale with months)."""
+        flows = {i: spec.aggregation is Aggregation.FLOW for i, spec in self.inputs.items()}
+        return {k: is_additive(expr, flows) for k, expr in self.formulas.items()}
+
+    def tolerance(self, kpi: Kpi) -> float | None:
+        if kpi.better is Better.INFO:
+            return None
+        return DEFAULT_TOLERANCE if kpi.tolerance is None else kpi.tolerance
+
+    def kpis_in(self, category: str) -> list[Kpi]:
+        return [k for k in self.kpis.values() if k.category == category]
+
+    def inputs_in(self, category: str) -> list[InputSpec]:
+        return [s for s in self.inputs.values() if s.category == category]
+
+    def headline(self, category: str) -> Kpi | None:
+        """The KPI the dashboard charts for a category."""
+        chosen = self.categories[category].headline
+        if chosen is not None and chosen in self.kpis:
+            return self.kpis[chosen]
+        candidates = [k for k in self.kpis_in(category) if k.better is not Better.INFO] or self.kpis_in(category)
+        return candidates[0] if candidates else None

@@ -1,0 +1,273 @@
+"""Load a catalogue file, resolve its imports and check it, reporting every problem with its line.
+
+``load_catalog`` is the only way code gets a ``Catalog``: what it returns has been checked
+(ids unique, formulas parsed, every reference known, every text in every declared locale),
+so the writer and the validator never meet a half-valid catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import msgspec
+
+from generator.catalog.catalog import Catalog
+from generator.catalog.model import CatalogFile, Kpi, Rule
+from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
+from generator.errors import CatalogError
+from generator.formula import FormulaError, parse
+from generator.formula.expr import Compare, Expr, refs
+
+_MAX_IMPORT_DEPTH = 5
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """The checked catalogue at ``path``; raises CatalogError listing every problem."""
+    return _Loader().load(Path(path), depth=0)
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._stack: list[Path] = []
+
+    def load(self, path: Path, depth: int) -> Catalog:
+        document, file = self._decode(path)
+        catalog = self._resolve(document, file, depth)
+        if self.problems:
+            raise CatalogError(self.problems)
+        return catalog
+
+    def _decode(self, path: Path) -> tuple[SourceDocument, CatalogFile]:
+        try:
+            document = read_source(path)
+        except SourceError as exc:
+            raise CatalogError([exc.message]) from None
+        for where, _ in document.duplicates:
+            self.problems.append(f"{document.where(where)}: duplicate key '{where[-1]}'")
+        try:
+            file = msgspec.convert(document.data, CatalogFile, strict=False)
+        except msgspec.ValidationError as exc:
+            message, at = _split_msgspec(str(exc))
+            raise CatalogError([*self.problems, f"{document.where(at)}: {_dotted(at)}: {message}"]) from None
+        return document, file
+
+    def _resolve(self, doc: SourceDocument, file: CatalogFile, depth: int) -> Catalog:
+        report = _Reporter(doc, self.problems)
+        imported = [self._import(doc, file, i, depth) for i in range(len(file.imports))]
+        catalog = Catalog.assemble(file, [c for c in imported if c is not None], doc.path)
+        _check(catalog, file, report)
+        return catalog
+
+    def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
+        spec = file.imports[index]
+        where = doc.where(("imports", index, "catalog"))
+        target = (doc.path.parent / spec.catalog).resolve()
+        if depth >= _MAX_IMPORT_DEPTH or target in self._stack or target == doc.path.resolve():
+            self.problems.append(f"{where}: import cycle or too deep imports at '{spec.catalog}'")
+            return None
+        if not target.is_file():
+            self.problems.append(f"{where}: imported catalogue '{spec.catalog}' not found")
+            return None
+        nested = _Loader()
+        nested._stack = [*self._stack, doc.path.resolve()]
+        try:
+            source = nested.load(target, depth + 1)
+        except CatalogError as exc:
+            self.problems.append(f"{where}: imported catalogue has problems: {exc.problems[0]}")
+            return None
+        missing = [k for k in spec.kpis if k not in source.kpis]
+        for k in missing:
+            self.problems.append(f"{where}: '{spec.catalog}' has no KPI '{k}'")
+        return source.subset([k for k in spec.kpis if k in source.kpis])
+
+
+class _Reporter:
+    def __init__(self, doc: SourceDocument, problems: list[str]) -> None:
+        self.doc = doc
+        self.problems = problems
+
+    def __call__(self, at: Path_, message: str) -> None:
+        self.problems.append(f"{self.doc.where(at)}: {_dotted(at)}: {message}")
+
+    def formula(self, at: Path_, error: FormulaError) -> None:
+        start = self.doc.scalar_column(at)
+        if start is None:
+            self(at, error.message)
+            return
+        line, column = start
+        self.problems.append(
+            f"{self.doc.path}:{line}:{column + error.column - 1}: {_dotted(at)}: {error.message}"
+        )
+
+
+def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:
+    locales = file.locales
+    if file.default_locale not in locales:
+        report(("default_locale",), f"'{file.default_locale}' is not in locales {locales}")
+    if len(set(locales)) != len(locales):
+        report(("locales",), "a locale is listed twice")
+    _check_texts(file, report)
+    _check_imported_texts(file, catalog, report)
+    _check_unique(file, catalog, report)
+    for i, category in enumerate(file.categories):
+        if category.headline is not None:
+            kpi = catalog.kpis.get(category.headline)
+            if kpi is None or kpi.category != category.id:
+                report(("categories", i, "headline"), f"'{category.headline}' is not a KPI of this category")
+    for i, spec in enumerate(file.inputs):
+        if spec.category not in catalog.categories:
+            report(("inputs", i, "category"), f"unknown category '{spec.category}'")
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            report(("inputs", i, "max"), f"max {spec.max} is below min {spec.min}")
+    for i, kpi in enumerate(file.kpis):
+        _check_kpi(catalog, kpi, ("kpis", i), report)
+    for i, rule in enumerate(file.rules):
+        _check_rule(catalog, rule, ("rules", i), report)
+    for i, goal in enumerate(file.scorecard):
+        if goal.perspective not in catalog.perspectives:
+            report(("scorecard", i, "perspective"), f"unknown perspective '{goal.perspective}'")
+        for j, kpi_id in enumerate(goal.kpis):
+            if kpi_id not in catalog.kpis:
+                report(("scorecard", i, "kpis", j), f"unknown KPI '{kpi_id}'")
+
+
+def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None:
+    if kpi.category not in catalog.categories:
+        report((*at, "category"), f"unknown category '{kpi.category}'")
+    if kpi.perspective not in catalog.perspectives:
+        report((*at, "perspective"), f"unknown perspective '{kpi.perspective}'")
+    expr = _parse(kpi.formula, (*at, "formula"), report, comparison=False)
+    if expr is not None:
+        for name in refs(expr):
+            if name not in catalog.inputs:
+                report((*at, "formula"), f"unknown input '{name}'{_suggest(name, catalog.inputs)}")
+    if kpi.better.value == "info" and (kpi.target is not None or kpi.tolerance is not None):
+        report((*at, "target"), "an informational KPI (better: info) takes no target or tolerance")
+    if kpi.range is not None and kpi.range[0] >= kpi.range[1]:
+        report((*at, "range"), "range must be [low, high] with low < high")
+
+
+def _check_rule(catalog: Catalog, rule: Rule, at: Path_, report: _Reporter) -> None:
+    expr = _parse(rule.check, (*at, "check"), report, comparison=True)
+    if expr is not None:
+        for name in refs(expr):
+            if name not in catalog.inputs:
+                report((*at, "check"), f"unknown input '{name}'{_suggest(name, catalog.inputs)}")
+
+
+def _parse(text: str, at: Path_, report: _Reporter, *, comparison: bool) -> Expr | None:
+    try:
+        expr = parse(text, comparison=comparison)
+    except FormulaError as exc:
+        report.formula(at, exc)
+        return None
+    assert comparison == isinstance(expr, Compare)
+    return expr
+
+
+def _check_texts(file: CatalogFile, report: _Reporter) -> None:
+    """Every text in every declared locale, and no text in an undeclared one."""
+    locales = set(file.locales)
+
+    def need(at: Path_, text: dict[str, object], optional: bool = False) -> None:
+        if optional and not text:
+            return
+        for code in sorted(locales - text.keys()):
+            report(at, f"missing the '{code}' text")
+        for code in sorted(text.keys() - locales):
+            report((*at, code), f"text in locale '{code}', which is not in locales")
+        for code, value in text.items():
+            if isinstance(value, str) and not value.strip():
+                report((*at, code), "text is empty")
+
+    need(("title",), file.title)
+    need(("description",), file.description, optional=True)
+    for section in ("perspectives", "categories"):
+        for i, item in enumerate(getattr(file, section)):
+            need((section, i, "name"), item.name)
+            need((section, i, "description"), item.description, optional=True)
+    for i, spec in enumerate(file.inputs):
+        need(("inputs", i, "name"), spec.name)
+        need(("inputs", i, "help"), spec.help)
+    for i, rule in enumerate(file.rules):
+        need(("rules", i, "message"), rule.message)
+    for i, kpi in enumerate(file.kpis):
+        need(("kpis", i, "texts"), dict(kpi.texts))
+        for code, texts in kpi.texts.items():
+            for field in ("name", "description", "reading", "formula"):
+                if not getattr(texts, field).strip():
+                    report(("kpis", i, "texts", code, field), "text is empty")
+    for i, goal in enumerate(file.scorecard):
+        for field in ("goal", "data_source", "owner"):
+            need(("scorecard", i, field), getattr(goal, field))
+
+
+def _check_imported_texts(file: CatalogFile, catalog: Catalog, report: _Reporter) -> None:
+    own = {k.id for k in file.kpis} | {s.id for s in file.inputs}
+    for item_id, texts in [(k.id, k.texts) for k in catalog.kpis.values()] + [
+        (s.id, s.name) for s in catalog.inputs.values()
+    ]:
+        if item_id not in own:
+            for code in sorted(set(file.locales) - texts.keys()):
+                report(("imports",), f"imported '{item_id}' has no '{code}' text")
+
+
+def _check_unique(file: CatalogFile, catalog: Catalog, report: _Reporter) -> None:
+    imported_inputs = set(catalog.inputs) - {s.id for s in file.inputs}
+    imported_kpis = set(catalog.kpis) - {k.id for k in file.kpis}
+    for section, taken in (
+        ("perspectives", set()),
+        ("categories", set()),
+        ("inputs", imported_inputs),
+        ("rules", set()),
+        ("kpis", imported_kpis),
+        ("scorecard", set()),
+    ):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(file, section)):
+            if item.id in seen:
+                report((section, i, "id"), f"duplicate id '{item.id}'")
+            elif item.id in taken:
+                report((section, i, "id"), f"id '{item.id}' is already imported")
+            seen.add(item.id)
+    numbers: dict[int, str] = {}
+    for kpi in catalog.kpis.values():
+        if kpi.number in numbers:
+            index = next((i for i, k in enumerate(file.kpis) if k.id == kpi.id), None)
+            at: Path_ = ("kpis", index, "number") if index is not None else ("imports",)
+            report(at, f"number {kpi.number} is also used by '{numbers[kpi.number]}'")
+        numbers[kpi.number] = kpi.id
+
+
+def _suggest(name: str, known: dict[str, object]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _split_msgspec(message: str) -> tuple[str, Path_]:
+    """msgspec says ``Expected `int`, got `str` - at `$.kpis[3].number` ``: split text and path."""
+    text, _, where = message.rpartition(" - at `")
+    if not text:
+        return message, ()
+    path: list[str | int] = []
+    for token in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]", where.rstrip("`")):
+        name, index = token
+        if name:
+            path.append(name)
+        elif index == "...":
+            break
+        else:
+            path.append(int(index))
+    text = text.replace("Object contains unknown field", "unknown key")
+    return text, tuple(path)
+
+
+def _dotted(at: Path_) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "catalogue"

@@ -1,0 +1,148 @@
+"""The catalogue file format as typed structures.
+
+These structs are the single description of a catalogue file: the loader decodes YAML into
+them and ``kpi_catalog/schema.json`` is generated from them, so the schema an editor uses
+and the checks the engine runs cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+import msgspec
+
+Id = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+LocaleCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+Text = dict[str, str]
+"""A text per locale code, e.g. ``{"en": "Churn rate", "tr": "Müşteri kaybetme oranı"}``."""
+
+
+class Unit(str, Enum):
+    COUNT = "count"
+    CURRENCY = "currency"
+    PERCENT = "percent"
+    RATIO = "ratio"
+    MINUTES = "minutes"
+    DAYS = "days"
+    YEARS = "years"
+    POINTS = "points"
+    NUMBER = "number"
+    SCORE = "score"
+
+
+class Aggregation(str, Enum):
+    """How an input combines over several months (see kpi-reference, "Time aggregation")."""
+
+    FLOW = "flow"
+    OPENING = "opening"
+    CLOSING = "closing"
+    LEVEL = "level"
+
+
+class Better(str, Enum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    INFO = "info"
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Base: unknown keys are errors, so a typo in a catalogue is caught, not ignored."""
+
+
+class Perspective(Strict):
+    id: Id
+    name: Text
+    description: Text = {}
+
+
+class Category(Strict):
+    id: Id
+    name: Text
+    description: Text = {}
+    headline: Id | None = None
+    """The KPI charted for this category on the dashboard (default: its first targeted KPI)."""
+
+
+class InputSpec(Strict):
+    id: Id
+    category: Id
+    unit: Unit
+    aggregation: Aggregation
+    name: Text
+    help: Text
+    integer: bool = False
+    min: float | None = None
+    max: float | None = None
+    replaces: list[Id] = []
+    """Ids this input had in older catalogue versions, so regeneration can carry values over."""
+
+
+class Rule(Strict):
+    """A cross-input check, evaluated per month by the validator."""
+
+    id: Id
+    check: str
+    severity: Literal["error", "warning"]
+    message: Text
+
+
+class KpiTexts(Strict):
+    name: str
+    description: str
+    reading: str
+    formula: str
+
+
+class Kpi(Strict):
+    id: Id
+    number: Annotated[int, msgspec.Meta(ge=1)]
+    category: Id
+    perspective: Id
+    unit: Unit
+    better: Better
+    formula: str
+    texts: dict[str, KpiTexts]
+    decimals: Annotated[int, msgspec.Meta(ge=0, le=6)] = 0
+    target: float | None = None
+    tolerance: Annotated[float, msgspec.Meta(ge=0, le=10)] | None = None
+    range: tuple[float, float] | None = None
+    """Scale of a score (e.g. 1..5, -100..100): bounds the chart axis and the validator's check."""
+
+
+class Import(Strict):
+    """KPIs taken from another catalogue, with the inputs, groups and rules they need."""
+
+    catalog: str
+    kpis: list[Id]
+
+
+class Goal(Strict):
+    """One row of a Balanced Scorecard: a goal, the KPIs that measure it, who owns it."""
+
+    id: Id
+    perspective: Id
+    goal: Text
+    kpis: list[Id]
+    data_source: Text
+    period: Literal["daily", "weekly", "monthly", "quarterly"]
+    owner: Text
+
+
+class CatalogFile(Strict):
+    """A catalogue file as written; ``Catalog`` is what it resolves to after imports."""
+
+    id: Id
+    version: Annotated[str, msgspec.Meta(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    default_locale: LocaleCode
+    locales: list[LocaleCode]
+    title: Text
+    description: Text = {}
+    sample: str | None = None
+    imports: list[Import] = []
+    perspectives: list[Perspective] = []
+    categories: list[Category] = []
+    inputs: list[InputSpec] = []
+    rules: list[Rule] = []
+    kpis: list[Kpi] = []
+    scorecard: list[Goal] = []

@@ -1,0 +1,116 @@
+"""Read a YAML or JSON catalogue file keeping where each value was written.
+
+Errors found after decoding (a bad type, an unknown input in a formula) are reported with
+the file, line and column of the value, which a plain ``yaml.safe_load`` would have lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: Path
+    data: Any
+    positions: dict[Path_, Position]
+    duplicates: list[tuple[Path_, Position]]
+
+    def where(self, path: Path_) -> str:
+        """``file:line:col`` of the value at ``path``, or of its nearest written parent."""
+        for end in range(len(path), -1, -1):
+            position = self.positions.get(path[:end])
+            if position is not None:
+                return f"{self.path}:{position.line}:{position.column}"
+        return str(self.path)
+
+    def scalar_column(self, path: Path_) -> tuple[int, int] | None:
+        """Line and column of a scalar's first character (after an opening quote)."""
+        position = self.positions.get(path)
+        return None if position is None else (position.line, position.column)
+
+
+class SourceError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def read_source(path: Path) -> SourceDocument:
+    """Parse ``path``; raise SourceError with ``file:line:col`` for unreadable or invalid YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path}: is a directory, not a catalogue file") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise SourceError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: YAML error: {' '.join(str(exc).split())}") from None
+    if node is None:
+        raise SourceError(f"{path}: the file is empty")
+    positions: dict[Path_, Position] = {}
+    duplicates: list[tuple[Path_, Position]] = []
+    data = _build(node, (), positions, duplicates, path)
+    return SourceDocument(path, data, positions, duplicates)
+
+
+def _build(
+    node: yaml.Node, at: Path_, positions: dict[Path_, Position], duplicates: list[tuple[Path_, Position]], path: Path
+) -> Any:
+    positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SourceError(f"{path}:{key_node.start_mark.line + 1}: YAML merge keys (<<) are not supported")
+            key = _scalar(key_node, path)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise SourceError(f"{path}:{key_node.start_mark.line + 1}: mapping keys must be plain text")
+            key = str(key) if not isinstance(key, str) else key
+            child = (*at, key)
+            if key in result:
+                duplicates.append((child, Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)))
+            result[key] = _build(value_node, child, positions, duplicates, path)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*at, i), positions, duplicates, path) for i, item in enumerate(node.value)]
+    value = _scalar(node, path)
+    if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):
+        positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 2)
+    return value
+
+
+def _scalar(node: yaml.Node, path: Path) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SourceError(f"{path}:{node.start_mark.line + 1}: expected a plain value here")
+    loader = _Loader("")
+    try:
+        return loader.construct_scalar(node) if node.tag == "tag:yaml.org,2002:str" else loader.construct_object(node)
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}:{node.start_mark.line + 1}: {' '.join(str(exc).split())}") from None
+    finally:
+        loader.dispose()

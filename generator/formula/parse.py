@@ -1,0 +1,91 @@
+"""Parse formula text into the expression tree with Python's ``ast`` and a strict whitelist.
+
+``ast`` gives a real, well-tested parser with column numbers; the whitelist keeps the
+language tiny (numbers, input ids, + - * /, parentheses, unary minus, min/max/abs, and one
+comparison at the top of a rule). Nothing is ever evaluated by Python itself.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from generator.formula.expr import FUNCTIONS, Binary, BinaryOp, Call, Compare, CompareOp, Expr, Neg, Num, Ref
+
+_BINARY: dict[type[ast.operator], BinaryOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_COMPARE: dict[type[ast.cmpop], CompareOp] = {
+    ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.Eq: "=="
+}
+MAX_LENGTH = 2000
+
+
+class FormulaError(ValueError):
+    """A formula that is not in the language; ``column`` is 1-based within the formula text."""
+
+    def __init__(self, message: str, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+def parse(text: str, *, comparison: bool = False) -> Expr:
+    """Parse a KPI formula, or with ``comparison`` a rule such as ``a <= b``."""
+    if not text.strip():
+        raise FormulaError("formula is empty")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"formula is longer than {MAX_LENGTH} characters")
+    if "\n" in text.strip():
+        raise FormulaError("formula must be on one line")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"syntax error: {exc.msg}", exc.offset or 1) from None
+    body = tree.body
+    offset = len(text) - len(text.lstrip())
+    if isinstance(body, ast.Compare):
+        if not comparison:
+            raise FormulaError("a comparison is only allowed in a rule's check", body.col_offset + 1 + offset)
+        if len(body.ops) != 1:
+            raise FormulaError("use one comparison, not a chain", body.col_offset + 1 + offset)
+        op = _COMPARE.get(type(body.ops[0]))
+        if op is None:
+            raise FormulaError("comparison must be one of <= >= < > ==", body.col_offset + 1 + offset)
+        return Compare(op, _convert(body.left, offset), _convert(body.comparators[0], offset))
+    if comparison:
+        raise FormulaError("a rule's check must compare two values, e.g. 'a <= b'")
+    return _convert(body, offset)
+
+
+def _convert(node: ast.expr, offset: int) -> Expr:
+    column = getattr(node, "col_offset", 0) + 1 + offset
+    match node:
+        case ast.Constant(value=bool()):
+            raise FormulaError("True/False are not numbers", column)
+        case ast.Constant(value=int() | float() as value):
+            return Num(float(value))
+        case ast.Name(id=name):
+            if name in FUNCTIONS:
+                raise FormulaError(f"'{name}' is a function: write {name}(...)", column)
+            return Ref(name)
+        case ast.UnaryOp(op=ast.USub(), operand=operand):
+            inner = _convert(operand, offset)
+            return Num(-inner.value) if isinstance(inner, Num) else Neg(inner)
+        case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+            return _convert(operand, offset)
+        case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:
+            return Binary(_BINARY[type(op)], _convert(left, offset), _convert(right, offset))
+        case ast.BinOp(op=op):
+            symbol = {ast.Pow: "**", ast.Mod: "%", ast.FloorDiv: "//"}.get(type(op), type(op).__name__)
+            raise FormulaError(f"operator {symbol} is not allowed; use + - * /", column)
+        case ast.Call(func=ast.Name(id=func), args=args, keywords=[]) if func in FUNCTIONS:
+            if not args or (func == "abs" and len(args) != 1):
+                raise FormulaError(f"{func}() takes {'one argument' if func == 'abs' else 'arguments'}", column)
+            if any(isinstance(a, ast.Starred) for a in args):
+                raise FormulaError("* arguments are not allowed", column)
+            return Call(func, tuple(_convert(a, offset) for a in args))
+        case ast.Call(func=ast.Name(id=func)):
+            allowed = ", ".join(FUNCTIONS)
+            raise FormulaError(f"unknown function '{func}'; allowed: {allowed}", column)
+        case ast.Constant():
+            raise FormulaError("only numbers are allowed as constants", column)
+        case _:
+            raise FormulaError(f"'{ast.unparse(node)}' is not allowed in a formula", column)

@@ -1,0 +1,102 @@
+"""Locale data from Babel (CLDR) turned into what a workbook needs: Excel number format codes,
+month names and casing.
+
+An .xlsx stores number formats in one neutral notation (``,`` groups, ``.`` decimals) and each
+spreadsheet shows them with the reader's own separators, so what a locale decides here is the
+rest: where the currency symbol and percent sign go, unit words, and the decimals per KPI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.dates import get_month_names
+from babel.numbers import get_currency_symbol, get_territory_currencies
+from babel.units import get_unit_name
+
+from generator.catalog.model import Unit
+from generator.errors import UserError
+
+_UNIT_NAMES = {Unit.MINUTES: "duration-minute", Unit.DAYS: "duration-day", Unit.YEARS: "duration-year"}
+_DOTLESS_I_LANGUAGES = {"tr", "az"}
+
+
+def parse_locale(code: str) -> Locale:
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise UserError(f"unknown locale '{code}'; use a code such as en, tr, de") from None
+
+
+def default_currency(code: str) -> str:
+    """The currency of the locale's most likely country (en -> USD, tr -> TRY, de -> EUR)."""
+    locale = parse_locale(code)
+    territory = locale.territory
+    if territory is None:
+        likely = get_global("likely_subtags").get(locale.language, "")
+        territory = likely.split("_")[-1] if likely else None
+    currencies = get_territory_currencies(territory) if territory else []
+    return currencies[0] if currencies else "USD"
+
+
+def month_names(code: str, width: str = "wide") -> list[str]:
+    """The 12 stand-alone month names, January first ("Ocak", "Oca" in Turkish)."""
+    names = get_month_names(width, context="stand-alone", locale=parse_locale(code))
+    return [str(names[m]) for m in range(1, 13)]
+
+
+def upper(text: str, code: str) -> str:
+    """Upper-case by the language's rules: Turkish i becomes İ and ı becomes I."""
+    if code.split("_")[0] in _DOTLESS_I_LANGUAGES:
+        text = text.replace("i", "İ").replace("ı", "I")
+    return text.upper()
+
+
+def _literal(text: str) -> str:
+    """Text inside an Excel number format code, quoted so no character is read as a code."""
+    return '"' + text.replace('"', "") + '"' if text else ""
+
+
+def _digits(decimals: int, grouping: bool = True) -> str:
+    base = "#,##0" if grouping else "0"
+    return base + ("." + "0" * decimals if decimals else "")
+
+
+@dataclass(frozen=True)
+class NumberFormats:
+    """Excel number format codes for one locale and currency."""
+
+    locale: str
+    currency: str
+
+    @cache  # noqa: B019 - a handful of instances live for one build
+    def for_unit(self, unit: Unit, decimals: int) -> str:
+        locale = parse_locale(self.locale)
+        if unit is Unit.CURRENCY:
+            pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+            symbol = get_currency_symbol(self.currency, locale=locale)
+            return self._place(pattern, "¤", _literal(symbol), decimals).replace('""', "")
+        if unit in (Unit.PERCENT, Unit.RATIO):
+            pattern = locale.percent_formats[None].pattern.split(";")[0]
+            return self._place(pattern, "%", "%", decimals).replace('""', "")
+        if unit in _UNIT_NAMES:
+            name = get_unit_name(_UNIT_NAMES[unit], length="short", locale=locale) or ""
+            return _digits(decimals) + _literal(" " + name)
+        if unit is Unit.SCORE:
+            return _digits(decimals, grouping=False)
+        return _digits(decimals)
+
+    @staticmethod
+    def _place(pattern: str, marker: str, replacement: str, decimals: int) -> str:
+        """Keep the CLDR pattern's order and spacing around the number; set the decimals."""
+        pattern = pattern.replace("\u200f", "").replace("\u200e", "")
+        before, _, after = pattern.partition(marker)
+        number_first = not before.strip(" \u00a0") or "#" in before or "0" in before
+        if number_first and "#" not in after and "0" not in after:
+            gap = before[len(before.rstrip(" \u00a0")) :]
+            return _digits(decimals) + (_literal(gap) if gap else "") + replacement
+        gap = after[: len(after) - len(after.lstrip(" \u00a0"))]
+        return replacement + (_literal(gap) if gap else "") + _digits(decimals)

@@ -1,0 +1,70 @@
+"""One locale's view of a build: interface strings, catalogue texts and formats, passed explicitly.
+
+Nothing reads a global "current language": the writer gets a ``Texts`` and asks it, so two
+workbooks in two languages can be built side by side in one process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.catalog import Catalog
+from generator.catalog.model import Kpi, KpiTexts
+from generator.errors import UserError
+from generator.i18n.formats import NumberFormats, month_names, upper
+from generator.i18n.messages import Messages
+
+
+@dataclass
+class Texts:
+    locale: str
+    catalog: Catalog
+    messages: Messages
+    numbers: NumberFormats
+    fallback: str | None = None
+    missing_catalog_texts: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_build(cls, catalog: Catalog, locale: str, currency: str, fallback: str | None = None) -> Texts:
+        """Refuse a locale the catalogue has no texts for, unless a fallback locale is given."""
+        if locale not in catalog.locales and fallback is None:
+            carried = ", ".join(catalog.locales)
+            raise UserError(
+                f"catalogue '{catalog.id}' has no '{locale}' texts (it carries {carried}); "
+                f"add them or pass --fallback {catalog.default_locale}"
+            )
+        if fallback is not None and fallback not in catalog.locales:
+            raise UserError(f"fallback locale '{fallback}' is not in catalogue '{catalog.id}'")
+        messages = Messages.load(locale, fallback)
+        return cls(locale, catalog, messages, NumberFormats(locale, currency), fallback)
+
+    def gettext(self, message: str) -> str:
+        return self.messages.gettext(message)
+
+    def pick(self, text: dict[str, str], what: str = "") -> str:
+        """A catalogue text in this locale, or in the fallback (noted as missing)."""
+        if self.locale in text:
+            return text[self.locale]
+        for code in (self.fallback, self.catalog.default_locale):
+            if code and code in text:
+                self.missing_catalog_texts.append(what or next(iter(text.values()), ""))
+                return text[code]
+        return next(iter(text.values()), "")
+
+    def kpi(self, kpi: Kpi) -> KpiTexts:
+        if self.locale in kpi.texts:
+            return kpi.texts[self.locale]
+        self.missing_catalog_texts.append(f"KPI {kpi.id}")
+        return kpi.texts.get(self.fallback or self.catalog.default_locale) or next(iter(kpi.texts.values()))
+
+    def months(self, width: str = "abbreviated") -> list[str]:
+        return month_names(self.locale, width)
+
+    def upper(self, text: str) -> str:
+        return upper(text, self.locale)
+
+    def warnings(self) -> list[str]:
+        """Each text that fell back to another language, for the CLI to list."""
+        notes = [f"interface string not translated to {self.locale}: {m!r}" for m in sorted(self.messages.missing)]
+        notes += [f"catalogue text missing in {self.locale}: {m}" for m in self.missing_catalog_texts]
+        return notes

@@ -1,0 +1,182 @@
+"""Where everything lives in a generated workbook: one object for the writer and the validator.
+
+The writer places cells where the layout says and names them; the validator rebuilds the same
+layout from the names it finds in a filled file (rows may have moved), so both compute the
+same addresses and the same expected formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.catalog import Catalog
+from generator.catalog.model import Better
+
+MONTHS = 12
+QUARTERS = 4
+
+
+def column_letter(col: int) -> str:
+    """0-based column index to letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell(row: int, col: int, *, absolute: bool = False) -> str:
+    """0-based row and column to an A1 address."""
+    dollar = "$" if absolute else ""
+    return f"{dollar}{column_letter(col)}{dollar}{row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula prefix: always quoted, inner apostrophes doubled (KPI'lar)."""
+    return "'" + name.replace("'", "''") + "'!"
+
+
+@dataclass(frozen=True)
+class SheetNames:
+    start: str
+    settings: str
+    inputs: str
+    kpis: str
+    dashboard: str
+    definitions: str
+    scorecard: str
+    chart_data: str
+
+    def all(self) -> list[str]:
+        return [self.start, self.settings, self.inputs, self.kpis, self.dashboard, self.definitions,
+                self.scorecard, self.chart_data]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Columns of a month table: label columns, 12 months, 4 quarters, year-to-date."""
+
+    first_month: int
+    """Column of the first fiscal month."""
+
+    def month(self, index: int) -> int:
+        return self.first_month + index
+
+    def quarter(self, index: int) -> int:
+        return self.first_month + MONTHS + index
+
+    @property
+    def ytd(self) -> int:
+        return self.first_month + MONTHS + QUARTERS
+
+    def quarter_months(self, index: int) -> tuple[int, int]:
+        """First and last month column of a quarter."""
+        return self.month(3 * index), self.month(3 * index + 2)
+
+
+INPUT_GRID = Grid(first_month=3)  # A margin, B name, C unit, D..O months, P..S quarters, T YTD
+KPI_GRID = Grid(first_month=4)  # A margin, B number, C name, D unit, E..P months, Q..T quarters, U YTD
+INPUT_HELP_COL = INPUT_GRID.ytd + 1
+KPI_TARGET_COL = KPI_GRID.ytd + 1
+KPI_STATUS_COL = KPI_GRID.ytd + 2
+HEADER_ROW = 4
+SETTINGS_VALUE_COL = 3  # D: company, year, first month, currency; then target and tolerance columns
+SETTINGS_TOLERANCE_COL = 4
+SETTINGS_FIELDS = ("company", "year", "first_month", "currency")
+SETTINGS_FIRST_ROW = 4
+SETTINGS_TARGET_HEADER = SETTINGS_FIRST_ROW + len(SETTINGS_FIELDS) + 2
+
+
+@dataclass
+class Layout:
+    """Rows of every input, KPI and target; columns are fixed by the grids above."""
+
+    sheets: SheetNames
+    input_rows: dict[str, int] = field(default_factory=dict)
+    input_group_rows: dict[str, int] = field(default_factory=dict)
+    kpi_rows: dict[str, int] = field(default_factory=dict)
+    kpi_group_rows: dict[str, int] = field(default_factory=dict)
+    target_rows: dict[str, int] = field(default_factory=dict)
+    chart_rows: dict[str, int] = field(default_factory=dict)
+    settings_rows: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def plan(cls, catalog: Catalog, sheets: SheetNames) -> Layout:
+        """The layout of a fresh workbook: groups in catalogue order, one row per item."""
+        layout = cls(sheets)
+        row = HEADER_ROW + 1
+        for category in catalog.categories:
+            specs = catalog.inputs_in(category)
+            if specs:
+                layout.input_group_rows[category] = row
+                row += 1
+                for spec in specs:
+                    layout.input_rows[spec.id] = row
+                    row += 1
+        row = HEADER_ROW + 1
+        for category in catalog.categories:
+            kpis = catalog.kpis_in(category)
+            if kpis:
+                layout.kpi_group_rows[category] = row
+                row += 1
+                for kpi in kpis:
+                    layout.kpi_rows[kpi.id] = row
+                    row += 1
+        for i, name in enumerate(SETTINGS_FIELDS):
+            layout.settings_rows[name] = SETTINGS_FIRST_ROW + i
+        row = SETTINGS_TARGET_HEADER + 1
+        for kpi in catalog.kpis.values():
+            if kpi.better is not Better.INFO:
+                layout.target_rows[kpi.id] = row
+                row += 1
+        for i, kpi_id in enumerate(catalog.kpis):
+            layout.chart_rows[kpi_id] = 2 + 2 * i
+        return layout
+
+    # Addresses, as formula text (sheet-qualified, absolute where a copy must not shift them).
+
+    def input_cell(self, input_id: str, col: int) -> str:
+        return quote_sheet(self.sheets.inputs) + cell(self.input_rows[input_id], col)
+
+    def kpi_cell(self, kpi_id: str, col: int) -> str:
+        return quote_sheet(self.sheets.kpis) + cell(self.kpi_rows[kpi_id], col)
+
+    def target_cell(self, kpi_id: str) -> str:
+        return quote_sheet(self.sheets.settings) + cell(self.target_rows[kpi_id], SETTINGS_VALUE_COL, absolute=True)
+
+    def tolerance_cell(self, kpi_id: str) -> str:
+        return quote_sheet(self.sheets.settings) + cell(
+            self.target_rows[kpi_id], SETTINGS_TOLERANCE_COL, absolute=True
+        )
+
+    def setting_cell(self, name: str) -> str:
+        return quote_sheet(self.sheets.settings) + cell(self.settings_rows[name], SETTINGS_VALUE_COL, absolute=True)
+
+    def month_label_cell(self, index: int) -> str:
+        return quote_sheet(self.sheets.inputs) + cell(HEADER_ROW, INPUT_GRID.month(index), absolute=True)
+
+    def row_range(self, sheet: str, row: int, first: int, last: int) -> str:
+        return quote_sheet(sheet) + cell(row, first, absolute=True) + ":" + cell(row, last, absolute=True)
+
+
+def defined_names(layout: Layout) -> dict[str, str]:
+    """Every name the workbook defines, name -> absolute range; the validator's map of the file."""
+    names: dict[str, str] = {}
+    inputs, kpis = layout.sheets.inputs, layout.sheets.kpis
+    for input_id, row in layout.input_rows.items():
+        names[f"in_{input_id}"] = layout.row_range(inputs, row, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1))
+        names[f"inq_{input_id}"] = layout.row_range(inputs, row, INPUT_GRID.quarter(0), INPUT_GRID.quarter(3))
+        names[f"inytd_{input_id}"] = layout.row_range(inputs, row, INPUT_GRID.ytd, INPUT_GRID.ytd)
+    for kpi_id, row in layout.kpi_rows.items():
+        names[f"kpi_{kpi_id}"] = layout.row_range(kpis, row, KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
+        names[f"kpiq_{kpi_id}"] = layout.row_range(kpis, row, KPI_GRID.quarter(0), KPI_GRID.quarter(3))
+        names[f"kpiytd_{kpi_id}"] = layout.row_range(kpis, row, KPI_GRID.ytd, KPI_GRID.ytd)
+        names[f"status_{kpi_id}"] = layout.row_range(kpis, row, KPI_STATUS_COL, KPI_STATUS_COL)
+    for kpi_id in layout.target_rows:
+        names[f"target_{kpi_id}"] = layout.target_cell(kpi_id)
+        names[f"tolerance_{kpi_id}"] = layout.tolerance_cell(kpi_id)
+    for name in SETTINGS_FIELDS:
+        names[f"set_{name}"] = layout.setting_cell(name)
+    names["month_labels"] = layout.row_range(inputs, HEADER_ROW, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1))
+    return names

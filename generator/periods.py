@@ -1,0 +1,79 @@
+"""KPI values for months, quarters and the year in Python, by the workbook's own rules.
+
+Mirrors the Inputs sheet's aggregation columns and the KPI sheet's formulas: each input is
+aggregated by its kind, then the KPI's one formula is applied, so a quarter's ratio is a ratio
+of sums, never an average of ratios. The validator compares a file with these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from statistics import fmean
+
+from generator.catalog import Catalog
+from generator.catalog.model import Aggregation, Better
+from generator.formula import evaluate
+
+Value = float | None
+MONTHS = 12
+PERIODS = MONTHS + 4 + 1
+"""Twelve months, four quarters, the year-to-date: the columns of every period row."""
+
+
+def aggregate(kind: Aggregation, values: Sequence[Value]) -> Value:
+    """Combine monthly values of one input; months without a number are skipped."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if kind is Aggregation.FLOW:
+        return sum(present)
+    if kind is Aggregation.LEVEL:
+        return fmean(present)
+    return present[0] if kind is Aggregation.OPENING else present[-1]
+
+
+def spans() -> list[tuple[int, int]]:
+    """Month index spans (inclusive) of every period column."""
+    return [(m, m) for m in range(MONTHS)] + [(3 * q, 3 * q + 2) for q in range(4)] + [(0, MONTHS - 1)]
+
+
+def input_periods(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
+    """Each input's 17 period values from its 12 monthly values (missing inputs are blank)."""
+    result: dict[str, list[Value]] = {}
+    for input_id, spec in catalog.inputs.items():
+        row = list(months.get(input_id, [None] * MONTHS))
+        result[input_id] = row + [aggregate(spec.aggregation, row[a : b + 1]) for a, b in spans()[MONTHS:]]
+    return result
+
+
+def kpi_values(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
+    """Each KPI's 17 period values, from the inputs' monthly values."""
+    periods = input_periods(catalog, months)
+    values: dict[str, list[Value]] = {}
+    for kpi_id, expr in catalog.formulas.items():
+        values[kpi_id] = [evaluate(expr, {i: row[p] for i, row in periods.items()}) for p in range(PERIODS)]
+    return values
+
+
+def status(value: Value, target: Value, tolerance: Value, better: Better) -> int | None:
+    """1 on track, 0 at risk, -1 off track, None without a value or target (kpi-reference rules)."""
+    if value is None or target is None or better is Better.INFO:
+        return None
+    margin = (tolerance or 0.0) * abs(target)
+    if better is Better.HIGHER:
+        return 1 if value >= target else 0 if value >= target - margin else -1
+    return 1 if value <= target else 0 if value <= target + margin else -1
+
+
+def period_target(catalog: Catalog, kpi_id: str, target: Value, months: Sequence[Value]) -> Value:
+    """A period's target: scaled by months with a value when the KPI adds up over months."""
+    if target is None or not catalog.additive[kpi_id]:
+        return target
+    return target * sum(1 for v in months if v is not None)
+
+
+def kpi_status(catalog: Catalog, kpi_id: str, values: Sequence[Value], target: Value, tolerance: Value) -> int | None:
+    """The status the KPI sheet shows: the year-to-date value against its period target."""
+    kpi = catalog.kpis[kpi_id]
+    goal = period_target(catalog, kpi_id, target, values[:MONTHS])
+    return status(values[PERIODS - 1], goal, tolerance, kpi.better)

@@ -1,0 +1,104 @@
+"""The formulas a generated workbook carries, built from the catalogue and the layout.
+
+The writer writes these; the validator rebuilds them from the layout it finds in a filled
+file and compares, so a formula a user overwrote is found by simple text comparison.
+"""
+
+from __future__ import annotations
+
+from generator.catalog import Catalog
+from generator.catalog.model import Aggregation, Better
+from generator.formula import to_excel
+from generator.layout import (
+    INPUT_GRID,
+    KPI_GRID,
+    KPI_TARGET_COL,
+    MONTHS,
+    Layout,
+    cell,
+)
+
+
+def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str:
+    """An input over months ``first..last`` of its row (same sheet), blank when no month has data."""
+    span = f"{cell(row, first)}:{cell(row, last)}"
+    if kind is Aggregation.FLOW:
+        return f'=IF(COUNT({span})=0,"",SUM({span}))'
+    if kind is Aggregation.LEVEL:
+        return f'=IF(COUNT({span})=0,"",AVERAGE({span}))'
+    cols = list(range(first, last + 1))
+    if kind is Aggregation.CLOSING:
+        cols.reverse()
+    body = '""'
+    for col in reversed(cols):
+        ref = cell(row, col)
+        body = f"IF(ISNUMBER({ref}),{ref},{body})"
+    return "=" + body
+
+
+def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
+    """Column -> formula for an input's four quarters and year-to-date."""
+    kind = catalog.inputs[input_id].aggregation
+    row = layout.input_rows[input_id]
+    formulas = {}
+    for q in range(4):
+        first, last = INPUT_GRID.quarter_months(q)
+        formulas[INPUT_GRID.quarter(q)] = aggregate_formula(kind, row, first, last)
+    formulas[INPUT_GRID.ytd] = aggregate_formula(kind, row, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1))
+    return formulas
+
+
+def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
+    """Column -> formula for a KPI's 12 months, four quarters and year-to-date.
+
+    Every column applies the same compiled formula; only the input column changes, since the
+    Inputs sheet already aggregates each input by its kind for quarters and the year.
+    """
+    expr = catalog.formulas[kpi_id]
+    pairs = [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
+    pairs += [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
+    pairs += [(KPI_GRID.ytd, INPUT_GRID.ytd)]
+    return {kcol: to_excel(expr, lambda name, c=icol: layout.input_cell(name, c)) for kcol, icol in pairs}
+
+
+def status_expression(value: str, target: str, tolerance: str, better: Better) -> str:
+    """1 on track, 0 at risk, -1 off track, "" without a value or target (kpi-reference status rules)."""
+    if better is Better.HIGHER:
+        on, risk = f"{value}>={target}", f"{value}>={target}-{tolerance}*ABS({target})"
+    else:
+        on, risk = f"{value}<={target}", f"{value}<={target}+{tolerance}*ABS({target})"
+    return f'IF(OR(NOT(ISNUMBER({value})),NOT(ISNUMBER({target}))),"",IF({on},1,IF({risk},0,-1)))'
+
+
+def period_target(catalog: Catalog, kpi_id: str, target: str, months: str) -> str:
+    """The target a period is judged by: scaled by months with data when the KPI adds up over months."""
+    if catalog.additive[kpi_id]:
+        return f'IF(ISNUMBER({target}),{target}*COUNT({months}),"")'
+    return target
+
+
+def kpi_status_formula(catalog: Catalog, layout: Layout, kpi_id: str) -> str:
+    """The KPI sheet's status cell: the year-to-date value against its (period) target."""
+    kpi = catalog.kpis[kpi_id]
+    row = layout.kpi_rows[kpi_id]
+    months = f"{cell(row, KPI_GRID.month(0))}:{cell(row, KPI_GRID.month(MONTHS - 1))}"
+    target = period_target(catalog, kpi_id, cell(row, KPI_TARGET_COL), months)
+    return "=" + status_expression(cell(row, KPI_GRID.ytd), target, layout.tolerance_cell(kpi_id), kpi.better)
+
+
+def kpi_target_formula(layout: Layout, kpi_id: str) -> str:
+    """The KPI sheet shows the settings target, blank when the user cleared it."""
+    target = layout.target_cell(kpi_id)
+    return f'=IF(ISNUMBER({target}),{target},"")'
+
+
+def month_label_formula(layout: Layout, index: int) -> str:
+    """A month column's label, e.g. "Apr 2026", from the fiscal year and first month settings.
+
+    The month names are the locale's (CLDR), kept in the workbook as the named lists
+    ``list_months`` (chosen in settings) and ``list_months_short`` (shown as labels).
+    """
+    first = layout.setting_cell("first_month")
+    year = layout.setting_cell("year")
+    position = f"MATCH({first},list_months,0)-1+{index}"
+    return f'=IFERROR(INDEX(list_months_short,MOD({position},12)+1)&" "&({year}+INT(({position})/12)),"")'

@@ -1,0 +1,1 @@
+"""Validator: read back workbooks that people filled in, safely."""

@@ -1,0 +1,161 @@
+"""Build a workbook from a catalogue: in memory as bytes, or atomically to a file."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from generator import __version__
+from generator.catalog import Catalog
+from generator.errors import OutputExists, UserError
+from generator.i18n import Texts
+from generator.i18n.formats import default_currency, month_names
+from generator.layout import Layout, SheetNames, defined_names
+from generator.output import write_atomic
+from generator.workbook.context import BuildOptions, Context
+from generator.workbook.sample import read_sample
+from generator.workbook.sheet_chart_data import write_chart_data
+from generator.workbook.sheet_dashboard import write_dashboard
+from generator.workbook.sheet_definitions import write_definitions
+from generator.workbook.sheet_inputs import write_inputs
+from generator.workbook.sheet_kpis import write_kpis
+from generator.workbook.sheet_scorecard import write_scorecard
+from generator.workbook.sheet_settings import write_settings
+from generator.workbook.sheet_start import write_start
+from generator.workbook.styles import Styles
+
+LAYOUT_VERSION = "1"
+_FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    data: bytes
+    options: BuildOptions
+    warnings: list[str]
+
+
+def sheet_names(texts: Texts) -> SheetNames:
+    """Localised sheet names, refused when a translation breaks Excel's rules."""
+    _ = texts.gettext
+    names = SheetNames(
+        start=_("Start"),
+        settings=_("Settings"),
+        inputs=_("Inputs"),
+        kpis=_("KPIs"),
+        dashboard=_("Dashboard"),
+        definitions=_("Definitions"),
+        scorecard=_("Scorecard"),
+        chart_data=_("Chart data"),
+    )
+    seen: set[str] = set()
+    for name in names.all():
+        problem = ""
+        if not name.strip() or len(name) > 31:
+            problem = "must have 1 to 31 characters"
+        elif set(name) & _FORBIDDEN_IN_SHEET_NAMES:
+            problem = "must not contain any of [ ] : * ? / \\"
+        elif name.startswith("'") or name.endswith("'"):
+            problem = "must not start or end with an apostrophe"
+        elif name.casefold() in seen:
+            problem = "is used for two sheets"
+        if problem:
+            raise UserError(f"locale '{texts.locale}': sheet name {name!r} {problem}; fix its translation")
+        seen.add(name.casefold())
+    return names
+
+
+def resolve_options(options: BuildOptions) -> BuildOptions:
+    """Fill defaults that depend on the locale (currency, company placeholder) and check ranges."""
+    if not 1 <= options.first_month <= 12:
+        raise UserError(f"first month must be 1-12, not {options.first_month}")
+    if not 1900 <= options.year <= 2200:
+        raise UserError(f"year must be between 1900 and 2200, not {options.year}")
+    currency = (options.currency or default_currency(options.locale)).upper()
+    from babel.numbers import is_currency
+
+    if not is_currency(currency):
+        raise UserError(f"unknown currency '{currency}'; use an ISO 4217 code such as USD, EUR, TRY")
+    if any(ord(ch) < 32 for ch in options.company):
+        raise UserError("company name must not contain control characters")
+    return replace(options, currency=currency)
+
+
+def build_workbook(
+    catalog: Catalog, options: BuildOptions, values: dict[str, list[float | None]] | None = None
+) -> BuildResult:
+    """The workbook as .xlsx bytes, built entirely in memory.
+
+    ``values`` (input id -> 12 monthly values) pre-fills the inputs, as regeneration and
+    import do; otherwise ``options.sample`` decides between the demo year and empty inputs.
+    """
+    options = resolve_options(options)
+    texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback)
+    if not options.company:
+        options = replace(options, company=texts.gettext("Your company"))
+    names = sheet_names(texts)
+    layout = Layout.plan(catalog, names)
+    buffer = io.BytesIO()
+    workbook = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                 "strings_to_urls": False})
+    ctx = Context(catalog, texts, options, layout, workbook, Styles(workbook),
+                  values if values is not None else read_sample(catalog) if options.sample else None)
+    order = ["start", "settings", "inputs", "kpis", "dashboard"]
+    if catalog.scorecard:
+        order.append("scorecard")
+    order += ["definitions", "chart_data"]
+    for role in order:
+        ctx.sheets[role] = workbook.add_worksheet(getattr(names, role))
+    for name, target in defined_names(layout).items():
+        workbook.define_name(name, "=" + target)
+    write_chart_data(ctx)
+    write_start(ctx)
+    write_settings(ctx)
+    write_inputs(ctx)
+    write_kpis(ctx)
+    write_dashboard(ctx)
+    if catalog.scorecard:
+        write_scorecard(ctx)
+    write_definitions(ctx)
+    _properties(ctx)
+    workbook.close()
+    return BuildResult(buffer.getvalue(), options, texts.warnings())
+
+
+def build_to_file(catalog: Catalog, options: BuildOptions, path: Path, *, force: bool = False) -> BuildResult:
+    """Build, then write atomically; an existing file is kept unless ``force``."""
+    if Path(path).exists() and not force:
+        raise OutputExists(f"{path}: already exists; pass --force to replace it")
+    result = build_workbook(catalog, options)
+    write_atomic(Path(path), result.data, force=force)
+    return result
+
+
+def default_file_name(catalog: Catalog, options: BuildOptions) -> str:
+    suffix = "-sample" if options.sample else ""
+    return f"{catalog.id}-{options.locale}{suffix}.xlsx"
+
+
+def _properties(ctx: Context) -> None:
+    """Document properties that let a reader identify the template without guessing."""
+    title = ctx.texts.pick(ctx.catalog.title)
+    ctx.workbook.set_properties({
+        "title": title,
+        "subject": ctx.texts.pick(ctx.catalog.description) if ctx.catalog.description else title,
+        "company": ctx.options.company,
+        "comments": f"Generated by kpi-template-generator {__version__}",
+    })
+    for name, value in {
+        "catalog_id": ctx.catalog.id,
+        "catalog_version": ctx.catalog.version,
+        "locale": ctx.options.locale,
+        "currency": ctx.options.currency,
+        "generator_version": __version__,
+        "layout_version": LAYOUT_VERSION,
+        "first_month": str(ctx.options.first_month),
+        "month_names": ",".join(month_names(ctx.options.locale, "abbreviated")),
+    }.items():
+        ctx.workbook.set_custom_property(name, value)

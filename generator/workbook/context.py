@@ -1,0 +1,99 @@
+"""What every sheet writer needs for one build, gathered once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from generator.catalog import Catalog
+from generator.catalog.model import Kpi, Unit
+from generator.i18n import Texts
+from generator.layout import Layout, quote_sheet
+from generator.workbook.styles import Styles
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a user chooses for one workbook; the catalogue supplies the rest."""
+
+    locale: str = "en"
+    company: str = ""
+    year: int = 2026
+    first_month: int = 1
+    currency: str = ""
+    sample: bool = False
+    fallback: str | None = None
+
+
+@dataclass
+class Context:
+    catalog: Catalog
+    texts: Texts
+    options: BuildOptions
+    layout: Layout
+    workbook: Workbook
+    styles: Styles
+    sample: dict[str, list[float | None]] | None
+    sheets: dict[str, Worksheet] = field(default_factory=dict)
+
+    @property
+    def _(self) -> Callable[[str], str]:
+        return self.texts.gettext
+
+    def number_format(self, unit: Unit, decimals: int) -> str:
+        return self.texts.numbers.for_unit(unit, decimals)
+
+    def kpi_format(self, kpi: Kpi) -> str:
+        return self.number_format(kpi.unit, kpi.decimals)
+
+    def link(self, sheet_name: str, where: str = "A1") -> str:
+        return "internal:" + quote_sheet(sheet_name) + where
+
+    def unit_label(self, unit: Unit) -> str:
+        """The short unit shown beside a row: the currency code for money."""
+        if unit is Unit.CURRENCY:
+            return self.options.currency
+        _ = self._
+        labels = {
+            Unit.COUNT: _("count"),
+            Unit.PERCENT: _("%"),
+            Unit.RATIO: _("%"),
+            Unit.MINUTES: _("minutes"),
+            Unit.DAYS: _("days"),
+            Unit.YEARS: _("years"),
+            Unit.POINTS: _("points"),
+            Unit.NUMBER: _("number"),
+            Unit.SCORE: _("score"),
+        }
+        return labels[unit]
+
+    def back_link(self, sheet: Worksheet, row: int = 0, col: int = 0) -> None:
+        """Every sheet but the start page links back to it."""
+        _ = self._
+        sheet.write_url(row, col, self.link(self.layout.sheets.start), self.styles("back"),
+                        string="← " + _("Start"), tip=_("Back to the start page"))
+
+    def page_setup(self, sheet: Worksheet, *, landscape: bool = True, repeat_rows: tuple[int, int] | None = None) -> None:
+        """A4, one page wide, as a template shop would ship it."""
+        sheet.set_paper(9)
+        if landscape:
+            sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        sheet.center_horizontally()
+        if repeat_rows is not None:
+            sheet.repeat_rows(*repeat_rows)
+        sheet.set_footer("&L&8" + self.options.company.replace("&", "&&") + "&R&8&P / &N")
+
+    def protect(self, sheet: Worksheet) -> None:
+        """Protect formulas without a password: a user may unprotect, but not by accident."""
+        sheet.protect("", {
+            "format_cells": True,
+            "format_columns": True,
+            "format_rows": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        })

@@ -1,0 +1,180 @@
+"""Dashboard: a month selector, a card per KPI (value, target, change, status, sparkline) and a
+chart per category of its headline KPI against target."""
+
+from __future__ import annotations
+
+from generator.catalog.model import Better, Kpi
+from generator.layout import MONTHS
+from generator.sheet_formulas import status_expression
+from generator.workbook.context import Context
+from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
+from generator.workbook.sheet_kpis import status_format
+from generator.workbook.styles import AT_RISK, MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
+
+CARDS_PER_ROW = 4
+CARD_COLS = 3  # label, number, spacer
+CARD_ROWS = 7  # title, value, target, change, status, sparkline, gap
+FIRST_CARD_ROW = 6
+CHART_COL = 1 + CARDS_PER_ROW * CARD_COLS + 1
+SELECTOR_ROW = 3
+INDEX_CELL = "$Z$1"
+"""Hidden helper: the selected month's position (1-12) in the fiscal year."""
+
+
+def write_dashboard(ctx: Context) -> None:
+    _ = ctx._
+    sheet = ctx.sheets["dashboard"]
+    style = ctx.styles
+    layout = ctx.layout
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 2)
+    for k in range(CARDS_PER_ROW):
+        sheet.set_column(1 + k * CARD_COLS, 1 + k * CARD_COLS, 17)
+        sheet.set_column(2 + k * CARD_COLS, 2 + k * CARD_COLS, 13)
+        sheet.set_column(3 + k * CARD_COLS, 3 + k * CARD_COLS, 2)
+    sheet.set_column(CHART_COL - 1, CHART_COL - 1, 2)
+    sheet.set_column(CHART_COL, CHART_COL + 8, 9)
+    sheet.set_column(25, 25, None, None, {"hidden": True})
+    ctx.back_link(sheet, 0, 1)
+    title = ctx.texts.pick(ctx.catalog.title)
+    sheet.write_string(1, 1, ctx.texts.upper(title), style("title"))
+    sheet.write_formula(2, 1, "=" + layout.setting_cell("company"), style("subtitle"))
+
+    sheet.set_row(SELECTOR_ROW, 26)
+    sheet.merge_range(SELECTOR_ROW, 1, SELECTOR_ROW, 2, _("Month") + " ▸", style("selector_label"))
+    default = _default_month_label(ctx)
+    sheet.merge_range(SELECTOR_ROW, 3, SELECTOR_ROW, 5, default, style("selector"))
+    sheet.data_validation(SELECTOR_ROW, 3, SELECTOR_ROW, 3, {
+        "validate": "list", "source": "=month_labels",
+        "input_title": _("Month"), "input_message": _("Pick the month the cards show."),
+        "error_title": _("Invalid month"), "error_message": _("Pick a month from the list."),
+    })
+    selector = "$D$" + str(SELECTOR_ROW + 1)
+    sheet.write_formula(INDEX_CELL, f"=IFERROR(MATCH({selector},month_labels,0),MAX(1,{latest_month(layout)}))")
+    sheet.merge_range(SELECTOR_ROW, 6, SELECTOR_ROW, 12,
+                      _("Cards show the chosen month; the line under each card shows the whole year."),
+                      style("muted"))
+
+    row = FIRST_CARD_ROW
+    words = status_format(ctx)
+    for index, category_id in enumerate(layout.kpi_group_rows):
+        colour = category_colour(index)
+        kpis = ctx.catalog.kpis_in(category_id)
+        name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[category_id].name))
+        sheet.merge_range(row, 1, row, CARDS_PER_ROW * CARD_COLS - 1, name, style("group", colour=colour))
+        sheet.set_row(row, 22)
+        _chart(ctx, category_id, colour, row)
+        row += 1
+        for i, kpi in enumerate(kpis):
+            top = row + (i // CARDS_PER_ROW) * CARD_ROWS
+            left = 1 + (i % CARDS_PER_ROW) * CARD_COLS
+            _card(ctx, kpi, top, left, colour, words)
+        card_rows = -(-len(kpis) // CARDS_PER_ROW) * CARD_ROWS
+        row += max(card_rows, 15)
+    sheet.print_area(0, 0, row, CHART_COL + 8)
+    ctx.page_setup(sheet)
+    ctx.protect(sheet)
+
+
+def _default_month_label(ctx: Context) -> str:
+    """The label the selector starts on: the last sample month, or the first month of the year."""
+    short = ctx.texts.months("abbreviated")
+    position = ctx.options.first_month - 1 + (MONTHS - 1 if ctx.sample else 0)
+    return f"{short[position % 12]} {ctx.options.year + position // 12}"
+
+
+def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:
+    _ = ctx._
+    sheet = ctx.sheets["dashboard"]
+    style = ctx.styles
+    number_format = ctx.kpi_format(kpi)
+    right = left + 1
+    name = ctx.texts.kpi(kpi).name
+    sheet.set_row(top, 30)
+    sheet.set_row(top + 1, 32)
+    sheet.set_row(top + 6, 8)
+    sheet.merge_range(top, left, top, right, name, style("card_title", colour=colour))
+    months = f"kpi_{kpi.id}"
+    value = f"IFERROR(INDEX({months},{INDEX_CELL}),\"\")"
+    sheet.merge_range(top + 1, left, top + 1, right, "", style("card_value", number_format))
+    sheet.write_formula(top + 1, left, "=" + value, style("card_value", number_format))
+    value_cell = _a1(top + 1, left)
+    sheet.write_string(top + 2, left, _("Target"), style("card_label"))
+    sheet.write_string(top + 3, left, _("vs previous month"), style("card_label"))
+    delta_format = f"+{number_format};-{number_format};{number_format}"
+    previous = f"INDEX({months},{INDEX_CELL}-1)"
+    sheet.write_formula(
+        top + 3, right,
+        f'=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value_cell}),ISNUMBER({previous})),{value_cell}-{previous},""),"")',
+        style("card_number", delta_format),
+    )
+    if kpi.better is Better.INFO:
+        sheet.write_string(top + 2, right, "—", style("card_number"))
+        sheet.merge_range(top + 4, left, top + 4, right, _("for comparison"), style("card_status"))
+    else:
+        target = f"target_{kpi.id}"
+        sheet.write_formula(top + 2, right, f'=IF(ISNUMBER({target}),{target},"")', style("card_number", number_format))
+        status = status_expression(value_cell, target, f"tolerance_{kpi.id}", kpi.better)
+        sheet.merge_range(top + 4, left, top + 4, right, "", style("card_status", words))
+        sheet.write_formula(top + 4, left, "=" + status, style("card_status", words))
+        for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
+            sheet.conditional_format(top + 4, left, top + 4, right, {
+                "type": "cell", "criteria": "==", "value": code, "format": ctx.styles.conditional(fill, font),
+            })
+    sheet.set_row(top + 5, 30)
+    sheet.merge_range(top + 5, left, top + 5, right, "", style("card_spark"))
+    sheet.add_sparkline(top + 5, left, {
+        "range": value_range(ctx.layout, kpi.id),
+        "type": "line",
+        "markers": True,
+        "high_point": True,
+        "series_color": colour,
+        "markers_color": colour,
+        "high_color": NAVY,
+        "empty_cells": "gaps",
+    })
+
+
+def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
+    """The category's headline KPI by month, with its target as a dashed line."""
+    _ = ctx._
+    kpi = ctx.catalog.headline(category_id)
+    if kpi is None:
+        return
+    chart = ctx.workbook.add_chart({"type": "line"})
+    name = ctx.texts.kpi(kpi).name
+    chart.add_series({
+        "name": name,
+        "categories": "=" + labels_range(ctx.layout),
+        "values": "=" + value_range(ctx.layout, kpi.id),
+        "line": {"color": colour, "width": 2.5},
+        "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
+    })
+    if kpi.better is not Better.INFO:
+        chart.add_series({
+            "name": _("Target"),
+            "categories": "=" + labels_range(ctx.layout),
+            "values": "=" + value_range(ctx.layout, kpi.id, target=True),
+            "line": {"color": MUTED, "width": 1.5, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        })
+    chart.set_title({"name": name, "name_font": {"size": 11, "bold": True, "color": NAVY}})
+    number_format = ctx.kpi_format(kpi)
+    axis = {"num_format": number_format, "major_gridlines": {"visible": True, "line": {"color": RULE}},
+            "num_font": {"size": 8}}
+    if kpi.range is not None:
+        axis.update({"min": kpi.range[0], "max": kpi.range[1]})
+    chart.set_y_axis(axis)
+    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.show_blanks_as("gap")
+    chart.show_na_as_empty_cell()
+    chart.set_chartarea({"border": {"color": RULE}})
+    chart.set_size({"width": 600, "height": 280})
+    ctx.sheets["dashboard"].insert_chart(row, CHART_COL, chart, {"x_offset": 4, "y_offset": 2})
+
+
+def _a1(row: int, col: int) -> str:
+    from generator.layout import cell
+
+    return cell(row, col)

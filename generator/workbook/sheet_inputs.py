@@ -1,0 +1,131 @@
+"""Inputs: one row per input grouped by category, 12 typed months, then quarters and the year.
+
+The quarter and year-to-date columns aggregate each input by its kind (sum, first, last,
+average), so the KPI sheet applies one formula to any period.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.catalog.model import InputSpec, Unit
+from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS
+from generator.sheet_formulas import input_period_formulas, month_label_formula
+from generator.workbook.context import Context
+from generator.workbook.styles import category_colour
+
+LIMIT = 1e15
+"""Largest magnitude a typed value may have: beyond it Excel loses whole-number precision."""
+
+
+def period_headers(ctx: Context) -> list[str]:
+    _ = ctx._
+    return [_("Q1"), _("Q2"), _("Q3"), _("Q4"), _("Year to date")]
+
+
+def write_inputs(ctx: Context) -> None:
+    _ = ctx._
+    sheet = ctx.sheets["inputs"]
+    style = ctx.styles
+    layout = ctx.layout
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 2)
+    sheet.set_column(1, 1, 40)
+    sheet.set_column(2, 2, 9)
+    sheet.set_column(INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1), 11)
+    sheet.set_column(INPUT_GRID.quarter(0), INPUT_GRID.ytd, 12)
+    sheet.set_column(INPUT_HELP_COL, INPUT_HELP_COL, 70)
+    ctx.back_link(sheet, 0, 1)
+    sheet.write_string(1, 1, ctx.texts.upper(_("Monthly inputs")), style("title"))
+    sheet.write_string(2, 1, _("Type each month's figures in the yellow cells; leave a month empty until "
+                               "its data is in. Grey columns add the months up by quarter and year."),
+                       style("subtitle"))
+
+    sheet.set_row(HEADER_ROW, 30)
+    sheet.write_string(HEADER_ROW, 1, _("Input"), style("header_left"))
+    sheet.write_string(HEADER_ROW, 2, _("Unit"), style("header"))
+    for m in range(MONTHS):
+        sheet.write_formula(HEADER_ROW, INPUT_GRID.month(m), month_label_formula(layout, m), style("header"))
+    for i, label in enumerate(period_headers(ctx)):
+        sheet.write_string(HEADER_ROW, INPUT_GRID.quarter(0) + i, label, style("header"))
+    sheet.write_string(HEADER_ROW, INPUT_HELP_COL, _("What to type"), style("header_left"))
+
+    for index, (category_id, row) in enumerate(layout.input_group_rows.items()):
+        colour = category_colour(index)
+        name = ctx.texts.pick(ctx.catalog.categories[category_id].name)
+        sheet.set_row(row, 20)
+        for col in range(1, INPUT_HELP_COL + 1):
+            sheet.write_blank(row, col, None, style("group", colour=colour))
+        sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
+
+    for input_id, row in layout.input_rows.items():
+        spec = ctx.catalog.inputs[input_id]
+        _write_input_row(ctx, spec, row)
+
+    last_row = max(layout.input_rows.values(), default=HEADER_ROW)
+    sheet.freeze_panes(HEADER_ROW + 1, INPUT_GRID.month(0))
+    sheet.print_area(0, 0, last_row, INPUT_HELP_COL)
+    ctx.page_setup(sheet, repeat_rows=(HEADER_ROW, HEADER_ROW))
+    ctx.protect(sheet)
+
+
+def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
+    sheet = ctx.sheets["inputs"]
+    style = ctx.styles
+    decimals = 0 if spec.integer else 2
+    number_format = ctx.number_format(spec.unit, 0 if spec.unit is Unit.PERCENT else decimals)
+    if spec.unit is Unit.PERCENT:
+        number_format = ctx.number_format(Unit.PERCENT, 1)
+    help_text = ctx.texts.pick(spec.help, f"input {spec.id} help")
+    sheet.write_string(row, 1, ctx.texts.pick(spec.name, f"input {spec.id}"), style("label"))
+    sheet.write_string(row, 2, ctx.unit_label(spec.unit), style("unit"))
+    values = ctx.sample.get(spec.id) if ctx.sample else None
+    cell_format = style("input", number_format)
+    for m in range(MONTHS):
+        value = values[m] if values else None
+        if value is None:
+            sheet.write_blank(row, INPUT_GRID.month(m), None, cell_format)
+        else:
+            sheet.write_number(row, INPUT_GRID.month(m), value, cell_format)
+    sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1),
+                          validation(ctx, spec, help_text))
+    for col, formula in input_period_formulas(ctx.catalog, ctx.layout, spec.id).items():
+        sheet.write_formula(row, col, formula, style("formula", number_format))
+    sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))
+
+
+def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:
+    """Excel data validation from the input's bounds, with the help as the input message."""
+    _ = ctx._
+    low = -LIMIT if spec.min is None else spec.min
+    high = LIMIT if spec.max is None else spec.max
+    kind = "integer" if spec.integer else "decimal"
+    if spec.integer and spec.min is not None and spec.max is None:
+        rule = _("Type a whole number of {low} or more.")
+    elif spec.integer:
+        rule = _("Type a whole number between {low} and {high}.")
+    elif spec.unit is Unit.PERCENT:
+        rule = _("Type a percentage between {low} and {high}.")
+    elif spec.min is not None and spec.max is None:
+        rule = _("Type a number of {low} or more.")
+    elif spec.min is None and spec.max is None:
+        rule = _("Type a number (it may be negative).")
+    else:
+        rule = _("Type a number between {low} and {high}.")
+    if spec.unit is Unit.PERCENT:
+        shown_low, shown_high = f"{low:.0%}", f"{high:.0%}"
+    else:
+        shown_low, shown_high = f"{low:g}", f"{high:g}"
+    message = rule.format(low=shown_low, high=shown_high)
+    name = ctx.texts.pick(spec.name)
+    return {
+        "validate": kind,
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "input_title": name[:32],
+        "input_message": help_text[:255],
+        "error_title": _("Invalid value")[:32],
+        "error_message": (name + ": " + message)[:255],
+        "ignore_blank": True,
+    }

@@ -1,0 +1,72 @@
+"""Scorecard: for catalogues that define one, each goal with its KPIs, value, target, status, owner."""
+
+from __future__ import annotations
+
+from generator.catalog.model import Better
+from generator.layout import KPI_GRID, KPI_STATUS_COL
+from generator.workbook.context import Context
+from generator.workbook.sheet_kpis import status_format
+from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK
+
+HEADER = 4
+
+
+def write_scorecard(ctx: Context) -> None:
+    _ = ctx._
+    sheet = ctx.sheets["scorecard"]
+    style = ctx.styles
+    catalog = ctx.catalog
+    sheet.hide_gridlines(2)
+    widths = [2, 18, 30, 34, 14, 14, 14, 24, 12, 26]
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    ctx.back_link(sheet, 0, 1)
+    sheet.write_string(1, 1, ctx.texts.upper(_("Balanced scorecard")), style("title"))
+    sheet.write_string(2, 1, _("Each goal with the KPIs that measure it; values and status are for the year "
+                               "to date."), style("subtitle"))
+    headers = [_("Perspective"), _("Goal"), _("KPI"), _("Year to date"), _("Monthly target"), _("Status"),
+               _("Data source"), _("Tracked"), _("Owner")]
+    for col, text in enumerate(headers, start=1):
+        sheet.write_string(HEADER, col, text, style("header"))
+    sheet.set_row(HEADER, 30)
+    periods = {"daily": _("daily"), "weekly": _("weekly"), "monthly": _("monthly"), "quarterly": _("quarterly")}
+    words = status_format(ctx)
+    row = HEADER + 1
+    for goal in catalog.scorecard:
+        first = row
+        for kpi_id in goal.kpis:
+            kpi = catalog.kpis[kpi_id]
+            number_format = ctx.kpi_format(kpi)
+            sheet.write_string(row, 3, ctx.texts.kpi(kpi).name, style("label"))
+            sheet.write_formula(row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format))
+            if kpi.better is Better.INFO:
+                sheet.write_string(row, 5, "", style("formula"))
+                sheet.write_string(row, 6, "", style("formula"))
+            else:
+                target = f"target_{kpi_id}"
+                sheet.write_formula(row, 5, f'=IF(ISNUMBER({target}),{target},"")', style("formula", number_format))
+                sheet.write_formula(row, 6, "=" + ctx.layout.kpi_cell(kpi_id, KPI_STATUS_COL), style("status", words))
+            row += 1
+        last = row - 1
+        cells = [
+            (1, ctx.texts.pick(catalog.perspectives[goal.perspective].name)),
+            (2, ctx.texts.pick(goal.goal)),
+            (7, ctx.texts.pick(goal.data_source)),
+            (8, periods[goal.period]),
+            (9, ctx.texts.pick(goal.owner)),
+        ]
+        for col, text in cells:
+            if last > first:
+                sheet.merge_range(first, col, last, col, text, style("wrap"))
+            else:
+                sheet.write_string(first, col, text, style("wrap"))
+        for r in range(first, last + 1):
+            sheet.set_row(r, 30)
+    for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
+        sheet.conditional_format(HEADER + 1, 6, max(row - 1, HEADER + 1), 6, {
+            "type": "cell", "criteria": "==", "value": code, "format": ctx.styles.conditional(fill, font),
+        })
+    sheet.freeze_panes(HEADER + 1, 0)
+    sheet.print_area(0, 0, row, len(widths) - 1)
+    ctx.page_setup(sheet)
+    ctx.protect(sheet)

@@ -1,0 +1,37 @@
+"""Shared fixtures: the catalogues, and one LibreOffice profile for the whole session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import Catalog, load_catalog
+from generator.paths import CATALOG_DIR
+from generator.recalc import LibreOffice
+
+
+@pytest.fixture(scope="session")
+def crm() -> Catalog:
+    return load_catalog(CATALOG_DIR / "crm.yaml")
+
+
+@pytest.fixture(scope="session")
+def bsc() -> Catalog:
+    return load_catalog(CATALOG_DIR / "bsc.yaml")
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibreOffice]:
+    """LibreOffice with recalculation on load forced on; the tests that need it fail without it."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is required: run scripts/setup.sh as root to install it")
+    with LibreOffice(tmp_path_factory.mktemp("lo-profile")) as office:
+        yield office
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    return tmp_path
