@@ -7,12 +7,14 @@ workbooks in two languages can be built side by side in one process.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.catalog import Catalog
 from generator.catalog.model import Kpi, KpiTexts
 from generator.errors import UserError
 from generator.i18n.formats import NumberFormats, month_names, upper
 from generator.i18n.messages import Messages
+from generator.paths import LOCALES_DIR
 
 
 @dataclass
@@ -25,7 +27,9 @@ class Texts:
     missing_catalog_texts: list[str] = field(default_factory=list)
 
     @classmethod
-    def for_build(cls, catalog: Catalog, locale: str, currency: str, fallback: str | None = None) -> Texts:
+    def for_build(
+        cls, catalog: Catalog, locale: str, currency: str, fallback: str | None = None, locales_dir: Path | None = None
+    ) -> Texts:
         """Refuse a locale the catalogue has no texts for, unless a fallback locale is given."""
         if locale not in catalog.locales and fallback is None:
             carried = ", ".join(catalog.locales)
@@ -35,7 +39,7 @@ class Texts:
             )
         if fallback is not None and fallback not in catalog.locales:
             raise UserError(f"fallback locale '{fallback}' is not in catalogue '{catalog.id}'")
-        messages = Messages.load(locale, fallback)
+        messages = Messages.load(locale, fallback, locales_dir or LOCALES_DIR)
         return cls(locale, catalog, messages, NumberFormats(locale, currency), fallback)
 
     def gettext(self, message: str) -> str:

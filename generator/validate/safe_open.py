@@ -64,6 +64,7 @@ _OPTION = {
 
 _RESAVE = "open it in Excel or LibreOffice and save it as .xlsx"
 _RESAVE_AGAIN = "open it in Excel or LibreOffice and save it again as .xlsx"
+_ENTITY_TEXT = "contains XML entity declarations or external references, which are refused as unsafe"
 _RATIO_MIN_BYTES = _MIB  # members smaller than this cannot hurt, whatever their ratio
 _CHUNK = _MIB  # streamed read size
 _HEAD = 4096  # bytes read from a member to look at its start
@@ -164,8 +165,7 @@ def _is_entity_error(exc: BaseException) -> bool:
 def _entity_refusal(name: str, where: str = "") -> NoReturn:
     _refuse(
         name,
-        f"{where}contains XML entity declarations or external references, which are refused as "
-        f"unsafe; {_RESAVE_AGAIN}",
+        f"{where}{_ENTITY_TEXT}; {_RESAVE_AGAIN}",
     )
 
 
@@ -459,6 +459,11 @@ def _workbook_part(overrides: dict[str, str], defaults: dict[str, str], names: s
     return None
 
 
+def _resolve(folder: str, target: str) -> str:
+    """A relationship target as a zip member name, normalised the way openpyxl does it."""
+    return target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
 def _worksheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], name: str) -> dict[str, str]:
     """Worksheet part -> label, from the workbook's sheets and rels (as openpyxl resolves them).
 
@@ -472,12 +477,7 @@ def _worksheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], name: 
         for rel in _parse_index_part(zf, rels_part, name):
             if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
                 continue
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                target = target[1:]
-            else:
-                target = posixpath.normpath(posixpath.join(folder, target))
-            targets[rel.get("Id", "")] = (rel.get("Type", ""), target)
+            targets[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, rel.get("Target", "")))
     parts: dict[str, str] = {}
     for node in _parse_index_part(zf, workbook, name).iter():
         if _local(node.tag) != "sheet":

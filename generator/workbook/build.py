@@ -93,7 +93,7 @@ def build_workbook(
     import do; otherwise ``options.sample`` decides between the demo year and empty inputs.
     """
     options = resolve_options(options)
-    texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback)
+    texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
     if not options.company:
         options = replace(options, company=texts.gettext("Your company"))
     names = sheet_names(texts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -26,6 +27,8 @@ class BuildOptions:
     currency: str = ""
     sample: bool = False
     fallback: str | None = None
+    locales_dir: Path | None = None
+    """Where the gettext catalogues are (default: the project's locales/), for new languages."""
 
 
 @dataclass

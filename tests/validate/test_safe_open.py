@@ -23,6 +23,7 @@ from . import hostile
 
 Opener = Callable[..., object]
 DEFAULTS = ReadLimits()
+Members = dict[str, bytes]
 
 
 def _open(path: Path, limits: ReadLimits = DEFAULTS) -> object:
@@ -343,9 +344,7 @@ def test_fuzz_mutated_xml(
 
 @_FUZZ
 @given(flips=st.lists(st.tuples(_SPOTS, st.integers(0, 255)), min_size=1, max_size=6))
-def test_fuzz_damaged_zip(
-    tmp_path: Path, genuine_members: dict[str, bytes], flips: list[tuple[float, int]]
-) -> None:
+def test_fuzz_damaged_zip(tmp_path: Path, genuine_members: Members, flips: list[tuple[float, int]]) -> None:
     path = tmp_path / "damaged.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in genuine_members.items():
