@@ -413,7 +413,8 @@ def _parse_index_part(zf: zipfile.ZipFile, member: str, name: str) -> Element:
     if size > _MAX_INDEX_PART:
         _refuse(name, f"could not be read: part {_clean(member, 80)} is implausibly large ({_size(size)})")
     try:
-        return fromstring(zf.read(member), forbid_dtd=True)
+        root: Element = fromstring(zf.read(member), forbid_dtd=True)
+        return root
     except DefusedXmlException:
         _entity_refusal(name, f"part {_clean(member, 80)} ")
     except ParseError as exc:
@@ -686,7 +687,8 @@ def _openpyxl(name: str) -> ModuleType:
             "cannot be read safely because openpyxl is not using defusedxml; install it "
             "(pip install defusedxml) and make sure OPENPYXL_DEFUSEDXML is not set to False",
         )
-    return openpyxl
+    module: ModuleType = openpyxl
+    return module
 
 
 def open_workbook(path: Path, *, formulas: bool, limits: ReadLimits = ReadLimits()) -> openpyxl.Workbook:
