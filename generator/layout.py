@@ -49,8 +49,16 @@ class SheetNames:
     chart_data: str
 
     def all(self) -> list[str]:
-        return [self.start, self.settings, self.inputs, self.kpis, self.dashboard, self.definitions,
-                self.scorecard, self.chart_data]
+        return [
+            self.start,
+            self.settings,
+            self.inputs,
+            self.kpis,
+            self.dashboard,
+            self.definitions,
+            self.scorecard,
+            self.chart_data,
+        ]
 
 
 @dataclass(frozen=True)
@@ -146,9 +154,7 @@ class Layout:
         return quote_sheet(self.sheets.settings) + cell(self.target_rows[kpi_id], SETTINGS_VALUE_COL, absolute=True)
 
     def tolerance_cell(self, kpi_id: str) -> str:
-        return quote_sheet(self.sheets.settings) + cell(
-            self.target_rows[kpi_id], SETTINGS_TOLERANCE_COL, absolute=True
-        )
+        return quote_sheet(self.sheets.settings) + cell(self.target_rows[kpi_id], SETTINGS_TOLERANCE_COL, absolute=True)
 
     def setting_cell(self, name: str) -> str:
         return quote_sheet(self.sheets.settings) + cell(self.settings_rows[name], SETTINGS_VALUE_COL, absolute=True)

@@ -63,8 +63,15 @@ class LibreOffice:
         command = [
             soffice(),
             f"-env:UserInstallation={self.profile.resolve().as_uri()}",
-            "--headless", "--norestore", "--nologo", "--nodefault",
-            "--convert-to", to, "--outdir", str(out_dir), *map(str, sources),
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out_dir),
+            *map(str, sources),
         ]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)

@@ -97,9 +97,7 @@ class _Reporter:
             self(at, error.message)
             return
         line, column = start
-        self.problems.append(
-            f"{self.doc.path}:{line}:{column + error.column - 1}: {_dotted(at)}: {error.message}"
-        )
+        self.problems.append(f"{self.doc.path}:{line}:{column + error.column - 1}: {_dotted(at)}: {error.message}")
 
 
 def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:

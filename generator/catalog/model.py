@@ -7,7 +7,7 @@ and the checks the engine runs cannot drift apart.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 import msgspec
@@ -18,7 +18,7 @@ Text = dict[str, str]
 """A text per locale code, e.g. ``{"en": "Churn rate", "tr": "Müşteri kaybetme oranı"}``."""
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     COUNT = "count"
     CURRENCY = "currency"
     PERCENT = "percent"
@@ -31,7 +31,7 @@ class Unit(str, Enum):
     SCORE = "score"
 
 
-class Aggregation(str, Enum):
+class Aggregation(StrEnum):
     """How an input combines over several months (see kpi-reference, "Time aggregation")."""
 
     FLOW = "flow"
@@ -40,7 +40,7 @@ class Aggregation(str, Enum):
     LEVEL = "level"
 
 
-class Better(str, Enum):
+class Better(StrEnum):
     HIGHER = "higher"
     LOWER = "lower"
     INFO = "info"

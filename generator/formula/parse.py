@@ -12,9 +12,7 @@ import ast
 from generator.formula.expr import FUNCTIONS, Binary, BinaryOp, Call, Compare, CompareOp, Expr, Neg, Num, Ref
 
 _BINARY: dict[type[ast.operator], BinaryOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-_COMPARE: dict[type[ast.cmpop], CompareOp] = {
-    ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.Eq: "=="
-}
+_COMPARE: dict[type[ast.cmpop], CompareOp] = {ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.Eq: "=="}
 MAX_LENGTH = 2000
 
 

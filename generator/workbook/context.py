@@ -76,10 +76,18 @@ class Context:
     def back_link(self, sheet: Worksheet, row: int = 0, col: int = 0) -> None:
         """Every sheet but the start page links back to it."""
         _ = self._
-        sheet.write_url(row, col, self.link(self.layout.sheets.start), self.styles("back"),
-                        string="← " + _("Start"), tip=_("Back to the start page"))
+        sheet.write_url(
+            row,
+            col,
+            self.link(self.layout.sheets.start),
+            self.styles("back"),
+            string="← " + _("Start"),
+            tip=_("Back to the start page"),
+        )
 
-    def page_setup(self, sheet: Worksheet, *, landscape: bool = True, repeat_rows: tuple[int, int] | None = None) -> None:
+    def page_setup(
+        self, sheet: Worksheet, *, landscape: bool = True, repeat_rows: tuple[int, int] | None = None
+    ) -> None:
         """A4, one page wide, as a template shop would ship it."""
         sheet.set_paper(9)
         if landscape:
@@ -93,10 +101,13 @@ class Context:
 
     def protect(self, sheet: Worksheet) -> None:
         """Protect formulas without a password: a user may unprotect, but not by accident."""
-        sheet.protect("", {
-            "format_cells": True,
-            "format_columns": True,
-            "format_rows": True,
-            "select_locked_cells": True,
-            "select_unlocked_cells": True,
-        })
+        sheet.protect(
+            "",
+            {
+                "format_cells": True,
+                "format_columns": True,
+                "format_rows": True,
+                "select_locked_cells": True,
+                "select_unlocked_cells": True,
+            },
+        )

@@ -23,8 +23,12 @@ def value_range(layout: Layout, kpi_id: str, target: bool = False) -> str:
 
 
 def labels_range(layout: Layout) -> str:
-    return quote_sheet(layout.sheets.chart_data) + cell(LABEL_ROW, 1, absolute=True) + ":" + cell(
-        LABEL_ROW, MONTHS, absolute=True)
+    return (
+        quote_sheet(layout.sheets.chart_data)
+        + cell(LABEL_ROW, 1, absolute=True)
+        + ":"
+        + cell(LABEL_ROW, MONTHS, absolute=True)
+    )
 
 
 def latest_month(layout: Layout) -> str:
@@ -65,8 +69,11 @@ def write_chart_data(ctx: Context) -> None:
         sheet.write_string(1 + m, LIST_COL, full[m])
         sheet.write_string(1 + m, LIST_COL + 1, short[m])
     prefix = quote_sheet(layout.sheets.chart_data)
-    workbook.define_name("list_months", "=" + prefix + cell(1, LIST_COL, absolute=True) + ":" + cell(
-        MONTHS, LIST_COL, absolute=True))
-    workbook.define_name("list_months_short", "=" + prefix + cell(1, LIST_COL + 1, absolute=True) + ":" + cell(
-        MONTHS, LIST_COL + 1, absolute=True))
+    workbook.define_name(
+        "list_months", "=" + prefix + cell(1, LIST_COL, absolute=True) + ":" + cell(MONTHS, LIST_COL, absolute=True)
+    )
+    workbook.define_name(
+        "list_months_short",
+        "=" + prefix + cell(1, LIST_COL + 1, absolute=True) + ":" + cell(MONTHS, LIST_COL + 1, absolute=True),
+    )
     ctx.protect(sheet)

@@ -1,5 +1,9 @@
 """Dashboard: a month selector, a card per KPI (value, target, change, status, sparkline) and a
-chart per category of its headline KPI against target."""
+chart per category of its headline KPI against target.
+
+Sparklines are columns: LibreOffice (7.4) draws column sparklines but not line ones, and a
+template must look right wherever it is opened.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ CARD_ROWS = 7  # title, value, target, change, status, sparkline, gap
 FIRST_CARD_ROW = 6
 CHART_COL = 1 + CARDS_PER_ROW * CARD_COLS + 1
 SELECTOR_ROW = 3
+CATEGORIES_PER_PAGE = 2
 INDEX_CELL = "$Z$1"
 """Hidden helper: the selected month's position (1-12) in the fiscal year."""
 
@@ -44,20 +49,37 @@ def write_dashboard(ctx: Context) -> None:
     sheet.merge_range(SELECTOR_ROW, 1, SELECTOR_ROW, 2, _("Month") + " ▸", style("selector_label"))
     default = _default_month_label(ctx)
     sheet.merge_range(SELECTOR_ROW, 3, SELECTOR_ROW, 5, default, style("selector"))
-    sheet.data_validation(SELECTOR_ROW, 3, SELECTOR_ROW, 3, {
-        "validate": "list", "source": "=month_labels",
-        "input_title": _("Month"), "input_message": _("Pick the month the cards show."),
-        "error_title": _("Invalid month"), "error_message": _("Pick a month from the list."),
-    })
+    sheet.data_validation(
+        SELECTOR_ROW,
+        3,
+        SELECTOR_ROW,
+        3,
+        {
+            "validate": "list",
+            "source": "=month_labels",
+            "input_title": _("Month"),
+            "input_message": _("Pick the month the cards show."),
+            "error_title": _("Invalid month"),
+            "error_message": _("Pick a month from the list."),
+        },
+    )
     selector = "$D$" + str(SELECTOR_ROW + 1)
     sheet.write_formula(INDEX_CELL, f"=IFERROR(MATCH({selector},month_labels,0),MAX(1,{latest_month(layout)}))")
-    sheet.merge_range(SELECTOR_ROW, 6, SELECTOR_ROW, 12,
-                      _("Cards show the chosen month; the line under each card shows the whole year."),
-                      style("muted"))
+    sheet.merge_range(
+        SELECTOR_ROW,
+        6,
+        SELECTOR_ROW,
+        12,
+        _("Cards show the chosen month; the line under each card shows the whole year."),
+        style("muted"),
+    )
 
     row = FIRST_CARD_ROW
     words = status_format(ctx)
+    breaks = []
     for index, category_id in enumerate(layout.kpi_group_rows):
+        if index and index % CATEGORIES_PER_PAGE == 0:
+            breaks.append(row)
         colour = category_colour(index)
         kpis = ctx.catalog.kpis_in(category_id)
         name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[category_id].name))
@@ -71,6 +93,7 @@ def write_dashboard(ctx: Context) -> None:
             _card(ctx, kpi, top, left, colour, words)
         card_rows = -(-len(kpis) // CARDS_PER_ROW) * CARD_ROWS
         row += max(card_rows, 15)
+    sheet.set_h_pagebreaks(breaks)
     sheet.print_area(0, 0, row, CHART_COL + 8)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
@@ -95,7 +118,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
     sheet.set_row(top + 6, 8)
     sheet.merge_range(top, left, top, right, name, style("card_title", colour=colour))
     months = f"kpi_{kpi.id}"
-    value = f"IFERROR(INDEX({months},{INDEX_CELL}),\"\")"
+    value = f'IFERROR(INDEX({months},{INDEX_CELL}),"")'
     sheet.merge_range(top + 1, left, top + 1, right, "", style("card_value", number_format))
     sheet.write_formula(top + 1, left, "=" + value, style("card_value", number_format))
     value_cell = _a1(top + 1, left)
@@ -104,7 +127,8 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
     delta_format = f"+{number_format};-{number_format};{number_format}"
     previous = f"INDEX({months},{INDEX_CELL}-1)"
     sheet.write_formula(
-        top + 3, right,
+        top + 3,
+        right,
         f'=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value_cell}),ISNUMBER({previous})),{value_cell}-{previous},""),"")',
         style("card_number", delta_format),
     )
@@ -118,21 +142,36 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
         sheet.merge_range(top + 4, left, top + 4, right, "", style("card_status", words))
         sheet.write_formula(top + 4, left, "=" + status, style("card_status", words))
         for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-            sheet.conditional_format(top + 4, left, top + 4, right, {
-                "type": "cell", "criteria": "==", "value": code, "format": ctx.styles.conditional(fill, font),
-            })
+            sheet.conditional_format(
+                top + 4,
+                left,
+                top + 4,
+                right,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": code,
+                    "format": ctx.styles.conditional(fill, font),
+                },
+            )
     sheet.set_row(top + 5, 30)
     sheet.merge_range(top + 5, left, top + 5, right, "", style("card_spark"))
-    sheet.add_sparkline(top + 5, left, {
-        "range": value_range(ctx.layout, kpi.id),
-        "type": "line",
-        "markers": True,
-        "high_point": True,
-        "series_color": colour,
-        "markers_color": colour,
-        "high_color": NAVY,
-        "empty_cells": "gaps",
-    })
+    sheet.add_sparkline(
+        top + 5,
+        left,
+        {
+            "range": value_range(ctx.layout, kpi.id),
+            "type": "column",
+            "high_point": True,
+            "last_point": True,
+            "negative_points": True,
+            "series_color": colour,
+            "high_color": NAVY,
+            "last_color": NAVY,
+            "negative_color": OFF_TRACK[1],
+            "empty_cells": "gaps",
+        },
+    )
 
 
 def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
@@ -143,25 +182,32 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
         return
     chart = ctx.workbook.add_chart({"type": "line"})
     name = ctx.texts.kpi(kpi).name
-    chart.add_series({
-        "name": name,
-        "categories": "=" + labels_range(ctx.layout),
-        "values": "=" + value_range(ctx.layout, kpi.id),
-        "line": {"color": colour, "width": 2.5},
-        "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
-    })
-    if kpi.better is not Better.INFO:
-        chart.add_series({
-            "name": _("Target"),
+    chart.add_series(
+        {
+            "name": name,
             "categories": "=" + labels_range(ctx.layout),
-            "values": "=" + value_range(ctx.layout, kpi.id, target=True),
-            "line": {"color": MUTED, "width": 1.5, "dash_type": "dash"},
-            "marker": {"type": "none"},
-        })
+            "values": "=" + value_range(ctx.layout, kpi.id),
+            "line": {"color": colour, "width": 2.5},
+            "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
+        }
+    )
+    if kpi.better is not Better.INFO:
+        chart.add_series(
+            {
+                "name": _("Target"),
+                "categories": "=" + labels_range(ctx.layout),
+                "values": "=" + value_range(ctx.layout, kpi.id, target=True),
+                "line": {"color": MUTED, "width": 1.5, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
     chart.set_title({"name": name, "name_font": {"size": 11, "bold": True, "color": NAVY}})
     number_format = ctx.kpi_format(kpi)
-    axis = {"num_format": number_format, "major_gridlines": {"visible": True, "line": {"color": RULE}},
-            "num_font": {"size": 8}}
+    axis = {
+        "num_format": number_format,
+        "major_gridlines": {"visible": True, "line": {"color": RULE}},
+        "num_font": {"size": 8},
+    }
     if kpi.range is not None:
         axis.update({"min": kpi.range[0], "max": kpi.range[1]})
     chart.set_y_axis(axis)

@@ -21,8 +21,17 @@ def write_definitions(ctx: Context) -> None:
     ctx.back_link(sheet, 0, 1)
     sheet.write_string(1, 1, ctx.texts.upper(_("KPI definitions")), style("title"))
     sheet.write_string(2, 1, ctx.texts.pick(catalog.description) if catalog.description else "", style("subtitle"))
-    headers = [_("No."), _("KPI"), _("Category"), _("Perspective"), _("Unit"), _("Better when"),
-               _("Formula"), _("What it measures"), _("How to read it")]
+    headers = [
+        _("No."),
+        _("KPI"),
+        _("Category"),
+        _("Perspective"),
+        _("Unit"),
+        _("Better when"),
+        _("Formula"),
+        _("What it measures"),
+        _("How to read it"),
+    ]
     for col, text in enumerate(headers, start=1):
         sheet.write_string(HEADER, col, text, style("header"))
     sheet.set_row(HEADER, 30)

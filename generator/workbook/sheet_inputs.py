@@ -37,9 +37,15 @@ def write_inputs(ctx: Context) -> None:
     sheet.set_column(INPUT_HELP_COL, INPUT_HELP_COL, 70)
     ctx.back_link(sheet, 0, 1)
     sheet.write_string(1, 1, ctx.texts.upper(_("Monthly inputs")), style("title"))
-    sheet.write_string(2, 1, _("Type each month's figures in the yellow cells; leave a month empty until "
-                               "its data is in. Grey columns add the months up by quarter and year."),
-                       style("subtitle"))
+    sheet.write_string(
+        2,
+        1,
+        _(
+            "Type each month's figures in the yellow cells; leave a month empty until "
+            "its data is in. Grey columns add the months up by quarter and year."
+        ),
+        style("subtitle"),
+    )
 
     sheet.set_row(HEADER_ROW, 30)
     sheet.write_string(HEADER_ROW, 1, _("Input"), style("header_left"))
@@ -87,8 +93,7 @@ def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
             sheet.write_blank(row, INPUT_GRID.month(m), None, cell_format)
         else:
             sheet.write_number(row, INPUT_GRID.month(m), value, cell_format)
-    sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1),
-                          validation(ctx, spec, help_text))
+    sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1), validation(ctx, spec, help_text))
     for col, formula in input_period_formulas(ctx.catalog, ctx.layout, spec.id).items():
         sheet.write_formula(row, col, formula, style("formula", number_format))
     sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))

@@ -40,8 +40,15 @@ def write_kpis(ctx: Context) -> None:
     sheet.set_column(KPI_STATUS_COL, KPI_STATUS_COL, 14)
     ctx.back_link(sheet, 0, 1)
     sheet.write_string(1, 1, ctx.texts.upper(_("KPI results")), style("title"))
-    sheet.write_string(2, 1, _("Calculated from the monthly inputs; nothing to type here. Colours compare each "
-                               "value with its target; the status judges the year to date."), style("subtitle"))
+    sheet.write_string(
+        2,
+        1,
+        _(
+            "Calculated from the monthly inputs; nothing to type here. Colours compare each "
+            "value with its target; the status judges the year to date."
+        ),
+        style("subtitle"),
+    )
 
     sheet.set_row(HEADER_ROW, 30)
     sheet.write_string(HEADER_ROW, 1, _("No."), style("header"))
@@ -67,8 +74,14 @@ def write_kpis(ctx: Context) -> None:
         kpi = ctx.catalog.kpis[kpi_id]
         number_format = ctx.kpi_format(kpi)
         sheet.write_number(row, 1, kpi.number, style("unit"))
-        sheet.write_url(row, 2, ctx.link(layout.sheets.definitions, f"B{definition_row(ctx, kpi_id) + 1}"),
-                        style("label"), string=ctx.texts.kpi(kpi).name, tip=_("Definition of this KPI"))
+        sheet.write_url(
+            row,
+            2,
+            ctx.link(layout.sheets.definitions, f"B{definition_row(ctx, kpi_id) + 1}"),
+            style("label"),
+            string=ctx.texts.kpi(kpi).name,
+            tip=_("Definition of this KPI"),
+        )
         sheet.write_string(row, 3, ctx.unit_label(kpi.unit), style("unit"))
         for col, formula in kpi_formulas(ctx.catalog, layout, kpi_id).items():
             bold = col == KPI_GRID.ytd
@@ -78,8 +91,9 @@ def write_kpis(ctx: Context) -> None:
             sheet.write_string(row, KPI_STATUS_COL, _("for comparison"), style("unit"))
             continue
         sheet.write_formula(row, KPI_TARGET_COL, kpi_target_formula(layout, kpi_id), style("formula", number_format))
-        sheet.write_formula(row, KPI_STATUS_COL, kpi_status_formula(ctx.catalog, layout, kpi_id),
-                            style("status", words))
+        sheet.write_formula(
+            row, KPI_STATUS_COL, kpi_status_formula(ctx.catalog, layout, kpi_id), style("status", words)
+        )
         _colour_against_target(ctx, kpi, row)
 
     last_row = max(layout.kpi_rows.values(), default=HEADER_ROW)
@@ -109,7 +123,9 @@ def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
             first, last = KPI_GRID.quarter_months(q)
             months = f"COUNT({cell(row, first, absolute=True)}:{cell(row, last, absolute=True)})"
             groups.append((KPI_GRID.quarter(q), KPI_GRID.quarter(q), f"({target}*{months})"))
-        all_months = f"COUNT({cell(row, KPI_GRID.month(0), absolute=True)}:{cell(row, KPI_GRID.month(11), absolute=True)})"
+        all_months = (
+            f"COUNT({cell(row, KPI_GRID.month(0), absolute=True)}:{cell(row, KPI_GRID.month(11), absolute=True)})"
+        )
         groups.append((KPI_GRID.ytd, KPI_GRID.ytd, f"({target}*{all_months})"))
     else:
         groups.append((KPI_GRID.quarter(0), KPI_GRID.ytd, target))
@@ -117,16 +133,31 @@ def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
         here = cell(row, first)
         expression = status_expression(here, goal, tolerance, kpi.better)
         for value, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-            sheet.conditional_format(row, first, row, last, {
-                "type": "formula",
-                "criteria": f"={expression}={value}",
-                "format": ctx.styles.conditional(fill, font),
-            })
+            sheet.conditional_format(
+                row,
+                first,
+                row,
+                last,
+                {
+                    "type": "formula",
+                    "criteria": f"={expression}={value}",
+                    "format": ctx.styles.conditional(fill, font),
+                },
+            )
 
 
 def _colour_status(ctx: Context, first_row: int, last_row: int) -> None:
     sheet = ctx.sheets["kpis"]
     for value, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-        sheet.conditional_format(first_row, KPI_STATUS_COL, last_row, KPI_STATUS_COL, {
-            "type": "cell", "criteria": "==", "value": value, "format": ctx.styles.conditional(fill, font),
-        })
+        sheet.conditional_format(
+            first_row,
+            KPI_STATUS_COL,
+            last_row,
+            KPI_STATUS_COL,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": value,
+                "format": ctx.styles.conditional(fill, font),
+            },
+        )

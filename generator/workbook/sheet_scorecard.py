@@ -22,10 +22,23 @@ def write_scorecard(ctx: Context) -> None:
         sheet.set_column(col, col, width)
     ctx.back_link(sheet, 0, 1)
     sheet.write_string(1, 1, ctx.texts.upper(_("Balanced scorecard")), style("title"))
-    sheet.write_string(2, 1, _("Each goal with the KPIs that measure it; values and status are for the year "
-                               "to date."), style("subtitle"))
-    headers = [_("Perspective"), _("Goal"), _("KPI"), _("Year to date"), _("Monthly target"), _("Status"),
-               _("Data source"), _("Tracked"), _("Owner")]
+    sheet.write_string(
+        2,
+        1,
+        _("Each goal with the KPIs that measure it; values and status are for the year to date."),
+        style("subtitle"),
+    )
+    headers = [
+        _("Perspective"),
+        _("Goal"),
+        _("KPI"),
+        _("Year to date"),
+        _("Monthly target"),
+        _("Status"),
+        _("Data source"),
+        _("Tracked"),
+        _("Owner"),
+    ]
     for col, text in enumerate(headers, start=1):
         sheet.write_string(HEADER, col, text, style("header"))
     sheet.set_row(HEADER, 30)
@@ -38,7 +51,9 @@ def write_scorecard(ctx: Context) -> None:
             kpi = catalog.kpis[kpi_id]
             number_format = ctx.kpi_format(kpi)
             sheet.write_string(row, 3, ctx.texts.kpi(kpi).name, style("label"))
-            sheet.write_formula(row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format))
+            sheet.write_formula(
+                row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format)
+            )
             if kpi.better is Better.INFO:
                 sheet.write_string(row, 5, "", style("formula"))
                 sheet.write_string(row, 6, "", style("formula"))
@@ -63,9 +78,18 @@ def write_scorecard(ctx: Context) -> None:
         for r in range(first, last + 1):
             sheet.set_row(r, 30)
     for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-        sheet.conditional_format(HEADER + 1, 6, max(row - 1, HEADER + 1), 6, {
-            "type": "cell", "criteria": "==", "value": code, "format": ctx.styles.conditional(fill, font),
-        })
+        sheet.conditional_format(
+            HEADER + 1,
+            6,
+            max(row - 1, HEADER + 1),
+            6,
+            {
+                "type": "cell",
+                "criteria": "==",
+                "value": code,
+                "format": ctx.styles.conditional(fill, font),
+            },
+        )
     sheet.freeze_panes(HEADER + 1, 0)
     sheet.print_area(0, 0, row, len(widths) - 1)
     ctx.page_setup(sheet)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.layout import SETTINGS_FIRST_ROW, SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.layout import SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.workbook.context import Context
 
 
@@ -22,8 +22,15 @@ def write_settings(ctx: Context) -> None:
     sheet.set_column(7, 7, 60)
     ctx.back_link(sheet, 0, 1)
     sheet.write_string(1, 1, ctx.texts.upper(_("Settings")), style("title"))
-    sheet.write_string(2, 1, _("Type in the yellow cells. Targets are monthly; quarters and the year use them "
-                               "as the catalogue explains on the Definitions sheet."), style("subtitle"))
+    sheet.write_string(
+        2,
+        1,
+        _(
+            "Type in the yellow cells. Targets are monthly; quarters and the year use them "
+            "as the catalogue explains on the Definitions sheet."
+        ),
+        style("subtitle"),
+    )
 
     rows = layout.settings_rows
     labels = {
@@ -34,31 +41,69 @@ def write_settings(ctx: Context) -> None:
     }
     for name, label in labels.items():
         sheet.merge_range(rows[name], 1, rows[name], 2, label, style("label_bold"))
-    sheet.merge_range(rows["company"], SETTINGS_VALUE_COL, rows["company"], SETTINGS_TOLERANCE_COL,
-                      options.company, style("input_text"))
+    sheet.merge_range(
+        rows["company"],
+        SETTINGS_VALUE_COL,
+        rows["company"],
+        SETTINGS_TOLERANCE_COL,
+        options.company,
+        style("input_text"),
+    )
     sheet.write_number(rows["year"], SETTINGS_VALUE_COL, options.year, style("input", "0"))
-    sheet.data_validation(rows["year"], SETTINGS_VALUE_COL, rows["year"], SETTINGS_VALUE_COL, {
-        "validate": "integer", "criteria": "between", "minimum": 1900, "maximum": 2200,
-        "input_title": _("Fiscal year"), "input_message": _("The calendar year in which the fiscal year starts."),
-        "error_title": _("Invalid year"), "error_message": _("Type a year such as 2026."),
-    })
+    sheet.data_validation(
+        rows["year"],
+        SETTINGS_VALUE_COL,
+        rows["year"],
+        SETTINGS_VALUE_COL,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 1900,
+            "maximum": 2200,
+            "input_title": _("Fiscal year"),
+            "input_message": _("The calendar year in which the fiscal year starts."),
+            "error_title": _("Invalid year"),
+            "error_message": _("Type a year such as 2026."),
+        },
+    )
     months = ctx.texts.months("wide")
-    sheet.write_string(rows["first_month"], SETTINGS_VALUE_COL, months[options.first_month - 1],
-                       style("input_text"))
-    sheet.data_validation(rows["first_month"], SETTINGS_VALUE_COL, rows["first_month"], SETTINGS_VALUE_COL, {
-        "validate": "list", "source": "=list_months",
-        "input_title": _("First month"), "input_message": _("Pick the month your fiscal year starts with."),
-        "error_title": _("Invalid month"), "error_message": _("Pick a month from the list."),
-    })
+    sheet.write_string(rows["first_month"], SETTINGS_VALUE_COL, months[options.first_month - 1], style("input_text"))
+    sheet.data_validation(
+        rows["first_month"],
+        SETTINGS_VALUE_COL,
+        rows["first_month"],
+        SETTINGS_VALUE_COL,
+        {
+            "validate": "list",
+            "source": "=list_months",
+            "input_title": _("First month"),
+            "input_message": _("Pick the month your fiscal year starts with."),
+            "error_title": _("Invalid month"),
+            "error_message": _("Pick a month from the list."),
+        },
+    )
     sheet.write_string(rows["currency"], SETTINGS_VALUE_COL, options.currency, style("formula"))
-    sheet.write_string(rows["currency"], SETTINGS_TOLERANCE_COL + 1,
-                       _("Money is formatted in this currency; build the template again to change it."),
-                       style("muted"))
+    sheet.write_string(
+        rows["currency"],
+        SETTINGS_TOLERANCE_COL + 1,
+        _("Money is formatted in this currency; build the template again to change it."),
+        style("muted"),
+    )
 
     header = SETTINGS_TARGET_HEADER
     sheet.write_string(header - 1, 1, ctx.texts.upper(_("Targets")), style("heading"))
-    for col, text in enumerate([_("No."), _("KPI"), _("Monthly target"), _("Tolerance"), _("Unit"),
-                                _("Better when"), _("What the target means")], start=1):
+    for col, text in enumerate(
+        [
+            _("No."),
+            _("KPI"),
+            _("Monthly target"),
+            _("Tolerance"),
+            _("Unit"),
+            _("Better when"),
+            _("What the target means"),
+        ],
+        start=1,
+    ):
         sheet.write_string(header, col, text, style("header" if col != 2 else "header_left"))
     sheet.set_row(header, 30)
     direction = {Better.HIGHER: _("higher"), Better.LOWER: _("lower")}
@@ -82,18 +127,38 @@ def write_settings(ctx: Context) -> None:
         sheet.write_string(row, 7, meaning, style("muted"))
     if layout.target_rows:
         first, last = min(layout.target_rows.values()), max(layout.target_rows.values())
-        sheet.data_validation(first, SETTINGS_VALUE_COL, last, SETTINGS_VALUE_COL, {
-            "validate": "decimal", "criteria": "between", "minimum": -1e12, "maximum": 1e12,
-            "input_title": _("Monthly target"),
-            "input_message": _("The value this KPI should reach each month. Leave empty for no status."),
-            "error_title": _("Not a number"), "error_message": _("Type a number, or leave the cell empty."),
-        })
-        sheet.data_validation(first, SETTINGS_TOLERANCE_COL, last, SETTINGS_TOLERANCE_COL, {
-            "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 10,
-            "input_title": _("Tolerance"),
-            "input_message": _("How far from the target still counts as at risk rather than off track."),
-            "error_title": _("Invalid tolerance"), "error_message": _("Type a percentage between 0% and 1000%."),
-        })
+        sheet.data_validation(
+            first,
+            SETTINGS_VALUE_COL,
+            last,
+            SETTINGS_VALUE_COL,
+            {
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": -1e12,
+                "maximum": 1e12,
+                "input_title": _("Monthly target"),
+                "input_message": _("The value this KPI should reach each month. Leave empty for no status."),
+                "error_title": _("Not a number"),
+                "error_message": _("Type a number, or leave the cell empty."),
+            },
+        )
+        sheet.data_validation(
+            first,
+            SETTINGS_TOLERANCE_COL,
+            last,
+            SETTINGS_TOLERANCE_COL,
+            {
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": 10,
+                "input_title": _("Tolerance"),
+                "input_message": _("How far from the target still counts as at risk rather than off track."),
+                "error_title": _("Invalid tolerance"),
+                "error_message": _("Type a percentage between 0% and 1000%."),
+            },
+        )
         sheet.freeze_panes(header + 1, 0)
     ctx.page_setup(sheet, landscape=False)
     ctx.protect(sheet)

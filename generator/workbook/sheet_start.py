@@ -37,9 +37,8 @@ def write_start(ctx: Context) -> None:
     row = 6
     for number, (sheet_name, text) in enumerate(steps, start=1):
         sheet.set_row(row, 22)
-        sheet.write_number(row, 1, number, style("nav"))
-        sheet.write_url(row, 2, ctx.link(sheet_name), style("nav"), string=sheet_name,
-                        tip=_("Go to this sheet"))
+        sheet.write_number(row, 1, number, style("step"))
+        sheet.write_url(row, 2, ctx.link(sheet_name), style("nav"), string=sheet_name, tip=_("Go to this sheet"))
         sheet.write_string(row, 3, text, style("label"))
         row += 1
 
@@ -60,11 +59,19 @@ def write_start(ctx: Context) -> None:
         sheet.write_string(row, 3, text, style("label"))
 
     row += 2
-    sheet.merge_range(row, 1, row + 1, 3, _("Blank months stay blank: a KPI shows a value only when all its "
-                                              "inputs for the period are typed, and never divides by zero."),
-                      style("muted"))
+    sheet.merge_range(
+        row,
+        1,
+        row + 1,
+        3,
+        _(
+            "Blank months stay blank: a KPI shows a value only when all its "
+            "inputs for the period are typed, and never divides by zero."
+        ),
+        style("muted"),
+    )
     meta = f"{ctx.catalog.id} {ctx.catalog.version} · {ctx.options.locale}"
-    sheet.write_string(row + 3, 1, meta, style("muted"))
+    sheet.merge_range(row + 3, 1, row + 3, 3, meta, style("muted"))
     sheet.activate()
     ctx.page_setup(sheet, landscape=False)
     ctx.protect(sheet)

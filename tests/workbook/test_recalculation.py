@@ -132,7 +132,7 @@ def test_libreoffice_agrees_with_python(recalculated, scenario: str) -> None:
 
 def test_sample_year_shows_every_status(recalculated, crm: Catalog) -> None:
     """The demo data must make the dashboard look alive: all three statuses appear."""
-    path, catalog, values, _ = recalculated["sample"]
+    _, catalog, values, _ = recalculated["sample"]
     statuses = {
         kpi_status(catalog, k, row, catalog.kpis[k].target, catalog.tolerance(catalog.kpis[k]))
         for k, row in kpi_values(catalog, values).items()

@@ -1,0 +1,109 @@
+"""`kpigen build` through click's runner: files written, refusals, and atomic replacement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from generator import output
+from generator.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_build_writes_a_workbook_with_the_chosen_settings(tmp_path: Path) -> None:
+    target = tmp_path / "crm.xlsx"
+    code, text = run(
+        "build",
+        "--out",
+        str(target),
+        "--company",
+        "=Acme & Co",
+        "--year",
+        "2027",
+        "--first-month",
+        "4",
+        "--currency",
+        "eur",
+    )
+    assert code == 0, text
+    book = openpyxl.load_workbook(target)
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert props["catalog_id"] == "crm" and props["currency"] == "EUR" and props["locale"] == "en"
+    settings = book["Settings"]
+    values = [c.value for row in settings.iter_rows(min_row=5, max_row=8, min_col=4, max_col=4) for c in row]
+    assert values == ["=Acme & Co", 2027, "April", "EUR"]
+    assert settings["D5"].data_type == "s", "a company name starting with '=' must stay text"
+
+
+def test_build_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "crm.xlsx"
+    target.write_bytes(b"typed by the user")
+    code, text = run("build", "--out", str(target))
+    assert code == 1
+    assert "already exists" in text and "--force" in text and "Traceback" not in text
+    assert target.read_bytes() == b"typed by the user"
+    code, text = run("build", "--out", str(target), "--force")
+    assert code == 0, text
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_build_to_a_folder_uses_the_default_name(tmp_path: Path) -> None:
+    code, text = run("build", "--out", str(tmp_path), "--sample")
+    assert code == 0, text
+    assert (tmp_path / "crm-en-sample.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--currency", "XYZ"], "unknown currency 'XYZ'"),
+        (["--year", "1200"], "year must be between"),
+        (["--locale", "de"], "has no 'de' texts"),
+        (["--locale", "qq"], "'qq'"),
+        (["--company", "bad\x07name"], "control characters"),
+        (["--catalog", "missing.yaml"], "missing.yaml: file not found"),
+        (["--catalog", "kpi_catalog/bsc.yaml", "--sample"], "has no sample data"),
+    ],
+)
+def test_bad_options_give_one_line_and_exit_1(tmp_path: Path, args: list[str], phrase: str) -> None:
+    code, text = run("build", "--out", str(tmp_path / "x.xlsx"), *args)
+    assert code == 1
+    assert phrase in text
+    assert "Traceback" not in text
+    assert len(text.strip().splitlines()) == 1
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "crm.xlsx"
+    target.write_bytes(b"old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.os, "fsync", broken_fsync)
+    code, text = run("build", "--out", str(target), "--force")
+    assert code == 1 and "No space left on device" in text
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crm.xlsx"]
+
+
+def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated, since root (as in CI) may write anywhere: the folder refuses a new file."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    code, text = run("build", "--out", str(tmp_path / "crm.xlsx"))
+    assert code == 1 and "cannot write here: Permission denied" in text
+    assert not (tmp_path / "crm.xlsx").exists()
