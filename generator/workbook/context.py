@@ -73,6 +73,11 @@ class Context:
         }
         return labels[unit]
 
+    def title(self, sheet: Worksheet, text: str) -> None:
+        """The sheet's title in row 2, tall enough for its large font."""
+        sheet.set_row(1, 32)
+        sheet.write_string(1, 1, self.texts.upper(text), self.styles("title"))
+
     def back_link(self, sheet: Worksheet, row: int = 0, col: int = 0) -> None:
         """Every sheet but the start page links back to it."""
         _ = self._

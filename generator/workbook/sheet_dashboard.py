@@ -42,7 +42,7 @@ def write_dashboard(ctx: Context) -> None:
     sheet.set_column(25, 25, None, None, {"hidden": True})
     ctx.back_link(sheet, 0, 1)
     title = ctx.texts.pick(ctx.catalog.title)
-    sheet.write_string(1, 1, ctx.texts.upper(title), style("title"))
+    ctx.title(sheet, title)
     sheet.write_formula(2, 1, "=" + layout.setting_cell("company"), style("subtitle"))
 
     sheet.set_row(SELECTOR_ROW, 26)

@@ -19,7 +19,7 @@ def write_definitions(ctx: Context) -> None:
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     ctx.back_link(sheet, 0, 1)
-    sheet.write_string(1, 1, ctx.texts.upper(_("KPI definitions")), style("title"))
+    ctx.title(sheet, _("KPI definitions"))
     sheet.write_string(2, 1, ctx.texts.pick(catalog.description) if catalog.description else "", style("subtitle"))
     headers = [
         _("No."),

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from generator.catalog.model import InputSpec, Unit
-from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS
+from generator.formula.excel import render
+from generator.formula.expr import refs
+from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS, cell
 from generator.sheet_formulas import input_period_formulas, month_label_formula
 from generator.workbook.context import Context
-from generator.workbook.styles import category_colour
+from generator.workbook.styles import AT_RISK, OFF_TRACK, category_colour
 
 LIMIT = 1e15
 """Largest magnitude a typed value may have: beyond it Excel loses whole-number precision."""
@@ -36,7 +38,7 @@ def write_inputs(ctx: Context) -> None:
     sheet.set_column(INPUT_GRID.quarter(0), INPUT_GRID.ytd, 12)
     sheet.set_column(INPUT_HELP_COL, INPUT_HELP_COL, 70)
     ctx.back_link(sheet, 0, 1)
-    sheet.write_string(1, 1, ctx.texts.upper(_("Monthly inputs")), style("title"))
+    ctx.title(sheet, _("Monthly inputs"))
     sheet.write_string(
         2,
         1,
@@ -68,9 +70,10 @@ def write_inputs(ctx: Context) -> None:
         spec = ctx.catalog.inputs[input_id]
         _write_input_row(ctx, spec, row)
 
+    _flag_rule_breaks(ctx)
     last_row = max(layout.input_rows.values(), default=HEADER_ROW)
     sheet.freeze_panes(HEADER_ROW + 1, INPUT_GRID.month(0))
-    sheet.print_area(0, 0, last_row, INPUT_HELP_COL)
+    sheet.print_area(0, 0, last_row, INPUT_GRID.ytd)
     ctx.page_setup(sheet, repeat_rows=(HEADER_ROW, HEADER_ROW))
     ctx.protect(sheet)
 
@@ -97,6 +100,34 @@ def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
     for col, formula in input_period_formulas(ctx.catalog, ctx.layout, spec.id).items():
         sheet.write_formula(row, col, formula, style("formula", number_format))
     sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))
+
+
+def _flag_rule_breaks(ctx: Context) -> None:
+    """Colour a month's cell when a cross-input rule fails (clicks above emails sent, ...).
+
+    Data validation checks one cell against fixed bounds; a rule between two inputs can only
+    be shown, so the first input the rule names turns red (error) or amber (warning).
+    """
+    sheet = ctx.sheets["inputs"]
+    layout = ctx.layout
+    first = INPUT_GRID.month(0)
+    for rule_id, check in ctx.catalog.rule_checks.items():
+        names = refs(check)
+        row = layout.input_rows[names[0]]
+        cells = ",".join(cell(layout.input_rows[n], first) for n in names)
+        broken = f"=AND(COUNT({cells})={len(names)},NOT({render(check, lambda n: cell(layout.input_rows[n], first))}))"
+        fill, font = OFF_TRACK if ctx.catalog.rules[rule_id].severity == "error" else AT_RISK
+        sheet.conditional_format(
+            row,
+            first,
+            row,
+            INPUT_GRID.month(MONTHS - 1),
+            {
+                "type": "formula",
+                "criteria": broken,
+                "format": ctx.styles.conditional(fill, font),
+            },
+        )
 
 
 def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:

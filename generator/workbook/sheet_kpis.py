@@ -39,7 +39,7 @@ def write_kpis(ctx: Context) -> None:
     sheet.set_column(KPI_TARGET_COL, KPI_TARGET_COL, 11)
     sheet.set_column(KPI_STATUS_COL, KPI_STATUS_COL, 14)
     ctx.back_link(sheet, 0, 1)
-    sheet.write_string(1, 1, ctx.texts.upper(_("KPI results")), style("title"))
+    ctx.title(sheet, _("KPI results"))
     sheet.write_string(
         2,
         1,

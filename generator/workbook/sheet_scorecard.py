@@ -21,7 +21,7 @@ def write_scorecard(ctx: Context) -> None:
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     ctx.back_link(sheet, 0, 1)
-    sheet.write_string(1, 1, ctx.texts.upper(_("Balanced scorecard")), style("title"))
+    ctx.title(sheet, _("Balanced scorecard"))
     sheet.write_string(
         2,
         1,

@@ -21,7 +21,7 @@ def write_settings(ctx: Context) -> None:
     sheet.set_column(5, 6, 14)
     sheet.set_column(7, 7, 60)
     ctx.back_link(sheet, 0, 1)
-    sheet.write_string(1, 1, ctx.texts.upper(_("Settings")), style("title"))
+    ctx.title(sheet, _("Settings"))
     sheet.write_string(
         2,
         1,

@@ -15,8 +15,7 @@ def write_start(ctx: Context) -> None:
     sheet.set_column(1, 1, 5)
     sheet.set_column(2, 2, 28)
     sheet.set_column(3, 3, 70)
-    sheet.set_row(1, 34)
-    sheet.write_string(1, 1, ctx.texts.upper(ctx.texts.pick(ctx.catalog.title)), style("title"))
+    ctx.title(sheet, ctx.texts.pick(ctx.catalog.title))
     sheet.write_formula(2, 1, "=" + ctx.layout.setting_cell("company"), style("subtitle"))
     if ctx.catalog.description:
         sheet.merge_range(3, 1, 3, 3, ctx.texts.pick(ctx.catalog.description), style("wrap"))
