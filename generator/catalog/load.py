@@ -44,8 +44,8 @@ class _Loader:
             document = read_source(path)
         except SourceError as exc:
             raise CatalogError([exc.message]) from None
-        for where, _ in document.duplicates:
-            self.problems.append(f"{document.where(where)}: duplicate key '{where[-1]}'")
+        for where, position in document.duplicates:
+            self.problems.append(f"{document.path}:{position.line}:{position.column}: duplicate key '{where[-1]}'")
         try:
             file = msgspec.convert(document.data, CatalogFile, strict=False)
         except msgspec.ValidationError as exc:
@@ -77,9 +77,10 @@ class _Loader:
         except CatalogError as exc:
             self.problems.append(f"{where}: imported catalogue has problems: {exc.problems[0]}")
             return None
-        missing = [k for k in spec.kpis if k not in source.kpis]
-        for k in missing:
-            self.problems.append(f"{where}: '{spec.catalog}' has no KPI '{k}'")
+        for j, k in enumerate(spec.kpis):
+            if k not in source.kpis:
+                at = doc.where(("imports", index, "kpis", j))
+                self.problems.append(f"{at}: '{spec.catalog}' has no KPI '{k}'{_suggest(k, dict(source.kpis))}")
         return source.subset([k for k in spec.kpis if k in source.kpis])
 
 
@@ -260,6 +261,9 @@ def _split_msgspec(message: str) -> tuple[str, Path_]:
             break
         else:
             path.append(int(index))
+    unknown = re.match(r"Object contains unknown field `([^`]*)`", text)
+    if unknown:
+        path.append(unknown.group(1))  # point at the misspelt key, not at the mapping holding it
     text = text.replace("Object contains unknown field", "unknown key")
     return text, tuple(path)
 

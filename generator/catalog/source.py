@@ -52,17 +52,25 @@ class SourceError(Exception):
 def read_source(path: Path) -> SourceDocument:
     """Parse ``path``; raise SourceError with ``file:line:col`` for unreadable or invalid YAML."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise SourceError(f"{path}: is a directory, not a catalogue file") from None
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
     try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8")) + 1  # valid up to there
+        raise SourceError(
+            f"{path}:{line}:{column}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
+    try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise SourceError(f"{path}:1:1: values are nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
@@ -71,17 +79,32 @@ def read_source(path: Path) -> SourceDocument:
     except yaml.YAMLError as exc:
         raise SourceError(f"{path}: YAML error: {' '.join(str(exc).split())}") from None
     if node is None:
-        raise SourceError(f"{path}: the file is empty")
+        raise SourceError(f"{path}:1:1: the file is empty")
     positions: dict[Path_, Position] = {}
     duplicates: list[tuple[Path_, Position]] = []
-    data = _build(node, (), positions, duplicates, path)
+    try:
+        data = _build(node, (), positions, duplicates, path, set())
+    except RecursionError:
+        raise SourceError(f"{path}:1:1: values are nested too deeply") from None
     return SourceDocument(path, data, positions, duplicates)
 
 
 def _build(
-    node: yaml.Node, at: Path_, positions: dict[Path_, Position], duplicates: list[tuple[Path_, Position]], path: Path
+    node: yaml.Node,
+    at: Path_,
+    positions: dict[Path_, Position],
+    duplicates: list[tuple[Path_, Position]],
+    path: Path,
+    seen: set[int],
 ) -> Any:
     positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.CollectionNode):
+        if id(node) in seen:  # an alias: refusing it also refuses "billion laughs" expansion
+            raise SourceError(
+                f"{path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: "
+                "YAML aliases (*name) are not supported; write the value out"
+            )
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -92,12 +115,16 @@ def _build(
                 raise SourceError(f"{path}:{key_node.start_mark.line + 1}: mapping keys must be plain text")
             key = str(key) if not isinstance(key, str) else key
             child = (*at, key)
+            key_position = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
-                duplicates.append((child, Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)))
-            result[key] = _build(value_node, child, positions, duplicates, path)
+                duplicates.append((child, key_position))
+            result[key] = _build(value_node, child, positions, duplicates, path, seen)
+            if not isinstance(value_node, yaml.ScalarNode):
+                # A block mapping or list starts on the line after its key: point at the key.
+                positions[child] = key_position
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*at, i), positions, duplicates, path) for i, item in enumerate(node.value)]
+        return [_build(item, (*at, i), positions, duplicates, path, seen) for i, item in enumerate(node.value)]
     value = _scalar(node, path)
     if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):
         positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 2)

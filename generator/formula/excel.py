@@ -68,7 +68,7 @@ def _render(node: Expr, ref: Callable[[str], str]) -> tuple[str, int]:
             rhs, rp = _render(right, ref)
             if lp < level:
                 lhs = f"({lhs})"
-            if rp < level or (rp == level and op in "-/"):
+            if rp <= level:  # keep a-(b-c), a/(b/c) and also a+(b+c), a*(b/c): Excel computes in the tree's order
                 rhs = f"({rhs})"
             return f"{lhs}{op}{rhs}", level
         case Call(func, args):

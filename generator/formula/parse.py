@@ -8,12 +8,15 @@ comparison at the top of a rule). Nothing is ever evaluated by Python itself.
 from __future__ import annotations
 
 import ast
+import math
 
 from generator.formula.expr import FUNCTIONS, Binary, BinaryOp, Call, Compare, CompareOp, Expr, Neg, Num, Ref
 
 _BINARY: dict[type[ast.operator], BinaryOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _COMPARE: dict[type[ast.cmpop], CompareOp] = {ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.Eq: "=="}
 MAX_LENGTH = 2000
+MAX_DEPTH = 100
+"""Deepest nesting of operations; deeper trees would exhaust Python's recursion limit."""
 
 
 class FormulaError(ValueError):
@@ -31,14 +34,17 @@ def parse(text: str, *, comparison: bool = False) -> Expr:
         raise FormulaError("formula is empty")
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"formula is longer than {MAX_LENGTH} characters")
-    if "\n" in text.strip():
+    source = text.strip()
+    if "\n" in source or "\r" in source:
         raise FormulaError("formula must be on one line")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise FormulaError(f"syntax error: {exc.msg}", exc.offset or 1) from None
-    body = tree.body
     offset = len(text) - len(text.lstrip())
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        # offset is 1-based in characters; 0 or None when the text ended too early
+        column = min(exc.offset, len(source) + 1) if exc.offset else len(source) + 1
+        raise FormulaError(f"syntax error: {exc.msg}", column + offset) from None
+    body = tree.body
     if isinstance(body, ast.Compare):
         if not comparison:
             raise FormulaError("a comparison is only allowed in a rule's check", body.col_offset + 1 + offset)
@@ -47,30 +53,39 @@ def parse(text: str, *, comparison: bool = False) -> Expr:
         op = _COMPARE.get(type(body.ops[0]))
         if op is None:
             raise FormulaError("comparison must be one of <= >= < > ==", body.col_offset + 1 + offset)
-        return Compare(op, _convert(body.left, offset), _convert(body.comparators[0], offset))
+        return Compare(op, _convert(body.left, offset, source), _convert(body.comparators[0], offset, source))
     if comparison:
         raise FormulaError("a rule's check must compare two values, e.g. 'a <= b'")
-    return _convert(body, offset)
+    return _convert(body, offset, source)
 
 
-def _convert(node: ast.expr, offset: int) -> Expr:
-    column = getattr(node, "col_offset", 0) + 1 + offset
+def _convert(node: ast.expr, offset: int, source: str = "", depth: int = 0) -> Expr:
+    # ast's col_offset counts UTF-8 bytes; the column counts characters
+    column = len(source.encode("utf-8")[: getattr(node, "col_offset", 0)].decode("utf-8", "ignore")) + 1 + offset
+    if depth > MAX_DEPTH:
+        raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep", column)
+
+    def convert(child: ast.expr) -> Expr:
+        return _convert(child, offset, source, depth + 1)
+
     match node:
         case ast.Constant(value=bool()):
             raise FormulaError("True/False are not numbers", column)
         case ast.Constant(value=int() | float() as value):
+            if not math.isfinite(float(value)):
+                raise FormulaError("number is too large", column)
             return Num(float(value))
         case ast.Name(id=name):
             if name in FUNCTIONS:
                 raise FormulaError(f"'{name}' is a function: write {name}(...)", column)
             return Ref(name)
         case ast.UnaryOp(op=ast.USub(), operand=operand):
-            inner = _convert(operand, offset)
+            inner = convert(operand)
             return Num(-inner.value) if isinstance(inner, Num) else Neg(inner)
         case ast.UnaryOp(op=ast.UAdd(), operand=operand):
-            return _convert(operand, offset)
+            return convert(operand)
         case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:
-            return Binary(_BINARY[type(op)], _convert(left, offset), _convert(right, offset))
+            return Binary(_BINARY[type(op)], convert(left), convert(right))
         case ast.BinOp(op=op):
             symbol = {ast.Pow: "**", ast.Mod: "%", ast.FloorDiv: "//"}.get(type(op), type(op).__name__)
             raise FormulaError(f"operator {symbol} is not allowed; use + - * /", column)
@@ -79,7 +94,9 @@ def _convert(node: ast.expr, offset: int) -> Expr:
                 raise FormulaError(f"{func}() takes {'one argument' if func == 'abs' else 'arguments'}", column)
             if any(isinstance(a, ast.Starred) for a in args):
                 raise FormulaError("* arguments are not allowed", column)
-            return Call(func, tuple(_convert(a, offset) for a in args))
+            return Call(func, tuple(convert(a) for a in args))
+        case ast.Call(func=ast.Name(id=func)) if func in FUNCTIONS:
+            raise FormulaError(f"{func}() takes no named arguments", column)
         case ast.Call(func=ast.Name(id=func)):
             allowed = ", ".join(FUNCTIONS)
             raise FormulaError(f"unknown function '{func}'; allowed: {allowed}", column)

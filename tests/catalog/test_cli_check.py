@@ -1,0 +1,83 @@
+"""``kpigen catalog check`` through click's test runner: ok lines, one-line problems, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+from generator.paths import CATALOG_DIR
+from tests.catalog.test_load import BROKEN, CASES, FIXTURES, MINIMAL, line_of
+
+
+def check(*paths: Path | str) -> Result:
+    return CliRunner().invoke(main, ["catalog", "check", *map(str, paths)])
+
+
+def no_crash(result: Result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_shipped_catalogues_are_ok() -> None:
+    result = check(CATALOG_DIR / "crm.yaml", CATALOG_DIR / "bsc.yaml")
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == f"{CATALOG_DIR / 'crm.yaml'}: ok (crm 1.0.0: 26 KPIs, 45 inputs, locales en, tr)"
+    assert lines[1].startswith(f"{CATALOG_DIR / 'bsc.yaml'}: ok (bsc ")
+
+
+def test_json_catalogue_is_ok() -> None:
+    result = check(MINIMAL.with_suffix(".json"))
+    no_crash(result)
+    assert result.exit_code == 0
+    assert ": ok (mini 1.0: 2 KPIs, 2 inputs, locales en, tr)" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_catalogue(name: str) -> None:
+    path = BROKEN / name
+    where, _column, phrase = CASES[name]
+    line = where if isinstance(where, int) else line_of(path, *where)
+    result = check(path)
+    no_crash(result)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"{path}:{line}:")
+    assert phrase in lines[0]
+
+
+def test_a_broken_file_does_not_hide_a_good_one() -> None:
+    result = check(BROKEN / "wrong_type.yaml", MINIMAL)
+    no_crash(result)
+    assert result.exit_code == 1
+    assert f"{MINIMAL}: ok (" in result.stdout
+    assert "Expected `int`, got `str`" in result.stderr
+
+
+def test_missing_path() -> None:
+    missing = FIXTURES / "does_not_exist.yaml"
+    result = check(missing)
+    no_crash(result)
+    assert result.exit_code != 0
+    assert result.stderr.strip() == f"{missing}: file not found"
+
+
+def test_directory_path() -> None:
+    result = check(FIXTURES)
+    no_crash(result)
+    assert result.exit_code != 0
+    assert "is a directory" in result.stderr
+
+
+def test_no_path_is_a_usage_error() -> None:
+    result = check()
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
