@@ -104,6 +104,25 @@ class Context:
             sheet.repeat_rows(*repeat_rows)
         sheet.set_footer("&L&8" + self.options.company.replace("&", "&&") + "&R&8&P / &N")
 
+    def colour_status(self, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Green, amber, red for cells holding 1, 0, -1; blank cells (which equal 0 to Excel) stay plain."""
+        from generator.layout import cell
+        from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK
+
+        here = cell(first_row, first_col)
+        for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
+            sheet.conditional_format(
+                first_row,
+                first_col,
+                last_row,
+                last_col,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND(ISNUMBER({here}),{here}={code})",
+                    "format": self.styles.conditional(fill, font),
+                },
+            )
+
     def protect(self, sheet: Worksheet) -> None:
         """Protect formulas without a password: a user may unprotect, but not by accident."""
         sheet.protect(

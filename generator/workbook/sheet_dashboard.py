@@ -13,7 +13,7 @@ from generator.sheet_formulas import status_expression
 from generator.workbook.context import Context
 from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
 from generator.workbook.sheet_kpis import status_format
-from generator.workbook.styles import AT_RISK, MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
+from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, RULE, category_colour
 
 CARDS_PER_ROW = 4
 CARD_COLS = 3  # label, number, spacer
@@ -141,19 +141,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
         status = status_expression(value_cell, target, f"tolerance_{kpi.id}", kpi.better)
         sheet.merge_range(top + 4, left, top + 4, right, "", style("card_status", words))
         sheet.write_formula(top + 4, left, "=" + status, style("card_status", words))
-        for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-            sheet.conditional_format(
-                top + 4,
-                left,
-                top + 4,
-                right,
-                {
-                    "type": "cell",
-                    "criteria": "==",
-                    "value": code,
-                    "format": ctx.styles.conditional(fill, font),
-                },
-            )
+        ctx.colour_status(sheet, top + 4, left, top + 4, right)
     sheet.set_row(top + 5, 30)
     sheet.merge_range(top + 5, left, top + 5, right, "", style("card_spark"))
     sheet.add_sparkline(
@@ -211,7 +199,7 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
     if kpi.range is not None:
         axis.update({"min": kpi.range[0], "max": kpi.range[1]})
     chart.set_y_axis(axis)
-    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}})
+    chart.set_x_axis({"num_font": {"size": 8, "rotation": -45}, "label_position": "low"})
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.show_blanks_as("gap")
     chart.show_na_as_empty_cell()

@@ -34,8 +34,8 @@ def write_inputs(ctx: Context) -> None:
     sheet.set_column(0, 0, 2)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 2, 9)
-    sheet.set_column(INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1), 11)
-    sheet.set_column(INPUT_GRID.quarter(0), INPUT_GRID.ytd, 12)
+    sheet.set_column(INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1), 13)
+    sheet.set_column(INPUT_GRID.quarter(0), INPUT_GRID.ytd, 15)
     sheet.set_column(INPUT_HELP_COL, INPUT_HELP_COL, 70)
     ctx.back_link(sheet, 0, 1)
     ctx.title(sheet, _("Monthly inputs"))
@@ -81,10 +81,7 @@ def write_inputs(ctx: Context) -> None:
 def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
     sheet = ctx.sheets["inputs"]
     style = ctx.styles
-    decimals = 0 if spec.integer else 2
-    number_format = ctx.number_format(spec.unit, 0 if spec.unit is Unit.PERCENT else decimals)
-    if spec.unit is Unit.PERCENT:
-        number_format = ctx.number_format(Unit.PERCENT, 1)
+    number_format = ctx.number_format(spec.unit, input_decimals(spec))
     help_text = ctx.texts.pick(spec.help, f"input {spec.id} help")
     sheet.write_string(row, 1, ctx.texts.pick(spec.name, f"input {spec.id}"), style("label"))
     sheet.write_string(row, 2, ctx.unit_label(spec.unit), style("unit"))
@@ -130,6 +127,13 @@ def _flag_rule_breaks(ctx: Context) -> None:
         )
 
 
+def input_decimals(spec: InputSpec) -> int:
+    """Decimals an input shows: none for whole numbers, one for percents and durations, two for money."""
+    if spec.integer:
+        return 0
+    return 2 if spec.unit in (Unit.CURRENCY, Unit.NUMBER, Unit.YEARS) else 1
+
+
 def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:
     """Excel data validation from the input's bounds, with the help as the input message."""
     _ = ctx._
@@ -148,10 +152,8 @@ def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:
         rule = _("Type a number (it may be negative).")
     else:
         rule = _("Type a number between {low} and {high}.")
-    if spec.unit is Unit.PERCENT:
-        shown_low, shown_high = f"{low:.0%}", f"{high:.0%}"
-    else:
-        shown_low, shown_high = f"{low:g}", f"{high:g}"
+    shown = ctx.texts.percent if spec.unit is Unit.PERCENT else ctx.texts.number
+    shown_low, shown_high = shown(low), shown(high)
     message = rule.format(low=shown_low, high=shown_high)
     name = ctx.texts.pick(spec.name)
     return {

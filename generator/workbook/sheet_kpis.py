@@ -97,7 +97,7 @@ def write_kpis(ctx: Context) -> None:
         _colour_against_target(ctx, kpi, row)
 
     last_row = max(layout.kpi_rows.values(), default=HEADER_ROW)
-    _colour_status(ctx, HEADER_ROW + 1, last_row)
+    ctx.colour_status(sheet, HEADER_ROW + 1, KPI_STATUS_COL, last_row, KPI_STATUS_COL)
     sheet.freeze_panes(HEADER_ROW + 1, KPI_GRID.month(0))
     sheet.print_area(0, 0, last_row, KPI_STATUS_COL)
     ctx.page_setup(sheet, repeat_rows=(HEADER_ROW, HEADER_ROW))
@@ -144,20 +144,3 @@ def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
                     "format": ctx.styles.conditional(fill, font),
                 },
             )
-
-
-def _colour_status(ctx: Context, first_row: int, last_row: int) -> None:
-    sheet = ctx.sheets["kpis"]
-    for value, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-        sheet.conditional_format(
-            first_row,
-            KPI_STATUS_COL,
-            last_row,
-            KPI_STATUS_COL,
-            {
-                "type": "cell",
-                "criteria": "==",
-                "value": value,
-                "format": ctx.styles.conditional(fill, font),
-            },
-        )

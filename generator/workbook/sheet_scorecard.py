@@ -6,7 +6,6 @@ from generator.catalog.model import Better
 from generator.layout import KPI_GRID, KPI_STATUS_COL
 from generator.workbook.context import Context
 from generator.workbook.sheet_kpis import status_format
-from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK
 
 HEADER = 4
 
@@ -77,19 +76,7 @@ def write_scorecard(ctx: Context) -> None:
                 sheet.write_string(first, col, text, style("wrap"))
         for r in range(first, last + 1):
             sheet.set_row(r, 30)
-    for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
-        sheet.conditional_format(
-            HEADER + 1,
-            6,
-            max(row - 1, HEADER + 1),
-            6,
-            {
-                "type": "cell",
-                "criteria": "==",
-                "value": code,
-                "format": ctx.styles.conditional(fill, font),
-            },
-        )
+    ctx.colour_status(sheet, HEADER + 1, 6, max(row - 1, HEADER + 1), 6)
     sheet.freeze_panes(HEADER + 1, 0)
     sheet.print_area(0, 0, row, len(widths) - 1)
     ctx.page_setup(sheet)

@@ -83,12 +83,15 @@ def write_settings(ctx: Context) -> None:
         },
     )
     sheet.write_string(rows["currency"], SETTINGS_VALUE_COL, options.currency, style("formula"))
-    sheet.write_string(
+    sheet.merge_range(
         rows["currency"],
         SETTINGS_TOLERANCE_COL + 1,
+        rows["currency"],
+        SETTINGS_TOLERANCE_COL + 3,
         _("Money is formatted in this currency; build the template again to change it."),
         style("muted"),
     )
+    sheet.set_row(rows["currency"], 30)
 
     header = SETTINGS_TARGET_HEADER
     sheet.write_string(header - 1, 1, ctx.texts.upper(_("Targets")), style("heading"))
