@@ -8,8 +8,10 @@ rest: where the currency symbol and percent sign go, unit words, and the decimal
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -22,6 +24,7 @@ from generator.errors import UserError
 
 _UNIT_NAMES = {Unit.MINUTES: "duration-minute", Unit.DAYS: "duration-day", Unit.YEARS: "duration-year"}
 _DOTLESS_I_LANGUAGES = {"tr", "az"}
+MonthWidth = Literal["abbreviated", "narrow", "wide"]
 
 
 def parse_locale(code: str) -> Locale:
@@ -42,10 +45,24 @@ def default_currency(code: str) -> str:
     return currencies[0] if currencies else "USD"
 
 
-def month_names(code: str, width: str = "wide") -> list[str]:
+def month_names(code: str, width: MonthWidth = "wide") -> list[str]:
     """The 12 stand-alone month names, January first ("Ocak", "Oca" in Turkish)."""
     names = get_month_names(width, context="stand-alone", locale=parse_locale(code))
     return [str(names[m]) for m in range(1, 13)]
+
+
+def format_number(value: float, code: str) -> str:
+    """A number as text in the locale's style, all its decimals kept (1234.5 -> "1.234,5" in Turkish)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=parse_locale(code), decimal_quantization=False)
+
+
+def format_percent(value: float, code: str) -> str:
+    """A fraction as a percentage in the locale's style (0.25 -> "%25" in Turkish, "25%" in English)."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(value, locale=parse_locale(code), decimal_quantization=False)
 
 
 def upper(text: str, code: str) -> str:
@@ -78,7 +95,7 @@ class NumberFormats:
         if unit is Unit.CURRENCY:
             pattern = locale.currency_formats["standard"].pattern.split(";")[0]
             symbol = get_currency_symbol(self.currency, locale=locale)
-            return self._place(pattern, "¤", _literal(symbol), decimals).replace('""', "")
+            return self._place(pattern, "¤", _literal(symbol), decimals, symbol).replace('""', "")
         if unit in (Unit.PERCENT, Unit.RATIO):
             pattern = locale.percent_formats[None].pattern.split(";")[0]
             return self._place(pattern, "%", "%", decimals).replace('""', "")
@@ -90,13 +107,26 @@ class NumberFormats:
         return _digits(decimals)
 
     @staticmethod
-    def _place(pattern: str, marker: str, replacement: str, decimals: int) -> str:
-        """Keep the CLDR pattern's order and spacing around the number; set the decimals."""
+    def _place(pattern: str, marker: str, replacement: str, decimals: int, symbol: str = "") -> str:
+        """Keep the CLDR pattern's order and spacing around the number; set the decimals.
+
+        A currency ``symbol`` that meets the digits with a letter (TRY, CHF) gets CLDR's
+        currency spacing, a no-break space, where the pattern has none: TRY 1,234 not TRY1,234.
+        """
         pattern = pattern.replace("\u200f", "").replace("\u200e", "")
+        bare = symbol.replace("\u200f", "").replace("\u200e", "")
         before, _, after = pattern.partition(marker)
         number_first = not before.strip(" \u00a0") or "#" in before or "0" in before
         if number_first and "#" not in after and "0" not in after:
-            gap = before[len(before.rstrip(" \u00a0")) :]
+            gap = before[len(before.rstrip(" \u00a0")) :] or (_CURRENCY_SPACE if _needs_space(bare[:1]) else "")
             return _digits(decimals) + (_literal(gap) if gap else "") + replacement
-        gap = after[: len(after) - len(after.lstrip(" \u00a0"))]
+        gap = after[: len(after) - len(after.lstrip(" \u00a0"))] or (_CURRENCY_SPACE if _needs_space(bare[-1:]) else "")
         return replacement + (_literal(gap) if gap else "") + _digits(decimals)
+
+
+_CURRENCY_SPACE = "\u00a0"
+
+
+def _needs_space(char: str) -> bool:
+    """CLDR currencySpacing: a symbol character that is neither a symbol (S*) nor a space (Z*)."""
+    return bool(char) and unicodedata.category(char)[0] not in "SZ"

@@ -12,7 +12,15 @@ from pathlib import Path
 from generator.catalog import Catalog
 from generator.catalog.model import Kpi, KpiTexts
 from generator.errors import UserError
-from generator.i18n.formats import NumberFormats, month_names, upper
+from generator.i18n.formats import (
+    MonthWidth,
+    NumberFormats,
+    format_number,
+    format_percent,
+    month_names,
+    parse_locale,
+    upper,
+)
 from generator.i18n.messages import Messages
 from generator.paths import LOCALES_DIR
 
@@ -31,6 +39,9 @@ class Texts:
         cls, catalog: Catalog, locale: str, currency: str, fallback: str | None = None, locales_dir: Path | None = None
     ) -> Texts:
         """Refuse a locale the catalogue has no texts for, unless a fallback locale is given."""
+        parse_locale(locale)
+        if fallback is not None:
+            parse_locale(fallback)
         if locale not in catalog.locales and fallback is None:
             carried = ", ".join(catalog.locales)
             raise UserError(
@@ -61,14 +72,22 @@ class Texts:
         self.missing_catalog_texts.append(f"KPI {kpi.id}")
         return kpi.texts.get(self.fallback or self.catalog.default_locale) or next(iter(kpi.texts.values()))
 
-    def months(self, width: str = "abbreviated") -> list[str]:
+    def months(self, width: MonthWidth = "abbreviated") -> list[str]:
         return month_names(self.locale, width)
 
     def upper(self, text: str) -> str:
         return upper(text, self.locale)
 
+    def number(self, value: float) -> str:
+        """A number inside a sentence (a validation message), in this locale's style."""
+        return format_number(value, self.locale)
+
+    def percent(self, value: float) -> str:
+        """A fraction as a percentage inside a sentence: "%25" in Turkish, "25%" in English."""
+        return format_percent(value, self.locale)
+
     def warnings(self) -> list[str]:
         """Each text that fell back to another language, for the CLI to list."""
         notes = [f"interface string not translated to {self.locale}: {m!r}" for m in sorted(self.messages.missing)]
-        notes += [f"catalogue text missing in {self.locale}: {m}" for m in self.missing_catalog_texts]
+        notes += [f"catalogue text missing in {self.locale}: {m}" for m in dict.fromkeys(self.missing_catalog_texts)]
         return notes
