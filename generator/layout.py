@@ -7,6 +7,7 @@ same addresses and the same expected formulas.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
@@ -140,6 +141,44 @@ class Layout:
                 row += 1
         for i, kpi_id in enumerate(catalog.kpis):
             layout.chart_rows[kpi_id] = 2 + 2 * i
+        return layout
+
+    @classmethod
+    def from_names(cls, rows: Mapping[str, tuple[str, int]], sheets: SheetNames | None = None) -> Layout:
+        """The layout of a filled workbook, from its defined names: name -> (sheet, 0-based first row).
+
+        Excel moves a name with its cells when a user inserts rows or moves a block, so the rows
+        come from the names (``in_``, ``kpi_``, ``target_``, ``set_``) while the columns stay the
+        grids'. Sheet names come from the same names unless given; roles no name covers stay "".
+        """
+        roles = {"in_": "inputs", "kpi_": "kpis", "target_": "settings", "set_": "settings"}
+        found: dict[str, str] = {}
+        for name, (sheet, _row) in rows.items():
+            for prefix, role in roles.items():
+                if name.startswith(prefix):
+                    found.setdefault(role, sheet)
+        if sheets is None:
+            sheets = SheetNames(
+                start="",
+                settings=found.get("settings", ""),
+                inputs=found.get("inputs", ""),
+                kpis=found.get("kpis", ""),
+                dashboard="",
+                definitions="",
+                scorecard="",
+                chart_data="",
+            )
+        layout = cls(sheets)
+        targets = {
+            "in_": layout.input_rows,
+            "kpi_": layout.kpi_rows,
+            "target_": layout.target_rows,
+            "set_": layout.settings_rows,
+        }
+        for name, (_sheet, row) in rows.items():
+            for prefix, rows_of in targets.items():
+                if name.startswith(prefix):
+                    rows_of[name[len(prefix) :]] = row
         return layout
 
     # Addresses, as formula text (sheet-qualified, absolute where a copy must not shift them).

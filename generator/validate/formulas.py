@@ -1,0 +1,191 @@
+"""Compare the file's formulas with the ones the writer would write for the layout found.
+
+The expected text comes from ``sheet_formulas`` for the rows the names give, so a user who
+inserted rows is not blamed; the comparison is on a normalised spelling, because Excel,
+LibreOffice and Google Sheets each save the same formula a little differently (see ``normalise``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.catalog.model import Better
+from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.sheet_formulas import (
+    input_period_formulas,
+    kpi_formulas,
+    kpi_status_formula,
+    kpi_target_formula,
+    month_label_formula,
+)
+from generator.validate.context import Check
+from generator.validate.findings import Code, Scalar, Severity, plain
+
+_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
+
+
+def normalise(formula: str, own_sheet: str | None = None) -> str:
+    """One spelling for formulas that mean the same.
+
+    - no leading '=', no whitespace, no '$' (LibreOffice and Excel may keep or drop them);
+    - upper case outside string literals (function names and references are case-insensitive);
+    - sheet names always quoted once, apostrophes doubled: LibreOffice writes ``Inputs!D7`` where
+      the writer wrote ``'Inputs'!D7``, and keeps ``'KPI''lar'!`` quoted;
+    - a reference to the formula's own sheet written without its sheet name;
+    - no ``_xlfn.`` / ``_xlws.`` prefixes (Excel's marks for newer functions).
+    String literals ("" and text) are kept exactly.
+    """
+    text = formula.strip()
+    if text.startswith("="):
+        text = text[1:]
+    own = _quoted(own_sheet.upper()) if own_sheet else None
+    out: list[str] = []
+    word: list[str] = []
+
+    def flush_word(sheet: bool) -> None:
+        if word:
+            token = "".join(word).upper()
+            out.append(_quoted(token) if sheet else token)
+            word.clear()
+
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            flush_word(False)
+            end = i + 1
+            while end < n:
+                if text[end] == '"':
+                    if end + 1 < n and text[end + 1] == '"':
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(text[i : end + 1])
+            i = end + 1
+        elif ch == "'":
+            flush_word(False)
+            end = i + 1
+            while end < n:
+                if text[end] == "'":
+                    if end + 1 < n and text[end + 1] == "'":
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(_quoted(text[i + 1 : end].replace("''", "'").upper()))
+            i = end + 1
+        elif ch == "!":
+            flush_word(True)
+            out.append("!")
+            i += 1
+        elif ch.isspace() or ch == "$":
+            i += 1
+        elif ch.isalnum() or ch in "_.":
+            word.append(ch)
+            i += 1
+        else:
+            flush_word(False)
+            out.append(ch.upper())
+            i += 1
+    flush_word(False)
+    result = "".join(out)
+    for prefix in _PREFIXES:
+        result = result.replace(prefix, "")
+    if own is not None:
+        result = result.replace(own + "!", "")
+    return result
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def expected_formulas(check: Check) -> Iterator[tuple[str, int, int, str, str | None, str | None, str]]:
+    """(sheet, row, col, formula, input id, KPI id, column label) for every formula the validator can place."""
+    _ = check.gettext
+    catalog, layout, located = check.catalog, check.layout, check.located
+    periods = check.periods()
+    columns = [INPUT_GRID.month(m) for m in range(MONTHS)] + [INPUT_GRID.quarter(q) for q in range(4)]
+    columns.append(INPUT_GRID.ytd)
+    input_labels = dict(zip(columns, periods, strict=True))
+    for input_id in catalog.inputs:
+        if input_id in located.inputs:
+            for col, formula in input_period_formulas(catalog, layout, input_id).items():
+                yield layout.sheets.inputs, layout.input_rows[input_id], col, formula, input_id, None, input_labels[col]
+    kpi_columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)]
+    kpi_labels = dict(zip([*kpi_columns, KPI_GRID.ytd], periods, strict=True))
+    kpi_labels[KPI_TARGET_COL] = _("Monthly target")
+    kpi_labels[KPI_STATUS_COL] = _("Status (year)")
+    for kpi_id, kpi in catalog.kpis.items():
+        if not located.kpi_located(catalog, kpi_id):
+            continue
+        row = layout.kpi_rows[kpi_id]
+        formulas = kpi_formulas(catalog, layout, kpi_id)
+        if kpi.better is not Better.INFO and kpi_id in located.targets:
+            formulas[KPI_TARGET_COL] = kpi_target_formula(layout, kpi_id)
+            formulas[KPI_STATUS_COL] = kpi_status_formula(catalog, layout, kpi_id)
+        for col, formula in formulas.items():
+            yield layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col]
+    if located.labels_row is not None and {"first_month", "year"} <= layout.settings_rows.keys():
+        for m in range(MONTHS):
+            yield (
+                layout.sheets.inputs,
+                located.labels_row,
+                INPUT_GRID.month(m),
+                month_label_formula(layout, m),
+                None,
+                None,
+                check.labels[m],
+            )
+
+
+def check_formulas(check: Check) -> int:
+    """Report each formula that was overwritten, deleted or changed; returns the formulas compared."""
+    _ = check.gettext
+    compared = 0
+    for sheet, row, col, formula, input_id, kpi_id, label in expected_formulas(check):
+        compared += 1
+        found = check.book.formula(sheet, row, col)
+        value: Scalar
+        if isinstance(found, str) and found.startswith("="):
+            if normalise(found, sheet) == normalise(formula, sheet):
+                continue
+            code, value = Code.FORMULA_CHANGED, found
+            message = _(
+                "{what}: the formula differs from the template's; restore it (copy it from a neighbouring "
+                "cell) or rebuild the template."
+            )
+        elif found is None or found == "":
+            code, value = Code.FORMULA_MISSING, None
+            message = _(
+                "{what}: the formula was deleted; restore it (copy it from a neighbouring cell) or rebuild "
+                "the template."
+            )
+        else:
+            code, value = Code.FORMULA_OVERWRITTEN, plain(found)
+            message = _(
+                "{what}: a typed value replaced the formula; restore the formula (copy it from a "
+                "neighbouring cell) or rebuild the template."
+            )
+        if kpi_id is not None:
+            what = check.kpi_name(kpi_id)
+        elif input_id is not None:
+            what = check.input_name(input_id)
+        else:
+            what = _("Month label")
+        check.flagged.add((sheet, row, col))
+        check.add(
+            Severity.ERROR,
+            code,
+            message.format(what=what),
+            sheet=sheet,
+            row=row,
+            col=col,
+            input=input_id,
+            kpi=kpi_id,
+            month=label,
+            value=value,
+            expected=formula,
+        )
+    return compared

@@ -1,0 +1,357 @@
+"""Check what people typed: each input cell against its catalogue spec, rules across inputs, stock continuity.
+
+Returns the monthly values the spreadsheet itself computes with: a cell that holds text (or a
+number stored as text) counts as empty there, since COUNT, SUM and ISNUMBER skip it, so the
+recomputation treats it as blank too and still agrees with the file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.catalog.model import Aggregation, InputSpec, Unit
+from generator.formula.evaluate import evaluate, holds
+from generator.formula.expr import refs
+from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.validate.context import Check
+from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
+
+Value = float | None
+ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "Err:502",
+        "Err:504",
+        "Err:508",
+        "Err:522",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One typed cell: the number formulas see (None when they skip it) and why it is not a clean number."""
+
+    number: Value
+    problem: Code | None = None
+    kind: str = ""
+    """For a problem: "text", "number-text", "error", "date" or "logical"."""
+    shown: Scalar = None
+
+
+def read_cell(value: Any) -> Cell:
+    """Classify a cell value the way the workbook's formulas will treat it."""
+    if value is None:
+        return Cell(None)
+    if isinstance(value, bool):
+        return Cell(None, Code.NOT_A_NUMBER, "logical", value)
+    if isinstance(value, int | float):
+        number = float(value)
+        return Cell(number) if math.isfinite(number) else Cell(None, Code.ERROR_VALUE, "error", str(value))
+    if isinstance(value, _dt.datetime | _dt.date | _dt.time | _dt.timedelta):
+        return Cell(_serial(value), Code.NOT_A_NUMBER, "date", str(value))
+    text = str(value)
+    if not text.strip():
+        return Cell(None)
+    if text.strip() in ERRORS:
+        return Cell(None, Code.ERROR_VALUE, "error", text.strip())
+    if _numeric_text(text) is not None:
+        return Cell(None, Code.NUMBER_AS_TEXT, "number-text", text)
+    return Cell(None, Code.NOT_A_NUMBER, "text", text)
+
+
+def _serial(value: Any) -> Value:
+    """A date's serial number, which is what a spreadsheet computes with."""
+    try:
+        from openpyxl.utils.datetime import to_excel
+
+        return float(to_excel(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _numeric_text(text: str) -> Value:
+    """The number a text would be if typed as a number ("1 200", "0,25", "25%"), else None."""
+    body = text.strip().replace("\u00a0", "").replace(" ", "").lstrip("'")
+    scale = 1.0
+    if body.endswith("%"):
+        body, scale = body[:-1], 0.01
+    for candidate in (body, body.replace(",", ""), body.replace(".", "").replace(",", "."), body.replace(",", ".")):
+        try:
+            number = float(candidate)
+        except ValueError:
+            continue
+        if math.isfinite(number):
+            return number * scale
+    return None
+
+
+@dataclass
+class Typed:
+    """What the checks read: monthly input values, targets and tolerances as the formulas see them."""
+
+    months: dict[str, list[Value]] = field(default_factory=dict)
+    targets: dict[str, Value] = field(default_factory=dict)
+    tolerances: dict[str, Value] = field(default_factory=dict)
+    no_status: set[str] = field(default_factory=set)
+    """KPIs whose status the file cannot compute the way Python does (target or tolerance unreadable)."""
+    has_data: bool = False
+
+
+def check_inputs(check: Check) -> Typed:
+    """Every typed cell, the catalogue's rules and stock continuity; returns the values for recomputation."""
+    typed = Typed()
+    layout = check.layout
+    for input_id, spec in check.catalog.inputs.items():
+        if input_id not in check.located.inputs:
+            continue
+        row = layout.input_rows[input_id]
+        values: list[Value] = []
+        for m in range(MONTHS):
+            col = INPUT_GRID.month(m)
+            raw = check.book.value(layout.sheets.inputs, row, col)
+            found = read_cell(raw)
+            values.append(found.number)
+            if found.problem is not None:
+                _report_cell(check, spec, row, col, check.labels[m], found)
+            elif found.number is not None:
+                _check_number(check, spec, row, col, check.labels[m], found.number, raw)
+        typed.months[input_id] = values
+        typed.has_data = typed.has_data or any(v is not None for v in values)
+    _check_rules(check, typed.months)
+    _check_continuity(check, typed.months)
+    _read_targets(check, typed)
+    return typed
+
+
+def _report_cell(check: Check, spec: InputSpec, row: int, col: int, month: str, found: Cell) -> None:
+    _ = check.gettext
+    templates = {
+        "text": _('{name}: "{value}" is text, not a number; type a number or leave the cell empty.'),
+        "logical": _(
+            "{name}: the cell holds the logical value {value}, not a number; type a number or leave the cell empty."
+        ),
+        "number-text": _(
+            '{name}: "{value}" is a number stored as text, which formulas skip; type it again as a '
+            "number (without a leading apostrophe or quotes)."
+        ),
+        "error": _("{name}: the cell holds the error {value}; type a number or leave the cell empty."),
+        "date": _(
+            "{name}: the cell holds a date ({value}), not a number; type a number and set the cell's format "
+            "back to a number."
+        ),
+    }
+    message = templates[found.kind].format(name=check.input_name(spec.id), value=brief(found.shown))
+    check.add(
+        Severity.ERROR,
+        found.problem or Code.NOT_A_NUMBER,
+        message,
+        sheet=check.layout.sheets.inputs,
+        row=row,
+        col=col,
+        input=spec.id,
+        month=month,
+        value=plain(found.shown),
+        expected=expected_text(check, spec),
+    )
+
+
+def expected_text(check: Check, spec: InputSpec) -> str:
+    """What the input accepts, in words: "a whole number, 0 or more"."""
+    _ = check.gettext
+    low, high = spec.min, spec.max
+    if spec.unit is Unit.PERCENT:
+        return _("a fraction between {low} and {high} (25% is 0.25)").format(
+            low=show(0.0 if low is None else low), high=show(1.0 if high is None else high)
+        )
+    kind = _("a whole number") if spec.integer else _("a number")
+    if low is not None and high is not None:
+        return _("{kind} between {low} and {high}").format(kind=kind, low=show(low), high=show(high))
+    if low is not None:
+        return _("{kind}, {low} or more").format(kind=kind, low=show(low))
+    if high is not None:
+        return _("{kind}, {high} or less").format(kind=kind, high=show(high))
+    return kind
+
+
+def _check_number(check: Check, spec: InputSpec, row: int, col: int, month: str, number: float, raw: Any) -> None:
+    """Bounds first (a negative count says more than a fraction), then whole numbers."""
+    _ = check.gettext
+    name = check.input_name(spec.id)
+    low, high = spec.min, spec.max
+    if spec.unit is Unit.PERCENT:
+        low, high = (0.0 if low is None else low), (1.0 if high is None else high)
+    code: Code | None = None
+    message = ""
+    if spec.unit is Unit.PERCENT and not low <= number <= high:  # type: ignore[operator]
+        code = Code.PERCENT_RANGE
+        message = _(
+            "{name}: {value} is outside {low} to {high}; type a percentage as a fraction or with a % sign "
+            "(25% is 0.25)."
+        ).format(name=name, value=show(number), low=show(low), high=show(high))
+    elif low is not None and number < low and low == 0:
+        code = Code.NEGATIVE
+        message = _("{name}: {value} is negative; this input cannot be below 0.").format(name=name, value=show(number))
+    elif low is not None and number < low:
+        code = Code.BELOW_MIN
+        message = _("{name}: {value} is below the lowest allowed value, {low}.").format(
+            name=name, value=show(number), low=show(low)
+        )
+    elif high is not None and number > high:
+        code = Code.ABOVE_MAX
+        message = _("{name}: {value} is above the highest allowed value, {high}.").format(
+            name=name, value=show(number), high=show(high)
+        )
+    elif spec.integer and not number.is_integer():
+        code = Code.NOT_INTEGER
+        message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.").format(
+            name=name, value=show(number)
+        )
+    if code is not None:
+        check.add(
+            Severity.ERROR,
+            code,
+            message,
+            sheet=check.layout.sheets.inputs,
+            row=row,
+            col=col,
+            input=spec.id,
+            month=month,
+            value=plain(raw),
+            expected=expected_text(check, spec),
+        )
+
+
+def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
+    """The catalogue's cross-input rules, month by month, in the rule's own severity and words."""
+    _ = check.gettext
+    for rule_id, compare in check.catalog.rule_checks.items():
+        rule = check.catalog.rules[rule_id]
+        names = refs(compare)
+        if not names or not all(name in months for name in names):
+            continue
+        anchor = (refs(compare.left) or names)[0]
+        severity = Severity.ERROR if rule.severity == "error" else Severity.WARNING
+        op = "=" if compare.op == "==" else compare.op
+        for m in range(MONTHS):
+            values = {name: months[name][m] for name in names}
+            if holds(compare, values) is not False:
+                continue
+            details = ", ".join(f"{check.input_name(name)} = {show(values[name])}" for name in names)
+            message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
+            check.add(
+                severity,
+                rule_code(rule_id),
+                message,
+                sheet=check.layout.sheets.inputs,
+                row=check.layout.input_rows[anchor],
+                col=INPUT_GRID.month(m),
+                input=anchor,
+                month=check.labels[m],
+                value=evaluate(compare.left, values),
+                expected=f"{op} {show(evaluate(compare.right, values))}",
+            )
+
+
+def stock_pairs(catalog: Catalog) -> list[tuple[str, str]]:
+    """(opening, closing) inputs of one stock: same unit, same id stem (customers_start / customers_end).
+
+    Nothing is hard-coded: an opening input with no closing partner, or more than one, is skipped.
+    """
+
+    def stem(input_id: str) -> str:
+        return input_id.rsplit("_", 1)[0]
+
+    closings = [s for s in catalog.inputs.values() if s.aggregation is Aggregation.CLOSING]
+    pairs = []
+    for opening in catalog.inputs.values():
+        if opening.aggregation is not Aggregation.OPENING:
+            continue
+        partners = [c for c in closings if c.unit is opening.unit and stem(c.id) == stem(opening.id)]
+        if len(partners) == 1:
+            pairs.append((opening.id, partners[0].id))
+    return pairs
+
+
+def _check_continuity(check: Check, months: dict[str, list[Value]]) -> None:
+    """A month should open with the stock the month before closed with (a warning: counts get corrected)."""
+    _ = check.gettext
+    for opening, closing in stock_pairs(check.catalog):
+        if opening not in months or closing not in months:
+            continue
+        for m in range(1, MONTHS):
+            start, end = months[opening][m], months[closing][m - 1]
+            if start is None or end is None or math.isclose(start, end, rel_tol=1e-9, abs_tol=1e-9):
+                continue
+            message = _(
+                "{name} in {month} ({value}) differs from {closing} at the end of {previous} ({expected}); "
+                "a month should open with the count the month before closed with."
+            ).format(
+                name=check.input_name(opening),
+                month=check.labels[m],
+                value=show(start),
+                closing=check.input_name(closing),
+                previous=check.labels[m - 1],
+                expected=show(end),
+            )
+            check.add(
+                Severity.WARNING,
+                Code.CONTINUITY,
+                message,
+                sheet=check.layout.sheets.inputs,
+                row=check.layout.input_rows[opening],
+                col=INPUT_GRID.month(m),
+                input=opening,
+                month=check.labels[m],
+                value=start,
+                expected=end,
+            )
+
+
+def _read_targets(check: Check, typed: Typed) -> None:
+    """Targets and tolerances from the settings sheet; text there blanks a status or breaks it."""
+    _ = check.gettext
+    layout = check.layout
+    for kpi_id in check.catalog.kpis:
+        if kpi_id not in check.located.targets:
+            typed.no_status.add(kpi_id)
+            continue
+        row = layout.target_rows[kpi_id]
+        for col, store, label in (
+            (SETTINGS_VALUE_COL, typed.targets, _("Monthly target")),
+            (SETTINGS_TOLERANCE_COL, typed.tolerances, _("Tolerance")),
+        ):
+            found = read_cell(check.book.value(layout.sheets.settings, row, col))
+            store[kpi_id] = found.number
+            if found.problem is None:
+                continue
+            if col == SETTINGS_TOLERANCE_COL:
+                typed.no_status.add(kpi_id)  # text times a number is #VALUE! in the status cell
+            message = _('{name}, {what}: "{value}" is not a number; type a number or leave the cell empty.').format(
+                name=check.kpi_name(kpi_id), what=label, value=brief(found.shown)
+            )
+            check.add(
+                Severity.ERROR,
+                found.problem,
+                message,
+                sheet=layout.sheets.settings,
+                row=row,
+                col=col,
+                kpi=kpi_id,
+                month=label,
+                value=plain(found.shown),
+                expected=_("a number"),
+            )

@@ -1,0 +1,224 @@
+"""Recompute every KPI in Python (``generator.periods``) and compare with the values the file shows.
+
+The file's numbers were computed by whatever spreadsheet saved it; the catalogue's formula
+evaluated here is the reference. A file that was never calculated (straight from the writer,
+or saved by a library) shows zeros or nothing, which is reported once instead of as hundreds of
+differences.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from generator.catalog.model import Better
+from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.periods import PERIODS, input_periods, kpi_status, kpi_values
+from generator.validate.context import Check
+from generator.validate.findings import Code, Severity, brief, plain, show
+from generator.validate.inputs import Typed
+
+Value = float | None
+_PERIOD_COLUMNS = [*(KPI_GRID.month(m) for m in range(MONTHS)), *(KPI_GRID.quarter(q) for q in range(4)), KPI_GRID.ytd]
+_INPUT_PERIOD_COLUMNS = [*(INPUT_GRID.quarter(q) for q in range(4)), INPUT_GRID.ytd]
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """A KPI as Python computes it from the file's inputs: 17 period values and the year's status."""
+
+    values: list[Value]
+    status: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "months": self.values[:MONTHS],
+            "quarters": self.values[MONTHS : MONTHS + 4],
+            "ytd": self.values[PERIODS - 1],
+            "status": self.status,
+        }
+
+
+def recompute(check: Check, typed: Typed) -> dict[str, KpiResult]:
+    values = kpi_values(check.catalog, typed.months)
+    results = {}
+    for kpi_id, row in values.items():
+        status = None
+        if kpi_id not in typed.no_status and check.catalog.kpis[kpi_id].better is not Better.INFO:
+            status = kpi_status(check.catalog, kpi_id, row, typed.targets.get(kpi_id), typed.tolerances.get(kpi_id))
+        results[kpi_id] = KpiResult(row, status)
+    return results
+
+
+def _cached(value: Any) -> tuple[bool, Value]:
+    """(readable, number): blank ("" or None) is (True, None); text or an error is (False, None)."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True, None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return True, float(value)
+    return False, None
+
+
+def _same(actual: Any, expected: Value) -> bool:
+    readable, number = _cached(actual)
+    if not readable:
+        return False
+    if number is None or expected is None:
+        return number is None and expected is None
+    return math.isclose(number, expected, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def never_calculated(check: Check, typed: Typed, results: dict[str, KpiResult]) -> bool:
+    """True when the file holds no calculated results: month labels without text, or every KPI at 0 or empty."""
+    labels = check.located.ranges.get("month_labels")
+    if labels is not None:
+        shown = [check.book.value(labels.sheet, row, col) for row, col in labels.cells()]
+        typed_in = [check.book.formula(labels.sheet, row, col) for row, col in labels.cells()]
+        if all(isinstance(f, str) and f.startswith("=") for f in typed_in) and not any(
+            isinstance(v, str) for v in shown
+        ):
+            return True
+    if not typed.has_data:
+        return False
+    layout = check.layout
+    located = [k for k in check.catalog.kpis if check.located.kpi_located(check.catalog, k)]
+    cached = [check.book.value(layout.sheets.kpis, layout.kpi_rows[k], col) for k in located for col in _PERIOD_COLUMNS]
+    expected = [v for k in located for v in results[k].values]
+    return bool(cached) and all(v in (None, 0, "") for v in cached) and any(v not in (None, 0) for v in expected)
+
+
+def report_never_calculated(check: Check) -> None:
+    _ = check.gettext
+    check.add(
+        Severity.ERROR,
+        Code.NOT_RECALCULATED,
+        _(
+            "The file holds no calculated results (it was never opened in a spreadsheet since it was generated, "
+            "or it was saved by a program that does not calculate), so the KPI values cannot be compared. Open "
+            "and save it in Excel or LibreOffice, or pass --recalc."
+        ),
+        sheet=check.layout.sheets.kpis or None,
+    )
+
+
+def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[int, int]:
+    """Compare input aggregates, KPI values, targets and statuses with the file; returns (KPIs, cells) compared."""
+    _ = check.gettext
+    layout, catalog = check.layout, check.catalog
+    labels = check.periods()
+    cells = 0
+    for input_id, row_values in input_periods(catalog, typed.months).items():
+        if input_id not in check.located.inputs:
+            continue
+        for index, col in enumerate(_INPUT_PERIOD_COLUMNS):
+            cells += _compare_cell(
+                check,
+                layout.sheets.inputs,
+                layout.input_rows[input_id],
+                col,
+                row_values[MONTHS + index],
+                labels[MONTHS + index],
+                input_id=input_id,
+            )
+    kpis = 0
+    for kpi_id, result in results.items():
+        if not check.located.kpi_located(catalog, kpi_id):
+            continue
+        kpis += 1
+        row = layout.kpi_rows[kpi_id]
+        for index, col in enumerate(_PERIOD_COLUMNS):
+            cells += _compare_cell(
+                check, layout.sheets.kpis, row, col, result.values[index], labels[index], kpi_id=kpi_id
+            )
+        if catalog.kpis[kpi_id].better is Better.INFO or kpi_id not in check.located.targets:
+            continue
+        cells += _compare_cell(
+            check,
+            layout.sheets.kpis,
+            row,
+            KPI_TARGET_COL,
+            typed.targets.get(kpi_id),
+            _("Monthly target"),
+            kpi_id=kpi_id,
+        )
+        if kpi_id not in typed.no_status:
+            cells += _compare_status(check, row, kpi_id, result.status)
+    return kpis, cells
+
+
+def _compare_cell(
+    check: Check,
+    sheet: str,
+    row: int,
+    col: int,
+    expected: Value,
+    label: str,
+    input_id: str | None = None,
+    kpi_id: str | None = None,
+) -> int:
+    if (sheet, row, col) in check.flagged:
+        return 0
+    actual = check.book.value(sheet, row, col)
+    if not _same(actual, expected):
+        _ = check.gettext
+        what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")
+        message = _(
+            "{what}: the file shows {value}, but the catalogue's formula gives {expected}; recalculate the "
+            "workbook (open and save it) or look for a changed formula or input."
+        ).format(what=what, value=_shown(check, actual), expected=_shown(check, expected))
+        check.add(
+            Severity.ERROR,
+            Code.VALUE_MISMATCH,
+            message,
+            sheet=sheet,
+            row=row,
+            col=col,
+            input=input_id,
+            kpi=kpi_id,
+            month=label,
+            value=plain(actual),
+            expected=expected,
+        )
+    return 1
+
+
+def _compare_status(check: Check, row: int, kpi_id: str, expected: int | None) -> int:
+    sheet = check.layout.sheets.kpis
+    if (sheet, row, KPI_STATUS_COL) in check.flagged:
+        return 0
+    actual = check.book.value(sheet, row, KPI_STATUS_COL)
+    if not _same(actual, None if expected is None else float(expected)):
+        _ = check.gettext
+        words = {1: _("On track"), 0: _("At risk"), -1: _("Off track")}
+        readable, number = _cached(actual)
+        shown = words.get(int(number), show(number)) if readable and number is not None else _shown(check, actual)
+        message = _(
+            "{what}: the file shows the status {value}, but the year to date and the target give {expected}."
+        ).format(
+            what=check.kpi_name(kpi_id),
+            value=shown,
+            expected=words.get(expected, _("no status")) if expected is not None else _("no status"),
+        )
+        check.add(
+            Severity.ERROR,
+            Code.STATUS_MISMATCH,
+            message,
+            sheet=sheet,
+            row=row,
+            col=KPI_STATUS_COL,
+            kpi=kpi_id,
+            month=_("Status (year)"),
+            value=plain(actual),
+            expected=expected,
+        )
+    return 1
+
+
+def _shown(check: Check, value: Any) -> str:
+    readable, number = _cached(value)
+    if readable and number is None:
+        return check.gettext("an empty cell")
+    if readable:
+        return show(number)
+    return f'"{brief(value)}"'

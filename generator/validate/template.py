@@ -1,0 +1,446 @@
+"""Which template a file is (its document properties) and where its parts are (its defined names).
+
+A reader never guesses addresses: the writer names every block, Excel and LibreOffice move the
+names with the cells when a user inserts rows, so the rows come from the names and the columns
+from the layout's grids. What cannot be found is reported once and skipped, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Better
+from generator.errors import UnreadableWorkbook, UserError
+from generator.i18n import Messages
+from generator.layout import MONTHS, Layout, SheetNames, defined_names
+from generator.paths import CATALOG_DIR
+from generator.validate.book import Book, Range, parse_reference
+from generator.validate.context import Located, kpi_name, pick
+from generator.validate.findings import Code, Finding, Severity, brief
+
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_GROUP_OVER = 10
+"""More problems of one kind than this are reported as one finding, not a screenful."""
+_PROPERTIES = (
+    "catalog_id",
+    "catalog_version",
+    "locale",
+    "currency",
+    "generator_version",
+    "layout_version",
+    "first_month",
+)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """The custom document properties the writer stores (each may be missing in a foreign file)."""
+
+    properties: dict[str, str]
+
+    def get(self, name: str) -> str | None:
+        value = self.properties.get(name, "").strip()
+        return value or None
+
+    @property
+    def locale(self) -> str:
+        """The workbook's language; anything that is not a plain locale code (a path, say) reads as English."""
+        code = self.get("locale") or "en"
+        return code if _LOCALE.match(code) else "en"
+
+    @property
+    def first_month(self) -> int | None:
+        text = self.get("first_month") or ""
+        return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
+
+    @property
+    def month_names(self) -> list[str]:
+        names = [n.strip() for n in (self.get("month_names") or "").split(",")]
+        return names if len(names) == MONTHS and all(names) else []
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {name: self.get(name) for name in _PROPERTIES}
+
+
+def load_messages(locale: str) -> Messages:
+    """Finding texts in the workbook's language, English where a translation is missing or unreadable."""
+    try:
+        return Messages.load(locale, fallback="en")
+    except UserError:
+        return Messages("en", {})
+
+
+def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:
+    """The catalogue the file was built from: ``--catalog``, else kpi_catalog/<catalog_id>.yaml.
+
+    A file that does not say which catalogue it comes from cannot be validated: UnreadableWorkbook.
+    """
+    if catalog_path is not None:
+        return load_catalog(catalog_path)
+    catalog_id = info.get("catalog_id")
+    if catalog_id is None:
+        raise UnreadableWorkbook(
+            f"{label}: not a kpigen workbook: it has no catalog_id document property; "
+            "if it was built from a catalogue, pass --catalog PATH"
+        )
+    if not _ID.match(catalog_id):
+        raise UnreadableWorkbook(f"{label}: its catalog_id property is not a catalogue id; pass --catalog PATH")
+    for suffix in (".yaml", ".yml", ".json"):
+        path = CATALOG_DIR / f"{catalog_id}{suffix}"
+        if path.is_file():
+            return load_catalog(path)
+    raise UnreadableWorkbook(
+        f"{label}: it was built from catalogue '{catalog_id}', which is not in {CATALOG_DIR}; pass --catalog PATH"
+    )
+
+
+def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:
+    """Warnings when the file and the catalogue (or the layout) are of different versions."""
+    from generator.workbook.build import LAYOUT_VERSION
+
+    findings: list[Finding] = []
+    file_id, version = info.get("catalog_id"), info.get("catalog_version")
+    if file_id is not None and file_id != catalog.id:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                Code.CATALOG_MISMATCH,
+                _(
+                    "The workbook was built from catalogue {file_id}, but it is checked against catalogue {catalog_id}."
+                ).format(file_id=file_id, catalog_id=catalog.id),
+                value=file_id,
+                expected=catalog.id,
+            )
+        )
+    elif version is not None and version != catalog.version:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                Code.CATALOG_VERSION,
+                _(
+                    "The workbook was built from version {file_version} of catalogue {catalog_id}; this is version "
+                    "{version}. Regenerate the workbook if inputs or KPIs changed."
+                ).format(file_version=version, catalog_id=catalog.id, version=catalog.version),
+                value=version,
+                expected=catalog.version,
+            )
+        )
+    layout_version = info.get("layout_version")
+    if layout_version is not None and layout_version != LAYOUT_VERSION:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                Code.LAYOUT_VERSION,
+                _(
+                    "The workbook has layout version {found}; this validator knows version {expected}, so some "
+                    "checks may report differences that are not mistakes."
+                ).format(found=layout_version, expected=LAYOUT_VERSION),
+                value=layout_version,
+                expected=LAYOUT_VERSION,
+            )
+        )
+    raw_locale = info.get("locale")
+    if raw_locale is not None and raw_locale != info.locale:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                Code.LOCALE,
+                _("The workbook's locale property is not a locale code; messages are in English."),
+                value=raw_locale,
+            )
+        )
+    return findings
+
+
+# --------------------------------------------------------------------------------------------- locating
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One thing the validator needs a row for, and the names that give it (the first is the main one)."""
+
+    kind: str  # "input", "kpi", "target", "setting", "labels"
+    id: str
+    names: tuple[str, ...]
+
+
+def _items(catalog: Catalog) -> list[_Item]:
+    items = [_Item("input", i, (f"in_{i}", f"inq_{i}", f"inytd_{i}")) for i in catalog.inputs]
+    items += [_Item("kpi", k, (f"kpi_{k}", f"kpiq_{k}", f"kpiytd_{k}", f"status_{k}")) for k in catalog.kpis]
+    items += [
+        _Item("target", k, (f"target_{k}", f"tolerance_{k}"))
+        for k, kpi in catalog.kpis.items()
+        if kpi.better is not Better.INFO
+    ]
+    items += [_Item("setting", s, (f"set_{s}",)) for s in ("company", "year", "first_month", "currency")]
+    items.append(_Item("labels", "month_labels", ("month_labels",)))
+    return items
+
+
+def _shapes(catalog: Catalog) -> dict[str, Range]:
+    """Every name's cells in a fresh workbook: the columns and height each must keep."""
+    placeholder = SheetNames(*(["x"] * 8))
+    shapes = {}
+    for name, target in defined_names(Layout.plan(catalog, placeholder)).items():
+        found = parse_reference(target)
+        assert found is not None, target
+        shapes[name] = found
+    return shapes
+
+
+def _same_shape(found: Range, expected: Range) -> bool:
+    return (found.first_col, found.last_col, found.last_row - found.first_row) == (
+        expected.first_col,
+        expected.last_col,
+        expected.last_row - expected.first_row,
+    )
+
+
+_ROLE = {"input": "inputs", "kpi": "kpis", "target": "settings", "setting": "settings", "labels": "inputs"}
+
+
+def _describer(catalog: Catalog, messages: Messages) -> Callable[[_Item], str]:
+    _ = messages.gettext
+
+    def describe(item: _Item) -> str:
+        if item.kind == "input":
+            return _('Input "{name}"').format(name=pick(catalog.inputs[item.id].name, messages.locale, catalog))
+        if item.kind in ("kpi", "target"):
+            return _('KPI "{name}"').format(name=kpi_name(catalog, item.id, messages.locale))
+        if item.kind == "setting":
+            return _("Setting {name}").format(name=item.id)
+        return _("The month labels")
+
+    return describe
+
+
+def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
+    """The file's layout from its defined names, and a finding for each name that is missing or wrong."""
+    _ = messages.gettext
+    display = _describer(catalog, messages)
+    names = book.defined_names()
+    shapes = _shapes(catalog)
+    items = _items(catalog)
+    absent: list[tuple[str, _Item]] = []
+    broken: list[tuple[str, _Item, str]] = []
+    moved: list[tuple[str, _Item, Range]] = []
+    lost_sheets: dict[str, list[str]] = {}
+    good: dict[str, Range] = {}
+    for item in items:
+        for name in item.names:
+            if name not in names:
+                absent.append((name, item))
+                continue
+            found = parse_reference(names[name])
+            if found is None:
+                broken.append((name, item, names[name]))
+            elif not book.has_sheet(found.sheet):
+                lost_sheets.setdefault(found.sheet, []).append(name)
+            elif not _same_shape(found, shapes[name]):
+                moved.append((name, item, found))
+            else:
+                good[name] = found
+
+    findings: list[Finding] = []
+    expected_count = sum(len(item.names) for item in items)
+    if len(absent) == expected_count:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                Code.MISSING_NAME,
+                _(
+                    "The workbook has none of the defined names of catalogue {catalog_id}'s template, so nothing can "
+                    "be checked. It may be a copy made by pasting the sheets into a new file; validate the original or "
+                    "rebuild the template."
+                ).format(catalog_id=catalog.id),
+            )
+        )
+        return Located(Layout.from_names({}), {}, set(), set(), set()), findings
+
+    # Each role (inputs, KPIs, settings) lives on one sheet: the sheet most of its names point to.
+    votes: dict[str, dict[str, int]] = {}
+    for item in items:
+        for name in item.names:
+            if name in good:
+                role_votes = votes.setdefault(_ROLE[item.kind], {})
+                role_votes[good[name].sheet] = role_votes.get(good[name].sheet, 0) + 1
+    role_sheet = {role: max(counts, key=lambda s: counts[s]) for role, counts in votes.items()}
+
+    rows: dict[str, tuple[str, int]] = {}
+    located: dict[str, set[str]] = {"input": set(), "kpi": set(), "target": set()}
+    labels_row: int | None = None
+    for item in items:
+        sheet = role_sheet.get(_ROLE[item.kind])
+        row: int | None = None
+        for name in item.names:
+            found = good.get(name)
+            if found is None:
+                continue
+            if found.sheet != sheet or (row is not None and found.first_row != row):
+                del good[name]
+                moved.append((name, item, found))
+                continue
+            row = found.first_row if row is None else row
+        if row is None or sheet is None:
+            continue
+        if item.kind == "labels":
+            labels_row = row
+            continue
+        prefix = {"input": "in_", "kpi": "kpi_", "target": "target_", "setting": "set_"}[item.kind]
+        rows[prefix + item.id] = (sheet, row)
+        if item.kind in located:
+            located[item.kind].add(item.id)
+
+    sheets = SheetNames(
+        start="",
+        settings=role_sheet.get("settings", ""),
+        inputs=role_sheet.get("inputs", ""),
+        kpis=role_sheet.get("kpis", ""),
+        dashboard="",
+        definitions="",
+        scorecard="",
+        chart_data="",
+    )
+    layout = Layout.from_names(rows, sheets)
+
+    for sheet, lost in lost_sheets.items():
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                Code.MISSING_SHEET,
+                _(
+                    'Sheet "{sheet}" is missing: {count} of the template\'s defined names point to it '
+                    "(such as {example}). It was deleted, or renamed by a program that did not update the names; "
+                    "restore it or rebuild the template. What it holds is not checked."
+                ).format(sheet=sheet, count=len(lost), example=lost[0]),
+                sheet=sheet,
+            )
+        )
+    findings += _grouped(
+        [(name, item) for name, item in absent],
+        _,
+        display,
+        located,
+        one=_("The defined name {name} is missing; restore it (Formulas > Name Manager) or rebuild the template."),
+        many=_(
+            "{count} of the template's defined names are missing (such as {examples}); restore them "
+            "(Formulas > Name Manager) or rebuild the template."
+        ),
+        code=Code.MISSING_NAME,
+    )
+    findings += _grouped(
+        [(name, item) for name, item, _target in broken],
+        _,
+        display,
+        located,
+        one=_(
+            "The defined name {name} no longer points to cells (a sheet, row or column it used was deleted); "
+            "rebuild the template and copy the figures over."
+        ),
+        many=_(
+            "{count} of the template's defined names no longer point to cells (such as {examples}): a sheet, "
+            "rows or columns were deleted; rebuild the template and copy the figures over."
+        ),
+        code=Code.BROKEN_NAME,
+        values={name: target for name, _item, target in broken},
+    )
+    findings += _grouped(
+        [(name, item) for name, item, _found in moved],
+        _,
+        display,
+        located,
+        one=_(
+            "The defined name {name} points to {found}, not to the cells of the template's layout: columns were "
+            "inserted or deleted, or a block was moved apart; undo that change or rebuild the template."
+        ),
+        many=_(
+            "{count} of the template's defined names point to cells outside the template's layout (such as "
+            "{examples}): columns were inserted or deleted; undo that change or rebuild the template."
+        ),
+        code=Code.MOVED_CELLS,
+        values={name: f"{found.sheet}!{found.address()}" for name, _item, found in moved},
+    )
+    return Located(layout, good, located["input"], located["kpi"], located["target"], labels_row), findings
+
+
+def _grouped(
+    problems: list[tuple[str, _Item]],
+    _: Callable[[str], str],
+    display: Callable[[_Item], str],
+    located: dict[str, set[str]],
+    *,
+    one: str,
+    many: str,
+    code: Code,
+    values: dict[str, str] | None = None,
+) -> list[Finding]:
+    """One finding per name, or one for them all when there are many (a deleted sheet breaks dozens)."""
+    values = values or {}
+    if len(problems) > _GROUP_OVER:
+        examples = ", ".join(name for name, _item in problems[:3])
+        return [Finding(Severity.ERROR, code, many.format(count=len(problems), examples=examples))]
+    findings = []
+    for name, item in problems:
+        message = one.format(name=name, found=values.get(name, ""))
+        if item.id not in located.get(item.kind, {item.id}):
+            message += " " + _("{item} is not checked.").format(item=display(item))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                code,
+                message,
+                input=item.id if item.kind == "input" else None,
+                kpi=item.id if item.kind in ("kpi", "target") else None,
+                value=values.get(name),
+                expected=name,
+            )
+        )
+    return findings
+
+
+# --------------------------------------------------------------------------------------------- month labels
+
+
+def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
+    """The twelve month labels the file shows; computed from its settings when it holds no calculated text."""
+    found = located.ranges.get("month_labels")
+    if found is not None:
+        shown = [book.value(found.sheet, row, col) for row, col in found.cells()]
+        if all(isinstance(v, str) and v.strip() for v in shown):
+            return [brief(v, 40) for v in shown]
+    names = book.defined_names()
+    short = _list(book, names.get("list_months_short")) or info.month_names or [str(m + 1) for m in range(MONTHS)]
+    first = info.first_month or 1
+    year: int | None = None
+    settings = located.layout.settings_rows
+    sheet = located.layout.sheets.settings
+    if sheet and book.has_sheet(sheet):
+        from generator.layout import SETTINGS_VALUE_COL
+
+        chosen = book.value(sheet, settings["first_month"], SETTINGS_VALUE_COL) if "first_month" in settings else None
+        wide = _list(book, names.get("list_months"))
+        if isinstance(chosen, str) and chosen.strip() in wide:
+            first = wide.index(chosen.strip()) + 1
+        typed_year = book.value(sheet, settings["year"], SETTINGS_VALUE_COL) if "year" in settings else None
+        if isinstance(typed_year, int | float) and not isinstance(typed_year, bool) and 1900 <= typed_year <= 2200:
+            year = int(typed_year)
+    labels = []
+    for m in range(MONTHS):
+        position = first - 1 + m
+        name = short[position % 12]
+        labels.append(f"{name} {year + position // 12}" if year is not None else name)
+    return labels
+
+
+def _list(book: Book, target: str | None) -> list[str]:
+    """Twelve texts from a named list (the locale's month names kept in the workbook), or []."""
+    found = parse_reference(target or "")
+    if found is None or not book.has_sheet(found.sheet):
+        return []
+    texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
+    return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []
