@@ -90,13 +90,10 @@ class Context:
             tip=_("Back to the start page"),
         )
 
-    def page_setup(
-        self, sheet: Worksheet, *, landscape: bool = True, repeat_rows: tuple[int, int] | None = None
-    ) -> None:
-        """A4, one page wide, as a template shop would ship it."""
+    def page_setup(self, sheet: Worksheet, *, repeat_rows: tuple[int, int] | None = None) -> None:
+        """A4 landscape, one page wide, as a template shop would ship it."""
         sheet.set_paper(9)
-        if landscape:
-            sheet.set_landscape()
+        sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         sheet.center_horizontally()

@@ -163,5 +163,5 @@ def write_settings(ctx: Context) -> None:
             },
         )
         sheet.freeze_panes(header + 1, 0)
-    ctx.page_setup(sheet, landscape=False)
+    ctx.page_setup(sheet)
     ctx.protect(sheet)

@@ -72,5 +72,5 @@ def write_start(ctx: Context) -> None:
     meta = f"{ctx.catalog.id} {ctx.catalog.version} · {ctx.options.locale}"
     sheet.merge_range(row + 3, 1, row + 3, 3, meta, style("muted"))
     sheet.activate()
-    ctx.page_setup(sheet, landscape=False)
+    ctx.page_setup(sheet)
     ctx.protect(sheet)
