@@ -6,6 +6,8 @@ file and compares, so a formula a user overwrote is found by simple text compari
 
 from __future__ import annotations
 
+from functools import partial
+
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better
 from generator.formula import to_excel
@@ -58,7 +60,11 @@ def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str
     pairs = [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
     pairs += [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
     pairs += [(KPI_GRID.ytd, INPUT_GRID.ytd)]
-    return {kcol: to_excel(expr, lambda name, c=icol: layout.input_cell(name, c)) for kcol, icol in pairs}
+    return {kcol: to_excel(expr, partial(_input_at, layout, icol)) for kcol, icol in pairs}
+
+
+def _input_at(layout: Layout, col: int, input_id: str) -> str:
+    return layout.input_cell(input_id, col)
 
 
 def status_expression(value: str, target: str, tolerance: str, better: Better) -> str:

@@ -8,6 +8,7 @@ so the writer and the validator never meet a half-valid catalogue.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
@@ -170,7 +171,7 @@ def _check_texts(file: CatalogFile, report: _Reporter) -> None:
     """Every text in every declared locale, and no text in an undeclared one."""
     locales = set(file.locales)
 
-    def need(at: Path_, text: dict[str, object], optional: bool = False) -> None:
+    def need(at: Path_, text: Mapping[str, object], optional: bool = False) -> None:
         if optional and not text:
             return
         for code in sorted(locales - text.keys()):
@@ -240,7 +241,7 @@ def _check_unique(file: CatalogFile, catalog: Catalog, report: _Reporter) -> Non
         numbers[kpi.number] = kpi.id
 
 
-def _suggest(name: str, known: dict[str, object]) -> str:
+def _suggest(name: str, known: Mapping[str, object]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1)

@@ -50,13 +50,13 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     """Base: unknown keys are errors, so a typo in a catalogue is caught, not ignored."""
 
 
-class Perspective(Strict):
+class Perspective(Strict, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: Text
     description: Text = {}
 
 
-class Category(Strict):
+class Category(Strict, frozen=True, forbid_unknown_fields=True):
     id: Id
     name: Text
     description: Text = {}
@@ -64,7 +64,7 @@ class Category(Strict):
     """The KPI charted for this category on the dashboard (default: its first targeted KPI)."""
 
 
-class InputSpec(Strict):
+class InputSpec(Strict, frozen=True, forbid_unknown_fields=True):
     id: Id
     category: Id
     unit: Unit
@@ -78,7 +78,7 @@ class InputSpec(Strict):
     """Ids this input had in older catalogue versions, so regeneration can carry values over."""
 
 
-class Rule(Strict):
+class Rule(Strict, frozen=True, forbid_unknown_fields=True):
     """A cross-input check, evaluated per month by the validator."""
 
     id: Id
@@ -87,14 +87,14 @@ class Rule(Strict):
     message: Text
 
 
-class KpiTexts(Strict):
+class KpiTexts(Strict, frozen=True, forbid_unknown_fields=True):
     name: str
     description: str
     reading: str
     formula: str
 
 
-class Kpi(Strict):
+class Kpi(Strict, frozen=True, forbid_unknown_fields=True):
     id: Id
     number: Annotated[int, msgspec.Meta(ge=1)]
     category: Id
@@ -110,14 +110,14 @@ class Kpi(Strict):
     """Scale of a score (e.g. 1..5, -100..100): bounds the chart axis and the validator's check."""
 
 
-class Import(Strict):
+class Import(Strict, frozen=True, forbid_unknown_fields=True):
     """KPIs taken from another catalogue, with the inputs, groups and rules they need."""
 
     catalog: str
     kpis: list[Id]
 
 
-class Goal(Strict):
+class Goal(Strict, frozen=True, forbid_unknown_fields=True):
     """One row of a Balanced Scorecard: a goal, the KPIs that measure it, who owns it."""
 
     id: Id
@@ -129,7 +129,7 @@ class Goal(Strict):
     owner: Text
 
 
-class CatalogFile(Strict):
+class CatalogFile(Strict, frozen=True, forbid_unknown_fields=True):
     """A catalogue file as written; ``Catalog`` is what it resolves to after imports."""
 
     id: Id

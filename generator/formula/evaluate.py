@@ -50,10 +50,10 @@ def _eval(node: Expr, values: Mapping[str, float | None]) -> float:
         case Num(value):
             return value
         case Ref(name):
-            value = values.get(name)
-            if value is None:
+            found = values.get(name)
+            if found is None:
                 raise _Blank
-            return float(value)
+            return float(found)
         case Neg(operand):
             return -_eval(operand, values)
         case Binary(op, left, right):

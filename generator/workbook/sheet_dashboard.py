@@ -191,7 +191,7 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
         )
     chart.set_title({"name": name, "name_font": {"size": 11, "bold": True, "color": NAVY}})
     number_format = ctx.kpi_format(kpi)
-    axis = {
+    axis: dict[str, object] = {
         "num_format": number_format,
         "major_gridlines": {"visible": True, "line": {"color": RULE}},
         "num_font": {"size": 8},

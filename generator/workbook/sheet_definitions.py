@@ -38,21 +38,21 @@ def write_definitions(ctx: Context) -> None:
     direction = {Better.HIGHER: _("higher"), Better.LOWER: _("lower"), Better.INFO: _("for comparison")}
     for offset, kpi in enumerate(catalog.kpis.values()):
         row = FIRST_ROW + offset
-        text = ctx.texts.kpi(kpi)
+        kpi_text = ctx.texts.kpi(kpi)
         cells = [
-            text.name,
+            kpi_text.name,
             ctx.texts.pick(catalog.categories[kpi.category].name),
             ctx.texts.pick(catalog.perspectives[kpi.perspective].name),
             ctx.unit_label(kpi.unit),
             direction[kpi.better],
-            text.formula,
-            text.description,
-            text.reading,
+            kpi_text.formula,
+            kpi_text.description,
+            kpi_text.reading,
         ]
         sheet.write_number(row, 1, kpi.number, style("wrap"))
         for col, value in enumerate(cells, start=2):
             sheet.write_string(row, col, value, style("wrap_bold" if col == 2 else "wrap"))
-        longest = max(len(text.description), len(text.reading)) / 46
+        longest = max(len(kpi_text.description), len(kpi_text.reading)) / 46
         sheet.set_row(row, max(30, 15 * (int(longest) + 1)))
     last = FIRST_ROW + len(catalog.kpis) - 1
     sheet.freeze_panes(FIRST_ROW, 3)

@@ -112,9 +112,9 @@ def write_settings(ctx: Context) -> None:
     direction = {Better.HIGHER: _("higher"), Better.LOWER: _("lower")}
     for kpi_id, row in layout.target_rows.items():
         kpi = ctx.catalog.kpis[kpi_id]
-        text = ctx.texts.kpi(kpi)
+        kpi_text = ctx.texts.kpi(kpi)
         sheet.write_number(row, 1, kpi.number, style("label"))
-        sheet.write_string(row, 2, text.name, style("label"))
+        sheet.write_string(row, 2, kpi_text.name, style("label"))
         if kpi.target is not None:
             sheet.write_number(row, SETTINGS_VALUE_COL, kpi.target, style("input", ctx.kpi_format(kpi)))
         else:
