@@ -8,7 +8,7 @@ same addresses and the same expected formulas.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
@@ -48,6 +48,11 @@ class SheetNames:
     definitions: str
     scorecard: str
     chart_data: str
+
+    @classmethod
+    def only(cls, **known: str) -> SheetNames:
+        """Names for the roles a reader found in a file; the other roles stay empty."""
+        return cls(**{f.name: known.get(f.name, "") for f in fields(cls)})
 
     def all(self) -> list[str]:
         return [
@@ -158,16 +163,7 @@ class Layout:
                 if name.startswith(prefix):
                     found.setdefault(role, sheet)
         if sheets is None:
-            sheets = SheetNames(
-                start="",
-                settings=found.get("settings", ""),
-                inputs=found.get("inputs", ""),
-                kpis=found.get("kpis", ""),
-                dashboard="",
-                definitions="",
-                scorecard="",
-                chart_data="",
-            )
+            sheets = SheetNames.only(**found)
         layout = cls(sheets)
         targets = {
             "in_": layout.input_rows,

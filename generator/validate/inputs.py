@@ -155,16 +155,23 @@ def _report_cell(check: Check, spec: InputSpec, row: int, col: int, month: str, 
         ),
     }
     message = templates[found.kind].format(name=check.input_name(spec.id), value=brief(found.shown))
+    _cell_error(check, spec, row, col, month, found.problem or Code.NOT_A_NUMBER, message, found.shown)
+
+
+def _cell_error(
+    check: Check, spec: InputSpec, row: int, col: int, month: str, code: Code, message: str, raw: Any
+) -> None:
+    """One input cell that breaks its own bounds or type; says what the input accepts."""
     check.add(
         Severity.ERROR,
-        found.problem or Code.NOT_A_NUMBER,
+        code,
         message,
         sheet=check.layout.sheets.inputs,
         row=row,
         col=col,
         input=spec.id,
         month=month,
-        value=plain(found.shown),
+        value=plain(raw),
         expected=expected_text(check, spec),
     )
 
@@ -221,18 +228,7 @@ def _check_number(check: Check, spec: InputSpec, row: int, col: int, month: str,
             name=name, value=show(number)
         )
     if code is not None:
-        check.add(
-            Severity.ERROR,
-            code,
-            message,
-            sheet=check.layout.sheets.inputs,
-            row=row,
-            col=col,
-            input=spec.id,
-            month=month,
-            value=plain(raw),
-            expected=expected_text(check, spec),
-        )
+        _cell_error(check, spec, row, col, month, code, message, raw)
 
 
 def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:

@@ -296,16 +296,7 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
         if item.kind in located:
             located[item.kind].add(item.id)
 
-    sheets = SheetNames(
-        start="",
-        settings=role_sheet.get("settings", ""),
-        inputs=role_sheet.get("inputs", ""),
-        kpis=role_sheet.get("kpis", ""),
-        dashboard="",
-        definitions="",
-        scorecard="",
-        chart_data="",
-    )
+    sheets = SheetNames.only(**role_sheet)
     layout = Layout.from_names(rows, sheets)
 
     for sheet, lost in lost_sheets.items():
