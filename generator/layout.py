@@ -92,8 +92,9 @@ class Grid:
 INPUT_GRID = Grid(first_month=3)  # A margin, B name, C unit, D..O months, P..S quarters, T YTD
 KPI_GRID = Grid(first_month=4)  # A margin, B number, C name, D unit, E..P months, Q..T quarters, U YTD
 INPUT_HELP_COL = INPUT_GRID.ytd + 1
-KPI_TARGET_COL = KPI_GRID.ytd + 1
-KPI_STATUS_COL = KPI_GRID.ytd + 2
+KPI_LATEST_COL = KPI_GRID.ytd + 1
+KPI_TARGET_COL = KPI_GRID.ytd + 2
+KPI_STATUS_COL = KPI_GRID.ytd + 3
 HEADER_ROW = 4
 SETTINGS_VALUE_COL = 3  # D: company, year, first month, currency; then target and tolerance columns
 SETTINGS_TOLERANCE_COL = 4

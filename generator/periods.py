@@ -66,14 +66,23 @@ def status(value: Value, target: Value, tolerance: Value, better: Better) -> int
 
 
 def period_target(catalog: Catalog, kpi_id: str, target: Value, months: Sequence[Value]) -> Value:
-    """A period's target: scaled by months with a value when the KPI adds up over months."""
-    if target is None or not catalog.additive[kpi_id]:
-        return target
-    return target * sum(1 for v in months if v is not None)
+    """The target a quarter or the year is judged by (see ``Catalog.time_degree``): the monthly
+    target times the months with a value, the target itself, or None when none applies."""
+    degree = catalog.time_degree[kpi_id]
+    if target is None or degree not in (0, 1):
+        return None
+    return target * sum(1 for v in months if v is not None) if degree == 1 else target
+
+
+def latest(values: Sequence[Value]) -> Value:
+    """The last month with a value: what a KPI's status judges."""
+    return next((v for v in reversed(values[:MONTHS]) if v is not None), None)
 
 
 def kpi_status(catalog: Catalog, kpi_id: str, values: Sequence[Value], target: Value, tolerance: Value) -> int | None:
-    """The status the KPI sheet shows: the year-to-date value against its period target."""
-    kpi = catalog.kpis[kpi_id]
-    goal = period_target(catalog, kpi_id, target, values[:MONTHS])
-    return status(values[PERIODS - 1], goal, tolerance, kpi.better)
+    """The status the KPI sheet shows: the latest month with a value against the monthly target.
+
+    A month is the one period every KPI's target is set for; a year judged against a monthly
+    target would call every churn rate off track.
+    """
+    return status(latest(values), target, tolerance, catalog.kpis[kpi_id].better)

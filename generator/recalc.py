@@ -36,20 +36,31 @@ def soffice() -> str:
     return found
 
 
-def make_profile(directory: Path) -> Path:
-    """A LibreOffice user profile that recalculates every Excel file on load."""
+def make_profile(directory: Path, region: str | None = None) -> Path:
+    """A LibreOffice user profile that recalculates every Excel file on load.
+
+    ``region`` (such as "tr-TR") sets the locale LibreOffice formats numbers in, as a reader's
+    own spreadsheet would: separators are the reader's choice, not the file's.
+    """
     user = directory / "user"
     user.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+    registry = _REGISTRY
+    if region:
+        item = (
+            '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+            f"<value>{region}</value></prop></item>\n"
+        )
+        registry = registry.replace("</oor:items>", item + "</oor:items>")
+    (user / "registrymodifications.xcu").write_text(registry, encoding="utf-8")
     return directory
 
 
 class LibreOffice:
     """One private profile reused for many conversions (start-up dominates each call)."""
 
-    def __init__(self, profile: Path | None = None) -> None:
+    def __init__(self, profile: Path | None = None, region: str | None = None) -> None:
         self._owned = profile is None
-        self.profile = make_profile(profile or Path(tempfile.mkdtemp(prefix="kpigen-lo-")))
+        self.profile = make_profile(profile or Path(tempfile.mkdtemp(prefix="kpigen-lo-")), region)
 
     def convert(self, source: Path, out_dir: Path, to: str = "xlsx") -> Path:
         """Convert ``source`` (recalculated on load) into ``out_dir``; return the new file's path."""

@@ -14,6 +14,7 @@ from generator.formula import to_excel
 from generator.layout import (
     INPUT_GRID,
     KPI_GRID,
+    KPI_LATEST_COL,
     KPI_TARGET_COL,
     MONTHS,
     Layout,
@@ -51,7 +52,7 @@ def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> di
 
 
 def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
-    """Column -> formula for a KPI's 12 months, four quarters and year-to-date.
+    """Column -> formula for a KPI's 12 months, four quarters, year-to-date and latest month.
 
     Every column applies the same compiled formula; only the input column changes, since the
     Inputs sheet already aggregates each input by its kind for quarters and the year.
@@ -60,7 +61,18 @@ def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str
     pairs = [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
     pairs += [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
     pairs += [(KPI_GRID.ytd, INPUT_GRID.ytd)]
-    return {kcol: to_excel(expr, partial(_input_at, layout, icol)) for kcol, icol in pairs}
+    formulas = {kcol: to_excel(expr, partial(_input_at, layout, icol)) for kcol, icol in pairs}
+    formulas[KPI_LATEST_COL] = latest_formula(layout.kpi_rows[kpi_id], KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
+    return formulas
+
+
+def latest_formula(row: int, first: int, last: int) -> str:
+    """The last month with a value: the "closing" rule applied to a KPI's own months.
+
+    Nested IFs rather than LOOKUP(9.99E+307, ...): LibreOffice's LOOKUP stops at a trailing
+    empty-string result, and an array formula would not compute alike everywhere.
+    """
+    return aggregate_formula(Aggregation.CLOSING, row, first, last)
 
 
 def _input_at(layout: Layout, col: int, input_id: str) -> str:
@@ -76,20 +88,20 @@ def status_expression(value: str, target: str, tolerance: str, better: Better) -
     return f'IF(OR(NOT(ISNUMBER({value})),NOT(ISNUMBER({target}))),"",IF({on},1,IF({risk},0,-1)))'
 
 
-def period_target(catalog: Catalog, kpi_id: str, target: str, months: str) -> str:
-    """The target a period is judged by: scaled by months with data when the KPI adds up over months."""
-    if catalog.additive[kpi_id]:
+def period_target(catalog: Catalog, kpi_id: str, target: str, months: str) -> str | None:
+    """The target a quarter or the year is judged by (``Catalog.time_degree``), or None when none applies."""
+    degree = catalog.time_degree[kpi_id]
+    if degree == 1:
         return f'IF(ISNUMBER({target}),{target}*COUNT({months}),"")'
-    return target
+    return target if degree == 0 else None
 
 
 def kpi_status_formula(catalog: Catalog, layout: Layout, kpi_id: str) -> str:
-    """The KPI sheet's status cell: the year-to-date value against its (period) target."""
+    """The KPI sheet's status cell: the latest month with a value against the monthly target."""
     kpi = catalog.kpis[kpi_id]
     row = layout.kpi_rows[kpi_id]
-    months = f"{cell(row, KPI_GRID.month(0))}:{cell(row, KPI_GRID.month(MONTHS - 1))}"
-    target = period_target(catalog, kpi_id, cell(row, KPI_TARGET_COL), months)
-    return "=" + status_expression(cell(row, KPI_GRID.ytd), target, layout.tolerance_cell(kpi_id), kpi.better)
+    latest, target = cell(row, KPI_LATEST_COL), cell(row, KPI_TARGET_COL)
+    return "=" + status_expression(latest, target, layout.tolerance_cell(kpi_id), kpi.better)
 
 
 def kpi_target_formula(layout: Layout, kpi_id: str) -> str:

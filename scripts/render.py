@@ -1,6 +1,6 @@
 """Render a workbook's pages to PNG through LibreOffice (PDF export) and pdftoppm, to look at them.
 
-Usage: python scripts/render.py WORKBOOK.xlsx OUT_DIR [--dpi 80]
+Usage: python scripts/render.py WORKBOOK.xlsx OUT_DIR [--dpi 80] [--region tr-TR]
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ def main() -> None:
     parser.add_argument("workbook", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--dpi", type=int, default=80)
+    parser.add_argument("--region", default=None, help="format numbers as a reader in this region sees them")
     args = parser.parse_args()
-    with LibreOffice() as office:
+    with LibreOffice(region=args.region) as office:
         pdf = office.convert(args.workbook, args.out, "pdf")
     prefix = args.out / args.workbook.stem
     subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), str(pdf), str(prefix)], check=True)

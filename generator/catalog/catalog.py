@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.catalog.model import Aggregation, Better, CatalogFile, Category, Goal, InputSpec, Kpi, Perspective, Rule
 from generator.formula import parse
-from generator.formula.expr import Compare, Expr, is_additive, refs
+from generator.formula.expr import Compare, Expr, refs, time_degree
 
 DEFAULT_TOLERANCE = 0.1
 
@@ -105,10 +105,12 @@ class Catalog:
         return checks
 
     @cached_property
-    def additive(self) -> dict[str, bool]:
-        """KPIs whose period value is a sum of monthly values (their targets scale with months)."""
+    def time_degree(self) -> dict[str, int | None]:
+        """Per KPI: 1 when a quarter's or year's target is the monthly target times its months with
+        data (counts, churn), 0 when the monthly target holds as it is (ratios, averages), None when
+        no monthly target can judge a longer period (retention)."""
         flows = {i: spec.aggregation is Aggregation.FLOW for i, spec in self.inputs.items()}
-        return {k: is_additive(expr, flows) for k, expr in self.formulas.items()}
+        return {k: time_degree(expr, flows) for k, expr in self.formulas.items()}
 
     def tolerance(self, kpi: Kpi) -> float | None:
         if kpi.better is Better.INFO:

@@ -6,7 +6,7 @@ both walk it, so the workbook and the validator cannot compute different things.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -84,20 +84,30 @@ def refs(node: Expr) -> list[str]:
     return list(seen)
 
 
-def is_additive(node: Expr, is_flow: dict[str, bool]) -> bool:
-    """True when the value adds up over months (a sum of flows, scaled by constants).
+def time_degree(node: Expr, is_flow: Mapping[str, bool]) -> int | None:
+    """How the value grows with the length of the period it covers.
 
-    Such a KPI's target is per month, so a quarter or year-to-date is judged against the
-    target times the number of months with data; a ratio or average is judged as it is.
+    A flow (counted during the month) has degree 1, a stock, level or constant degree 0;
+    products add degrees and quotients subtract them. So a count has degree 1 (a year holds
+    twelve months of it), churn (lost / customers at start) too, a click rate (clicks / sent)
+    degree 0. A sum of parts of different degrees, such as retention ((end - new) / start),
+    has none: no monthly target can judge its year.
     """
     match node:
+        case Num():
+            return 0
         case Ref(name):
-            return is_flow.get(name, False)
-        case Neg(operand):
-            return is_additive(operand, is_flow)
-        case Binary("+" | "-", left, right):
-            return is_additive(left, is_flow) and is_additive(right, is_flow)
-        case Binary("*", Num(), other) | Binary("*", other, Num()) | Binary("/", other, Num()):
-            return is_additive(other, is_flow)
-        case _:
-            return False
+            return 1 if is_flow.get(name, False) else 0
+        case Neg(operand) | Call("abs", (operand,)):
+            return time_degree(operand, is_flow)
+        case Binary(op, left, right):
+            a, b = time_degree(left, is_flow), time_degree(right, is_flow)
+            if a is None or b is None:
+                return None
+            if op in "+-":
+                return a if a == b else None
+            return a + b if op == "*" else a - b
+        case Call(_, args):
+            degrees = {time_degree(a, is_flow) for a in args}
+            return degrees.pop() if len(degrees) == 1 else None
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
 from generator.sheet_formulas import (
     input_period_formulas,
     kpi_formulas,
@@ -115,8 +115,9 @@ def expected_formulas(check: Check) -> Iterator[tuple[str, int, int, str, str | 
                 yield layout.sheets.inputs, layout.input_rows[input_id], col, formula, input_id, None, input_labels[col]
     kpi_columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)]
     kpi_labels = dict(zip([*kpi_columns, KPI_GRID.ytd], periods, strict=True))
+    kpi_labels[KPI_LATEST_COL] = _("Latest month")
     kpi_labels[KPI_TARGET_COL] = _("Monthly target")
-    kpi_labels[KPI_STATUS_COL] = _("Status (year)")
+    kpi_labels[KPI_STATUS_COL] = _("Status (latest month)")
     for kpi_id, kpi in catalog.kpis.items():
         if not located.kpi_located(catalog, kpi_id):
             continue

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
-from generator.periods import PERIODS, input_periods, kpi_status, kpi_values
+from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain, show
 from generator.validate.inputs import Typed
@@ -131,6 +131,9 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
             cells += _compare_cell(
                 check, layout.sheets.kpis, row, col, result.values[index], labels[index], kpi_id=kpi_id
             )
+        cells += _compare_cell(
+            check, layout.sheets.kpis, row, KPI_LATEST_COL, latest(result.values), _("Latest month"), kpi_id=kpi_id
+        )
         if catalog.kpis[kpi_id].better is Better.INFO or kpi_id not in check.located.targets:
             continue
         cells += _compare_cell(
@@ -194,7 +197,7 @@ def _compare_status(check: Check, row: int, kpi_id: str, expected: int | None) -
         readable, number = _cached(actual)
         shown = words.get(int(number), show(number)) if readable and number is not None else _shown(check, actual)
         message = _(
-            "{what}: the file shows the status {value}, but the year to date and the target give {expected}."
+            "{what}: the file shows the status {value}, but the latest month and the target give {expected}."
         ).format(
             what=check.kpi_name(kpi_id),
             value=shown,
@@ -208,7 +211,7 @@ def _compare_status(check: Check, row: int, kpi_id: str, expected: int | None) -
             row=row,
             col=KPI_STATUS_COL,
             kpi=kpi_id,
-            month=_("Status (year)"),
+            month=_("Status (latest month)"),
             value=plain(actual),
             expected=expected,
         )

@@ -8,16 +8,16 @@ template must look right wherever it is opened.
 from __future__ import annotations
 
 from generator.catalog.model import Better, Kpi
-from generator.layout import MONTHS
+from generator.layout import KPI_GRID, MONTHS, cell
 from generator.sheet_formulas import status_expression
 from generator.workbook.context import Context
 from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
 from generator.workbook.sheet_kpis import status_format
-from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, RULE, category_colour
+from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
 
 CARDS_PER_ROW = 4
 CARD_COLS = 3  # label, number, spacer
-CARD_ROWS = 7  # title, value, target, change, status, sparkline, gap
+CARD_ROWS = 8  # title, value, target, change, year to date, status, sparkline, gap
 FIRST_CARD_ROW = 6
 CHART_COL = 1 + CARDS_PER_ROW * CARD_COLS + 1
 SELECTOR_ROW = 3
@@ -107,45 +107,59 @@ def _default_month_label(ctx: Context) -> str:
 
 
 def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:
+    """Rows: title, the month's value, target, change on the previous month, year to date, status, sparkline."""
     _ = ctx._
     sheet = ctx.sheets["dashboard"]
     style = ctx.styles
     number_format = ctx.kpi_format(kpi)
     right = left + 1
-    name = ctx.texts.kpi(kpi).name
     sheet.set_row(top, 30)
     sheet.set_row(top + 1, 32)
-    sheet.set_row(top + 6, 8)
-    sheet.merge_range(top, left, top, right, name, style("card_title", colour=colour))
+    sheet.set_row(top + 6, 30)
+    sheet.set_row(top + 7, 8)
+    sheet.merge_range(top, left, top, right, ctx.texts.kpi(kpi).name, style("card_title", colour=colour))
     months = f"kpi_{kpi.id}"
-    value = f'IFERROR(INDEX({months},{INDEX_CELL}),"")'
     sheet.merge_range(top + 1, left, top + 1, right, "", style("card_value", number_format))
-    sheet.write_formula(top + 1, left, "=" + value, style("card_value", number_format))
-    value_cell = _a1(top + 1, left)
-    sheet.write_string(top + 2, left, _("Target"), style("card_label"))
-    sheet.write_string(top + 3, left, _("vs previous month"), style("card_label"))
-    delta_format = f"+{number_format};-{number_format};{number_format}"
+    sheet.write_formula(top + 1, left, f'=IFERROR(INDEX({months},{INDEX_CELL}),"")', style("card_value", number_format))
+    value = cell(top + 1, left)
+    for offset, label in enumerate([_("Target"), _("vs previous month"), _("Year to date")], start=2):
+        sheet.write_string(top + offset, left, label, style("card_label"))
     previous = f"INDEX({months},{INDEX_CELL}-1)"
+    change = cell(top + 3, right)
     sheet.write_formula(
         top + 3,
         right,
-        f'=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value_cell}),ISNUMBER({previous})),{value_cell}-{previous},""),"")',
-        style("card_number", delta_format),
+        f'=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value}),ISNUMBER({previous})),{value}-{previous},""),"")',
+        style("card_number", f"+{number_format};-{number_format};{number_format}"),
     )
+    ytd = ctx.layout.kpi_cell(kpi.id, KPI_GRID.ytd)
+    sheet.write_formula(top + 4, right, "=" + ytd, style("card_number", number_format))
     if kpi.better is Better.INFO:
         sheet.write_string(top + 2, right, "—", style("card_number"))
-        sheet.merge_range(top + 4, left, top + 4, right, _("for comparison"), style("card_status"))
+        sheet.merge_range(top + 5, left, top + 5, right, _("for comparison"), style("card_status"))
     else:
         target = f"target_{kpi.id}"
         sheet.write_formula(top + 2, right, f'=IF(ISNUMBER({target}),{target},"")', style("card_number", number_format))
-        status = status_expression(value_cell, target, f"tolerance_{kpi.id}", kpi.better)
-        sheet.merge_range(top + 4, left, top + 4, right, "", style("card_status", words))
-        sheet.write_formula(top + 4, left, "=" + status, style("card_status", words))
-        ctx.colour_status(sheet, top + 4, left, top + 4, right)
-    sheet.set_row(top + 5, 30)
-    sheet.merge_range(top + 5, left, top + 5, right, "", style("card_spark"))
+        status = status_expression(value, target, f"tolerance_{kpi.id}", kpi.better)
+        sheet.merge_range(top + 5, left, top + 5, right, "", style("card_status", words))
+        sheet.write_formula(top + 5, left, "=" + status, style("card_status", words))
+        ctx.colour_status(sheet, top + 5, left, top + 5, right)
+        better, worse = (">", "<") if kpi.better is Better.HIGHER else ("<", ">")
+        for sign, colour_pair in ((better, ON_TRACK), (worse, OFF_TRACK)):
+            sheet.conditional_format(
+                top + 3,
+                right,
+                top + 3,
+                right,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND(ISNUMBER({change}),{change}{sign}0)",
+                    "format": ctx.styles.conditional("", colour_pair[1]),
+                },
+            )
+    sheet.merge_range(top + 6, left, top + 6, right, "", style("card_spark"))
     sheet.add_sparkline(
-        top + 5,
+        top + 6,
         left,
         {
             "range": value_range(ctx.layout, kpi.id),
@@ -206,9 +220,3 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
     chart.set_chartarea({"border": {"color": RULE}})
     chart.set_size({"width": 600, "height": 280})
     ctx.sheets["dashboard"].insert_chart(row, CHART_COL, chart, {"x_offset": 4, "y_offset": 2})
-
-
-def _a1(row: int, col: int) -> str:
-    from generator.layout import cell
-
-    return cell(row, col)

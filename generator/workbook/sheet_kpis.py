@@ -7,8 +7,14 @@ and a number format prints the words, so formulas and charts stay language-free.
 from __future__ import annotations
 
 from generator.catalog.model import Better, Kpi
-from generator.layout import HEADER_ROW, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS, cell
-from generator.sheet_formulas import kpi_formulas, kpi_status_formula, kpi_target_formula, status_expression
+from generator.layout import HEADER_ROW, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS, cell
+from generator.sheet_formulas import (
+    kpi_formulas,
+    kpi_status_formula,
+    kpi_target_formula,
+    period_target,
+    status_expression,
+)
 from generator.workbook.context import Context
 from generator.workbook.sheet_inputs import period_headers
 from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, category_colour
@@ -36,7 +42,7 @@ def write_kpis(ctx: Context) -> None:
     sheet.set_column(3, 3, 9)
     sheet.set_column(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1), 10)
     sheet.set_column(KPI_GRID.quarter(0), KPI_GRID.ytd, 11)
-    sheet.set_column(KPI_TARGET_COL, KPI_TARGET_COL, 11)
+    sheet.set_column(KPI_LATEST_COL, KPI_TARGET_COL, 11)
     sheet.set_column(KPI_STATUS_COL, KPI_STATUS_COL, 14)
     ctx.back_link(sheet, 0, 1)
     ctx.title(sheet, _("KPI results"))
@@ -45,7 +51,7 @@ def write_kpis(ctx: Context) -> None:
         1,
         _(
             "Calculated from the monthly inputs; nothing to type here. Colours compare each "
-            "value with its target; the status judges the year to date."
+            "value with its target; the status judges the latest month with data."
         ),
         style("subtitle"),
     )
@@ -58,8 +64,9 @@ def write_kpis(ctx: Context) -> None:
         sheet.write_formula(HEADER_ROW, KPI_GRID.month(m), "=" + layout.month_label_cell(m), style("header"))
     for i, label in enumerate(period_headers(ctx)):
         sheet.write_string(HEADER_ROW, KPI_GRID.quarter(0) + i, label, style("header"))
+    sheet.write_string(HEADER_ROW, KPI_LATEST_COL, _("Latest month"), style("header"))
     sheet.write_string(HEADER_ROW, KPI_TARGET_COL, _("Monthly target"), style("header"))
-    sheet.write_string(HEADER_ROW, KPI_STATUS_COL, _("Status (year)"), style("header"))
+    sheet.write_string(HEADER_ROW, KPI_STATUS_COL, _("Status (latest month)"), style("header"))
 
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
         colour = category_colour(index)
@@ -112,26 +119,21 @@ def definition_row(ctx: Context, kpi_id: str) -> int:
 
 
 def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
-    """Green, amber or red fill for each month, quarter and the year against the target."""
+    """Green, amber or red fill for each month against the target, and for each quarter and the
+    year against its period target where one applies (``Catalog.time_degree``)."""
     sheet = ctx.sheets["kpis"]
     tolerance = ctx.layout.tolerance_cell(kpi.id)
     target = cell(row, KPI_TARGET_COL, absolute=True)
-    additive = ctx.catalog.additive[kpi.id]
     groups: list[tuple[int, int, str]] = [(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1), target)]
-    if additive:
-        for q in range(4):
-            first, last = KPI_GRID.quarter_months(q)
-            months = f"COUNT({cell(row, first, absolute=True)}:{cell(row, last, absolute=True)})"
-            groups.append((KPI_GRID.quarter(q), KPI_GRID.quarter(q), f"({target}*{months})"))
-        all_months = (
-            f"COUNT({cell(row, KPI_GRID.month(0), absolute=True)}:{cell(row, KPI_GRID.month(11), absolute=True)})"
-        )
-        groups.append((KPI_GRID.ytd, KPI_GRID.ytd, f"({target}*{all_months})"))
-    else:
-        groups.append((KPI_GRID.quarter(0), KPI_GRID.ytd, target))
+    spans = [KPI_GRID.quarter_months(q) for q in range(4)] + [(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))]
+    columns = [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
+    for col, (first, last) in zip(columns, spans, strict=True):
+        months = f"{cell(row, first, absolute=True)}:{cell(row, last, absolute=True)}"
+        goal = period_target(ctx.catalog, kpi.id, target, months)
+        if goal is not None:
+            groups.append((col, col, goal))
     for first, last, goal in groups:
-        here = cell(row, first)
-        expression = status_expression(here, goal, tolerance, kpi.better)
+        expression = status_expression(cell(row, first), goal, tolerance, kpi.better)
         for value, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
             sheet.conditional_format(
                 row,

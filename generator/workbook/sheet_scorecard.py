@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.layout import KPI_GRID, KPI_STATUS_COL
+from generator.layout import KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL
 from generator.workbook.context import Context
 from generator.workbook.sheet_kpis import status_format
 
@@ -16,7 +16,7 @@ def write_scorecard(ctx: Context) -> None:
     style = ctx.styles
     catalog = ctx.catalog
     sheet.hide_gridlines(2)
-    widths = [2, 18, 30, 34, 14, 14, 14, 24, 12, 26]
+    widths = [2, 18, 30, 34, 14, 14, 14, 14, 24, 12, 26]
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     ctx.back_link(sheet, 0, 1)
@@ -24,16 +24,17 @@ def write_scorecard(ctx: Context) -> None:
     sheet.write_string(
         2,
         1,
-        _("Each goal with the KPIs that measure it; values and status are for the year to date."),
+        _("Each goal with the KPIs that measure it; the status judges the latest month with data."),
         style("subtitle"),
     )
     headers = [
         _("Perspective"),
         _("Goal"),
         _("KPI"),
-        _("Year to date"),
+        _("Latest month"),
         _("Monthly target"),
         _("Status"),
+        _("Year to date"),
         _("Data source"),
         _("Tracked"),
         _("Owner"),
@@ -51,7 +52,10 @@ def write_scorecard(ctx: Context) -> None:
             number_format = ctx.kpi_format(kpi)
             sheet.write_string(row, 3, ctx.texts.kpi(kpi).name, style("label"))
             sheet.write_formula(
-                row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format)
+                row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_LATEST_COL), style("formula", number_format)
+            )
+            sheet.write_formula(
+                row, 7, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format)
             )
             if kpi.better is Better.INFO:
                 sheet.write_string(row, 5, "", style("formula"))
@@ -65,9 +69,9 @@ def write_scorecard(ctx: Context) -> None:
         cells = [
             (1, ctx.texts.pick(catalog.perspectives[goal.perspective].name)),
             (2, ctx.texts.pick(goal.goal)),
-            (7, ctx.texts.pick(goal.data_source)),
-            (8, periods[goal.period]),
-            (9, ctx.texts.pick(goal.owner)),
+            (8, ctx.texts.pick(goal.data_source)),
+            (9, periods[goal.period]),
+            (10, ctx.texts.pick(goal.owner)),
         ]
         for col, text in cells:
             if last > first:

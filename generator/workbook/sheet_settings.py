@@ -123,10 +123,13 @@ def write_settings(ctx: Context) -> None:
         sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", "0%"))
         sheet.write_string(row, 5, ctx.unit_label(kpi.unit), style("unit"))
         sheet.write_string(row, 6, direction[kpi.better], style("unit"))
-        if ctx.catalog.additive[kpi_id]:
+        degree = ctx.catalog.time_degree[kpi_id]
+        if degree == 1:
             meaning = _("Per month; a quarter or the year is judged against the target times its months with data.")
-        else:
+        elif degree == 0:
             meaning = _("Per month, quarter and year alike.")
+        else:
+            meaning = _("Per month only; a quarter or a year of this KPI cannot be judged by a monthly target.")
         sheet.write_string(row, 7, meaning, style("muted"))
     if layout.target_rows:
         first, last = min(layout.target_rows.values()), max(layout.target_rows.values())

@@ -202,14 +202,11 @@ class Styles:
         return found
 
     def conditional(self, fill: str, font: str) -> Format:
-        """A format for conditional formatting (only colours, as Excel's dxf formats allow)."""
-        return self._cached_dxf(fill, font)
-
-    def _cached_dxf(self, fill: str, font: str) -> Format:
+        """A format for conditional formatting (only colours, as Excel's dxf formats allow); no fill with ""."""
         key = ("dxf", fill, font)
         found = self._cache.get(key)
         if found is None:
-            found = self._workbook.add_format({"bg_color": fill, "font_color": font})
+            found = self._workbook.add_format({"bg_color": fill, "font_color": font} if fill else {"font_color": font})
             self._cache[key] = found
         return found
 

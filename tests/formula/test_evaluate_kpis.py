@@ -12,7 +12,17 @@ from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better
 from generator.formula import evaluate
 from generator.formula.expr import refs
-from generator.periods import MONTHS, PERIODS, aggregate, input_periods, kpi_status, kpi_values, period_target, status
+from generator.periods import (
+    MONTHS,
+    PERIODS,
+    aggregate,
+    input_periods,
+    kpi_status,
+    kpi_values,
+    latest,
+    period_target,
+    status,
+)
 from tests.formula.kpi_cases import EXAMPLES, MORE, NO_DENOMINATOR, ZERO_DENOMINATOR
 
 Q1, Q2, Q3, Q4, YTD = range(MONTHS, PERIODS)
@@ -195,45 +205,57 @@ def test_status(
     assert status(value, target, tolerance, better) == expected
 
 
-def test_additive_kpis(crm: Catalog) -> None:
-    """Counts add up over months (targets scale); ratios, averages and LTV do not."""
-    additive = {k for k, flag in crm.additive.items() if flag}
-    assert additive == {"email_campaigns", "sales_calls", "sms_sent", "new_leads", "complaints"}
+def test_time_degree(crm: Catalog) -> None:
+    """Counts and flow-per-stock rates grow with the period; ratios of flows, averages and levels
+    do not; retention mixes a stock with a flow, so no monthly target judges its year."""
+    degrees = crm.time_degree
+    assert {k for k, d in degrees.items() if d == 1} == {
+        "email_campaigns",
+        "sales_calls",
+        "sms_sent",
+        "new_leads",
+        "complaints",
+        "churn_rate",
+        "acquisition_rate",
+    }
+    assert {k for k, d in degrees.items() if d is None} == {"retention_rate"}
+    assert degrees["email_ctr"] == degrees["customer_lifetime_value"] == degrees["nps"] == 0
 
 
 def test_period_target(crm: Catalog) -> None:
     months = [280, 310, None, 300] + [None] * 8
     assert period_target(crm, "new_leads", 300, months) == 900  # 300 a month, three months with data
+    assert period_target(crm, "churn_rate", 0.02, months) == pytest.approx(0.06)  # 2% a month, three months
     assert period_target(crm, "email_ctr", 0.03, months) == 0.03  # a ratio's target is not scaled
+    assert period_target(crm, "retention_rate", 0.97, months) is None  # no monthly target judges a quarter
     assert period_target(crm, "new_leads", None, months) is None
     assert period_target(crm, "new_leads", 300, [None] * MONTHS) == 0
 
 
-def test_kpi_status_scales_an_additive_target(crm: Catalog) -> None:
-    leads = kpi_values(crm, YEAR)["new_leads"]
-    assert leads[YTD] == 890  # 280 + 310 + 300
-    # year target = 300 a month x 3 months with data = 900; 890 >= 900 - 90 -> at risk
-    assert kpi_status(crm, "new_leads", leads, 300, 0.1) == 0
-    assert kpi_status(crm, "new_leads", leads, 290, 0.1) == 1  # 890 >= 870
-    assert kpi_status(crm, "new_leads", leads, 340, 0.1) == -1  # 890 < 1020 - 102 = 918
-    # not scaled by 12: against 12 x 300 = 3600 it would be off track
-    assert kpi_status(crm, "new_leads", leads, 300, 0.5) == 0
+def test_kpi_status_judges_the_latest_month(crm: Catalog) -> None:
+    leads = kpi_values(crm, YEAR)["new_leads"]  # 280, 310, blank, 300, then blank months
+    assert latest(leads) == 300
+    assert kpi_status(crm, "new_leads", leads, 300, 0.1) == 1  # 300 >= 300
+    assert kpi_status(crm, "new_leads", leads, 320, 0.1) == 0  # 300 >= 320 - 32
+    assert kpi_status(crm, "new_leads", leads, 340, 0.1) == -1  # 300 < 340 - 34
+    assert kpi_status(crm, "new_leads", [None] * PERIODS, 300, 0.1) is None
 
 
 def test_kpi_status_lower_is_better_count(crm: Catalog) -> None:
     complaints = kpi_values(crm, {"complaints": [10, 12, 8, 11] + [None] * 8})["complaints"]
-    assert complaints[YTD] == 41
-    assert kpi_status(crm, "complaints", complaints, 10, 0.1) == 0  # 41 > 40 but <= 44
-    assert kpi_status(crm, "complaints", complaints, 11, 0.1) == 1  # 41 <= 44
-    assert kpi_status(crm, "complaints", complaints, 9, 0.1) == -1  # 41 > 36 + 3.6
+    assert latest(complaints) == 11
+    assert kpi_status(crm, "complaints", complaints, 11, 0.1) == 1  # 11 <= 11
+    assert kpi_status(crm, "complaints", complaints, 10, 0.1) == 0  # 11 <= 10 + 1
+    assert kpi_status(crm, "complaints", complaints, 9, 0.1) == -1  # 11 > 9 + 0.9
 
 
-def test_kpi_status_ratio_is_not_scaled(crm: Catalog) -> None:
-    ctr = kpi_values(crm, YEAR)["email_ctr"]  # YTD 300 / 14000 = 0.02143
-    assert kpi_status(crm, "email_ctr", ctr, 0.022, 0.1) == 0  # >= 0.022 - 0.0022
-    assert kpi_status(crm, "email_ctr", ctr, 0.03, 0.1) == -1  # < 0.027
-    assert kpi_status(crm, "email_ctr", ctr, 0.02, 0.1) == 1
+def test_kpi_status_of_a_ratio_and_an_info_kpi(crm: Catalog) -> None:
+    values = {"email_clicks": [30, 45, None] + [None] * 9, "emails_sent": [1000, 1500, 2000] + [None] * 9}
+    ctr = kpi_values(crm, values)["email_ctr"]
+    assert latest(ctr) == 0.03  # March has no clicks: February's 45 / 1500 is the latest month
+    assert kpi_status(crm, "email_ctr", ctr, 0.03, 0.1) == 1
+    assert kpi_status(crm, "email_ctr", ctr, 0.032, 0.1) == 0  # 0.03 >= 0.032 - 0.0032
+    assert kpi_status(crm, "email_ctr", ctr, 0.04, 0.1) == -1
     assert kpi_status(crm, "email_ctr", ctr, None, 0.1) is None
     campaigns = kpi_values(crm, {"email_campaigns": [3] * MONTHS})["email_campaigns"]
-    assert campaigns[YTD] == 36
     assert kpi_status(crm, "email_campaigns", campaigns, 5, 0.1) is None  # informational: never a status

@@ -16,8 +16,8 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, Layout
-from generator.periods import PERIODS, input_periods, kpi_status, kpi_values
+from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
+from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.recalc import LibreOffice
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
@@ -86,6 +86,8 @@ def check_workbook(path: Path, catalog: Catalog, values: Values, locale: str = "
             col = (KPI_GRID.month(p) if p < 12 else KPI_GRID.quarter(0) + p - 12) + 1
             assert_same(kpis.cell(r, col).value, row[p], f"{kpi_id} column {p}")
             compared += 1
+        assert_same(kpis.cell(r, KPI_LATEST_COL + 1).value, latest(row), f"{kpi_id} latest month")
+        compared += 1
         kpi = catalog.kpis[kpi_id]
         if kpi.better is not Better.INFO:
             status = kpi_status(catalog, kpi_id, row, kpi.target, catalog.tolerance(kpi))
