@@ -70,7 +70,7 @@ def write_dashboard(ctx: Context) -> None:
         6,
         SELECTOR_ROW,
         12,
-        _("Cards show the chosen month; the line under each card shows the whole year."),
+        _("Cards show the chosen month; the bars under each card show the whole year."),
         style("muted"),
     )
 
