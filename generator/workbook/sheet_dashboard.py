@@ -8,7 +8,7 @@ template must look right wherever it is opened.
 from __future__ import annotations
 
 from generator.catalog.model import Better, Kpi
-from generator.layout import KPI_GRID, MONTHS, cell
+from generator.layout import KPI_GRID, cell
 from generator.sheet_formulas import status_expression
 from generator.workbook.context import Context
 from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
@@ -47,8 +47,7 @@ def write_dashboard(ctx: Context) -> None:
 
     sheet.set_row(SELECTOR_ROW, 26)
     sheet.merge_range(SELECTOR_ROW, 1, SELECTOR_ROW, 2, _("Month") + " ▸", style("selector_label"))
-    default = _default_month_label(ctx)
-    sheet.merge_range(SELECTOR_ROW, 3, SELECTOR_ROW, 5, default, style("selector"))
+    sheet.merge_range(SELECTOR_ROW, 3, SELECTOR_ROW, 4, "", style("selector"))
     sheet.data_validation(
         SELECTOR_ROW,
         3,
@@ -58,19 +57,21 @@ def write_dashboard(ctx: Context) -> None:
             "validate": "list",
             "source": "=month_labels",
             "input_title": _("Month"),
-            "input_message": _("Pick the month the cards show."),
+            "input_message": _("Pick the month the cards show, or empty the cell for the latest month with data."),
             "error_title": _("Invalid month"),
             "error_message": _("Pick a month from the list."),
         },
     )
     selector = "$D$" + str(SELECTOR_ROW + 1)
     sheet.write_formula(INDEX_CELL, f"=IFERROR(MATCH({selector},month_labels,0),MAX(1,{latest_month(layout)}))")
+    sheet.merge_range(SELECTOR_ROW, 5, SELECTOR_ROW, 6, "", style("selector_shown"))
+    sheet.write_formula(SELECTOR_ROW, 5, f'=IFERROR("▸ "&INDEX(month_labels,{INDEX_CELL}),"")', style("selector_shown"))
     sheet.merge_range(
         SELECTOR_ROW,
-        6,
+        7,
         SELECTOR_ROW,
         12,
-        _("Cards show the chosen month; the bars under each card show the whole year."),
+        _("Leave the month empty to follow the latest month with data. The bars under each card show the whole year."),
         style("muted"),
     )
 
@@ -97,13 +98,6 @@ def write_dashboard(ctx: Context) -> None:
     sheet.print_area(0, 0, row, CHART_COL + 8)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
-
-
-def _default_month_label(ctx: Context) -> str:
-    """The label the selector starts on: the last sample month, or the first month of the year."""
-    short = ctx.texts.months("abbreviated")
-    position = ctx.options.first_month - 1 + (MONTHS - 1 if ctx.sample else 0)
-    return f"{short[position % 12]} {ctx.options.year + position // 12}"
 
 
 def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:

@@ -176,6 +176,7 @@ _STYLES: dict[str, dict[str, Any]] = {
         "align": "center",
         "valign": "vcenter",
     },
+    "selector_shown": {"bold": True, "font_size": 12, "font_color": NAVY, "valign": "vcenter"},
     "selector_label": {"bold": True, "font_size": 12, "font_color": NAVY, "align": "right", "valign": "vcenter"},
 }
 
