@@ -7,8 +7,11 @@ template must look right wherever it is opened.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from generator.catalog import Catalog
 from generator.catalog.model import Better, Kpi
-from generator.layout import KPI_GRID, cell
+from generator.layout import KPI_GRID, Layout, cell
 from generator.sheet_formulas import status_expression
 from generator.workbook.context import Context
 from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
@@ -75,29 +78,44 @@ def write_dashboard(ctx: Context) -> None:
         style("muted"),
     )
 
-    row = FIRST_CARD_ROW
     words = status_format(ctx)
-    breaks = []
-    for index, category_id in enumerate(layout.kpi_group_rows):
-        if index and index % CATEGORIES_PER_PAGE == 0:
-            breaks.append(row)
+    groups, end = plan_cards(ctx.catalog, layout)
+    for index, group in enumerate(groups):
         colour = category_colour(index)
-        kpis = ctx.catalog.kpis_in(category_id)
-        name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[category_id].name))
-        sheet.merge_range(row, 1, row, CARDS_PER_ROW * CARD_COLS - 1, name, style("group", colour=colour))
-        sheet.set_row(row, 22)
-        _chart(ctx, category_id, colour, row)
-        row += 1
-        for i, kpi in enumerate(kpis):
-            top = row + (i // CARDS_PER_ROW) * CARD_ROWS
-            left = 1 + (i % CARDS_PER_ROW) * CARD_COLS
-            _card(ctx, kpi, top, left, colour, words)
-        card_rows = -(-len(kpis) // CARDS_PER_ROW) * CARD_ROWS
-        row += max(card_rows, 15)
-    sheet.set_h_pagebreaks(breaks)
-    sheet.print_area(0, 0, row, CHART_COL + 8)
+        name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[group.category].name))
+        sheet.merge_range(group.row, 1, group.row, CARDS_PER_ROW * CARD_COLS - 1, name, style("group", colour=colour))
+        sheet.set_row(group.row, 22)
+        _chart(ctx, group.category, colour, group.row)
+        for kpi_id, (top, left) in group.cards.items():
+            _card(ctx, ctx.catalog.kpis[kpi_id], top, left, colour, words)
+    sheet.set_h_pagebreaks([g.row for i, g in enumerate(groups) if i and i % CATEGORIES_PER_PAGE == 0])
+    sheet.print_area(0, 0, end, CHART_COL + 8)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
+
+
+@dataclass(frozen=True)
+class CardGroup:
+    """A category's heading row and where each of its KPI cards starts (top row, left column)."""
+
+    category: str
+    row: int
+    cards: dict[str, tuple[int, int]]
+
+
+def plan_cards(catalog: Catalog, layout: Layout) -> tuple[list[CardGroup], int]:
+    """Where the cards go: four to a row under each category heading, the category's chart beside them."""
+    groups = []
+    row = FIRST_CARD_ROW
+    for category_id in layout.kpi_group_rows:
+        kpis = catalog.kpis_in(category_id)
+        cards = {
+            kpi.id: (row + 1 + (i // CARDS_PER_ROW) * CARD_ROWS, 1 + (i % CARDS_PER_ROW) * CARD_COLS)
+            for i, kpi in enumerate(kpis)
+        }
+        groups.append(CardGroup(category_id, row, cards))
+        row += 1 + max(-(-len(kpis) // CARDS_PER_ROW) * CARD_ROWS, 15)
+    return groups, row
 
 
 def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:

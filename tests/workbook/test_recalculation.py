@@ -159,3 +159,64 @@ def layout_header_row() -> int:
     from generator.layout import HEADER_ROW
 
     return HEADER_ROW
+
+
+@pytest.mark.parametrize("scenario", ["sample", "random1", "random3", "bsc"])
+def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> None:
+    """With the selector left empty, every card shows the last month with any input: its value,
+    target, change on the month before, year to date and status, as the catalogue computes them."""
+    from generator.i18n import Texts
+    from generator.periods import status
+    from generator.workbook.sheet_dashboard import INDEX_CELL, plan_cards
+
+    path, catalog, values, locale = recalculated[scenario]
+    layout = Layout.plan(catalog, sheet_names(Texts.for_build(catalog, locale, "USD")))
+    sheet = openpyxl.load_workbook(path, data_only=True)[layout.sheets.dashboard]
+    months_with_data = [m + 1 for m in range(12) if any(row[m] is not None for row in values.values())]
+    index = max(months_with_data, default=1)
+    assert sheet[INDEX_CELL.replace("$", "")].value == index
+    expected = kpi_values(catalog, values)
+    groups, _ = plan_cards(catalog, layout)
+    cards = {kpi_id: place for group in groups for kpi_id, place in group.cards.items()}
+    assert set(cards) == set(catalog.kpis)
+    for kpi_id, (top, left) in cards.items():
+        kpi, row = catalog.kpis[kpi_id], expected[kpi_id]
+        value, previous = row[index - 1], row[index - 2] if index > 1 else None
+
+        def at(r: int, c: int, top: int = top, left: int = left) -> object:
+            """A cell of this card: r rows below its title, c columns right of its left edge."""
+            return sheet.cell(top + r + 1, left + c + 1).value
+
+        assert_same(at(1, 0), value, f"{kpi_id} card value")
+        change = value - previous if value is not None and previous is not None else None
+        assert_same(at(3, 1), change, f"{kpi_id} card change")
+        assert_same(at(4, 1), row[PERIODS - 1], f"{kpi_id} card year to date")
+        if kpi.better is Better.INFO:
+            continue
+        assert_same(at(2, 1), kpi.target, f"{kpi_id} card target")
+        shown = at(5, 0)
+        assert (None if blank(shown) else shown) == status(value, kpi.target, catalog.tolerance(kpi), kpi.better)
+
+
+def test_scorecard_rows_follow_the_goals(recalculated) -> None:
+    """Each goal's KPIs in order, with the latest month, target, status and year to date."""
+    from generator.i18n import Texts
+    from generator.workbook.sheet_scorecard import HEADER
+
+    path, catalog, values, locale = recalculated["bsc"]
+    layout = Layout.plan(catalog, sheet_names(Texts.for_build(catalog, locale, "USD")))
+    sheet = openpyxl.load_workbook(path, data_only=True)[layout.sheets.scorecard]
+    expected = kpi_values(catalog, values)
+    row = HEADER + 2
+    assert len(catalog.scorecard) == 6
+    for goal in catalog.scorecard:
+        for kpi_id in goal.kpis:
+            kpi, values_row = catalog.kpis[kpi_id], expected[kpi_id]
+            assert sheet.cell(row, 4).value == Texts.for_build(catalog, locale, "USD").kpi(kpi).name
+            assert_same(sheet.cell(row, 5).value, latest(values_row), f"{kpi_id} latest")
+            assert_same(sheet.cell(row, 6).value, kpi.target, f"{kpi_id} target")
+            assert_same(sheet.cell(row, 8).value, values_row[PERIODS - 1], f"{kpi_id} year to date")
+            status = kpi_status(catalog, kpi_id, values_row, kpi.target, catalog.tolerance(kpi))
+            shown = sheet.cell(row, 7).value
+            assert (None if blank(shown) else shown) == status, kpi_id
+            row += 1
