@@ -74,8 +74,6 @@ class InputSpec(Strict, frozen=True, forbid_unknown_fields=True):
     integer: bool = False
     min: float | None = None
     max: float | None = None
-    replaces: list[Id] = []
-    """Ids this input had in older catalogue versions, so regeneration can carry values over."""
 
 
 class Rule(Strict, frozen=True, forbid_unknown_fields=True):
