@@ -199,6 +199,9 @@ def _check_texts(file: CatalogFile, report: _Reporter) -> None:
             for field in ("name", "description", "reading", "formula"):
                 if not getattr(texts, field).strip():
                     report(("kpis", i, "texts", code, field), "text is empty")
+            if texts.name.startswith("="):
+                # a chart title or series name starting with = is read by Excel as a cell reference
+                report(("kpis", i, "texts", code, "name"), "a KPI name must not start with '='")
     for i, goal in enumerate(file.scorecard):
         for field in ("goal", "data_source", "owner"):
             need(("scorecard", i, field), getattr(goal, field))
