@@ -16,7 +16,7 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
+from generator.layout import HEADER_ROW, INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
 from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.recalc import LibreOffice
 from generator.workbook.build import build_workbook, sheet_names
@@ -149,16 +149,10 @@ def test_month_labels_follow_first_month(recalculated) -> None:
 
     layout = Layout.plan(catalog, sheet_names(Texts.for_build(catalog, locale, "USD")))
     sheet = openpyxl.load_workbook(path, data_only=True)[layout.sheets.inputs]
-    labels = [sheet.cell(layout_header_row() + 1, INPUT_GRID.month(m) + 1).value for m in range(12)]
+    labels = [sheet.cell(HEADER_ROW + 1, INPUT_GRID.month(m) + 1).value for m in range(12)]
     short = month_names(locale, "abbreviated")
     assert labels[0] == f"{short[4]} 2026"
     assert labels[-1] == f"{short[3]} 2027"
-
-
-def layout_header_row() -> int:
-    from generator.layout import HEADER_ROW
-
-    return HEADER_ROW
 
 
 @pytest.mark.parametrize("scenario", ["sample", "random1", "random3", "bsc"])
@@ -220,3 +214,31 @@ def test_scorecard_rows_follow_the_goals(recalculated) -> None:
             shown = sheet.cell(row, 7).value
             assert (None if blank(shown) else shown) == status, kpi_id
             row += 1
+
+
+def test_a_chosen_month_and_changed_settings_drive_the_labels_and_cards(
+    crm: Catalog, libreoffice: LibreOffice, tmp_path: Path
+) -> None:
+    """As a user would: pick March in the selector, move the fiscal year to start in July 2025."""
+    from generator.i18n import Texts
+    from generator.workbook.sheet_dashboard import INDEX_CELL, SELECTOR_ROW, plan_cards
+
+    values = read_sample(crm)
+    built = write(tmp_path, "chosen.xlsx", crm, values)
+    layout = Layout.plan(crm, sheet_names(Texts.for_build(crm, "en", "USD")))
+    book = openpyxl.load_workbook(built)
+    book[layout.sheets.settings].cell(layout.settings_rows["year"] + 1, 4).value = 2025
+    book[layout.sheets.settings].cell(layout.settings_rows["first_month"] + 1, 4).value = "July"
+    book[layout.sheets.dashboard].cell(SELECTOR_ROW + 1, 4).value = "Sep 2025"  # the 3rd month from July
+    edited = tmp_path / "edited" / "chosen.xlsx"
+    edited.parent.mkdir()
+    book.save(edited)
+    out = libreoffice.recalculate([edited], tmp_path / "out")[0]
+    result = openpyxl.load_workbook(out, data_only=True)
+    labels = [result[layout.sheets.inputs].cell(HEADER_ROW + 1, INPUT_GRID.month(m) + 1).value for m in range(12)]
+    assert labels[0] == "Jul 2025" and labels[5] == "Dec 2025" and labels[6] == "Jan 2026" and labels[11] == "Jun 2026"
+    dashboard = result[layout.sheets.dashboard]
+    assert dashboard[INDEX_CELL.replace("$", "")].value == 3
+    groups, _ = plan_cards(crm, layout)
+    top, left = groups[0].cards["email_ctr"]
+    assert_same(dashboard.cell(top + 2, left + 1).value, kpi_values(crm, values)["email_ctr"][2], "card in September")
