@@ -94,7 +94,10 @@ KPI_GRID = Grid(first_month=4)  # A margin, B number, C name, D unit, E..P month
 INPUT_HELP_COL = INPUT_GRID.ytd + 1
 KPI_LATEST_COL = KPI_GRID.ytd + 1
 KPI_TARGET_COL = KPI_GRID.ytd + 2
-KPI_STATUS_COL = KPI_GRID.ytd + 3
+KPI_TOLERANCE_COL = KPI_GRID.ytd + 3
+KPI_STATUS_COL = KPI_GRID.ytd + 4
+"""Target and tolerance are mirrored on the KPI sheet so its conditional formats refer to their own
+sheet only: Google Sheets ignores a conditional format that reads another sheet."""
 HEADER_ROW = 4
 SETTINGS_VALUE_COL = 3  # D: company, year, first month, currency; then target and tolerance columns
 SETTINGS_TOLERANCE_COL = 4

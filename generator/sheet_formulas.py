@@ -16,6 +16,7 @@ from generator.layout import (
     KPI_GRID,
     KPI_LATEST_COL,
     KPI_TARGET_COL,
+    KPI_TOLERANCE_COL,
     MONTHS,
     Layout,
     cell,
@@ -100,14 +101,20 @@ def kpi_status_formula(catalog: Catalog, layout: Layout, kpi_id: str) -> str:
     """The KPI sheet's status cell: the latest month with a value against the monthly target."""
     kpi = catalog.kpis[kpi_id]
     row = layout.kpi_rows[kpi_id]
-    latest, target = cell(row, KPI_LATEST_COL), cell(row, KPI_TARGET_COL)
-    return "=" + status_expression(latest, target, layout.tolerance_cell(kpi_id), kpi.better)
+    latest, target, tolerance = (cell(row, col) for col in (KPI_LATEST_COL, KPI_TARGET_COL, KPI_TOLERANCE_COL))
+    return "=" + status_expression(latest, target, tolerance, kpi.better)
 
 
 def kpi_target_formula(layout: Layout, kpi_id: str) -> str:
     """The KPI sheet shows the settings target, blank when the user cleared it."""
     target = layout.target_cell(kpi_id)
     return f'=IF(ISNUMBER({target}),{target},"")'
+
+
+def kpi_tolerance_formula(layout: Layout, kpi_id: str) -> str:
+    """The KPI sheet shows the settings tolerance; a cleared one counts as none (0)."""
+    tolerance = layout.tolerance_cell(kpi_id)
+    return f"=IF(ISNUMBER({tolerance}),{tolerance},0)"
 
 
 def month_label_formula(layout: Layout, index: int) -> str:

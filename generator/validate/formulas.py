@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.layout import (
+    INPUT_GRID,
+    KPI_GRID,
+    KPI_LATEST_COL,
+    KPI_STATUS_COL,
+    KPI_TARGET_COL,
+    KPI_TOLERANCE_COL,
+    MONTHS,
+)
 from generator.sheet_formulas import (
     input_period_formulas,
     kpi_formulas,
     kpi_status_formula,
     kpi_target_formula,
+    kpi_tolerance_formula,
     month_label_formula,
 )
 from generator.validate.context import Check
@@ -117,6 +126,7 @@ def expected_formulas(check: Check) -> Iterator[tuple[str, int, int, str, str | 
     kpi_labels = dict(zip([*kpi_columns, KPI_GRID.ytd], periods, strict=True))
     kpi_labels[KPI_LATEST_COL] = _("Latest month")
     kpi_labels[KPI_TARGET_COL] = _("Monthly target")
+    kpi_labels[KPI_TOLERANCE_COL] = _("Tolerance")
     kpi_labels[KPI_STATUS_COL] = _("Status (latest month)")
     for kpi_id, kpi in catalog.kpis.items():
         if not located.kpi_located(catalog, kpi_id):
@@ -125,6 +135,7 @@ def expected_formulas(check: Check) -> Iterator[tuple[str, int, int, str, str | 
         formulas = kpi_formulas(catalog, layout, kpi_id)
         if kpi.better is not Better.INFO and kpi_id in located.targets:
             formulas[KPI_TARGET_COL] = kpi_target_formula(layout, kpi_id)
+            formulas[KPI_TOLERANCE_COL] = kpi_tolerance_formula(layout, kpi_id)
             formulas[KPI_STATUS_COL] = kpi_status_formula(catalog, layout, kpi_id)
         for col, formula in formulas.items():
             yield layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col]

@@ -7,11 +7,21 @@ and a number format prints the words, so formulas and charts stay language-free.
 from __future__ import annotations
 
 from generator.catalog.model import Better, Kpi
-from generator.layout import HEADER_ROW, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS, cell
+from generator.layout import (
+    HEADER_ROW,
+    KPI_GRID,
+    KPI_LATEST_COL,
+    KPI_STATUS_COL,
+    KPI_TARGET_COL,
+    KPI_TOLERANCE_COL,
+    MONTHS,
+    cell,
+)
 from generator.sheet_formulas import (
     kpi_formulas,
     kpi_status_formula,
     kpi_target_formula,
+    kpi_tolerance_formula,
     period_target,
     status_expression,
 )
@@ -43,6 +53,7 @@ def write_kpis(ctx: Context) -> None:
     sheet.set_column(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1), 10)
     sheet.set_column(KPI_GRID.quarter(0), KPI_GRID.ytd, 11)
     sheet.set_column(KPI_LATEST_COL, KPI_TARGET_COL, 11)
+    sheet.set_column(KPI_TOLERANCE_COL, KPI_TOLERANCE_COL, 9)
     sheet.set_column(KPI_STATUS_COL, KPI_STATUS_COL, 14)
     ctx.back_link(sheet, 0, 1)
     ctx.title(sheet, _("KPI results"))
@@ -66,6 +77,7 @@ def write_kpis(ctx: Context) -> None:
         sheet.write_string(HEADER_ROW, KPI_GRID.quarter(0) + i, label, style("header"))
     sheet.write_string(HEADER_ROW, KPI_LATEST_COL, _("Latest month"), style("header"))
     sheet.write_string(HEADER_ROW, KPI_TARGET_COL, _("Monthly target"), style("header"))
+    sheet.write_string(HEADER_ROW, KPI_TOLERANCE_COL, _("Tolerance"), style("header"))
     sheet.write_string(HEADER_ROW, KPI_STATUS_COL, _("Status (latest month)"), style("header"))
 
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
@@ -95,9 +107,11 @@ def write_kpis(ctx: Context) -> None:
             sheet.write_formula(row, col, formula, style("formula_bold" if bold else "formula", number_format))
         if kpi.better is Better.INFO:
             sheet.write_string(row, KPI_TARGET_COL, "", style("formula"))
+            sheet.write_string(row, KPI_TOLERANCE_COL, "", style("formula"))
             sheet.write_string(row, KPI_STATUS_COL, _("for comparison"), style("unit"))
             continue
         sheet.write_formula(row, KPI_TARGET_COL, kpi_target_formula(layout, kpi_id), style("formula", number_format))
+        sheet.write_formula(row, KPI_TOLERANCE_COL, kpi_tolerance_formula(layout, kpi_id), style("formula", "0%"))
         sheet.write_formula(
             row, KPI_STATUS_COL, kpi_status_formula(ctx.catalog, layout, kpi_id), style("status", words)
         )
@@ -122,7 +136,7 @@ def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
     """Green, amber or red fill for each month against the target, and for each quarter and the
     year against its period target where one applies (``Catalog.time_degree``)."""
     sheet = ctx.sheets["kpis"]
-    tolerance = ctx.layout.tolerance_cell(kpi.id)
+    tolerance = cell(row, KPI_TOLERANCE_COL, absolute=True)
     target = cell(row, KPI_TARGET_COL, absolute=True)
     groups: list[tuple[int, int, str]] = [(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1), target)]
     spans = [KPI_GRID.quarter_months(q) for q in range(4)] + [(KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))]
