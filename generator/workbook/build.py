@@ -26,6 +26,7 @@ from generator.workbook.sheet_scorecard import write_scorecard
 from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
+from generator.workbook.worksheet import FormulaWorksheet
 
 LAYOUT_VERSION = "1"
 _FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
@@ -116,7 +117,7 @@ def build_workbook(
         order.append("scorecard")
     order += ["definitions", "chart_data"]
     for role in order:
-        ctx.sheets[role] = workbook.add_worksheet(getattr(names, role))
+        ctx.sheets[role] = workbook.add_worksheet(getattr(names, role), worksheet_class=FormulaWorksheet)
     for name, target in defined_names(layout).items():
         workbook.define_name(name, "=" + target)
     write_chart_data(ctx)
