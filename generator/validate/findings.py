@@ -26,6 +26,7 @@ class Code(StrEnum):
     CATALOG_MISMATCH = "catalog-mismatch"
     LAYOUT_VERSION = "layout-version"
     LOCALE = "locale"
+    PROPERTIES_LOST = "properties-lost"
     MISSING_SHEET = "missing-sheet"
     MISSING_NAME = "missing-name"
     BROKEN_NAME = "broken-name"

@@ -83,10 +83,12 @@ def _relabel(action: Callable[[], T], actual: Path, label: str) -> T:
 
 def _validate(path: Path, label: str, options: Options, recalculated: bool) -> Report:
     from generator.validate.book import Book
-    from generator.validate.template import TemplateInfo, template_catalog
+    from generator.validate.template import TemplateInfo, recognise, template_catalog
 
     book = _relabel(lambda: Book.open(path, options.limits), path, label)
     info = TemplateInfo(book.properties())
+    if info.get("catalog_id") is None and options.catalog is None:
+        info = recognise(book) or info
     catalog = template_catalog(info, options.catalog, label)
     try:
         return _check(book, info, catalog, label, recalculated)

@@ -42,6 +42,8 @@ class TemplateInfo:
     """The custom document properties the writer stores (each may be missing in a foreign file)."""
 
     properties: dict[str, str]
+    inferred: bool = False
+    """True when the properties were lost and the template was recognised by its defined names."""
 
     def get(self, name: str) -> str | None:
         value = self.properties.get(name, "").strip()
@@ -99,11 +101,52 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
     )
 
 
+def recognise(book: Book) -> TemplateInfo | None:
+    """Identify a workbook whose document properties were lost (Google Sheets drops them on
+    download) by its defined names: the catalogue whose KPIs are exactly the file's ``kpi_``
+    names, and the locale whose sheet names the file has."""
+    from generator.i18n import Texts
+    from generator.workbook.build import sheet_names
+
+    kpis = {name[4:] for name in book.defined_names() if name.startswith("kpi_")}
+    if not kpis:
+        return None
+    for path in sorted(CATALOG_DIR.glob("*.yaml")) + sorted(CATALOG_DIR.glob("*.yml")):
+        try:
+            catalog = load_catalog(path)
+        except UserError:
+            continue
+        if set(catalog.kpis) != kpis:
+            continue
+        for locale in catalog.locales:
+            try:
+                names = sheet_names(Texts.for_build(catalog, locale, "USD", fallback=catalog.default_locale))
+            except UserError:
+                continue
+            if book.has_sheet(names.inputs) and book.has_sheet(names.kpis):
+                return TemplateInfo({"catalog_id": catalog.id, "locale": locale}, inferred=True)
+        return TemplateInfo({"catalog_id": catalog.id}, inferred=True)
+    return None
+
+
 def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:
     """Warnings when the file and the catalogue (or the layout) are of different versions."""
     from generator.workbook.build import LAYOUT_VERSION
 
     findings: list[Finding] = []
+    if info.inferred:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                Code.PROPERTIES_LOST,
+                _(
+                    "The workbook has lost its document properties (Google Sheets, for one, drops them); it was "
+                    "recognised as catalogue {catalog_id} by its defined names."
+                ).format(catalog_id=catalog.id),
+                value=None,
+                expected=catalog.id,
+            )
+        )
     file_id, version = info.get("catalog_id"), info.get("catalog_version")
     if file_id is not None and file_id != catalog.id:
         findings.append(

@@ -25,6 +25,7 @@ from generator.i18n import month_names
 from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, SETTINGS_VALUE_COL, Layout, cell
 from generator.periods import kpi_status, kpi_values
 from generator.recalc import LibreOffice
+from generator.validate.findings import Code, Severity
 from generator.validate.report import CSV_FIELDS, SCHEMA
 from generator.validate.run import Options, validate
 from generator.workbook.context import BuildOptions
@@ -440,3 +441,21 @@ def test_user_fill_without_recalculation_is_reported(files: dict[str, Scenario],
     empty = fill.build(tmp_path, "empty.xlsx", crm, None)
     path = fill.fill_inputs(empty, tmp_path / "typed.xlsx", layout, fill.valid_values(crm, 11))
     assert [f.code for f in validate(path).findings] == ["not-recalculated"]
+
+
+@pytest.mark.parametrize("name", ["tr", "bsc"])
+def test_lost_properties_are_recognised_by_defined_names(files: dict[str, Scenario], tmp_path: Path, name: str) -> None:
+    """Google Sheets drops custom document properties: the names still say which template it is."""
+    import zipfile
+
+    scenario = files[name]
+    stripped = tmp_path / "no-properties.xlsx"
+    with zipfile.ZipFile(scenario.path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "docProps/custom.xml":
+                target.writestr(item, source.read(item.filename))
+    report = validate(stripped)
+    assert [(f.severity, f.code) for f in report.findings] == [(Severity.WARNING, Code.PROPERTIES_LOST)]
+    assert report.template["catalog_id"] == scenario.catalog.id
+    assert report.template["locale"] == scenario.options.locale
+    assert report.kpis_checked == len(scenario.catalog.kpis)
