@@ -235,7 +235,7 @@ def test_actual_columns_beyond_a_lying_dimension(tmp_path: Path, opener: Opener)
 
 
 def test_sizes_are_checked_again_after_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(safe_open, "_scan_sheet", lambda *args: None)
+    monkeypatch.setattr(safe_open, "scan_sheet", lambda *args: None)
     path = hostile.sheet_without_dimension(tmp_path, rows=150)
     message = refused(path, "--max-rows", limits=ReadLimits(max_rows=100))
     assert "sheet 'Data' uses 151 rows, more than the limit of 100 rows" in message
