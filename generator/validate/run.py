@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from generator.recalc import LibreOffice
     from generator.validate.book import Book
     from generator.validate.findings import Finding
-    from generator.validate.template import TemplateInfo
+    from generator.validate.identify import TemplateInfo
 
 T = TypeVar("T")
 
@@ -83,7 +83,7 @@ def _relabel(action: Callable[[], T], actual: Path, label: str) -> T:
 
 def _validate(path: Path, label: str, options: Options, recalculated: bool) -> Report:
     from generator.validate.book import Book
-    from generator.validate.template import TemplateInfo, recognise, template_catalog
+    from generator.validate.identify import TemplateInfo, recognise, template_catalog
 
     book = _relabel(lambda: Book.open(path, options.limits), path, label)
     info = TemplateInfo(book.properties())
@@ -117,9 +117,10 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
 def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
     from generator.validate.context import Check
     from generator.validate.formulas import check_formulas
+    from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
+    from generator.validate.locate import locate, month_labels
     from generator.validate.recompute import compare, never_calculated, recompute, report_never_calculated
-    from generator.validate.template import identity_findings, load_messages, locate, month_labels
 
     messages = load_messages(info.locale)
     findings = identity_findings(info, catalog, messages.gettext)

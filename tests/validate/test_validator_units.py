@@ -13,13 +13,13 @@ from generator.i18n import Messages
 from generator.layout import Layout, SheetNames, defined_names
 from generator.paths import ROOT
 from generator.sheet_formulas import kpi_formulas, kpi_status_formula
-from generator.validate import template as template_module
+from generator.validate import identify as identify_module
 from generator.validate.book import Range, parse_reference
 from generator.validate.findings import Code
 from generator.validate.formulas import normalise
+from generator.validate.identify import TemplateInfo
 from generator.validate.inputs import read_cell, stock_pairs
 from generator.validate.run import validate
-from generator.validate.template import TemplateInfo
 
 from . import fill
 
@@ -130,7 +130,7 @@ def test_findings_use_the_workbooks_language(crm: Catalog, tmp_path: Path, monke
     path = fill.build(tmp_path, "crm.xlsx", crm, None, sample=True)
     english = validate(path).findings[0].message
     translated = "Dosya hiç hesaplanmamış; --recalc kullanın."
-    monkeypatch.setattr(template_module, "load_messages", lambda locale: Messages(locale, {english: translated}))
+    monkeypatch.setattr(identify_module, "load_messages", lambda locale: Messages(locale, {english: translated}))
     assert validate(path).findings[0].message == translated
 
 

@@ -1,4 +1,4 @@
-"""Which template a file is (its document properties) and where its parts are (its defined names).
+"""Where a template's parts are in a filled file, found by its defined names.
 
 A reader never guesses addresses: the writer names every block, Excel and LibreOffice move the
 names with the cells when a user inserts rows, so the rows come from the names and the columns
@@ -7,200 +7,20 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from generator.catalog import Catalog, load_catalog
+from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
 from generator.layout import MONTHS, Layout, SheetNames, defined_names
-from generator.paths import CATALOG_DIR
 from generator.validate.book import Book, Range, parse_reference
 from generator.validate.context import Located, kpi_name, pick
 from generator.validate.findings import Code, Finding, Severity, brief
+from generator.validate.identify import TemplateInfo
 
-_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 _GROUP_OVER = 10
 """More problems of one kind than this are reported as one finding, not a screenful."""
-_PROPERTIES = (
-    "catalog_id",
-    "catalog_version",
-    "locale",
-    "currency",
-    "generator_version",
-    "layout_version",
-    "first_month",
-)
-
-
-@dataclass(frozen=True)
-class TemplateInfo:
-    """The custom document properties the writer stores (each may be missing in a foreign file)."""
-
-    properties: dict[str, str]
-    inferred: bool = False
-    """True when the properties were lost and the template was recognised by its defined names."""
-
-    def get(self, name: str) -> str | None:
-        value = self.properties.get(name, "").strip()
-        return value or None
-
-    @property
-    def locale(self) -> str:
-        """The workbook's language; anything that is not a plain locale code (a path, say) reads as English."""
-        code = self.get("locale") or "en"
-        return code if _LOCALE.match(code) else "en"
-
-    @property
-    def first_month(self) -> int | None:
-        text = self.get("first_month") or ""
-        return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
-
-    @property
-    def month_names(self) -> list[str]:
-        names = [n.strip() for n in (self.get("month_names") or "").split(",")]
-        return names if len(names) == MONTHS and all(names) else []
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {name: self.get(name) for name in _PROPERTIES}
-
-
-def load_messages(locale: str) -> Messages:
-    """Finding texts in the workbook's language, English where a translation is missing or unreadable."""
-    try:
-        return Messages.load(locale, fallback="en")
-    except UserError:
-        return Messages("en", {})
-
-
-def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:
-    """The catalogue the file was built from: ``--catalog``, else kpi_catalog/<catalog_id>.yaml.
-
-    A file that does not say which catalogue it comes from cannot be validated: UnreadableWorkbook.
-    """
-    if catalog_path is not None:
-        return load_catalog(catalog_path)
-    catalog_id = info.get("catalog_id")
-    if catalog_id is None:
-        raise UnreadableWorkbook(
-            f"{label}: not a kpigen workbook: it has no catalog_id document property; "
-            "if it was built from a catalogue, pass --catalog PATH"
-        )
-    if not _ID.match(catalog_id):
-        raise UnreadableWorkbook(f"{label}: its catalog_id property is not a catalogue id; pass --catalog PATH")
-    for suffix in (".yaml", ".yml", ".json"):
-        path = CATALOG_DIR / f"{catalog_id}{suffix}"
-        if path.is_file():
-            return load_catalog(path)
-    raise UnreadableWorkbook(
-        f"{label}: it was built from catalogue '{catalog_id}', which is not in {CATALOG_DIR}; pass --catalog PATH"
-    )
-
-
-def recognise(book: Book) -> TemplateInfo | None:
-    """Identify a workbook whose document properties were lost (Google Sheets drops them on
-    download) by its defined names: the catalogue whose KPIs are exactly the file's ``kpi_``
-    names, and the locale whose sheet names the file has."""
-    from generator.i18n import Texts
-    from generator.workbook.build import sheet_names
-
-    kpis = {name[4:] for name in book.defined_names() if name.startswith("kpi_")}
-    if not kpis:
-        return None
-    for path in sorted(CATALOG_DIR.glob("*.yaml")) + sorted(CATALOG_DIR.glob("*.yml")):
-        try:
-            catalog = load_catalog(path)
-        except UserError:
-            continue
-        if set(catalog.kpis) != kpis:
-            continue
-        for locale in catalog.locales:
-            try:
-                names = sheet_names(Texts.for_build(catalog, locale, "USD", fallback=catalog.default_locale))
-            except UserError:
-                continue
-            if book.has_sheet(names.inputs) and book.has_sheet(names.kpis):
-                return TemplateInfo({"catalog_id": catalog.id, "locale": locale}, inferred=True)
-        return TemplateInfo({"catalog_id": catalog.id}, inferred=True)
-    return None
-
-
-def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:
-    """Warnings when the file and the catalogue (or the layout) are of different versions."""
-    from generator.workbook.build import LAYOUT_VERSION
-
-    findings: list[Finding] = []
-    if info.inferred:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                Code.PROPERTIES_LOST,
-                _(
-                    "The workbook has lost its document properties (Google Sheets, for one, drops them); it was "
-                    "recognised as catalogue {catalog_id} by its defined names."
-                ).format(catalog_id=catalog.id),
-                value=None,
-                expected=catalog.id,
-            )
-        )
-    file_id, version = info.get("catalog_id"), info.get("catalog_version")
-    if file_id is not None and file_id != catalog.id:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                Code.CATALOG_MISMATCH,
-                _(
-                    "The workbook was built from catalogue {file_id}, but it is checked against catalogue {catalog_id}."
-                ).format(file_id=file_id, catalog_id=catalog.id),
-                value=file_id,
-                expected=catalog.id,
-            )
-        )
-    elif version is not None and version != catalog.version:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                Code.CATALOG_VERSION,
-                _(
-                    "The workbook was built from version {file_version} of catalogue {catalog_id}; this is version "
-                    "{version}. Regenerate the workbook if inputs or KPIs changed."
-                ).format(file_version=version, catalog_id=catalog.id, version=catalog.version),
-                value=version,
-                expected=catalog.version,
-            )
-        )
-    layout_version = info.get("layout_version")
-    if layout_version is not None and layout_version != LAYOUT_VERSION:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                Code.LAYOUT_VERSION,
-                _(
-                    "The workbook has layout version {found}; this validator knows version {expected}, so some "
-                    "checks may report differences that are not mistakes."
-                ).format(found=layout_version, expected=LAYOUT_VERSION),
-                value=layout_version,
-                expected=LAYOUT_VERSION,
-            )
-        )
-    raw_locale = info.get("locale")
-    if raw_locale is not None and raw_locale != info.locale:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                Code.LOCALE,
-                _("The workbook's locale property is not a locale code; messages are in English."),
-                value=raw_locale,
-            )
-        )
-    return findings
-
-
-# --------------------------------------------------------------------------------------------- locating
 
 
 @dataclass(frozen=True)
