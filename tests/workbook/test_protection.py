@@ -37,3 +37,24 @@ def test_only_input_cells_are_unlocked(crm: Catalog) -> None:
             for c in row:
                 if isinstance(c.value, str) and c.value.startswith("="):
                     assert c.protection.locked is not False, f"formula in {sheet.title}!{c.coordinate} is unlocked"
+
+
+def test_each_input_row_validates_its_bounds(crm: Catalog) -> None:
+    """Whole numbers from 0 for counts, 0..1 for a percent, any sign for net profit; with messages."""
+    book = openpyxl.load_workbook(io.BytesIO(build_workbook(crm, BuildOptions()).data))
+    layout = Layout.plan(crm, sheet_names(Texts.for_build(crm, "en", "USD")))
+    rules = {str(dv.sqref): dv for dv in book[layout.sheets.inputs].data_validations.dataValidation}
+    for input_id, row in layout.input_rows.items():
+        spec = crm.inputs[input_id]
+        dv = rules[f"D{row + 1}:O{row + 1}"]
+        assert dv.type == ("whole" if spec.integer else "decimal"), input_id
+        assert dv.operator in (None, "between")
+        low, high = float(dv.formula1), float(dv.formula2)
+        assert low == (spec.min if spec.min is not None else -1e15), input_id
+        assert high == (spec.max if spec.max is not None else 1e15), input_id
+        assert dv.showErrorMessage and dv.error and dv.prompt, input_id
+    assert (
+        float(rules[f"D{layout.input_rows['profit_margin'] + 1}:O{layout.input_rows['profit_margin'] + 1}"].formula2)
+        == 1
+    )
+    assert float(rules[f"D{layout.input_rows['net_profit'] + 1}:O{layout.input_rows['net_profit'] + 1}"].formula1) < 0
