@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.catalog import Catalog, load_catalog
 from generator.paths import CATALOG_DIR
 from generator.recalc import LibreOffice
+
+# CI runs the same examples every time and never fails on a slow machine's timing; locally,
+# hypothesis keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
