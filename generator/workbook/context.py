@@ -39,7 +39,8 @@ class Context:
     layout: Layout
     workbook: Workbook
     styles: Styles
-    sample: dict[str, list[float | None]] | None
+    values: dict[str, list[float | None]] | None
+    """Monthly input values to write (the demo year, or what regeneration and import carry), or None."""
     sheets: dict[str, Worksheet] = field(default_factory=dict)
 
     @property

@@ -85,7 +85,7 @@ def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
     help_text = ctx.texts.pick(spec.help, f"input {spec.id} help")
     sheet.write_string(row, 1, ctx.texts.pick(spec.name, f"input {spec.id}"), style("label"))
     sheet.write_string(row, 2, ctx.unit_label(spec.unit), style("unit"))
-    values = ctx.sample.get(spec.id) if ctx.sample else None
+    values = ctx.values.get(spec.id) if ctx.values else None
     cell_format = style("input", number_format)
     for m in range(MONTHS):
         value = values[m] if values else None
