@@ -52,8 +52,8 @@ def write_definitions(ctx: Context) -> None:
         sheet.write_number(row, 1, kpi.number, style("wrap"))
         for col, value in enumerate(cells, start=2):
             sheet.write_string(row, col, value, style("wrap_bold" if col == 2 else "wrap"))
-        longest = max(len(kpi_text.description), len(kpi_text.reading)) / 46
-        sheet.set_row(row, max(30, 15 * (int(longest) + 1)))
+        lines = -(-max(len(kpi_text.description), len(kpi_text.reading)) // 56)  # about 56 characters a line
+        sheet.set_row(row, max(30, 15 * lines + 3))
     last = FIRST_ROW + len(catalog.kpis) - 1
     sheet.freeze_panes(FIRST_ROW, 3)
     sheet.print_area(0, 0, last, len(widths) - 1)

@@ -26,8 +26,8 @@ def write_settings(ctx: Context) -> None:
         2,
         1,
         _(
-            "Type in the yellow cells. Targets are monthly; quarters and the year use them "
-            "as the catalogue explains on the Definitions sheet."
+            "Type in the yellow cells. Targets are monthly; the last column says how a quarter "
+            "and the year are judged."
         ),
         style("subtitle"),
     )
