@@ -10,6 +10,7 @@ preparation for any formula that calls something else.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -43,9 +44,9 @@ def only_classic_functions(formula: str) -> bool:
 
 
 class FormulaWorksheet(Worksheet):  # type: ignore[misc]
-    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+    def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         if not only_classic_functions(formula):
-            return str(super()._prepare_formula(formula, expand_future_functions))
+            return str(super()._prepare_formula(formula, *args, **kwargs))
         # The same trimming XlsxWriter does first: array braces and the leading '='.
         if formula.startswith("{"):
             formula = formula[1:]
