@@ -15,6 +15,7 @@ from generator.layout import (
     INPUT_GRID,
     KPI_GRID,
     KPI_LATEST_COL,
+    KPI_STATUS_COL,
     KPI_TARGET_COL,
     KPI_TOLERANCE_COL,
     MONTHS,
@@ -115,6 +116,17 @@ def kpi_tolerance_formula(layout: Layout, kpi_id: str) -> str:
     """The KPI sheet shows the settings tolerance; a cleared one counts as none (0)."""
     tolerance = layout.tolerance_cell(kpi_id)
     return f"=IF(ISNUMBER({tolerance}),{tolerance},0)"
+
+
+def kpi_target_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
+    """Column -> formula for a KPI's target, tolerance and status cells; none for an informational KPI."""
+    if catalog.kpis[kpi_id].better is Better.INFO:
+        return {}
+    return {
+        KPI_TARGET_COL: kpi_target_formula(layout, kpi_id),
+        KPI_TOLERANCE_COL: kpi_tolerance_formula(layout, kpi_id),
+        KPI_STATUS_COL: kpi_status_formula(catalog, layout, kpi_id),
+    }
 
 
 def month_label_formula(layout: Layout, index: int) -> str:

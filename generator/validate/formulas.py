@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.catalog.model import Better
 from generator.layout import (
     INPUT_GRID,
     KPI_GRID,
@@ -22,9 +21,7 @@ from generator.layout import (
 from generator.sheet_formulas import (
     input_period_formulas,
     kpi_formulas,
-    kpi_status_formula,
-    kpi_target_formula,
-    kpi_tolerance_formula,
+    kpi_target_formulas,
     month_label_formula,
 )
 from generator.validate.context import Check
@@ -128,15 +125,13 @@ def expected_formulas(check: Check) -> Iterator[tuple[str, int, int, str, str | 
     kpi_labels[KPI_TARGET_COL] = _("Monthly target")
     kpi_labels[KPI_TOLERANCE_COL] = _("Tolerance")
     kpi_labels[KPI_STATUS_COL] = _("Status (latest month)")
-    for kpi_id, kpi in catalog.kpis.items():
+    for kpi_id in catalog.kpis:
         if not located.kpi_located(catalog, kpi_id):
             continue
         row = layout.kpi_rows[kpi_id]
         formulas = kpi_formulas(catalog, layout, kpi_id)
-        if kpi.better is not Better.INFO and kpi_id in located.targets:
-            formulas[KPI_TARGET_COL] = kpi_target_formula(layout, kpi_id)
-            formulas[KPI_TOLERANCE_COL] = kpi_tolerance_formula(layout, kpi_id)
-            formulas[KPI_STATUS_COL] = kpi_status_formula(catalog, layout, kpi_id)
+        if kpi_id in located.targets:
+            formulas |= kpi_target_formulas(catalog, layout, kpi_id)
         for col, formula in formulas.items():
             yield layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col]
     if located.labels_row is not None and {"first_month", "year"} <= layout.settings_rows.keys():

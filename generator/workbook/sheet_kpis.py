@@ -19,9 +19,7 @@ from generator.layout import (
 )
 from generator.sheet_formulas import (
     kpi_formulas,
-    kpi_status_formula,
-    kpi_target_formula,
-    kpi_tolerance_formula,
+    kpi_target_formulas,
     period_target,
     status_expression,
 )
@@ -110,11 +108,13 @@ def write_kpis(ctx: Context) -> None:
             sheet.write_string(row, KPI_TOLERANCE_COL, "", style("formula"))
             sheet.write_string(row, KPI_STATUS_COL, _("for comparison"), style("unit"))
             continue
-        sheet.write_formula(row, KPI_TARGET_COL, kpi_target_formula(layout, kpi_id), style("formula", number_format))
-        sheet.write_formula(row, KPI_TOLERANCE_COL, kpi_tolerance_formula(layout, kpi_id), style("formula", "0%"))
-        sheet.write_formula(
-            row, KPI_STATUS_COL, kpi_status_formula(ctx.catalog, layout, kpi_id), style("status", words)
-        )
+        formats = {
+            KPI_TARGET_COL: style("formula", number_format),
+            KPI_TOLERANCE_COL: style("formula", "0%"),
+            KPI_STATUS_COL: style("status", words),
+        }
+        for col, formula in kpi_target_formulas(ctx.catalog, layout, kpi_id).items():
+            sheet.write_formula(row, col, formula, formats[col])
         _colour_against_target(ctx, kpi, row)
 
     last_row = max(layout.kpi_rows.values(), default=HEADER_ROW)

@@ -25,10 +25,7 @@ def write_settings(ctx: Context) -> None:
     sheet.write_string(
         2,
         1,
-        _(
-            "Type in the yellow cells. Targets are monthly; the last column says how a quarter "
-            "and the year are judged."
-        ),
+        _("Type in the yellow cells. Targets are monthly; the last column says how a quarter and the year are judged."),
         style("subtitle"),
     )
 
