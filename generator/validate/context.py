@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from generator.catalog import Catalog
 from generator.formula.expr import refs
 from generator.i18n import Messages
-from generator.layout import Layout, cell
+from generator.layout import INPUT_GRID, Layout, cell
 from generator.validate.book import Book, Range
 from generator.validate.findings import Finding, Scalar, Severity
 
@@ -69,6 +69,23 @@ class Check:
     ) -> None:
         address = cell(row, col) if row is not None and col is not None else None
         self.findings.append(Finding(severity, code, message, sheet, address, input, kpi, month, value, expected))
+
+    def add_input(
+        self, severity: Severity, code: str, message: str, input_id: str, month: int, value: Scalar, expected: Scalar
+    ) -> None:
+        """A finding about one month's cell of an input row (index 0-11 of the fiscal year)."""
+        self.add(
+            severity,
+            code,
+            message,
+            sheet=self.layout.sheets.inputs,
+            row=self.layout.input_rows[input_id],
+            col=INPUT_GRID.month(month),
+            input=input_id,
+            month=self.labels[month],
+            value=value,
+            expected=expected,
+        )
 
     def periods(self) -> list[str]:
         """Labels of the 17 period columns: the file's months, then the quarters and the year to date."""

@@ -126,9 +126,9 @@ def check_inputs(check: Check) -> Typed:
             found = read_cell(raw)
             values.append(found.number)
             if found.problem is not None:
-                _report_cell(check, spec, row, col, check.labels[m], found)
+                _report_cell(check, spec, m, found)
             elif found.number is not None:
-                _check_number(check, spec, row, col, check.labels[m], found.number, raw)
+                _check_number(check, spec, m, found.number, raw)
         typed.months[input_id] = values
         typed.has_data = typed.has_data or any(v is not None for v in values)
     _check_rules(check, typed.months)
@@ -137,7 +137,7 @@ def check_inputs(check: Check) -> Typed:
     return typed
 
 
-def _report_cell(check: Check, spec: InputSpec, row: int, col: int, month: str, found: Cell) -> None:
+def _report_cell(check: Check, spec: InputSpec, month: int, found: Cell) -> None:
     _ = check.gettext
     templates = {
         "text": _('{name}: "{value}" is text, not a number; type a number or leave the cell empty.'),
@@ -155,25 +155,12 @@ def _report_cell(check: Check, spec: InputSpec, row: int, col: int, month: str, 
         ),
     }
     message = templates[found.kind].format(name=check.input_name(spec.id), value=brief(found.shown))
-    _cell_error(check, spec, row, col, month, found.problem or Code.NOT_A_NUMBER, message, found.shown)
+    _cell_error(check, spec, month, found.problem or Code.NOT_A_NUMBER, message, found.shown)
 
 
-def _cell_error(
-    check: Check, spec: InputSpec, row: int, col: int, month: str, code: Code, message: str, raw: Any
-) -> None:
+def _cell_error(check: Check, spec: InputSpec, month: int, code: Code, message: str, raw: Any) -> None:
     """One input cell that breaks its own bounds or type; says what the input accepts."""
-    check.add(
-        Severity.ERROR,
-        code,
-        message,
-        sheet=check.layout.sheets.inputs,
-        row=row,
-        col=col,
-        input=spec.id,
-        month=month,
-        value=plain(raw),
-        expected=expected_text(check, spec),
-    )
+    check.add_input(Severity.ERROR, code, message, spec.id, month, plain(raw), expected_text(check, spec))
 
 
 def expected_text(check: Check, spec: InputSpec) -> str:
@@ -194,7 +181,7 @@ def expected_text(check: Check, spec: InputSpec) -> str:
     return kind
 
 
-def _check_number(check: Check, spec: InputSpec, row: int, col: int, month: str, number: float, raw: Any) -> None:
+def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw: Any) -> None:
     """Bounds first (a negative count says more than a fraction), then whole numbers."""
     _ = check.gettext
     name = check.input_name(spec.id)
@@ -228,7 +215,7 @@ def _check_number(check: Check, spec: InputSpec, row: int, col: int, month: str,
             name=name, value=show(number)
         )
     if code is not None:
-        _cell_error(check, spec, row, col, month, code, message, raw)
+        _cell_error(check, spec, month, code, message, raw)
 
 
 def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
@@ -248,18 +235,8 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
                 continue
             details = ", ".join(f"{check.input_name(name)} = {show(values[name])}" for name in names)
             message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
-            check.add(
-                severity,
-                rule_code(rule_id),
-                message,
-                sheet=check.layout.sheets.inputs,
-                row=check.layout.input_rows[anchor],
-                col=INPUT_GRID.month(m),
-                input=anchor,
-                month=check.labels[m],
-                value=evaluate(compare.left, values),
-                expected=f"{op} {show(evaluate(compare.right, values))}",
-            )
+            expected = f"{op} {show(evaluate(compare.right, values))}"
+            check.add_input(severity, rule_code(rule_id), message, anchor, m, evaluate(compare.left, values), expected)
 
 
 def stock_pairs(catalog: Catalog) -> list[tuple[str, str]]:
@@ -303,18 +280,7 @@ def _check_continuity(check: Check, months: dict[str, list[Value]]) -> None:
                 previous=check.labels[m - 1],
                 expected=show(end),
             )
-            check.add(
-                Severity.WARNING,
-                Code.CONTINUITY,
-                message,
-                sheet=check.layout.sheets.inputs,
-                row=check.layout.input_rows[opening],
-                col=INPUT_GRID.month(m),
-                input=opening,
-                month=check.labels[m],
-                value=start,
-                expected=end,
-            )
+            check.add_input(Severity.WARNING, Code.CONTINUITY, message, opening, m, start, end)
 
 
 def _read_targets(check: Check, typed: Typed) -> None:
