@@ -25,8 +25,9 @@ FIRST_CARD_ROW = 6
 CHART_COL = 1 + CARDS_PER_ROW * CARD_COLS + 1
 SELECTOR_ROW = 3
 CATEGORIES_PER_PAGE = 2
-INDEX_CELL = "$Z$1"
-"""Hidden helper: the selected month's position (1-12) in the fiscal year."""
+INDEX_COL = 25
+INDEX_CELL = cell(0, INDEX_COL, absolute=True)
+"""Hidden helper ($Z$1): the selected month's position (1-12) in the fiscal year."""
 
 
 def write_dashboard(ctx: Context) -> None:
@@ -42,7 +43,7 @@ def write_dashboard(ctx: Context) -> None:
         sheet.set_column(3 + k * CARD_COLS, 3 + k * CARD_COLS, 2)
     sheet.set_column(CHART_COL - 1, CHART_COL - 1, 2)
     sheet.set_column(CHART_COL, CHART_COL + 8, 9)
-    sheet.set_column(25, 25, None, None, {"hidden": True})
+    sheet.set_column(INDEX_COL, INDEX_COL, None, None, {"hidden": True})
     ctx.back_link(sheet, 0, 1)
     title = ctx.texts.pick(ctx.catalog.title)
     ctx.title(sheet, title)
