@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from generator.catalog.model import Aggregation, Better, CatalogFile, Category, Goal, InputSpec, Kpi, Perspective, Rule
 from generator.formula import parse
 from generator.formula.expr import Compare, Expr, refs, time_degree
 
 DEFAULT_TOLERANCE = 0.1
+T = TypeVar("T")
+
+
+def in_locale(texts: Mapping[str, T], *codes: str | None) -> T | None:
+    """The first of the catalogue's texts found for these locale codes, in order; a regional code
+    (pt_BR) falls back to its language (pt). None when no code has a text."""
+    for code in codes:
+        if code:
+            for candidate in (code, code.split("_")[0]):
+                if candidate in texts:
+                    return texts[candidate]
+    return None
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import Catalog
+from generator.catalog.catalog import in_locale
 from generator.catalog.model import Kpi, KpiTexts
 from generator.errors import UserError
 from generator.i18n.formats import (
@@ -60,17 +61,17 @@ class Texts:
         """A catalogue text in this locale, or in the fallback (noted as missing)."""
         if self.locale in text:
             return text[self.locale]
-        for code in (self.fallback, self.catalog.default_locale):
-            if code and code in text:
-                self.missing_catalog_texts.append(what or next(iter(text.values()), ""))
-                return text[code]
-        return next(iter(text.values()), "")
+        found = in_locale(text, self.fallback, self.catalog.default_locale)
+        if found is None:
+            return next(iter(text.values()), "")
+        self.missing_catalog_texts.append(what or next(iter(text.values()), ""))
+        return found
 
     def kpi(self, kpi: Kpi) -> KpiTexts:
         if self.locale in kpi.texts:
             return kpi.texts[self.locale]
         self.missing_catalog_texts.append(f"KPI {kpi.id}")
-        return kpi.texts.get(self.fallback or self.catalog.default_locale) or next(iter(kpi.texts.values()))
+        return in_locale(kpi.texts, self.fallback, self.catalog.default_locale) or next(iter(kpi.texts.values()))
 
     def months(self, width: MonthWidth = "abbreviated") -> list[str]:
         return month_names(self.locale, width)

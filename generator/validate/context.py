@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
+from generator.catalog.catalog import in_locale
 from generator.formula.expr import refs
 from generator.i18n import Messages
 from generator.layout import INPUT_GRID, Layout, cell
@@ -104,15 +105,10 @@ class Check:
 
 def pick(text: dict[str, str], locale: str, catalog: Catalog) -> str:
     """A catalogue text in the workbook's language, else the catalogue's default, else any."""
-    for code in (locale, locale.split("_")[0], catalog.default_locale, "en"):
-        if code in text:
-            return text[code]
-    return next(iter(text.values()), "")
+    found = in_locale(text, locale, catalog.default_locale, "en")
+    return found if found is not None else next(iter(text.values()), "")
 
 
 def kpi_name(catalog: Catalog, kpi_id: str, locale: str) -> str:
-    kpi = catalog.kpis[kpi_id]
-    for code in (locale, locale.split("_")[0], catalog.default_locale):
-        if code in kpi.texts:
-            return kpi.texts[code].name
-    return kpi_id
+    texts = in_locale(catalog.kpis[kpi_id].texts, locale, catalog.default_locale)
+    return texts.name if texts is not None else kpi_id
