@@ -232,16 +232,15 @@ def validate(
     from dataclasses import replace
     from typing import Any
 
+    from generator.validate.refusals import MIB, ReadLimits
     from generator.validate.report import to_csv, to_json, to_table
     from generator.validate.run import Options
     from generator.validate.run import validate as run_validate
-    from generator.validate.safe_open import ReadLimits
 
-    mib = 1024 * 1024
     limits = ReadLimits()
     chosen: dict[str, Any] = {
-        "max_file_bytes": None if max_file_mb is None else int(max_file_mb * mib),
-        "max_uncompressed_bytes": None if max_uncompressed_mb is None else int(max_uncompressed_mb * mib),
+        "max_file_bytes": None if max_file_mb is None else int(max_file_mb * MIB),
+        "max_uncompressed_bytes": None if max_uncompressed_mb is None else int(max_uncompressed_mb * MIB),
         "max_member_ratio": max_ratio,
         "max_members": max_members,
         "max_rows": max_rows,
