@@ -12,8 +12,8 @@ from xlsxwriter.worksheet import Worksheet
 from generator.catalog import Catalog
 from generator.catalog.model import Kpi, Unit
 from generator.i18n import Texts
-from generator.layout import Layout, quote_sheet
-from generator.workbook.styles import Styles
+from generator.layout import Layout, cell, quote_sheet
+from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, Styles
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,6 @@ class Context:
 
     def colour_status(self, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Green, amber, red for cells holding 1, 0, -1; blank cells (which equal 0 to Excel) stay plain."""
-        from generator.layout import cell
-        from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK
-
         here = cell(first_row, first_col)
         for code, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
             sheet.conditional_format(
