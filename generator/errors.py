@@ -1,16 +1,33 @@
-"""Errors a user can cause: each carries a one-line message and the exit code the CLI returns.
+"""Errors a user can cause, and the one exit-code contract every command keeps.
 
-Anything that is not a ``UserError`` is a bug and may show a traceback; anything a user can
-trigger with a file, an option or a typed value must be one of these.
+Anything that is not a ``UserError`` is a bug; the command line reports it in one line with
+``ExitCode.INTERNAL``. Anything a user can trigger with a file, an option or a typed value
+must be one of these, so that a script can tell "your workbook has problems" (1) from "the
+tool could not do its job" (2 to 5).
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
+from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """Exit codes, the same for every command (README, "Exit codes")."""
+
+    OK = 0
+    PROBLEMS = 1  # the workbook, catalogue or data was read and has problems
+    USAGE = 2  # a bad option or argument (click's own usage errors use 2 too)
+    UNREADABLE = 3  # an input file is missing, unreadable, refused, or not what it should be
+    NOT_WRITTEN = 4  # an output could not be written: exists without --force, disk, permission, pipe
+    ENVIRONMENT = 5  # a program the command needs (LibreOffice) is missing or failed
+    INTERNAL = 70  # a bug in kpigen (EX_SOFTWARE)
+
 
 class UserError(Exception):
-    """A problem with the user's input, reported as one line and a non-zero exit code."""
+    """A problem the user can fix, reported as one line and an exit code; by default a bad option."""
 
-    exit_code = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -23,16 +40,34 @@ class UserError(Exception):
 class CatalogError(UserError):
     """A catalogue that cannot be used; ``problems`` holds every finding, one line each."""
 
+    exit_code = ExitCode.PROBLEMS
+
     def __init__(self, problems: list[str]) -> None:
         super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(problems))
         self.problems = problems
 
 
-class OutputExists(UserError):
+class UnreadableInput(UserError):
+    """An input file that is missing, cannot be read, or is refused before its content is judged."""
+
+    exit_code = ExitCode.UNREADABLE
+
+
+class UnreadableWorkbook(UnreadableInput):
+    """A file the validator cannot or will not read (wrong type, encrypted, hostile, corrupt)."""
+
+
+class OutputError(UserError):
+    """An output that could not be written (permission, full disk, closed pipe, a folder in the way)."""
+
+    exit_code = ExitCode.NOT_WRITTEN
+
+
+class OutputExists(OutputError):
     """Refusal to overwrite a file the user may have filled."""
 
 
-class UnreadableWorkbook(UserError):
-    """A file the validator cannot or will not read (wrong type, encrypted, hostile, corrupt)."""
+class EnvironmentProblem(UserError):
+    """A program or package the command needs is missing or failed."""
 
-    exit_code = 2
+    exit_code = ExitCode.ENVIRONMENT

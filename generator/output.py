@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.errors import OutputExists, UserError
+from generator.errors import OutputError, OutputExists
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -20,13 +20,13 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists; pass --force to replace it")
     if path.is_dir():
-        raise UserError(f"{path}: is a directory")
+        raise OutputError(f"{path}: is a directory")
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise UserError(f"{directory}: cannot write here: {exc.strerror}") from None
+        raise OutputError(f"{directory}: cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -44,7 +44,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
                     raise OutputExists(f"{path}: already exists; pass --force to replace it") from None
                 os.replace(temporary, path)
     except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from generator.errors import UserError
+from generator.errors import EnvironmentProblem
 
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -32,7 +32,7 @@ TIMEOUT_SECONDS = 180
 def soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
-        raise UserError("LibreOffice is not installed (soffice not found); install libreoffice-calc-nogui")
+        raise EnvironmentProblem("LibreOffice is not installed (soffice not found); install libreoffice-calc-nogui")
     return found
 
 
@@ -87,13 +87,14 @@ class LibreOffice:
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:
-            raise UserError(f"{sources[0]}: LibreOffice did not finish within {TIMEOUT_SECONDS} s") from None
+            raise EnvironmentProblem(f"{sources[0]}: LibreOffice did not finish within {TIMEOUT_SECONDS} s") from None
         extension = to.split(":")[0]
         results = [out_dir / (source.stem + "." + extension) for source in sources]
         for source, result in zip(sources, results, strict=True):
             if done.returncode != 0 or not result.is_file():
                 detail = (done.stderr or done.stdout).strip().splitlines()
-                raise UserError(f"{source}: LibreOffice conversion failed: {detail[-1] if detail else 'no output'}")
+                last = detail[-1] if detail else "no output"
+                raise EnvironmentProblem(f"{source}: LibreOffice conversion failed: {last}")
         return results
 
     def recalculate(self, sources: list[Path], out_dir: Path) -> list[Path]:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and build the default workbooks into output/.
-# Installs the Debian packages the tests use (LibreOffice headless, poppler, fonts) when missing
-# and when run as root, creates .venv with the project and its dev tools, then builds.
+# Installs the Debian packages the tests use (LibreOffice headless and its Python bridge, poppler,
+# fonts, Chromium) when missing and when run as root, creates .venv with the exact versions pinned
+# in requirements.lock and the project itself, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(libreoffice-calc-nogui poppler-utils fonts-crosextra-carlito fonts-dejavu-core)
+debs=(libreoffice-calc-nogui python3-uno poppler-utils fonts-crosextra-carlito fonts-dejavu-core chromium)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
@@ -22,7 +23,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q -r requirements.lock   # every dependency, pinned (README: refresh the lock)
+.venv/bin/python -m pip install -q --no-deps -e .
 
 mkdir -p output
 build() {  # build one workbook unless it exists: a file in output/ may hold typed data

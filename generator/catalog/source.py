@@ -14,6 +14,8 @@ import yaml
 
 Path_ = tuple[str | int, ...]
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings a catalogue may use; real ones use about six."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,9 @@ def read_source(path: Path) -> SourceDocument:
         ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except RecursionError:
-        raise SourceError(f"{path}:1:1: values are nested too deeply") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        raise SourceError(f"{where}: YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"{path}: YAML error: {' '.join(str(exc).split())}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        _check_depth(text, path)  # the parsers' own depth limits vary by release and loader
+        raise _syntax_error(exc, path) from None
     if node is None:
         raise SourceError(f"{path}:1:1: the file is empty")
     positions: dict[Path_, Position] = {}
@@ -87,6 +83,43 @@ def read_source(path: Path) -> SourceDocument:
     except RecursionError:
         raise SourceError(f"{path}:1:1: values are nested too deeply") from None
     return SourceDocument(path, data, positions, duplicates)
+
+
+def _syntax_error(exc: BaseException, path: Path) -> SourceError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        return SourceError(f"{where}: YAML syntax error: {problem}")
+    if isinstance(exc, RecursionError):
+        return SourceError(f"{path}:1:1: values are nested too deeply")
+    return SourceError(f"{path}: YAML error: {' '.join(str(exc).split())}")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse deep nesting with the project's own limit and message, wherever the parser gave up.
+
+    PyYAML's limits differ between releases and between its C and Python loaders; the pure
+    Python event stream keeps an explicit stack, so it reaches any depth, and it only runs
+    after the fast loader has already failed.
+    """
+    depth = 0
+    try:
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+                raise SourceError(
+                    f"{where}: values are nested too deeply "
+                    f"(more than {MAX_DEPTH} levels)"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _build(

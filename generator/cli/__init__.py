@@ -1,0 +1,41 @@
+"""Command line: thin commands over library functions, one module per command.
+
+Every command keeps one exit-code contract (``generator.errors.ExitCode``): a ``UserError`` is
+one line on stderr and its code, and anything else is reported as an internal error in one line
+(set ``KPIGEN_DEBUG=1`` for the traceback). Heavy modules (the writer, openpyxl, Babel's data)
+are imported inside the commands that need them, so ``--help`` and ``catalog check`` start fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from generator import __version__
+from generator.cli.run import run
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kpigen")
+def main() -> None:
+    """Generate localised Excel KPI dashboard templates from a catalogue, and check filled ones."""
+
+
+def _register() -> None:
+    from generator.cli.build import build
+    from generator.cli.catalog import catalog
+    from generator.cli.validate import validate
+
+    for command in (build, catalog, validate):
+        main.add_command(command)
+
+
+_register()
+
+
+def entry() -> None:
+    """Console entry point (``kpigen``): the group under the exit-code contract."""
+    run(main)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()
