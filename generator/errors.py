@@ -47,6 +47,12 @@ class CatalogError(UserError):
         self.problems = problems
 
 
+class UnreadableCatalog(CatalogError):
+    """A catalogue file that is missing or cannot be read at all (not one with problems in it)."""
+
+    exit_code = ExitCode.UNREADABLE
+
+
 class UnreadableInput(UserError):
     """An input file that is missing, cannot be read, or is refused before its content is judged."""
 

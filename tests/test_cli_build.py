@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from generator import output
 from generator.cli import main
+from generator.errors import ExitCode
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -46,7 +47,7 @@ def test_build_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     target = tmp_path / "crm.xlsx"
     target.write_bytes(b"typed by the user")
     code, text = run("build", "--out", str(target))
-    assert code == 1
+    assert code == ExitCode.NOT_WRITTEN
     assert "already exists" in text and "--force" in text and "Traceback" not in text
     assert target.read_bytes() == b"typed by the user"
     code, text = run("build", "--out", str(target), "--force")
@@ -61,20 +62,22 @@ def test_build_to_a_folder_uses_the_default_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "phrase"),
+    ("args", "phrase", "expected"),
     [
-        (["--currency", "XYZ"], "unknown currency 'XYZ'"),
-        (["--year", "1200"], "year must be between"),
-        (["--locale", "de"], "has no 'de' texts"),
-        (["--locale", "qq"], "'qq'"),
-        (["--company", "bad\x07name"], "control characters"),
-        (["--catalog", "missing.yaml"], "missing.yaml: file not found"),
-        (["--catalog", "kpi_catalog/bsc.yaml", "--sample"], "has no sample data"),
+        (["--currency", "XYZ"], "unknown currency 'XYZ'", ExitCode.USAGE),
+        (["--year", "1200"], "year must be between", ExitCode.USAGE),
+        (["--locale", "de"], "has no 'de' texts", ExitCode.USAGE),
+        (["--locale", "qq"], "'qq'", ExitCode.USAGE),
+        (["--company", "bad\x07name"], "control characters", ExitCode.USAGE),
+        (["--catalog", "missing.yaml"], "missing.yaml: file not found", ExitCode.UNREADABLE),
+        (["--catalog", "kpi_catalog/bsc.yaml", "--sample"], "has no sample data", ExitCode.USAGE),
     ],
 )
-def test_bad_options_give_one_line_and_exit_1(tmp_path: Path, args: list[str], phrase: str) -> None:
+def test_bad_options_give_one_line_and_their_exit_code(
+    tmp_path: Path, args: list[str], phrase: str, expected: ExitCode
+) -> None:
     code, text = run("build", "--out", str(tmp_path / "x.xlsx"), *args)
-    assert code == 1
+    assert code == expected
     assert phrase in text
     assert "Traceback" not in text
     assert len(text.strip().splitlines()) == 1
@@ -92,7 +95,7 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(output.os, "fsync", broken_fsync)
     code, text = run("build", "--out", str(target), "--force")
-    assert code == 1 and "No space left on device" in text
+    assert code == ExitCode.NOT_WRITTEN and "No space left on device" in text
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crm.xlsx"]
 
@@ -105,5 +108,5 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
     code, text = run("build", "--out", str(tmp_path / "crm.xlsx"))
-    assert code == 1 and "cannot write here: Permission denied" in text
+    assert code == ExitCode.NOT_WRITTEN and "cannot write here: Permission denied" in text
     assert not (tmp_path / "crm.xlsx").exists()

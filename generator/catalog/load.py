@@ -16,7 +16,7 @@ import msgspec
 from generator.catalog.catalog import Catalog
 from generator.catalog.model import CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
-from generator.errors import CatalogError
+from generator.errors import CatalogError, UnreadableCatalog
 from generator.formula import FormulaError, parse
 from generator.formula.expr import Compare, Expr, refs
 
@@ -44,7 +44,7 @@ class _Loader:
         try:
             document = read_source(path)
         except SourceError as exc:
-            raise CatalogError([exc.message]) from None
+            raise (UnreadableCatalog if exc.unreadable else CatalogError)([exc.message]) from None
         for where, position in document.duplicates:
             self.problems.append(f"{document.path}:{position.line}:{position.column}: duplicate key '{where[-1]}'")
         try:

@@ -46,9 +46,12 @@ class SourceDocument:
 
 
 class SourceError(Exception):
-    def __init__(self, message: str) -> None:
+    """A catalogue file that cannot be parsed; ``unreadable`` when it could not even be read."""
+
+    def __init__(self, message: str, *, unreadable: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.unreadable = unreadable
 
 
 def read_source(path: Path) -> SourceDocument:
@@ -56,11 +59,11 @@ def read_source(path: Path) -> SourceDocument:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(f"{path}: file not found") from None
+        raise SourceError(f"{path}: file not found", unreadable=True) from None
     except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory, not a catalogue file") from None
+        raise SourceError(f"{path}: is a directory, not a catalogue file", unreadable=True) from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+        raise SourceError(f"{path}: cannot read: {exc.strerror}", unreadable=True) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,10 +117,7 @@ def _check_depth(text: str, path: Path) -> None:
             if depth > MAX_DEPTH:
                 mark = event.start_mark
                 where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-                raise SourceError(
-                    f"{where}: values are nested too deeply "
-                    f"(more than {MAX_DEPTH} levels)"
-                )
+                raise SourceError(f"{where}: values are nested too deeply (more than {MAX_DEPTH} levels)")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 

@@ -69,8 +69,9 @@ def validate(
 ) -> None:
     """Check a filled workbook: inputs, formulas and every KPI value.
 
-    Exit status: 0 clean, 1 problems found (errors; warnings too with --strict), 2 the file
-    could not be read or is not a kpigen workbook. The file itself is never changed.
+    Exit status: 0 clean, 1 problems found (errors; warnings too with --strict), 2 a bad option,
+    3 the file could not be read or is not a kpigen workbook, 5 LibreOffice missing for --recalc.
+    The file itself is never changed.
     """
     from dataclasses import replace
     from typing import Any

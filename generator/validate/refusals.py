@@ -85,7 +85,11 @@ def short_reason(exc: BaseException) -> str:
 
 
 def is_entity_error(exc: BaseException) -> bool:
-    """True if defusedxml refused a DTD, entity or external reference anywhere in the cause chain."""
+    """True if defusedxml (or lxml, which openpyxl uses when installed) refused an entity trick.
+
+    lxml stops entity expansion itself ("Maximum entity amplification factor exceeded",
+    "Detected an entity reference loop"); its error names the entity, nothing else does.
+    """
     try:
         from defusedxml import DefusedXmlException
     except ImportError:  # pragma: no cover - defusedxml is required; checked before loading
@@ -94,7 +98,9 @@ def is_entity_error(exc: BaseException) -> bool:
     for _ in range(20):  # bounded: a cause chain could be made circular
         if seen is None:
             return False
-        if isinstance(seen, DefusedXmlException):
+        if isinstance(seen, DefusedXmlException) or (
+            type(seen).__name__ == "XMLSyntaxError" and "entity" in str(seen).lower()
+        ):
             return True
         seen = seen.__cause__ or seen.__context__
     return False

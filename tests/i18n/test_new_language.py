@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from generator.catalog import Catalog, load_catalog
 from generator.cli import main
-from generator.errors import UserError
+from generator.errors import ExitCode, UserError
 from generator.i18n import Messages, available_locales
 from generator.i18n.messages import MissingTranslation
 from generator.paths import CATALOG_DIR, LOCALES_DIR
@@ -217,7 +217,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def test_cli_refuses_a_language_without_interface_strings(german_catalog: Path, tmp_path: Path) -> None:
     code, output = invoke("--catalog", str(german_catalog), "--locale", "de", "--out", str(tmp_path))
-    assert code == 1
+    assert code == ExitCode.USAGE
     lines = output.strip().splitlines()
     assert len(lines) == 1, output
     assert lines[0].startswith("Error: no interface translation for locale 'de'")
@@ -238,7 +238,7 @@ def test_cli_fallback_lists_every_missing_string(german_catalog: Path, tmp_path:
 
 def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
     code, output = invoke("--locale", "de", "--out", str(tmp_path))
-    assert code == 1
+    assert code == ExitCode.USAGE
     assert output.strip() == (
         "Error: catalogue 'crm' has no 'de' texts (it carries en, tr); add them or pass --fallback en"
     )
@@ -249,7 +249,7 @@ def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
 
 def test_cli_refuses_an_unknown_locale(tmp_path: Path) -> None:
     code, output = invoke("--locale", "xx", "--fallback", "en", "--out", str(tmp_path))
-    assert code == 1
+    assert code == ExitCode.USAGE
     assert output.strip() == "Error: unknown locale 'xx'; use a code such as en, tr, de"
 
 

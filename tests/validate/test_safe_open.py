@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import UnreadableWorkbook
+from generator.errors import ExitCode, UnreadableWorkbook
 from generator.validate import safe_open
 from generator.validate.safe_open import ReadLimits, inspect_file, open_workbook
 
@@ -38,11 +38,11 @@ BOTH = pytest.mark.parametrize("opener", [_open, _inspect], ids=["open_workbook"
 
 
 def refused(path: Path, phrase: str, opener: Opener = _open, limits: ReadLimits = DEFAULTS) -> str:
-    """Assert a refusal: UnreadableWorkbook, exit code 2, one line, file name first, key phrase."""
+    """Assert a refusal: UnreadableWorkbook, exit code 3, one line, file name first, key phrase."""
     with pytest.raises(UnreadableWorkbook) as caught:
         opener(path, limits)
     message = str(caught.value)
-    assert caught.value.exit_code == 2
+    assert caught.value.exit_code == ExitCode.UNREADABLE
     assert "\n" not in message and "\r" not in message, message
     assert message.startswith(f"{path}: "), message
     assert phrase in message, message

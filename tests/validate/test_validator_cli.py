@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from generator.catalog import Catalog
 from generator.cli import main
+from generator.errors import ExitCode
 
 from . import fill, hostile
 
@@ -46,7 +47,7 @@ def refused(path: Path, *args: str) -> str:
     """Run the CLI on a file it must refuse; return the one line it printed."""
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     result = CliRunner().invoke(main, ["validate", str(path), *args])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == ExitCode.UNREADABLE, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.strip().splitlines()
@@ -58,7 +59,7 @@ def refused(path: Path, *args: str) -> str:
 
 @pytest.mark.parametrize("kind", list(HOSTILE))
 @pytest.mark.parametrize("output", ["table", "json"])
-def test_hostile_files_exit_2_with_one_line(tmp_path: Path, kind: str, output: str) -> None:
+def test_hostile_files_exit_3_with_one_line(tmp_path: Path, kind: str, output: str) -> None:
     refused(HOSTILE[kind](tmp_path), "--format", output)
 
 
@@ -68,9 +69,9 @@ def test_not_a_template_says_what_to_do(tmp_path: Path) -> None:
 
 def test_directory_and_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
-    assert result.exit_code == 2 and "directory" in result.output
+    assert result.exit_code == ExitCode.UNREADABLE and "directory" in result.output
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nothing.xlsx")])
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == ExitCode.UNREADABLE and "does not exist" in result.output
 
 
 def test_limits_are_options(crm: Catalog, tmp_path: Path) -> None:
