@@ -1,0 +1,1 @@
+"""Moving a user's data between workbooks: read a filled one, regenerate, import, export, consolidate."""
