@@ -87,7 +87,7 @@ def test_not_a_template(tmp_path: Path) -> None:
 
     path = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(path)
-    with pytest.raises(UnreadableWorkbook, match=r"plain\.xlsx: cannot read its data"):
+    with pytest.raises(UnreadableWorkbook, match=r"plain\.xlsx: not a kpigen workbook"):
         read_filled(path)
 
 
