@@ -77,3 +77,10 @@ class EnvironmentProblem(UserError):
     """A program or package the command needs is missing or failed."""
 
     exit_code = ExitCode.ENVIRONMENT
+
+
+class DataError(UserError):
+    """Data that was read and has problems (a batch list, an imported table, workbooks that do not
+    combine): exit 1, like a catalogue with problems."""
+
+    exit_code = ExitCode.PROBLEMS

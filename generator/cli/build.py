@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -53,6 +54,21 @@ from generator.paths import DEFAULT_CATALOG
     help="Use this locale's text where the chosen locale lacks one, listing each as a warning.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option(
+    "--batch",
+    "batch_list",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="LIST.csv",
+    help="Build one workbook per row of this CSV (company, locale, currency, year, first_month, file) "
+    "into the --out folder; a missing column takes the option's value.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for --batch. [default: one per core]",
+)
 def build(
     catalog_path: Path,
     locale: str,
@@ -64,27 +80,35 @@ def build(
     currency: str,
     fallback: str | None,
     force: bool,
+    batch_list: Path | None,
+    jobs: int | None,
 ) -> None:
-    """Build workbook(s) from a catalogue."""
+    """Build workbook(s) from a catalogue, or a batch of them from a list (--batch)."""
     from generator.catalog import load_catalog
     from generator.workbook.build import build_to_file, default_file_name
     from generator.workbook.context import BuildOptions
 
+    defaults = BuildOptions(
+        locale=locale,
+        company=company,
+        year=year or _dt.date.today().year,
+        first_month=first_month,
+        currency=currency,
+        sample=sample,
+        fallback=fallback,
+    )
+    if batch_list is not None:
+        from generator.cli.batch import run_batch_command
+
+        run_batch_command(catalog_path, batch_list, out, defaults, force=force, jobs=jobs)
+        return
     with user_errors():
         catalog = load_catalog(catalog_path)
         locales = list(catalog.locales) if locale == "all" else [locale]
         if out.suffix.lower() == ".xlsx" and len(locales) > 1:
             raise UserError("--out names one file but --locale all builds several; give a folder")
         for code in locales:
-            options = BuildOptions(
-                locale=code,
-                company=company,
-                year=year or _dt.date.today().year,
-                first_month=first_month,
-                currency=currency,
-                sample=sample,
-                fallback=fallback,
-            )
+            options = replace(defaults, locale=code)
             target = out if out.suffix.lower() == ".xlsx" else out / default_file_name(catalog, options)
             result = build_to_file(catalog, options, target, force=force)
             for warning in result.warnings:

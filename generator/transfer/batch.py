@@ -1,0 +1,125 @@
+"""Build many workbooks at once, one worker process per core, a failing row never stopping the rest.
+
+Each worker loads the catalogue once and then builds the rows it is handed; a row's result is
+a short outcome (file, size, or the one-line reason it failed), so nothing large crosses
+between processes. One core, or one row, builds in this process: no pool to start.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.catalog import Catalog, load_catalog
+from generator.errors import ExitCode, UserError
+from generator.transfer.batch_list import BatchRow
+
+_catalog: Catalog | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one row: the file written, or the reason it was not."""
+
+    line: int
+    file: str
+    path: Path | None = None
+    size: int = 0
+    error: str = ""
+    exit_code: int = int(ExitCode.OK)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    jobs: int = 1
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return sorted((o for o in self.outcomes if not o.ok), key=lambda o: o.line)
+
+    @property
+    def built(self) -> int:
+        return sum(1 for o in self.outcomes if o.ok)
+
+    @property
+    def rate(self) -> float:
+        return self.built / self.seconds if self.seconds > 0 else 0.0
+
+
+def default_jobs() -> int:
+    """The cores this process may run on (fewer than ``os.cpu_count`` under a CPU limit)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _start_worker(catalog_path: Path) -> None:
+    global _catalog
+    _catalog = load_catalog(catalog_path)
+
+
+def _build(row: BatchRow, folder: Path, force: bool) -> Outcome:
+    """Build one row in the current process; any error becomes the row's outcome."""
+    from generator.workbook.build import build_to_file
+
+    if row.problem:
+        return Outcome(row.line, row.file, error=row.problem, exit_code=int(ExitCode.PROBLEMS))
+    assert _catalog is not None
+    target = folder / row.file
+    try:
+        result = build_to_file(_catalog, row.options, target, force=force)
+    except UserError as error:
+        return Outcome(row.line, row.file, error=error.message, exit_code=int(error.exit_code))
+    except Exception as error:  # a bug must not cost the other rows their workbooks
+        return Outcome(
+            row.line, row.file, error=f"internal error ({type(error).__name__}: {error})", exit_code=ExitCode.INTERNAL
+        )
+    return Outcome(row.line, row.file, path=target, size=len(result.data))
+
+
+def run_batch(
+    catalog_path: Path,
+    rows: Sequence[BatchRow],
+    folder: Path,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Build every row into ``folder``; ``progress`` is called once per finished row."""
+    jobs = max(1, min(jobs or default_jobs(), len(rows)))
+    _start_worker(catalog_path)  # a broken catalogue fails the batch once, here, not per row
+    report = BatchReport(jobs=jobs)
+    start = time.perf_counter()
+    for outcome in _outcomes(catalog_path, rows, folder, force, jobs):
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _outcomes(catalog_path: Path, rows: Sequence[BatchRow], folder: Path, force: bool, jobs: int) -> Iterator[Outcome]:
+    if jobs == 1:
+        for row in rows:
+            yield _build(row, folder, force)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(catalog_path,)) as pool:
+        futures: dict[Future[Outcome], BatchRow] = {pool.submit(_build, row, folder, force): row for row in rows}
+        for future in as_completed(futures):
+            row = futures[future]
+            try:
+                yield future.result()
+            except Exception as error:  # a worker that died (killed, out of memory)
+                yield Outcome(row.line, row.file, error=f"worker failed ({error})", exit_code=ExitCode.INTERNAL)

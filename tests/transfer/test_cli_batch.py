@@ -1,0 +1,87 @@
+"""`kpigen build --batch` through click's runner: one workbook per row, failures kept to their row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from generator.cli import main
+
+LIST = """company,locale,currency,year,first_month,file
+Acme,en,usd,2027,4,acme.xlsx
+Örnek A.Ş.,tr,TRY,2026,1,ornek.xlsx
+Broken,en,XYZ,2026,1,broken.xlsx
+Later,en,,twenty,1,later.xlsx
+Last,tr,EUR,2026,12,sub/last.xlsx
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def settings(path: Path) -> tuple[dict[str, str], list[object]]:
+    book = openpyxl.load_workbook(path)
+    props = {p.name: str(p.value) for p in book.custom_doc_props.props}
+    sheet = book[book.sheetnames[1]]
+    return props, [sheet.cell(row, 4).value for row in range(5, 9)]
+
+
+def test_batch_builds_every_good_row_and_reports_the_bad_ones(tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text(LIST, encoding="utf-8")
+    code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "out"), "--jobs", "2")
+    assert code == 1, out + err
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.xlsx")) == ["acme.xlsx", "last.xlsx", "ornek.xlsx"]
+    assert f"{listing}:4: broken.xlsx: unknown currency 'XYZ'" in err
+    assert f"{listing}:5: later.xlsx: year 'twenty' is not a whole number" in err
+    assert "Traceback" not in out + err
+    assert out.startswith("built 3 of 5 workbooks") and out.strip().endswith("2 failed")
+    assert len(out.strip().splitlines()) == 1
+
+    props, values = settings(tmp_path / "out" / "acme.xlsx")
+    assert (props["locale"], props["currency"], props["first_month"]) == ("en", "USD", "4")
+    assert values == ["Acme", 2027, "April", "USD"]
+    props, values = settings(tmp_path / "out" / "ornek.xlsx")
+    assert (props["locale"], props["currency"]) == ("tr", "TRY")
+    assert values == ["Örnek A.Ş.", 2026, "Ocak", "TRY"]
+    props, values = settings(tmp_path / "out" / "sub" / "last.xlsx")
+    assert values[2:] == ["Aralık", "EUR"]
+
+
+def test_missing_columns_take_the_options_and_a_clean_batch_exits_0(tmp_path: Path) -> None:
+    listing = tmp_path / "teams.csv"
+    listing.write_text("team,file\nNorth,north.xlsx\nSouth,south.xlsx\n", encoding="utf-8")
+    args = ["build", "--batch", str(listing), "--out", str(tmp_path), "--currency", "EUR", "--year", "2030"]
+    code, out, err = run(*args, "--jobs", "1")
+    assert code == 0, out + err
+    assert out.startswith("built 2 of 2 workbooks") and "failed" not in out
+    assert err == "", "no progress bar when stderr is not a terminal"
+    _props, values = settings(tmp_path / "south.xlsx")
+    assert values == ["South", 2030, "January", "EUR"]
+
+    before = (tmp_path / "north.xlsx").read_bytes()
+    code, out, err = run(*args)
+    assert code == 1 and "built 0 of 2" in out
+    assert "north.xlsx: " in err and "already exists; pass --force" in err
+    assert (tmp_path / "north.xlsx").read_bytes() == before
+    code, out, err = run(*args, "--force")
+    assert code == 0, out + err
+
+
+def test_a_list_that_cannot_be_used_is_refused_whole(tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text("company,curency,file\nA,EUR,a.xlsx\n", encoding="utf-8")
+    code, _out, err = run("build", "--batch", str(listing), "--out", str(tmp_path))
+    assert code == 1 and "column 2 'curency' is not one of" in err and f"{listing}:1:" in err
+    listing.write_text("company,file\nA,a.xlsx\nB,A.XLSX\nC,c.txt\n", encoding="utf-8")
+    code, _out, err = run("build", "--batch", str(listing), "--out", str(tmp_path))
+    assert code == 1 and "already used on line 2" in err and "must end in .xlsx" in err
+    assert [p.name for p in tmp_path.glob("*.xlsx")] == ["a.xlsx"]
+    code, _out, err = run("build", "--batch", str(tmp_path / "missing.csv"), "--out", str(tmp_path))
+    assert code == 3 and "missing.csv: file not found" in err
+    code, _out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "one.xlsx"))
+    assert code == 2 and "give a folder" in err
