@@ -23,9 +23,10 @@ def main() -> None:
 def _register() -> None:
     from generator.cli.build import build
     from generator.cli.catalog import catalog
+    from generator.cli.import_ import import_
     from generator.cli.validate import validate
 
-    for command in (build, catalog, validate):
+    for command in (build, catalog, validate, import_):
         main.add_command(command)
 
 

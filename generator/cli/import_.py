@@ -1,0 +1,76 @@
+"""`kpigen import`: a workbook filled from a table of monthly values (CSV, XLSX, Parquet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.options import catalog_option, force_option, workbook_settings
+from generator.cli.run import user_errors
+
+
+@click.command(name="import")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The workbook to write (.xlsx).")
+@catalog_option
+@workbook_settings
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="YAML file renaming the report's own column headers (or metric names) to input ids.",
+)
+@click.option("--sheet", default=None, help="Sheet of an XLSX data file to read. [default: the first]")
+@click.option("--strict", is_flag=True, help="Refuse the import (exit 1, nothing written) if any cell cannot be used.")
+@force_option
+def import_(
+    data: Path,
+    out: Path,
+    catalog_path: Path,
+    locale: str,
+    company: str,
+    year: int | None,
+    first_month: int | None,
+    currency: str,
+    fallback: str | None,
+    mapping: Path | None,
+    sheet: str | None,
+    strict: bool,
+    force: bool,
+) -> None:
+    """Build a workbook filled with the monthly input values in DATA.
+
+    DATA is long (columns month, input, value) or wide (a month column, then one column per
+    input, headed by its id or its name). Months are dates (2026-04), numbers (4 is April) or
+    month names in the workbook's language or English; numbers are in the locale's format.
+    A cell that cannot be used is reported with its row and column and skipped (--strict: refused).
+    """
+    from generator.catalog import load_catalog
+    from generator.transfer.importer import ImportRequest, import_file
+
+    with user_errors():
+        request = ImportRequest(
+            data=data,
+            out=out,
+            catalog=load_catalog(catalog_path),
+            locale=locale,
+            company=company,
+            year=year,
+            first_month=first_month,
+            currency=currency,
+            fallback=fallback,
+            mapping=mapping,
+            sheet=sheet,
+            strict=strict,
+            force=force,
+        )
+        result = import_file(request)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    skipped = f"; {len(result.imported.issues)} cells or columns skipped" if result.imported.issues else ""
+    click.echo(
+        f"wrote {out}: {result.imported.count} values of {result.inputs_filled} inputs from {data} "
+        f"({result.imported.form} form, fiscal year {result.imported.year} from month {result.imported.first_month})"
+        + skipped
+    )

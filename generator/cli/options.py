@@ -1,0 +1,59 @@
+"""Options that several commands share, declared once so their names and help agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.paths import DEFAULT_CATALOG
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def catalog_option(function: F) -> F:
+    return click.option(
+        "--catalog",
+        "catalog_path",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_CATALOG,
+        show_default="kpi_catalog/crm.yaml",
+        help="Catalogue file (YAML or JSON).",
+    )(function)
+
+
+def workbook_settings(function: F) -> F:
+    """--locale, --company, --year, --first-month, --currency, --fallback: what a new workbook shows."""
+    for option in reversed(
+        [
+            click.option("--locale", default="en", show_default=True, help="Language of the workbook."),
+            click.option("--company", default="", help="Company name shown on every sheet."),
+            click.option(
+                "--year",
+                type=int,
+                default=None,
+                help="Fiscal year (the year of its first month). [default: from the data's dates, else this year]",
+            ),
+            click.option(
+                "--first-month",
+                type=click.IntRange(1, 12),
+                default=None,
+                help="First month of the fiscal year, 1-12. [default: from the data's dates, else 1]",
+            ),
+            click.option("--currency", default="", help="ISO 4217 code for money. [default: the locale's currency]"),
+            click.option(
+                "--fallback",
+                default=None,
+                metavar="LOCALE",
+                help="Use this locale's text where the chosen locale lacks one, listing each as a warning.",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def force_option(function: F) -> F:
+    return click.option("--force", is_flag=True, help="Replace an existing output file.")(function)

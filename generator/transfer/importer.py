@@ -1,0 +1,88 @@
+"""Import: read a table, turn it into monthly values, and build a filled workbook from them.
+
+Usable without the command line: ``import_file(ImportRequest(...))``. The workbook is written by
+the generator (never by editing a file), atomically, and an existing file is kept unless
+``force``. With ``strict``, any cell that cannot be used refuses the import before anything
+is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.catalog import Catalog
+from generator.errors import DataError, OutputExists
+from generator.output import write_atomic
+from generator.transfer.import_table import Imported, read_values
+from generator.transfer.mapping import read_mapping
+from generator.transfer.table import read_table
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    data: Path
+    out: Path
+    catalog: Catalog
+    locale: str = "en"
+    company: str = ""
+    year: int | None = None
+    first_month: int | None = None
+    currency: str = ""
+    fallback: str | None = None
+    mapping: Path | None = None
+    sheet: str | None = None
+    strict: bool = False
+    force: bool = False
+
+
+@dataclass
+class ImportResult:
+    imported: Imported
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def inputs_filled(self) -> int:
+        return sum(1 for row in self.imported.values.values() if any(v is not None for v in row))
+
+
+def import_file(request: ImportRequest) -> ImportResult:
+    from generator.workbook.build import build_workbook, resolve_options
+    from generator.workbook.context import BuildOptions
+
+    if request.out.exists() and not request.force:
+        raise OutputExists(f"{request.out}: already exists; pass --force to replace it")
+    if request.out.suffix.lower() != ".xlsx":
+        raise DataError(f"--out {request.out}: the workbook's name must end in .xlsx")
+    mapping = read_mapping(request.mapping, request.catalog) if request.mapping else {}
+    table = read_table(request.data, request.sheet)
+    options = resolve_options(
+        BuildOptions(
+            locale=request.locale, company=request.company, currency=request.currency, fallback=request.fallback
+        )
+    )  # a bad locale or currency is refused before the data is judged
+    imported = read_values(
+        table, request.catalog, options.locale, year=request.year, first_month=request.first_month, mapping=mapping
+    )
+    label = str(request.data)
+    if imported.issues and request.strict:
+        lines = [f"{label}: {issue}" for issue in imported.issues]
+        raise DataError(f"{len(lines)} problems, nothing written (--strict):\n" + "\n".join(lines))
+    if imported.count == 0:
+        raise DataError(
+            f"{label}: no value could be read"
+            + (f" ({len(imported.issues)} problems, the first: {imported.issues[0]})" if imported.issues else "")
+        )
+    options = BuildOptions(
+        locale=options.locale,
+        company=request.company,
+        year=imported.year,
+        first_month=imported.first_month,
+        currency=options.currency,
+        fallback=request.fallback,
+    )
+    built = build_workbook(request.catalog, options, values=imported.values)
+    write_atomic(request.out, built.data, force=request.force)
+    warnings = [f"{label}: {issue}" for issue in imported.issues] + built.warnings
+    return ImportResult(imported, built.data, warnings)

@@ -1,0 +1,112 @@
+"""A data file (CSV, XLSX or Parquet) as a header and rows of raw cells, read with pandas.
+
+pandas is imported here and only here, when a command reads a table: ``build``, ``validate``
+and ``--help`` never pay for numpy. CSV cells stay text, so numbers are parsed in the
+locale's format later rather than by pandas' English rules. Each cell keeps where it came
+from (the spreadsheet's row number and the column's header) for error messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import EnvironmentProblem, UnreadableInput
+from generator.layout import column_letter
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+@dataclass(frozen=True)
+class Table:
+    path: Path
+    kind: str  # "csv", "xlsx", "parquet"
+    headers: list[str]
+    rows: list[list[Any]]
+
+    def where(self, row: int, col: int) -> str:
+        """A cell's place as its reader would look for it: ``row 5, column 'Emails sent'`` (and B5 in
+        a spreadsheet); row 1 is the header, so data row 0 is row 2."""
+        header = self.headers[col] if col < len(self.headers) else ""
+        place = f"row {row + 2}, column {header!r}"
+        return f"{place} ({column_letter(col)}{row + 2})" if self.kind == "xlsx" else place
+
+    def column(self, col: int) -> str:
+        header = self.headers[col]
+        return f"column {header!r} ({column_letter(col)})" if self.kind == "xlsx" else f"column {header!r}"
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """The file's first sheet (or ``sheet``) with its first row as headers."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UnreadableInput(f"{path}: file not found" if not path.exists() else f"{path}: is not a file")
+    try:
+        if suffix in CSV_SUFFIXES:
+            frame, kind = _read_csv(path), "csv"
+        elif suffix in XLSX_SUFFIXES:
+            frame, kind = _read_xlsx(path, sheet), "xlsx"
+        elif suffix in PARQUET_SUFFIXES:
+            frame, kind = _read_parquet(path), "parquet"
+        else:
+            raise UnreadableInput(f"{path}: unknown data format {suffix!r}; give a .csv, .xlsx or .parquet file")
+    except (UnreadableInput, EnvironmentProblem):
+        raise
+    except UnicodeDecodeError:
+        raise UnreadableInput(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    except Exception as exc:  # every reader has its own error types; all mean "cannot read this file"
+        raise UnreadableInput(
+            f"{path}: cannot read it as {suffix[1:].upper()} ({' '.join(str(exc).split())})"
+        ) from None
+    headers = [str(h).strip() for h in frame.columns]
+    rows = [[_plain(v) for v in record] for record in frame.itertuples(index=False, name=None)]
+    return Table(path, kind, headers, rows)
+
+
+def _plain(value: Any) -> Any:
+    """pandas' missing markers (NaN, NaT, NA) as None; numpy scalars as Python numbers."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    item = getattr(value, "item", None)
+    return item() if callable(item) and not isinstance(value, str) else value
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    with path.open(encoding="utf-8-sig") as handle:
+        first = handle.readline()
+    separator = max((";", "\t", ","), key=first.count) if first.strip() else ","
+    return pd.read_csv(
+        path, sep=separator, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
+    )
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Any:
+    import pandas as pd
+
+    try:
+        return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="calamine")
+    except ValueError as exc:
+        if sheet is not None and "not found" in str(exc).lower():
+            raise UnreadableInput(f"{path}: has no sheet {sheet!r}") from None
+        raise
+
+
+def _read_parquet(path: Path) -> Any:
+    import pandas as pd
+
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise EnvironmentProblem(
+            f"{path}: reading Parquet needs pyarrow: pip install 'kpi-template-generator[parquet]'"
+        ) from None
+    return pd.read_parquet(path)
