@@ -24,9 +24,10 @@ def _register() -> None:
     from generator.cli.build import build
     from generator.cli.catalog import catalog
     from generator.cli.import_ import import_
+    from generator.cli.serve import serve
     from generator.cli.validate import validate
 
-    for command in (build, catalog, validate, import_):
+    for command in (build, catalog, validate, import_, serve):
         main.add_command(command)
 
 

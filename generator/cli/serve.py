@@ -1,0 +1,35 @@
+"""`kpigen serve`: the download page and JSON API on uvicorn (FastAPI is imported only here)."""
+
+from __future__ import annotations
+
+import click
+
+from generator.cli.run import user_errors
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--max-upload-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Largest workbook accepted for upload, in MB.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (one per CPU core serves the most downloads).",
+)
+def serve(host: str, port: int, max_upload_mb: float, workers: int) -> None:
+    """Serve the download page, the upload pages and the JSON API (/openapi.json).
+
+    Ctrl-C or SIGTERM stops it gracefully: requests under way are finished first.
+    """
+    with user_errors():
+        from generator.server.run import run
+
+        run(host, port, max_upload_mb, workers)

@@ -1,0 +1,183 @@
+"""The HTML pages: choose and download a workbook, validate one, regenerate one. No JavaScript needed.
+
+Each page speaks the interface language chosen by ``language.choose``; the forms post back to
+the same operations the API uses, and a refusal re-shows the form with the reason beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from generator.server import operations
+from generator.server.catalogs import Catalogs, summary
+from generator.server.language import COOKIE, Language, choose, interface_locales
+from generator.server.options import from_form
+from generator.server.problems import N_, Problem
+from generator.server.report_view import report_view
+from generator.server.settings import COMPANY_MAX, YEAR_MAX, YEAR_MIN
+from generator.server.uploads import checked, validate_upload
+
+router = APIRouter(include_in_schema=False)
+
+CURRENCIES = ("TRY", "USD", "EUR", "GBP", "CHF", "JPY", "CNY", "AED", "SAR", "AZN", "RUB", "INR", "CAD", "AUD")
+"""Offered in the form; the API takes any ISO 4217 code."""
+_FORM_LIMITS = {"max_files": 1, "max_fields": 20}
+
+
+def _language(request: Request, form: FormData | None = None) -> Language:
+    chosen = (form.get("lang") if form is not None else None) or request.query_params.get("lang")
+    return choose(str(chosen) if chosen else None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
+
+
+def _render(request: Request, template: str, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
+    from babel import Locale
+
+    env = request.app.state.templates
+    names = {code: Locale.parse(code).get_display_name(code).capitalize() for code in interface_locales()}
+    html = env.get_template(template).render(
+        _=language.gettext,
+        lang=language.code,
+        languages=names,
+        path=request.url.path,
+        max_upload=request.app.state.settings.max_upload_bytes,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") == language.code:
+        response.set_cookie(COOKIE, language.code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self'; style-src 'self'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _index(request: Request, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
+    from babel import Locale
+    from babel.numbers import get_currency_name
+
+    catalogs: Catalogs = request.app.state.catalogs
+    ui = language.code
+    defaults = {
+        "catalog": "crm",
+        "locale": ui if ui in catalogs.locales() else "en",
+        "company": "",
+        "year": str(_dt.date.today().year),
+        "first_month": "1",
+        "currency": "TRY" if ui.startswith("tr") else "USD",
+        "sample": "1",
+    }
+    defaults.update(context.pop("values", {}))
+    return _render(
+        request,
+        "index.html",
+        language,
+        status,
+        catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
+        workbook_locales={code: Locale.parse(code).get_display_name(ui).capitalize() for code in catalogs.locales()},
+        months=[(m + 1, name) for m, name in enumerate(_months(ui))],
+        currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
+        values=defaults,
+        company_max=COMPANY_MAX,
+        year_min=YEAR_MIN,
+        year_max=YEAR_MAX,
+        **context,
+    )
+
+
+def _months(locale: str) -> list[str]:
+    from generator.i18n import month_names
+
+    return month_names(locale, "wide")
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    return _index(request, _language(request))
+
+
+@router.post("/download")
+async def download(request: Request) -> Response:
+    form = await request.form(**_FORM_LIMITS)
+    language = _language(request, form)
+    try:
+        options = from_form(form)
+        built = await _in_thread(operations.build, request.app.state, options)
+    except Problem as problem:
+        values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+        values.setdefault("sample", "")
+        return _index(request, language, problem.status, problem=problem, error=problem.text(language.gettext), values=values)
+    return operations.attachment(built.data, built.name)
+
+
+@router.get("/validate", response_class=HTMLResponse)
+def validate_page(request: Request) -> HTMLResponse:
+    return _render(request, "validate.html", _language(request))
+
+
+@router.post("/validate", response_class=HTMLResponse)
+async def validate_upload_page(request: Request) -> HTMLResponse:
+    form = await request.form(**_FORM_LIMITS)
+    language = _language(request, form)
+    try:
+        upload = _upload(request, form)
+        report = await _in_thread(validate_upload, upload, request.app.state.settings)
+    except Problem as problem:
+        return _render(request, "validate.html", language, problem.status, error=problem.text(language.gettext))
+    return _render(request, "report.html", language, report=report_view(report))
+
+
+@router.get("/regenerate", response_class=HTMLResponse)
+def regenerate_page(request: Request) -> HTMLResponse:
+    return _regenerate_form(request, _language(request))
+
+
+@router.post("/regenerate", response_model=None)
+async def regenerate_upload_page(request: Request) -> Response:
+    form = await request.form(**_FORM_LIMITS)
+    language = _language(request, form)
+    try:
+        upload = _upload(request, form)
+        built = await _in_thread(
+            operations.regenerate,
+            request.app.state,
+            upload,
+            str(form.get("locale") or ""),
+            str(form.get("catalog") or ""),
+        )
+    except Problem as problem:
+        return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext))
+    return operations.attachment(built.data, built.name)
+
+
+def _regenerate_form(request: Request, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
+    from babel import Locale
+
+    catalogs: Catalogs = request.app.state.catalogs
+    ui = language.code
+    return _render(
+        request,
+        "regenerate.html",
+        language,
+        status,
+        catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
+        workbook_locales={code: Locale.parse(code).get_display_name(ui).capitalize() for code in catalogs.locales()},
+        **context,
+    )
+
+
+def _upload(request: Request, form: FormData) -> Any:
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise Problem(400, "no-file", N_("Choose a workbook file to upload."), "file")
+    data = file.file.read()
+    return checked(file.filename, data, request.app.state.settings)
+
+
+async def _in_thread(function: Any, *args: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(function, *args)
