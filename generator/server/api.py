@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse, Response
 from generator.server import operations
 from generator.server.catalogs import Catalogs, summary
 from generator.server.options import WorkbookRequest
-from generator.server.problems import Problem
 from generator.server.uploads import checked, validate_upload
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -52,7 +51,7 @@ def workbooks(request: Request, options: WorkbookRequest) -> Response:
 async def validate(request: Request, file: Annotated[UploadFile, File(description="The filled .xlsx")]) -> JSONResponse:
     """Validate a filled workbook; the answer is the validator's JSON report (schema kpigen.validation/1)."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    report = await _in_thread(validate_upload, upload, request.app.state.settings)
+    report = await operations.in_thread(validate_upload, upload, request.app.state.settings)
     return JSONResponse(operations.report_dict(report))
 
 
@@ -65,15 +64,5 @@ async def regenerate(
 ) -> Response:
     """Carry a filled workbook's data into a fresh template: another locale, or the newer catalogue version."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    built = await _in_thread(operations.regenerate, request.app.state, upload, locale, catalog)
+    built = await operations.in_thread(operations.regenerate, request.app.state, upload, locale, catalog)
     return operations.attachment(built.data, built.name)
-
-
-async def _in_thread(function: Any, *args: Any) -> Any:
-    """CPU-bound library work off the event loop, so /healthz and other requests keep answering."""
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(function, *args)
-
-
-__all__ = ["Problem", "router"]

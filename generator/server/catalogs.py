@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.catalog import Catalog, load_catalog
 from generator.catalog.catalog import in_locale
+from generator.paths import DEFAULT_CATALOG
 
 
 @dataclass(frozen=True)
@@ -16,9 +17,10 @@ class Catalogs:
 
     @classmethod
     def load(cls, folder: Path) -> Catalogs:
-        """Every ``*.yaml`` catalogue in ``folder``, by id; a broken one stops the start-up (CatalogError)."""
+        """Every ``*.yaml`` catalogue in ``folder``, by id, the default (crm) first; a broken one stops
+        the start-up (CatalogError)."""
         found: dict[str, Catalog] = {}
-        for path in sorted(folder.glob("*.yaml")):
+        for path in sorted(folder.glob("*.yaml"), key=lambda p: (p.name != DEFAULT_CATALOG.name, p.name)):
             catalog = load_catalog(path)
             found[catalog.id] = catalog
         return cls(found)

@@ -26,14 +26,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029/\\:*?"<>|;%]')
 _ASCII_MAP = str.maketrans({"ı": "i", "İ": "I", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l"})
 _NAME_MAX = 120
+Key = tuple[str, str, BuildOptions]
 
 
 class BuildCache:
-    """Built workbooks by (catalogue, options); thread-safe, bounded."""
+    """Built workbooks by (catalogue, options); thread-safe and bounded.
+
+    Concurrent requests for the same options wait for one build instead of each building
+    (a burst of visitors asking for the same workbook costs one build, not twenty).
+    """
 
     def __init__(self, entries: int) -> None:
         self._entries = entries
-        self._items: OrderedDict[tuple[str, str, BuildOptions], BuildResult] = OrderedDict()
+        self._items: OrderedDict[Key, BuildResult] = OrderedDict()
+        self._building: dict[Key, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def build(self, catalog: Catalog, options: BuildOptions) -> BuildResult:
@@ -42,13 +48,22 @@ class BuildCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        result = build_workbook(catalog, options)
-        if self._entries > 0:
+            flight = self._building.setdefault(key, threading.Lock())
+        with flight:
             with self._lock:
-                self._items[key] = result
-                while len(self._items) > self._entries:
-                    self._items.popitem(last=False)
-        return result
+                if key in self._items:  # built by the request this one waited for
+                    return self._items[key]
+            try:
+                result = build_workbook(catalog, options)
+                with self._lock:
+                    if self._entries > 0:
+                        self._items[key] = result
+                        while len(self._items) > self._entries:
+                            self._items.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+            return result
 
 
 def file_name(catalog: Catalog, options: BuildOptions, gettext: Callable[[str], str]) -> str:

@@ -23,15 +23,16 @@ def interface_locales() -> tuple[str, ...]:
     for code in available_locales():
         try:
             Messages.load(code)
-        except Exception:  # noqa: BLE001 - an unfinished translation is simply not offered
+        except Exception:
             continue
         usable.append(code)
     return tuple(usable)
 
 
 @cache
-def _messages(locale: str) -> Messages:
-    return Messages.load(locale)
+def messages(locale: str) -> Messages:
+    """A locale's interface strings, read once per process (the .po files ship with the package)."""
+    return Messages.load(locale, fallback=SOURCE_LOCALE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Language:
 
     @property
     def gettext(self) -> Callable[[str], str]:
-        return _messages(self.code).gettext
+        return messages(self.code).gettext
 
 
 def from_accept_language(header: str, offered: tuple[str, ...]) -> str | None:
@@ -74,3 +75,11 @@ def choose(query: str | None, cookie: str | None, accept: str | None) -> Languag
             return Language(candidate)
     found = from_accept_language(accept or "", offered)
     return Language(found or SOURCE_LOCALE)
+
+
+def language_name(code: str, in_language: str) -> str:
+    """``tr`` as ``Türkçe`` (in Turkish) or ``Turkish`` (in English), from CLDR."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(in_language) or code
+    return name[:1].upper() + name[1:]

@@ -9,15 +9,15 @@ from typing import Any
 from fastapi.responses import Response
 
 from generator.errors import UserError
-from generator.i18n import Messages
 from generator.server.catalogs import Catalogs
 from generator.server.download import XLSX, BuildCache, content_disposition, file_name
+from generator.server.language import messages
 from generator.server.options import WorkbookRequest, resolve
 from generator.server.problems import N_, Problem
 from generator.server.uploads import Upload
 from generator.validate.report import Report
 
-__all__ = ["XLSX", "Built", "attachment", "build", "regenerate", "report_dict"]
+__all__ = ["XLSX", "Built", "attachment", "build", "in_thread", "regenerate", "report_dict"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def build(state: Any, request: WorkbookRequest) -> Built:
         result = cache.build(catalog, options)
     except UserError as error:  # whatever the writer still refuses, in its own words
         raise Problem(422, "build-refused", "{reason}", None, {"reason": error.message}) from None
-    return Built(result.data, file_name(catalog, options, Messages.load(options.locale, fallback="en").gettext))
+    return Built(result.data, file_name(catalog, options, messages(options.locale).gettext))
 
 
 def attachment(data: bytes, name: str) -> Response:
@@ -61,6 +61,11 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def regenerate(state: Any, upload: Upload, locale: str, catalog: str) -> Built:
     """Carry an upload's data into a fresh workbook (``kpigen regenerate``)."""
-    raise Problem(
-        501, "not-available", N_("Regeneration is not available on this server yet."), None, {}
-    )
+    raise Problem(501, "not-available", N_("Regeneration is not available on this server yet."), None, {})
+
+
+async def in_thread(function: Any, *args: Any) -> Any:
+    """CPU-bound library work off the event loop, so /healthz and other requests keep answering."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(function, *args)

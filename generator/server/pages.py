@@ -15,12 +15,13 @@ from starlette.datastructures import FormData, UploadFile
 
 from generator.server import operations
 from generator.server.catalogs import Catalogs, summary
-from generator.server.language import COOKIE, Language, choose, interface_locales
+from generator.server.language import COOKIE, Language, choose, interface_locales, language_name
+from generator.server.operations import in_thread
 from generator.server.options import from_form
 from generator.server.problems import N_, Problem
 from generator.server.report_view import report_view
 from generator.server.settings import COMPANY_MAX, YEAR_MAX, YEAR_MIN
-from generator.server.uploads import checked, validate_upload
+from generator.server.uploads import Upload, checked, validate_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,10 +36,8 @@ def _language(request: Request, form: FormData | None = None) -> Language:
 
 
 def _render(request: Request, template: str, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
-    from babel import Locale
-
     env = request.app.state.templates
-    names = {code: Locale.parse(code).get_display_name(code).capitalize() for code in interface_locales()}
+    names = {code: language_name(code, code) for code in interface_locales()}
     html = env.get_template(template).render(
         _=language.gettext,
         lang=language.code,
@@ -56,7 +55,6 @@ def _render(request: Request, template: str, language: Language, status: int = 2
 
 
 def _index(request: Request, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
-    from babel import Locale
     from babel.numbers import get_currency_name
 
     catalogs: Catalogs = request.app.state.catalogs
@@ -77,7 +75,7 @@ def _index(request: Request, language: Language, status: int = 200, **context: A
         language,
         status,
         catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
-        workbook_locales={code: Locale.parse(code).get_display_name(ui).capitalize() for code in catalogs.locales()},
+        workbook_locales={code: language_name(code, ui) for code in catalogs.locales()},
         months=[(m + 1, name) for m, name in enumerate(_months(ui))],
         currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
         values=defaults,
@@ -105,11 +103,13 @@ async def download(request: Request) -> Response:
     language = _language(request, form)
     try:
         options = from_form(form)
-        built = await _in_thread(operations.build, request.app.state, options)
+        built = await in_thread(operations.build, request.app.state, options)
     except Problem as problem:
         values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         values.setdefault("sample", "")
-        return _index(request, language, problem.status, problem=problem, error=problem.text(language.gettext), values=values)
+        return _index(
+            request, language, problem.status, problem=problem, error=problem.text(language.gettext), values=values
+        )
     return operations.attachment(built.data, built.name)
 
 
@@ -124,7 +124,7 @@ async def validate_upload_page(request: Request) -> HTMLResponse:
     language = _language(request, form)
     try:
         upload = _upload(request, form)
-        report = await _in_thread(validate_upload, upload, request.app.state.settings)
+        report = await in_thread(validate_upload, upload, request.app.state.settings)
     except Problem as problem:
         return _render(request, "validate.html", language, problem.status, error=problem.text(language.gettext))
     return _render(request, "report.html", language, report=report_view(report))
@@ -141,7 +141,7 @@ async def regenerate_upload_page(request: Request) -> Response:
     language = _language(request, form)
     try:
         upload = _upload(request, form)
-        built = await _in_thread(
+        built = await in_thread(
             operations.regenerate,
             request.app.state,
             upload,
@@ -154,8 +154,6 @@ async def regenerate_upload_page(request: Request) -> Response:
 
 
 def _regenerate_form(request: Request, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
-    from babel import Locale
-
     catalogs: Catalogs = request.app.state.catalogs
     ui = language.code
     return _render(
@@ -164,20 +162,14 @@ def _regenerate_form(request: Request, language: Language, status: int = 200, **
         language,
         status,
         catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
-        workbook_locales={code: Locale.parse(code).get_display_name(ui).capitalize() for code in catalogs.locales()},
+        workbook_locales={code: language_name(code, ui) for code in catalogs.locales()},
         **context,
     )
 
 
-def _upload(request: Request, form: FormData) -> Any:
+def _upload(request: Request, form: FormData) -> Upload:
     file = form.get("file")
     if not isinstance(file, UploadFile):
         raise Problem(400, "no-file", N_("Choose a workbook file to upload."), "file")
     data = file.file.read()
     return checked(file.filename, data, request.app.state.settings)
-
-
-async def _in_thread(function: Any, *args: Any) -> Any:
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(function, *args)

@@ -30,6 +30,6 @@ class Problem(Exception):
         return {"error": self.code, "field": self.field, "message": self.text()}
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction, translate later"
+def N_(message: str) -> str:
     """Mark an msgid for extraction (Babel's default keywords include ``N_``); it is translated where shown."""
     return message

@@ -124,7 +124,12 @@ def test_file_name_keeps_nothing_a_file_system_refuses(client: Any) -> None:
 @pytest.mark.parametrize(
     ("options", "code", "field", "words"),
     [
-        ({"locale": "xx"}, "unknown-locale", "locale", "Unknown locale 'xx' for catalogue 'crm'; choose one of en, tr."),
+        (
+            {"locale": "xx"},
+            "unknown-locale",
+            "locale",
+            "Unknown locale 'xx' for catalogue 'crm'; choose one of en, tr.",
+        ),
         ({"locale": "../../etc"}, "unknown-locale", "locale", "Unknown locale '../../etc'"),
         ({"currency": "XYZ"}, "unknown-currency", "currency", "Unknown currency 'XYZ'"),
         ({"currency": "US"}, "unknown-currency", "currency", "Unknown currency 'US'"),
@@ -134,7 +139,7 @@ def test_file_name_keeps_nothing_a_file_system_refuses(client: Any) -> None:
         ({"company": "Acme\nInc"}, "company-control-characters", "company", "control characters"),
         ({"company": "Acme\x1b[31m"}, "company-control-characters", "company", "control characters"),
         ({"company": "x" * 101}, "company-too-long", "company", "has 101 characters; at most 100"),
-        ({"catalog": "../crm"}, "unknown-catalog", "catalog", "Unknown catalogue '../crm'; choose one of bsc, crm."),
+        ({"catalog": "../crm"}, "unknown-catalog", "catalog", "Unknown catalogue '../crm'; choose one of crm, bsc."),
         ({"catalog": "bsc", "sample": True}, "no-sample", "sample", "Catalogue 'bsc' has no sample data"),
         ({"year": "soon"}, "invalid-request", "year", "valid integer"),
         ({"sample": "perhaps"}, "invalid-request", "sample", "valid boolean"),

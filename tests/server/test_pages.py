@@ -1,0 +1,118 @@
+"""The HTML pages through TestClient: language choice, the form's refusals, the report page.
+
+Turkish expectations are the translations as a person wrote them in locales/tr (read here by
+hand, not through the server's gettext).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM = {"lang": "en", "catalog": "crm", "locale": "tr", "company": "Örnek", "year": "2026", "first_month": "4",
+        "currency": "EUR", "sample": "1"}  # fmt: skip
+
+
+def heading(html: str) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", html, re.S)
+    assert found is not None
+    return found.group(1).strip()
+
+
+def test_english_by_default(client: Any) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert heading(page.text) == "Get your KPI dashboard workbook"
+    assert '<html lang="en">' in page.text
+
+
+def test_accept_language_picks_turkish_on_a_first_visit(client: Any) -> None:
+    client.cookies.clear()
+    page = client.get("/", headers={"accept-language": "de-DE,tr;q=0.8,en;q=0.5"})
+    assert heading(page.text) == "KPI panosu çalışma kitabınızı alın"
+    assert '<html lang="tr">' in page.text
+
+
+def test_the_switch_sets_a_cookie_that_wins_over_accept_language(client: Any) -> None:
+    page = client.get("/?lang=tr", headers={"accept-language": "en"})
+    assert heading(page.text) == "KPI panosu çalışma kitabınızı alın"
+    assert page.cookies.get("lang") == "tr"
+    client.cookies.clear()
+    client.cookies.set("lang", "tr")
+    again = client.get("/validate", headers={"accept-language": "en"})
+    assert heading(again.text) == "Doldurulmuş bir çalışma kitabını denetleyin"
+    client.cookies.clear()
+
+
+def test_unknown_language_falls_back_to_english(client: Any) -> None:
+    page = client.get("/?lang=xx", headers={"accept-language": "fr"})
+    assert heading(page.text) == "Get your KPI dashboard workbook"
+
+
+def test_every_kpi_is_listed_under_its_category(client: Any) -> None:
+    page = client.get("/?lang=tr").text
+    client.cookies.clear()
+    crm = page.split('id="catalog-crm"')[1].split("</article>")[0]
+    assert crm.count("<li ") == 26
+    assert "<summary>Müşteri Etkileşimleri" in crm
+    assert 'src="/static/preview-tr.png"' in page
+
+
+def test_page_needs_no_script_and_fits_a_phone(client: Any) -> None:
+    page = client.get("/").text
+    assert "<script" not in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<form class="options" method="post" action="/download">' in page
+
+
+def test_form_download(client: Any) -> None:
+    answer = client.post("/download", data=FORM)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert (props["locale"], props["currency"], props["first_month"]) == ("tr", "EUR", "4")
+
+
+def test_form_refusal_is_shown_in_the_page_language_and_keeps_what_was_typed(client: Any) -> None:
+    answer = client.post("/download", data={**FORM, "lang": "tr", "year": "3000", "company": "Örnek <b>"})
+    assert answer.status_code == 422
+    assert "Mali yıl 1900 ile 2200 arasında olmalı, 3000 değil." in answer.text
+    assert 'value="Örnek &lt;b&gt;"' in answer.text
+    assert 'name="year" id="year" type="number"' in answer.text and 'value="3000" aria-invalid="true"' in answer.text
+
+
+def test_form_with_a_word_for_a_year(client: Any) -> None:
+    answer = client.post("/download", data={**FORM, "year": "next"})
+    assert answer.status_code == 422
+    assert "&#39;next&#39; is not a whole number." in answer.text
+
+
+def test_report_page_links_each_finding_to_its_cell(client: Any, filled: Path) -> None:
+    answer = client.post("/validate", data={"lang": "en"}, files={"file": (filled.name, filled.read_bytes(), XLSX)})
+    assert answer.status_code == 200
+    assert heading(answer.text) == "Validation report"
+    assert '<li class="finding error" id="Inputs!E8">' in answer.text
+    assert '<a class="where" href="#Inputs%21E8">Inputs!E8</a>' in answer.text
+    assert "Emails sent: -5 is negative; this input cannot be below 0." in answer.text
+
+
+def test_report_page_refuses_a_hostile_file_clearly(client: Any, tmp_path: Path) -> None:
+    from tests.validate import hostile
+
+    bomb = hostile.billion_laughs(tmp_path)
+    answer = client.post("/validate", data={"lang": "tr"}, files={"file": ("laughs.xlsx", bomb.read_bytes(), XLSX)})
+    assert answer.status_code == 422
+    assert 'role="alert"' in answer.text
+    assert "Dosya reddedildi: laughs.xlsx: part xl/workbook.xml contains XML entity declarations" in answer.text
+
+
+def test_upload_page_without_a_file(client: Any) -> None:
+    answer = client.post("/validate", data={"lang": "en"})
+    assert answer.status_code == 400
+    assert "Choose a workbook file to upload." in answer.text
