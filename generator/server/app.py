@@ -14,12 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.types import Scope
 
 from generator import __version__
 from generator.server.catalogs import Catalogs
 from generator.server.download import BuildCache
+from generator.server.language import COOKIE, choose
 from generator.server.middleware import AccessLog, BodyLimit
-from generator.server.problems import Problem
+from generator.server.problems import N_, Problem
 from generator.server.settings import ServerSettings
 from generator.validate.refusals import human_size
 
@@ -33,6 +35,7 @@ def package_folder(name: str) -> Path:
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     from generator.server import api, pages
+    from generator.server.pages import render_html
 
     settings = settings or ServerSettings()
     app = FastAPI(
@@ -74,7 +77,22 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         return JSONResponse({"error": "invalid-request", "field": field, "message": text}, status_code=422)
 
     limit = settings.max_upload_bytes + ENVELOPE
-    too_large = f"The request is larger than this server accepts (files up to {human_size(settings.max_upload_bytes)})."
-    app.add_middleware(BodyLimit, max_bytes=limit, message=too_large)
+    too_large = Problem(
+        413,
+        "upload-too-large",
+        N_("The request is larger than this server accepts (files up to {limit})."),
+        "file",
+        {"limit": human_size(settings.max_upload_bytes)},
+    )
+
+    def too_large_page(scope: Scope) -> bytes:
+        request = Request(scope)
+        language = choose(None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
+        error = too_large.text(language.gettext)
+        return render_html(
+            app.state.templates, "validate.html", language, "/validate", settings.max_upload_bytes, error=error
+        ).encode()
+
+    app.add_middleware(BodyLimit, max_bytes=limit, message=too_large.text(), page=too_large_page)
     app.add_middleware(AccessLog)
     return app

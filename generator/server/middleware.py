@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,10 +19,12 @@ ACCESS_LOG = logging.getLogger("kpigen.access")
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, message: str) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, message: str, page: Callable[[Scope], bytes]) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.message = message
+        self.page = page
+        """The refusal as an HTML page, for the upload forms (any path outside /api/)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
@@ -29,7 +32,7 @@ class BodyLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -40,7 +43,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -57,14 +60,19 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        payload = json.dumps({"error": "upload-too-large", "field": "file", "message": self.message}).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        if str(scope["path"]).startswith("/api/"):
+            kind = b"application/json"
+            payload = json.dumps({"error": "upload-too-large", "field": "file", "message": self.message}).encode()
+        else:
+            kind = b"text/html; charset=utf-8"
+            payload = self.page(scope)
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", kind),
                     (b"content-length", str(len(payload)).encode()),
                     (b"connection", b"close"),
                 ],

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment
 from starlette.datastructures import FormData, UploadFile
 
 from generator.server import operations
@@ -35,16 +36,19 @@ def _language(request: Request, form: FormData | None = None) -> Language:
     return choose(str(chosen) if chosen else None, request.cookies.get(COOKIE), request.headers.get("accept-language"))
 
 
-def _render(request: Request, template: str, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
-    env = request.app.state.templates
+def render_html(env: Environment, template: str, language: Language, path: str, max_upload: int, **context: Any) -> str:
+    """A page in ``language``: every template gets ``_``, the language switch and the upload limit."""
     names = {code: language_name(code, code) for code in interface_locales()}
-    html = env.get_template(template).render(
-        _=language.gettext,
-        lang=language.code,
-        languages=names,
-        path=request.url.path,
-        max_upload=request.app.state.settings.max_upload_bytes,
-        **context,
+    html: str = env.get_template(template).render(
+        _=language.gettext, lang=language.code, languages=names, path=path, max_upload=max_upload, **context
+    )
+    return html
+
+
+def _render(request: Request, template: str, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
+    state = request.app.state
+    html = render_html(
+        state.templates, template, language, request.url.path, state.settings.max_upload_bytes, **context
     )
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == language.code:

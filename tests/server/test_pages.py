@@ -116,3 +116,14 @@ def test_upload_page_without_a_file(client: Any) -> None:
     answer = client.post("/validate", data={"lang": "en"})
     assert answer.status_code == 400
     assert "Choose a workbook file to upload." in answer.text
+
+
+def test_page_upload_over_the_limit_gets_a_page_not_json(client: Any) -> None:
+    client.cookies.clear()
+    content = b"PK\x03\x04" + b"\0" * (3 * 1024 * 1024)
+    answer = client.post(
+        "/validate", data={"lang": "tr"}, files={"file": ("big.xlsx", content, XLSX)}, headers={"accept-language": "tr"}
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    assert "İstek bu sunucunun kabul ettiğinden büyük (en çok 2 MB boyutunda dosyalar)." in answer.text
