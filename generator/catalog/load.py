@@ -125,12 +125,29 @@ def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:
         _check_kpi(catalog, kpi, ("kpis", i), report)
     for i, rule in enumerate(file.rules):
         _check_rule(catalog, rule, ("rules", i), report)
+    _check_replaces(file, catalog, report)
     for i, goal in enumerate(file.scorecard):
         if goal.perspective not in catalog.perspectives:
             report(("scorecard", i, "perspective"), f"unknown perspective '{goal.perspective}'")
         for j, kpi_id in enumerate(goal.kpis):
             if kpi_id not in catalog.kpis:
                 report(("scorecard", i, "kpis", j), f"unknown KPI '{kpi_id}'")
+
+
+def _check_replaces(file: CatalogFile, catalog: Catalog, report: _Reporter) -> None:
+    """An old id maps to one new input (or KPI) and is not also a current id: regeneration must not guess."""
+    for section, current in (("inputs", catalog.inputs), ("kpis", catalog.kpis)):
+        claimed: dict[str, str] = {}
+        for owner in current.values():
+            for old in owner.replaces:
+                claimed.setdefault(old, owner.id)
+        for i, item in enumerate(getattr(file, section)):
+            for j, old in enumerate(item.replaces):
+                at: Path_ = (section, i, "replaces", j)
+                if old in current:
+                    report(at, f"'{old}' is still an id of this catalogue; an id cannot replace a current one")
+                elif claimed[old] != item.id:
+                    report(at, f"'{old}' is already replaced by '{claimed[old]}'")
 
 
 def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None:

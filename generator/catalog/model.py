@@ -74,6 +74,8 @@ class InputSpec(Strict, frozen=True, forbid_unknown_fields=True):
     integer: bool = False
     min: float | None = None
     max: float | None = None
+    replaces: list[Id] = []
+    """Ids this input had in earlier catalogue versions: regeneration carries their values here."""
 
 
 class Rule(Strict, frozen=True, forbid_unknown_fields=True):
@@ -106,6 +108,8 @@ class Kpi(Strict, frozen=True, forbid_unknown_fields=True):
     tolerance: Annotated[float, msgspec.Meta(ge=0, le=10)] | None = None
     range: tuple[float, float] | None = None
     """Scale of a score (e.g. 1..5, -100..100): bounds the chart axis and the validator's check."""
+    replaces: list[Id] = []
+    """Ids this KPI had in earlier catalogue versions: regeneration carries their targets here."""
 
 
 class Import(Strict, frozen=True, forbid_unknown_fields=True):

@@ -24,10 +24,11 @@ def _register() -> None:
     from generator.cli.build import build
     from generator.cli.catalog import catalog
     from generator.cli.import_ import import_
+    from generator.cli.regenerate import regenerate
     from generator.cli.serve import serve
     from generator.cli.validate import validate
 
-    for command in (build, catalog, validate, import_, serve):
+    for command in (build, catalog, validate, import_, regenerate, serve):
         main.add_command(command)
 
 

@@ -30,6 +30,7 @@ from generator.validate.identify import TemplateInfo, recognise, template_catalo
 from generator.validate.inputs import read_cell
 from generator.validate.locate import locate
 from generator.validate.safe_open import ReadLimits
+from generator.workbook.sheet_carried import COLUMNS, NAME, CarriedRow
 
 Value = float | None
 
@@ -78,6 +79,8 @@ class Filled:
     changed_tolerances: frozenset[str] = frozenset()
     """KPIs whose target or tolerance differs from what the catalogue writes into a fresh workbook."""
     strays: tuple[Stray, ...] = ()
+    carried: tuple[CarriedRow, ...] = ()
+    """Rows of the file's own "Carried over" sheet (an earlier regeneration's leftovers), to carry again."""
     problems: tuple[str, ...] = ()
     """What could not be located (a deleted sheet or name): those parts are not in ``inputs``/``targets``."""
     inferred: bool = False
@@ -175,6 +178,7 @@ def read_filled(
             k for k, v in tolerances.items() if not same_number(v, default_tolerance(resolved, k))
         ),
         strays=tuple(strays),
+        carried=_carried(book),
         problems=tuple(f.message for f in findings if f.severity is Severity.ERROR),
         inferred=info.inferred,
         extra={k: v for k, v in info.as_dict().items() if k in ("generator_version", "layout_version")},
@@ -249,3 +253,20 @@ def _named_list(book: Book, name: str) -> list[str]:
         return []
     texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []
+
+
+def _carried(book: Book) -> tuple[CarriedRow, ...]:
+    """The rows of a "Carried over" sheet, found by its defined name; none when the file has none."""
+    found = parse_reference(book.defined_names().get(NAME, ""))
+    if found is None or not book.has_sheet(found.sheet) or found.last_col - found.first_col + 1 != COLUMNS:
+        return ()
+    rows = []
+    for row in range(found.first_row, found.last_row + 1):
+        cells = [book.value(found.sheet, row, col) for col in range(found.first_col, found.last_col + 1)]
+        kind, item, name, month, value, why = ("" if c is None else c for c in cells)
+        if not any(str(c).strip() for c in cells if c is not None):
+            continue
+        number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        shown = number if number is not None else (str(value) if value != "" else None)
+        rows.append(CarriedRow(str(kind), str(item), str(name), str(month), shown, str(why)))
+    return tuple(rows)

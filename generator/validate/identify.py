@@ -86,41 +86,59 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
         )
     if not _ID.match(catalog_id):
         raise UnreadableWorkbook(f"{label}: its catalog_id property is not a catalogue id; pass --catalog PATH")
-    for suffix in (".yaml", ".yml", ".json"):
-        path = CATALOG_DIR / f"{catalog_id}{suffix}"
-        if path.is_file():
-            return load_catalog(path)
+    path = bundled_catalog(catalog_id, info.get("catalog_version"))
+    if path is not None:
+        return load_catalog(path)
     raise UnreadableWorkbook(
         f"{label}: it was built from catalogue '{catalog_id}', which is not in {CATALOG_DIR}; pass --catalog PATH"
     )
 
 
+def bundled_catalog(catalog_id: str, version: str | None = None) -> Path | None:
+    """A bundled catalogue file: ``<id>-<version>`` when that older version is kept, else ``<id>``
+    (the newest). Older versions stay bundled so their workbooks can still be read and regenerated."""
+    stems = [f"{catalog_id}-{version}"] if version and re.fullmatch(r"\d+\.\d+(\.\d+)?", version) else []
+    for stem in [*stems, catalog_id]:
+        for suffix in (".yaml", ".yml", ".json"):
+            path = CATALOG_DIR / f"{stem}{suffix}"
+            if path.is_file():
+                return path
+    return None
+
+
 def recognise(book: Book) -> TemplateInfo | None:
     """Identify a workbook whose document properties were lost (Google Sheets drops them on
     download) by its defined names: the catalogue whose KPIs are exactly the file's ``kpi_``
-    names, and the locale whose sheet names the file has."""
+    names (of several versions, the one whose inputs match its ``in_`` names best), and the
+    locale whose sheet names the file has."""
     from generator.i18n import Texts
     from generator.workbook.build import sheet_names
 
     kpis = {name[4:] for name in book.defined_names() if name.startswith("kpi_")}
+    inputs = {name[3:] for name in book.defined_names() if name.startswith("in_")}
     if not kpis:
         return None
+    candidates = []
     for path in sorted(CATALOG_DIR.glob("*.yaml")) + sorted(CATALOG_DIR.glob("*.yml")):
         try:
             catalog = load_catalog(path)
         except UserError:
             continue
-        if set(catalog.kpis) != kpis:
+        if set(catalog.kpis) == kpis:
+            candidates.append(catalog)
+    if not candidates:
+        return None
+    # Two versions of one catalogue may share their KPIs but not their inputs: the closest wins.
+    catalog = min(candidates, key=lambda c: len(set(c.inputs) ^ inputs))
+    for locale in catalog.locales:
+        try:
+            names = sheet_names(Texts.for_build(catalog, locale, "USD", fallback=catalog.default_locale))
+        except UserError:
             continue
-        for locale in catalog.locales:
-            try:
-                names = sheet_names(Texts.for_build(catalog, locale, "USD", fallback=catalog.default_locale))
-            except UserError:
-                continue
-            if book.has_sheet(names.inputs) and book.has_sheet(names.kpis):
-                return TemplateInfo({"catalog_id": catalog.id, "locale": locale}, inferred=True)
-        return TemplateInfo({"catalog_id": catalog.id}, inferred=True)
-    return None
+        if book.has_sheet(names.inputs) and book.has_sheet(names.kpis):
+            found = {"catalog_id": catalog.id, "catalog_version": catalog.version, "locale": locale}
+            return TemplateInfo(found, inferred=True)
+    return TemplateInfo({"catalog_id": catalog.id, "catalog_version": catalog.version}, inferred=True)
 
 
 def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,10 +14,11 @@ from generator.catalog import Catalog
 from generator.errors import OutputExists, UserError
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
-from generator.layout import Layout, SheetNames, defined_names
+from generator.layout import Layout, SheetNames, cell, defined_names, quote_sheet
 from generator.output import write_atomic
 from generator.workbook.context import BuildOptions, Context
 from generator.workbook.sample import read_sample
+from generator.workbook.sheet_carried import COLUMNS, FIRST_COL, FIRST_ROW, CarriedRow, write_carried
 from generator.workbook.sheet_chart_data import write_chart_data
 from generator.workbook.sheet_dashboard import write_dashboard
 from generator.workbook.sheet_definitions import write_definitions
@@ -86,12 +88,20 @@ def resolve_options(options: BuildOptions) -> BuildOptions:
 
 
 def build_workbook(
-    catalog: Catalog, options: BuildOptions, values: dict[str, list[float | None]] | None = None
+    catalog: Catalog,
+    options: BuildOptions,
+    values: dict[str, list[float | None]] | None = None,
+    *,
+    targets: Mapping[str, float | None] | None = None,
+    tolerances: Mapping[str, float | None] | None = None,
+    carried: Sequence[CarriedRow] = (),
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
 
     ``values`` (input id -> 12 monthly values) pre-fills the inputs, as regeneration and
     import do; otherwise ``options.sample`` decides between the demo year and empty inputs.
+    ``targets`` and ``tolerances`` (KPI id -> value, None for a blank target) replace the
+    catalogue's; ``carried`` adds a "Carried over" sheet listing values without a place.
     """
     options = resolve_options(options)
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
@@ -111,15 +121,27 @@ def build_workbook(
         workbook,
         Styles(workbook),
         values if values is not None else read_sample(catalog) if options.sample else None,
+        targets=dict(targets or {}),
+        tolerances=dict(tolerances or {}),
+        carried=tuple(carried),
     )
     order = ["start", "settings", "inputs", "kpis", "dashboard"]
     if catalog.scorecard:
         order.append("scorecard")
+    if carried:
+        order.append("carried")
     order += ["definitions", "chart_data"]
     for role in order:
-        ctx.sheets[role] = workbook.add_worksheet(getattr(names, role), worksheet_class=FormulaWorksheet)
+        title = texts.gettext("Carried over") if role == "carried" else getattr(names, role)
+        ctx.sheets[role] = workbook.add_worksheet(title, worksheet_class=FormulaWorksheet)
     for name, target in defined_names(layout).items():
         workbook.define_name(name, "=" + target)
+    if carried:
+        last = cell(FIRST_ROW + len(carried) - 1, FIRST_COL + COLUMNS - 1, absolute=True)
+        workbook.define_name(
+            "carried_over",
+            "=" + quote_sheet(texts.gettext("Carried over")) + cell(FIRST_ROW, FIRST_COL, absolute=True) + ":" + last,
+        )
     write_chart_data(ctx)
     write_start(ctx)
     write_settings(ctx)
@@ -128,17 +150,29 @@ def build_workbook(
     write_dashboard(ctx)
     if catalog.scorecard:
         write_scorecard(ctx)
+    if carried:
+        write_carried(ctx)
     write_definitions(ctx)
     _properties(ctx)
     workbook.close()
     return BuildResult(buffer.getvalue(), options, texts.warnings())
 
 
-def build_to_file(catalog: Catalog, options: BuildOptions, path: Path, *, force: bool = False) -> BuildResult:
+def build_to_file(
+    catalog: Catalog,
+    options: BuildOptions,
+    path: Path,
+    *,
+    force: bool = False,
+    values: dict[str, list[float | None]] | None = None,
+    targets: Mapping[str, float | None] | None = None,
+    tolerances: Mapping[str, float | None] | None = None,
+    carried: Sequence[CarriedRow] = (),
+) -> BuildResult:
     """Build, then write atomically; an existing file is kept unless ``force``."""
     if Path(path).exists() and not force:
         raise OutputExists(f"{path}: already exists; pass --force to replace it")
-    result = build_workbook(catalog, options)
+    result = build_workbook(catalog, options, values, targets=targets, tolerances=tolerances, carried=carried)
     write_atomic(Path(path), result.data, force=force)
     return result
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -14,6 +15,9 @@ from generator.catalog.model import Kpi, Unit
 from generator.i18n import Texts
 from generator.layout import Layout, cell, quote_sheet
 from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, Styles
+
+if TYPE_CHECKING:
+    from generator.workbook.sheet_carried import CarriedRow
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,19 @@ class Context:
     values: dict[str, list[float | None]] | None
     """Monthly input values to write (the demo year, or what regeneration and import carry), or None."""
     sheets: dict[str, Worksheet] = field(default_factory=dict)
+    targets: Mapping[str, float | None] = field(default_factory=dict)
+    tolerances: Mapping[str, float | None] = field(default_factory=dict)
+    """Targets and tolerances the user chose (regeneration carries them), by KPI; the catalogue's elsewhere."""
+    carried: Sequence[CarriedRow] = ()
+    """Values without a place in this catalogue, listed on a "Carried over" sheet."""
+
+    def target(self, kpi: Kpi) -> float | None:
+        """The monthly target written for a KPI: the user's, else the catalogue's."""
+        return self.targets.get(kpi.id, kpi.target)
+
+    def tolerance(self, kpi: Kpi) -> float:
+        found = self.tolerances.get(kpi.id)
+        return found if found is not None else self.catalog.tolerance(kpi) or 0.0
 
     @property
     def _(self) -> Callable[[str], str]:

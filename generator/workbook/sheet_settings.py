@@ -112,11 +112,12 @@ def write_settings(ctx: Context) -> None:
         kpi_text = ctx.texts.kpi(kpi)
         sheet.write_number(row, 1, kpi.number, style("label"))
         sheet.write_string(row, 2, kpi_text.name, style("label"))
-        if kpi.target is not None:
-            sheet.write_number(row, SETTINGS_VALUE_COL, kpi.target, style("input", ctx.kpi_format(kpi)))
+        target = ctx.target(kpi)
+        if target is not None:
+            sheet.write_number(row, SETTINGS_VALUE_COL, target, style("input", ctx.kpi_format(kpi)))
         else:
             sheet.write_blank(row, SETTINGS_VALUE_COL, None, style("input", ctx.kpi_format(kpi)))
-        tolerance = ctx.catalog.tolerance(kpi) or 0.0
+        tolerance = ctx.tolerance(kpi)
         sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", "0%"))
         sheet.write_string(row, 5, ctx.unit_label(kpi.unit), style("unit"))
         sheet.write_string(row, 6, direction[kpi.better], style("unit"))

@@ -1,0 +1,246 @@
+"""Regenerate a filled workbook: a fresh one from the generator, in another language, catalogue
+version, currency or fiscal year, carrying over everything the user typed.
+
+The old file is only read (``read_filled``); the new one is built by ``build_workbook``, never by
+editing the old file, which would lose charts, sparklines, conditional formats and validation.
+Inputs and KPIs renamed in the new catalogue are followed through its ``replaces`` lists. What
+has no place in the new workbook (a removed input, a target of a removed KPI, a cell that held
+text) is listed on its "Carried over" sheet, never dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.catalog import Catalog, load_catalog
+from generator.catalog.model import Better
+from generator.errors import OutputExists, UnreadableWorkbook, UserError
+from generator.layout import MONTHS
+from generator.output import write_atomic
+from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
+from generator.validate.identify import bundled_catalog
+from generator.validate.safe_open import ReadLimits
+from generator.workbook.build import build_workbook
+from generator.workbook.context import BuildOptions
+from generator.workbook.sheet_carried import CarriedRow
+
+Value = float | None
+
+
+@dataclass(frozen=True)
+class RegenerateOptions:
+    """What to change; None keeps the old workbook's choice (the catalogue: its newest bundled version)."""
+
+    locale: str | None = None
+    catalog: Path | None = None
+    currency: str | None = None
+    company: str | None = None
+    year: int | None = None
+    first_month: int | None = None
+    force: bool = False
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the new workbook receives, by the new catalogue's ids."""
+
+    catalog: Catalog
+    options: BuildOptions
+    values: dict[str, list[Value]]
+    targets: dict[str, Value]
+    tolerances: dict[str, Value]
+    carried: list[CarriedRow]
+
+
+@dataclass(frozen=True)
+class Regenerated:
+    source: Filled
+    plan: Plan
+    out: Path
+    size: int
+
+    def summary(self) -> str:
+        """The one line a command prints."""
+        old, new = self.source, self.plan
+        numbers = sum(v is not None for row in new.values.values() for v in row)
+        parts = [
+            f"{old.catalog_id} {old.catalog_version} -> {new.catalog.id} {new.catalog.version}",
+            f"{old.locale} -> {new.options.locale}",
+            f"{numbers} input values",
+            f"{len(new.targets)} targets and {len(new.tolerances)} tolerances you changed",
+        ]
+        carried = f"; {len(new.carried)} carried over (sheet 'Carried over')" if new.carried else ""
+        return f"wrote {self.out} ({', '.join(parts)}){carried}"
+
+
+def regenerate(source: Path | str, out: Path | str, options: RegenerateOptions | None = None) -> Regenerated:
+    """Read ``source``, plan the new workbook, build it and write it atomically to ``out``."""
+    options = options or RegenerateOptions()
+    source, out = Path(source), Path(out)
+    if out.exists() and _same_file(source, out):
+        raise UserError(f"{out}: is the workbook being regenerated; write the new one to another file")
+    if out.exists() and not options.force:
+        raise OutputExists(f"{out}: already exists; pass --force to replace it")
+    filled = read_filled(source, limits=options.limits)
+    plan = plan_regeneration(filled, options)
+    result = build_workbook(
+        plan.catalog,
+        plan.options,
+        plan.values,
+        targets=plan.targets,
+        tolerances=plan.tolerances,
+        carried=plan.carried,
+    )
+    write_atomic(out, result.data, force=options.force)
+    return Regenerated(filled, replace(plan, options=result.options), out, len(result.data))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def target_catalog(filled: Filled, path: Path | None) -> Catalog:
+    """``--catalog``, else the newest bundled version of the file's catalogue."""
+    if path is not None:
+        return load_catalog(path)
+    found = bundled_catalog(filled.catalog_id)
+    if found is None:
+        raise UnreadableWorkbook(
+            f"{filled.path}: catalogue '{filled.catalog_id}' is not bundled with kpigen; pass --catalog PATH"
+        )
+    return load_catalog(found)
+
+
+def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
+    """Map the old workbook's data onto the new catalogue and settings; raise UserError when months fall out."""
+    catalog = target_catalog(filled, options.catalog)
+    old = filled.settings
+    year = options.year if options.year is not None else old.year
+    first = options.first_month if options.first_month is not None else old.first_month or 1
+    if year is None:
+        raise UserError(f"{filled.path}: its fiscal year cannot be read from the Settings sheet; pass --year")
+    shift = _shift(filled, year, first)
+    build = BuildOptions(
+        locale=options.locale or filled.locale,
+        company=options.company if options.company is not None else old.company or "",
+        year=year,
+        first_month=first,
+        currency=options.currency or old.currency or "",
+    )
+    carried: list[CarriedRow] = []
+    values, used = _inputs(filled, catalog, shift)
+    for input_id, row in filled.inputs.items():
+        if input_id in used:
+            continue
+        name = _input_name(filled.catalog, input_id, build.locale)
+        for m, value in enumerate(row):
+            if value is not None:
+                carried.append(CarriedRow("input", input_id, name, _month(filled, m), value, "removed"))
+    for stray in filled.strays:
+        if stray.kind == "input":
+            name = _input_name(filled.catalog, stray.id, build.locale)
+            month = _month(filled, stray.month or 0)
+        else:
+            name, month = _kpi_name(filled.catalog, stray.id, build.locale), ""
+        carried.append(CarriedRow(stray.kind, stray.id, name, month, stray.content, "not-a-number"))
+    targets = _settings_values(filled, catalog, build.locale, "target", carried)
+    tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
+    carried += filled.carried
+    return Plan(catalog, build, values, targets, tolerances, carried)
+
+
+def _shift(filled: Filled, year: int, first: int) -> int:
+    """Months between the old fiscal year's start and the new one's; refuse if a typed month falls outside."""
+    old_year = filled.settings.year
+    old_first = filled.settings.first_month or 1
+    if old_year is None:
+        return 0
+    shift = (year * 12 + first - 1) - (old_year * 12 + old_first - 1)
+    if shift == 0:
+        return 0
+    used = sorted(
+        {m for row in filled.inputs.values() for m, v in enumerate(row) if v is not None}
+        | {s.month for s in filled.strays if s.month is not None}
+    )
+    lost = [m for m in used if not 0 <= m - shift < MONTHS]
+    if lost:
+        months = ", ".join(_month(filled, m) for m in lost)
+        raise UserError(
+            f"{filled.path}: the fiscal year {year} starting in month {first} leaves out months that hold data "
+            f"({months}); choose a year and first month that cover them"
+        )
+    return shift
+
+
+def _inputs(filled: Filled, catalog: Catalog, shift: int) -> tuple[dict[str, list[Value]], set[str]]:
+    """The new catalogue's inputs from the old ones, by id or by ``replaces``, moved by ``shift`` months."""
+    values: dict[str, list[Value]] = {}
+    used: set[str] = set()
+    for input_id, spec in catalog.inputs.items():
+        source = next((i for i in (input_id, *spec.replaces) if i in filled.inputs), None)
+        if source is None:
+            continue
+        used.add(source)
+        old = filled.inputs[source]
+        values[input_id] = [old[m + shift] if 0 <= m + shift < MONTHS else None for m in range(MONTHS)]
+    return values, used
+
+
+def _settings_values(
+    filled: Filled, catalog: Catalog, locale: str, kind: str, carried: list[CarriedRow]
+) -> dict[str, Value]:
+    """Targets (or tolerances) the user changed, by the new KPI ids; the rest follow the new catalogue."""
+    changed, found = (
+        (filled.changed_targets, filled.targets) if kind == "target" else (filled.changed_tolerances, filled.tolerances)
+    )
+    chosen: dict[str, Value] = {}
+    for old_id in sorted(changed, key=lambda k: filled.catalog.kpis[k].number):
+        new_id = next((k for k, kpi in catalog.kpis.items() if old_id == k or old_id in kpi.replaces), None)
+        value = found[old_id]
+        why = ""
+        if new_id is None:
+            why = "removed"
+        elif catalog.kpis[new_id].better is Better.INFO:
+            why = "no-target"
+        elif kind == "tolerance" and _tolerance_kind(filled.catalog, old_id) != _tolerance_kind(catalog, new_id):
+            why = "tolerance-unit"
+        if why:
+            name = _kpi_name(filled.catalog, old_id, locale)
+            carried.append(CarriedRow(kind, old_id, name, "", value, why))
+            continue
+        assert new_id is not None
+        default = default_target(catalog, new_id) if kind == "target" else default_tolerance(catalog, new_id)
+        if not same_number(value, default):
+            chosen[new_id] = value
+    return chosen
+
+
+def _tolerance_kind(catalog: Catalog, kpi_id: str) -> str:
+    return str(getattr(catalog.kpis[kpi_id], "tolerance_unit", "percent"))
+
+
+def _month(filled: Filled, index: int) -> str:
+    """A fiscal month of the old workbook as YYYY-MM (or "month N" when its year is unknown)."""
+    if filled.settings.year is None:
+        return f"month {index + 1}"
+    position = filled.settings.year * 12 + (filled.settings.first_month or 1) - 1 + index
+    return f"{position // 12:04d}-{position % 12 + 1:02d}"
+
+
+def _input_name(catalog: Catalog, input_id: str, locale: str) -> str:
+    from generator.validate.context import pick
+
+    spec = catalog.inputs.get(input_id)
+    return pick(spec.name, locale, catalog) if spec is not None else input_id
+
+
+def _kpi_name(catalog: Catalog, kpi_id: str, locale: str) -> str:
+    from generator.validate.context import kpi_name
+
+    return kpi_name(catalog, kpi_id, locale) if kpi_id in catalog.kpis else kpi_id

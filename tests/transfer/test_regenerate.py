@@ -1,0 +1,154 @@
+"""kpigen regenerate: values, settings and changed targets carried into a fresh workbook.
+
+The new workbook is read back with openpyxl at the addresses the writer's own layout gives
+(``fill.writer_layout``), not through the reader under test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from generator.catalog import Catalog, load_catalog
+from generator.cli import main
+from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, cell
+from generator.paths import CATALOG_DIR
+from generator.workbook.context import BuildOptions
+from tests.validate import fill
+
+
+def run(*args: str | Path) -> Any:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def typed(path: Path, catalog: Catalog, options: BuildOptions) -> dict[str, Any]:
+    """Inputs, targets and tolerances as typed cells at the writer's addresses."""
+    layout = fill.writer_layout(catalog, options)
+    book = openpyxl.load_workbook(path)
+    inputs, settings = book[layout.sheets.inputs], book[layout.sheets.settings]
+    values = {
+        i: [inputs[cell(row, INPUT_GRID.month(m))].value for m in range(MONTHS)] for i, row in layout.input_rows.items()
+    }
+    return {
+        "inputs": {i: [None if v is None else float(v) for v in row] for i, row in values.items()},
+        "targets": {k: settings[cell(r, SETTINGS_VALUE_COL)].value for k, r in layout.target_rows.items()},
+        "tolerances": {k: settings[cell(r, SETTINGS_TOLERANCE_COL)].value for k, r in layout.target_rows.items()},
+        "year": settings[cell(layout.settings_rows["year"], SETTINGS_VALUE_COL)].value,
+        "company": settings[cell(layout.settings_rows["company"], SETTINGS_VALUE_COL)].value,
+        "sheets": book.sheetnames,
+        "book": book,
+    }
+
+
+def test_into_another_language_with_changed_targets(crm: Catalog, tmp_path: Path) -> None:
+    values = fill.valid_values(crm, 21)
+    en = BuildOptions(locale="en", company="Acme & Co", year=2028, first_month=7, currency="EUR")
+    source = fill.build(tmp_path, "en.xlsx", crm, values, **en.__dict__)
+    layout = fill.writer_layout(crm, en)
+    edited = fill.edit_cells(
+        source,
+        tmp_path / "edited.xlsx",
+        {
+            (layout.sheets.settings, cell(layout.target_rows["churn_rate"], SETTINGS_VALUE_COL)): 0.031,
+            (layout.sheets.settings, cell(layout.target_rows["csat"], SETTINGS_TOLERANCE_COL)): 0.2,
+        },
+    )
+    before = edited.read_bytes()
+    result = run("regenerate", edited, "--locale", "tr", "--out", tmp_path / "tr.xlsx")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 1 and "en -> tr" in result.output
+    assert edited.read_bytes() == before  # the source is only read
+    tr = typed(tmp_path / "tr.xlsx", crm, BuildOptions(locale="tr", currency="EUR"))
+    assert tr["inputs"] == values
+    assert (tr["year"], tr["company"]) == (2028, "Acme & Co")
+    expected_targets = {k: kpi.target for k, kpi in crm.kpis.items() if k in tr["targets"]}
+    assert tr["targets"] == {**expected_targets, "churn_rate": 0.031}
+    assert tr["tolerances"]["csat"] == 0.2 and tr["tolerances"]["nps"] == crm.tolerance(crm.kpis["nps"])
+    assert "Aktarılanlar" not in tr["sheets"]  # nothing without a place
+
+
+def test_removed_inputs_and_kpis_are_carried_over(crm: Catalog, tmp_path: Path) -> None:
+    """Regenerating a CRM workbook with the BSC catalogue: CRM inputs BSC lacks go to 'Carried over'."""
+    bsc_path = CATALOG_DIR / "bsc.yaml"
+    bsc = load_catalog(bsc_path)
+    values = fill.valid_values(crm, 4)
+    source = fill.build(tmp_path, "crm.xlsx", crm, values, year=2026)
+    result = run("regenerate", source, "--catalog", bsc_path, "--out", tmp_path / "bsc.xlsx")
+    assert result.exit_code == 0, result.output
+    removed = [
+        (i, m, v) for i, row in values.items() if i not in bsc.inputs for m, v in enumerate(row) if v is not None
+    ]
+    assert f"{len(removed)} carried over" in result.output
+    new = typed(tmp_path / "bsc.xlsx", bsc, BuildOptions())
+    assert new["inputs"] == {i: values.get(i, [None] * MONTHS) for i in bsc.inputs}  # BSC's own inputs start blank
+    sheet = new["book"]["Carried over"]
+    rows = [[c.value for c in row[1:7]] for row in sheet.iter_rows(min_row=6)]
+    assert sorted((r[1], r[3], r[4]) for r in rows) == sorted((i, f"2026-{m + 1:02d}", v) for i, m, v in removed)
+    assert all(r[0] == "Input" for r in rows)
+
+    # Regenerating again keeps the carried rows (and the BSC values) without a loss.
+    again = run("regenerate", tmp_path / "bsc.xlsx", "--locale", "tr", "--out", tmp_path / "bsc-tr.xlsx")
+    assert again.exit_code == 0, again.output
+    book = openpyxl.load_workbook(tmp_path / "bsc-tr.xlsx")
+    rows_tr = [[c.value for c in row[1:7]] for row in book["Aktarılanlar"].iter_rows(min_row=6)]
+    assert [r[1:5] for r in rows_tr] == [r[1:5] for r in rows]
+
+
+def test_a_renamed_input_follows_replaces(crm: Catalog, tmp_path: Path) -> None:
+    text = (CATALOG_DIR / "crm.yaml").read_text(encoding="utf-8")
+    renamed = text.replace(
+        "- id: sms_sent\n    category", "- id: sms_messages_sent\n    replaces: [sms_sent]\n    category"
+    )
+    renamed = re.sub(r"formula: sms_sent\b", "formula: sms_messages_sent", renamed)
+    assert renamed.count("sms_messages_sent") == 2, "the test's edit of crm.yaml no longer applies"
+    new_path = tmp_path / "crm-renamed.yaml"
+    new_path.write_text(renamed, encoding="utf-8")
+    new = load_catalog(new_path)
+    values = fill.valid_values(crm, 9)
+    source = fill.build(tmp_path, "old.xlsx", crm, values)
+    result = run("regenerate", source, "--catalog", new_path, "--out", tmp_path / "new.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "carried over" not in result.output
+    assert typed(tmp_path / "new.xlsx", new, BuildOptions())["inputs"]["sms_messages_sent"] == values["sms_sent"]
+
+
+def test_a_new_first_month_moves_the_values_or_is_refused(crm: Catalog, tmp_path: Path) -> None:
+    values: dict[str, list[float | None]] = {i: [None] * MONTHS for i in crm.inputs}
+    values["new_leads"][3:6] = [10.0, 20.0, 30.0]  # Apr-Jun 2026 of a calendar fiscal year
+    source = fill.build(tmp_path, "cal.xlsx", crm, values, year=2026, first_month=1)
+    moved = run("regenerate", source, "--first-month", "4", "--out", tmp_path / "apr.xlsx")
+    assert moved.exit_code == 0, moved.output
+    apr = typed(tmp_path / "apr.xlsx", crm, BuildOptions())
+    assert apr["inputs"]["new_leads"][:3] == [10.0, 20.0, 30.0] and apr["inputs"]["new_leads"][3:] == [None] * 9
+    refused = run("regenerate", source, "--first-month", "6", "--out", tmp_path / "jun.xlsx")
+    assert refused.exit_code == 2
+    assert "2026-04, 2026-05" in refused.output and "2026-06" not in refused.output
+    assert not (tmp_path / "jun.xlsx").exists()
+
+
+def test_refusals(crm: Catalog, tmp_path: Path) -> None:
+    source = fill.build(tmp_path, "a.xlsx", crm, fill.valid_values(crm, 2))
+    (tmp_path / "b.xlsx").write_bytes(b"typed by the user")
+    exists = run("regenerate", source, "--out", tmp_path / "b.xlsx")
+    assert exists.exit_code == 4 and "--force" in exists.output
+    assert (tmp_path / "b.xlsx").read_bytes() == b"typed by the user"
+    assert run("regenerate", source, "--out", tmp_path / "b.xlsx", "--force").exit_code == 0
+    itself = run("regenerate", source, "--out", source, "--force")
+    assert itself.exit_code == 2 and "another file" in itself.output
+    missing = run("regenerate", tmp_path / "nope.xlsx", "--out", tmp_path / "c.xlsx")
+    assert missing.exit_code == 3 and "nope.xlsx" in missing.output
+    assert run("regenerate", source, "--locale", "xx", "--out", tmp_path / "d.xlsx").exit_code == 2
+    assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "d.xlsx").exists()
+
+
+@pytest.mark.parametrize("locale", ["en", "tr"])
+def test_help_and_summary_are_one_line(crm: Catalog, tmp_path: Path, locale: str) -> None:
+    source = fill.build(tmp_path, "a.xlsx", crm, None, locale=locale)
+    result = run("regenerate", source, "--out", tmp_path / "b.xlsx")
+    assert result.exit_code == 0 and result.output.startswith(f"wrote {tmp_path / 'b.xlsx'}")
+    assert len(result.output.splitlines()) == 1
