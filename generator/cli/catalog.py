@@ -20,14 +20,14 @@ def catalog() -> None:
 def catalog_check(paths: tuple[Path, ...]) -> None:
     """Check catalogue files; print every problem as file:line:column: message."""
     from generator.catalog import load_catalog
-    from generator.errors import CatalogError
+    from generator.errors import CatalogError, ExitCode
 
-    failed = False
+    code = ExitCode.OK
     for path in paths:
         try:
             catalog = load_catalog(path)
-        except CatalogError as error:
-            failed = True
+        except CatalogError as error:  # 1 for problems in a file, 3 for a file that cannot be read
+            code = max(code, error.exit_code)
             for problem in error.problems:
                 click.echo(problem, err=True)
             continue
@@ -35,8 +35,7 @@ def catalog_check(paths: tuple[Path, ...]) -> None:
             f"{path}: ok ({catalog.id} {catalog.version}: {len(catalog.kpis)} KPIs, "
             f"{len(catalog.inputs)} inputs, locales {', '.join(catalog.locales)})"
         )
-    if failed:
-        sys.exit(1)
+    sys.exit(code)
 
 
 @catalog.command("schema")

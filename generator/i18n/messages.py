@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from generator.errors import UserError
+from generator.errors import UnreadableInput, UserError
 from generator.paths import LOCALES_DIR
 
 SOURCE_LOCALE = "en"
@@ -74,7 +74,7 @@ def _read(path: Path, mtime_ns: int, size: int) -> PoFile:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
     except (OSError, PoFileError, UnicodeDecodeError, ValueError) as exc:
-        raise UserError(f"{path}: cannot read this gettext catalogue: {exc}; see {GUIDE}") from None
+        raise UnreadableInput(f"{path}: cannot read this gettext catalogue: {exc}; see {GUIDE}") from None
     table: dict[str, str] = {}
     broken: set[str] = set()
     for m in catalog:

@@ -11,7 +11,7 @@ from xlsxwriter.workbook import Workbook
 
 from generator import __version__
 from generator.catalog import Catalog
-from generator.errors import OutputExists, UserError
+from generator.errors import CatalogError, OutputExists, UserError
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.layout import Layout, SheetNames, cell, defined_names, quote_sheet
@@ -66,7 +66,7 @@ def sheet_names(texts: Texts) -> SheetNames:
         elif name.casefold() in seen:
             problem = "is used for two sheets"
         if problem:
-            raise UserError(f"locale '{texts.locale}': sheet name {name!r} {problem}; fix its translation")
+            raise CatalogError([f"locale '{texts.locale}': sheet name {name!r} {problem}; fix its translation"])
         seen.add(name.casefold())
     return names
 

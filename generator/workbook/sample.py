@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 from generator.catalog import Catalog
-from generator.errors import UserError
+from generator.errors import CatalogError, UnreadableInput, UserError
 
 Values = dict[str, list[float | None]]
 
@@ -29,7 +29,7 @@ def read_long_csv(path: Path, catalog: Catalog) -> Values:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None or not {"month", "input", "value"} <= set(reader.fieldnames):
-                raise UserError(f"{path}: expected the columns month,input,value")
+                raise CatalogError([f"{path}: expected the columns month,input,value"])
             for line, record in enumerate(reader, start=2):
                 input_id = record["input"]
                 if input_id not in values:
@@ -38,10 +38,10 @@ def read_long_csv(path: Path, catalog: Catalog) -> Values:
                     month = int(record["month"])
                     value = float(record["value"])
                 except (TypeError, ValueError):
-                    raise UserError(f"{path}:{line}: month must be 1-12 and value a number") from None
+                    raise CatalogError([f"{path}:{line}: month must be 1-12 and value a number"]) from None
                 if not 1 <= month <= 12 or not math.isfinite(value):
-                    raise UserError(f"{path}:{line}: month must be 1-12 and value a finite number")
+                    raise CatalogError([f"{path}:{line}: month must be 1-12 and value a finite number"])
                 values[input_id][month - 1] = value
     except OSError as exc:
-        raise UserError(f"{path}: cannot read sample data: {exc.strerror}") from None
+        raise UnreadableInput(f"{path}: cannot read sample data: {exc.strerror}") from None
     return values

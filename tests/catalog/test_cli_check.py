@@ -66,14 +66,14 @@ def test_missing_path() -> None:
     missing = FIXTURES / "does_not_exist.yaml"
     result = check(missing)
     no_crash(result)
-    assert result.exit_code != 0
+    assert result.exit_code == 3
     assert result.stderr.strip() == f"{missing}: file not found"
 
 
 def test_directory_path() -> None:
     result = check(FIXTURES)
     no_crash(result)
-    assert result.exit_code != 0
+    assert result.exit_code == 3
     assert "is a directory" in result.stderr
 
 

@@ -295,6 +295,7 @@ def test_missing_file() -> None:
     with pytest.raises(CatalogError) as caught:
         load_catalog(FIXTURES / "no_such_file.yaml")
     assert caught.value.problems == [f"{FIXTURES / 'no_such_file.yaml'}: file not found"]
+    assert caught.value.exit_code == 3, "a file that cannot be read is not a catalogue with problems (1)"
 
 
 def test_deeply_nested_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
