@@ -1,8 +1,26 @@
-"""Where the project's data folders are, relative to the package (an editable install or a clone)."""
+"""Where the bundled catalogues and translations are, found the same way installed or in a checkout.
 
+Catalogue authors and translators work in the repository's top-level ``kpi_catalog/`` and
+``locales/``. A wheel carries both inside the package, as ``generator/kpi_catalog`` and
+``generator/locales`` (``setup.py`` maps them), so ``pip install`` works from any folder. Both
+are found through ``importlib.resources``: the packaged copy when there is one, else the
+checkout's folder beside the package (a clone, or an editable install).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIR = ROOT / "kpi_catalog"
-LOCALES_DIR = ROOT / "locales"
-DEFAULT_CATALOG = CATALOG_DIR / "crm.yaml"
+
+def _data_folder(name: str) -> Path:
+    packaged = Path(str(files("generator"))) / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+CATALOG_DIR = _data_folder("kpi_catalog")
+LOCALES_DIR = _data_folder("locales")
+DEFAULT_CATALOG = "crm"
+"""The bundled catalogue ``build`` uses without ``--catalog``."""

@@ -16,11 +16,11 @@ from generator.paths import DEFAULT_CATALOG
 @click.command()
 @click.option(
     "--catalog",
-    "catalog_path",
-    type=click.Path(path_type=Path),
+    "catalog_spec",
     default=DEFAULT_CATALOG,
-    show_default="kpi_catalog/crm.yaml",
-    help="Catalogue file (YAML or JSON).",
+    show_default=True,
+    metavar="ID|FILE",
+    help="A bundled catalogue (see 'kpigen catalog list') or a catalogue file (YAML or JSON).",
 )
 @click.option(
     "--locale",
@@ -70,7 +70,7 @@ from generator.paths import DEFAULT_CATALOG
     help="Worker processes for --batch. [default: one per core]",
 )
 def build(
-    catalog_path: Path,
+    catalog_spec: str,
     locale: str,
     out: Path,
     sample: bool,
@@ -85,6 +85,7 @@ def build(
 ) -> None:
     """Build workbook(s) from a catalogue, or a batch of them from a list (--batch)."""
     from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
     from generator.workbook.build import build_to_file, default_file_name
     from generator.workbook.context import BuildOptions
 
@@ -103,7 +104,7 @@ def build(
         run_batch_command(catalog_path, batch_list, out, defaults, force=force, jobs=jobs)
         return
     with user_errors():
-        catalog = load_catalog(catalog_path)
+        catalog = load_catalog(resolve_catalog(catalog_spec))
         locales = list(catalog.locales) if locale == "all" else [locale]
         if out.suffix.lower() == ".xlsx" and len(locales) > 1:
             raise UserError("--out names one file but --locale all builds several; give a folder")

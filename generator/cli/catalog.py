@@ -1,4 +1,4 @@
-"""`kpigen catalog`: check catalogue files and print their schema."""
+"""`kpigen catalog`: list the bundled catalogues, check catalogue files, print their schema."""
 
 from __future__ import annotations
 
@@ -12,35 +12,69 @@ from generator.cli.run import user_errors
 
 @click.group()
 def catalog() -> None:
-    """Work with catalogue files."""
+    """Work with catalogues: the bundled ones, or your own files."""
+
+
+@catalog.command("list")
+def catalog_list() -> None:
+    """List the bundled catalogues: id, version, locales, KPI count and file.
+
+    Any of these ids can be given to --catalog; validate picks one by a workbook's catalog_id.
+    """
+    from generator.catalog import load_catalog
+    from generator.catalog.bundled import bundled
+    from generator.errors import CatalogError
+
+    rows = [("id", "version", "locales", "KPIs", "file")]
+    broken: list[str] = []
+    for entry in bundled():
+        try:
+            loaded = load_catalog(entry.path)
+        except CatalogError as error:
+            broken.append(f"{entry.path}: cannot be used: {error.problems[0]}")
+            continue
+        rows.append((loaded.id, loaded.version, ", ".join(loaded.locales), str(len(loaded.kpis)), entry.path.name))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
+    for line in broken:
+        click.echo(line, err=True)
+    sys.exit(1 if broken else 0)
 
 
 @catalog.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def catalog_check(paths: tuple[Path, ...]) -> None:
-    """Check catalogue files; print every problem as file:line:column: message."""
+@click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
+def catalog_check(catalogs: tuple[str, ...]) -> None:
+    """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
+
+    Exit status: 0 all usable, 1 problems found, 3 a file could not be read.
+    """
     from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
     from generator.errors import CatalogError, ExitCode
 
     code = ExitCode.OK
-    for path in paths:
+    for spec in catalogs:
+        with user_errors():
+            path = resolve_catalog(spec)
         try:
-            catalog = load_catalog(path)
+            loaded = load_catalog(path)
         except CatalogError as error:  # 1 for problems in a file, 3 for a file that cannot be read
             code = max(code, error.exit_code)
             for problem in error.problems:
                 click.echo(problem, err=True)
             continue
         click.echo(
-            f"{path}: ok ({catalog.id} {catalog.version}: {len(catalog.kpis)} KPIs, "
-            f"{len(catalog.inputs)} inputs, locales {', '.join(catalog.locales)})"
+            f"{path}: ok ({loaded.id} {loaded.version}: {len(loaded.kpis)} KPIs, "
+            f"{len(loaded.inputs)} inputs, locales {', '.join(loaded.locales)})"
         )
     sys.exit(code)
 
 
 @catalog.command("schema")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
-def catalog_schema(out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+def catalog_schema(out: Path | None, force: bool) -> None:
     """Print the catalogue JSON Schema (generated from the typed models)."""
     from generator.catalog.schema import schema_text
 
@@ -51,5 +85,5 @@ def catalog_schema(out: Path | None) -> None:
     from generator.output import write_atomic
 
     with user_errors():
-        write_atomic(out, text.encode("utf-8"), force=True)
+        write_atomic(out, text.encode("utf-8"), force=force)
     click.echo(f"wrote {out}")

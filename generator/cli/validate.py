@@ -14,10 +14,11 @@ from generator.cli.run import user_errors
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--catalog",
-    "catalog_path",
-    type=click.Path(path_type=Path),
+    "catalog_spec",
     default=None,
-    help="Catalogue to check against. [default: kpi_catalog/<the file's catalog_id>.yaml]",
+    metavar="ID|FILE",
+    help="Catalogue to check against: a bundled id or a file. "
+    "[default: the bundled catalogue of the file's catalog_id and catalog_version]",
 )
 @click.option(
     "--format",
@@ -56,7 +57,7 @@ from generator.cli.run import user_errors
 @click.option("--max-columns", type=click.IntRange(min=1), default=None, help="Most columns per sheet. [default: 1000]")
 def validate(
     file: Path,
-    catalog_path: Path | None,
+    catalog_spec: str | None,
     output_format: str,
     strict: bool,
     recalc: bool,
@@ -76,6 +77,7 @@ def validate(
     from dataclasses import replace
     from typing import Any
 
+    from generator.catalog.bundled import resolve_catalog
     from generator.validate.refusals import MIB, ReadLimits
     from generator.validate.report import to_csv, to_json, to_table
     from generator.validate.run import Options
@@ -92,6 +94,7 @@ def validate(
     }
     limits = replace(limits, **{key: value for key, value in chosen.items() if value is not None})
     with user_errors():
+        catalog_path = None if catalog_spec is None else resolve_catalog(catalog_spec)
         report = run_validate(file, Options(catalog=catalog_path, recalc=recalc, limits=limits))
     if output_format == "json":
         click.echo(to_json(report), nl=False)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
+from generator.catalog.bundled import bundled, find_bundled
 from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
 from generator.layout import MONTHS
-from generator.paths import CATALOG_DIR
 from generator.validate.book import Book
 from generator.validate.findings import Code, Finding, Severity
 
@@ -90,20 +90,17 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
     if path is not None:
         return load_catalog(path)
     raise UnreadableWorkbook(
-        f"{label}: it was built from catalogue '{catalog_id}', which is not in {CATALOG_DIR}; pass --catalog PATH"
+        f"{label}: it was built from catalogue '{catalog_id}', which is not bundled with kpigen "
+        "(see 'kpigen catalog list'); pass --catalog PATH"
     )
 
 
 def bundled_catalog(catalog_id: str, version: str | None = None) -> Path | None:
-    """A bundled catalogue file: ``<id>-<version>`` when that older version is kept, else ``<id>``
-    (the newest). Older versions stay bundled so their workbooks can still be read and regenerated."""
-    stems = [f"{catalog_id}-{version}"] if version and re.fullmatch(r"\d+\.\d+(\.\d+)?", version) else []
-    for stem in [*stems, catalog_id]:
-        for suffix in (".yaml", ".yml", ".json"):
-            path = CATALOG_DIR / f"{stem}{suffix}"
-            if path.is_file():
-                return path
-    return None
+    """The bundled catalogue file of ``catalog_id`` in ``version`` when that version is still shipped,
+    else its newest version (``generator.catalog.bundled``: any file name, read by its declared id
+    and version); None when no bundled catalogue has that id."""
+    found = find_bundled(catalog_id, version)
+    return None if found is None else found.path
 
 
 def recognise(book: Book) -> TemplateInfo | None:
@@ -119,9 +116,9 @@ def recognise(book: Book) -> TemplateInfo | None:
     if not kpis:
         return None
     candidates = []
-    for path in sorted(CATALOG_DIR.glob("*.yaml")) + sorted(CATALOG_DIR.glob("*.yml")):
+    for entry in bundled():
         try:
-            catalog = load_catalog(path)
+            catalog = load_catalog(entry.path)
         except UserError:
             continue
         if set(catalog.kpis) == kpis:

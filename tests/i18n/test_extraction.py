@@ -21,8 +21,9 @@ from babel.messages.pofile import read_po
 from generator.catalog import Catalog
 from generator.i18n import Texts, available_locales
 from generator.i18n.messages import SOURCE_LOCALE, placeholders, po_path
-from generator.paths import LOCALES_DIR, ROOT
+from generator.paths import LOCALES_DIR
 from generator.workbook.build import sheet_names
+from tests.checkout import ROOT
 
 SHEET_MSGIDS = ["Start", "Settings", "Inputs", "KPIs", "Dashboard", "Definitions", "Scorecard", "Chart data"]
 STATUS_MSGIDS = ["On track", "At risk", "Off track"]

@@ -11,7 +11,6 @@ from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.i18n import Messages
 from generator.layout import Layout, SheetNames, defined_names
-from generator.paths import ROOT
 from generator.sheet_formulas import kpi_formulas, kpi_status_formula
 from generator.validate import identify as identify_module
 from generator.validate.book import Range, parse_reference
@@ -20,6 +19,7 @@ from generator.validate.formulas import normalise
 from generator.validate.identify import TemplateInfo
 from generator.validate.inputs import read_cell, stock_pairs
 from generator.validate.run import validate
+from tests.checkout import ROOT
 
 from . import fill
 
