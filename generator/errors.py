@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     NOT_WRITTEN = 4  # an output could not be written: exists without --force, disk, permission, pipe
     ENVIRONMENT = 5  # a program the command needs (LibreOffice) is missing or failed
     INTERNAL = 70  # a bug in kpigen (EX_SOFTWARE)
+    INTERRUPTED = 130  # stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class UserError(Exception):

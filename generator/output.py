@@ -1,26 +1,53 @@
-"""Writing files without ever leaving half a file or clobbering one the user did not offer up.
+"""Writing files as every other tool does, without ever leaving half a file or clobbering one.
 
 The bytes go to a temporary file beside the target, are flushed to disk, then linked or
 renamed into place in one step: a crash leaves the old file (or nothing), never a torn one.
+The new file gets the mode the process umask gives (``mkstemp`` alone makes 0600); one that
+replaces a file under ``--force`` keeps that file's mode. Only regular files are replaced:
+``--out /dev/full`` is refused rather than swapped for a file, even as root.
+
+``plan_output`` is the one ``--out`` rule for every command that writes workbooks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OutputError, OutputExists
+from generator.errors import OutputError, OutputExists, UserError
+
+SUFFIX = ".xlsx"
+
+
+def _exists_message(path: Path) -> str:
+    return f"{path}: already exists; pass --force to replace it"
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def check_target(path: Path, *, force: bool = False) -> None:
+    """Refuse before any work: an existing file without ``force``, or anything but a regular file."""
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory")
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise OutputError(f"{path}: is not a regular file; kpigen writes only regular files")
+    if path.exists() and not force:
+        raise OutputExists(_exists_message(path))
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; refuse an existing file unless ``force``."""
     path = Path(path)
-    if path.exists() and not force:
-        raise OutputExists(f"{path}: already exists; pass --force to replace it")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory")
+    check_target(path, force=force)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -29,6 +56,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         raise OutputError(f"{directory}: cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
@@ -38,13 +66,50 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             try:
                 os.link(temporary, path)
             except FileExistsError:
-                raise OutputExists(f"{path}: already exists; pass --force to replace it") from None
+                raise OutputExists(_exists_message(path)) from None
             except OSError:
                 if path.exists():
-                    raise OutputExists(f"{path}: already exists; pass --force to replace it") from None
+                    raise OutputExists(_exists_message(path)) from None
                 os.replace(temporary, path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """Where ``--out`` sends workbooks: one named file, or a folder that receives default names."""
+
+    file: Path | None = None
+    folder: Path | None = None
+
+    def target(self, default_name: str) -> Path:
+        if self.file is not None:
+            return self.file
+        assert self.folder is not None
+        return self.folder / default_name
+
+
+def plan_output(out: str, *, several: bool = False) -> OutputPlan:
+    """The ``--out`` rule: a name ending in .xlsx is a file (its folders are created); an existing
+    folder, or a name ending in a slash, receives default names; anything else is refused with
+    the reason, never turned into a folder of that name."""
+    path = Path(out)
+    if out.lower().endswith(SUFFIX) and not path.is_dir():
+        if several:
+            raise UserError(f"--out {out} names one file, but this builds several workbooks; give a folder")
+        return OutputPlan(file=path)
+    if path.is_dir() or out.endswith(("/", os.sep)):
+        return OutputPlan(folder=path)
+    if path.exists():
+        raise OutputError(
+            f"--out {out}: exists and is neither a folder nor a {SUFFIX} file; kpigen will not write to it"
+        )
+    why = (
+        f"kpigen writes {SUFFIX} workbooks (no macros, no legacy .xls)"
+        if path.suffix
+        else "it is not an existing folder (end it with / to create one)"
+    )
+    raise UserError(f"--out {out}: {why}; give a name ending in {SUFFIX}, or a folder")

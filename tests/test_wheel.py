@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -26,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.checkout import ROOT
+from tests.checkout import ROOT, copy_checkout
 
 DATA_FILES = {
     "generator/kpi_catalog/crm.yaml",
@@ -39,17 +38,6 @@ DATA_FILES = {
 }
 
 
-def _source_files() -> list[str]:
-    """The checkout's files as git knows them (tracked, or new and not ignored)."""
-    done = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    )
-    return [name for name in done.stdout.decode().split("\0") if name and (ROOT / name).is_file()]
-
-
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
 
@@ -58,10 +46,7 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subpr
 def dist(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sdist and the wheel built from it."""
     work = tmp_path_factory.mktemp("dist")
-    source = work / "source"
-    for name in _source_files():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, source / name)
+    source = copy_checkout(work / "source")
     hook = "from setuptools import build_meta; print(build_meta.build_sdist('../sdist'))"
     done = _run([sys.executable, "-c", hook], source)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -43,6 +43,9 @@ class Catalog:
     rules: dict[str, Rule]
     kpis: dict[str, Kpi]
     scorecard: tuple[Goal, ...] = field(default=())
+    missing_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per declared locale (never the default one), each text it lacks as ``file:line:col: where``:
+    warnings for ``catalog check``, a refusal for a build in that locale without ``--fallback``."""
 
     @classmethod
     def assemble(cls, file: CatalogFile, imported: Iterable[Catalog], source: Path) -> Catalog:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import msgspec
@@ -21,6 +22,8 @@ from generator.formula import FormulaError, parse
 from generator.formula.expr import Compare, Expr, refs
 
 _MAX_IMPORT_DEPTH = 5
+CELL_LIMIT = 32_767
+"""Excel's limit on the characters of one cell: a longer catalogue text would be cut without a word."""
 
 
 def load_catalog(path: Path | str) -> Catalog:
@@ -59,7 +62,8 @@ class _Loader:
         imported = [self._import(doc, file, i, depth) for i in range(len(file.imports))]
         catalog = Catalog.assemble(file, [c for c in imported if c is not None], doc.path)
         _check(catalog, file, report)
-        return catalog
+        missing = {code: tuple(found) for code, found in report.missing.items() if found}
+        return replace(catalog, missing_texts=missing) if missing else catalog
 
     def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
         spec = file.imports[index]
@@ -89,9 +93,19 @@ class _Reporter:
     def __init__(self, doc: SourceDocument, problems: list[str]) -> None:
         self.doc = doc
         self.problems = problems
+        self.missing: dict[str, list[str]] = {}
 
     def __call__(self, at: Path_, message: str) -> None:
         self.problems.append(f"{self.doc.where(at)}: {_dotted(at)}: {message}")
+
+    def missing_text(self, at: Path_, code: str, default_locale: str, message: str = "") -> None:
+        """A text missing in a declared locale: a problem in the default locale (nothing to fall back
+        on), else a warning kept per locale, so an unfinished translation still loads."""
+        message = message or f"missing the '{code}' text"
+        if code == default_locale:
+            self(at, message)
+        else:
+            self.missing.setdefault(code, []).append(f"{self.doc.where(at)}: {_dotted(at)}: {message}")
 
     def formula(self, at: Path_, error: FormulaError) -> None:
         start = self.doc.scalar_column(at)
@@ -192,12 +206,14 @@ def _check_texts(file: CatalogFile, report: _Reporter) -> None:
         if optional and not text:
             return
         for code in sorted(locales - text.keys()):
-            report(at, f"missing the '{code}' text")
+            report.missing_text(at, code, file.default_locale)
         for code in sorted(text.keys() - locales):
             report((*at, code), f"text in locale '{code}', which is not in locales")
         for code, value in text.items():
             if isinstance(value, str) and not value.strip():
                 report((*at, code), "text is empty")
+            elif isinstance(value, str) and len(value) > CELL_LIMIT:
+                report((*at, code), f"text has {len(value)} characters; an Excel cell holds at most {CELL_LIMIT}")
 
     need(("title",), file.title)
     need(("description",), file.description, optional=True)
@@ -214,8 +230,14 @@ def _check_texts(file: CatalogFile, report: _Reporter) -> None:
         need(("kpis", i, "texts"), dict(kpi.texts))
         for code, texts in kpi.texts.items():
             for field in ("name", "description", "reading", "formula"):
-                if not getattr(texts, field).strip():
+                value = getattr(texts, field)
+                if not value.strip():
                     report(("kpis", i, "texts", code, field), "text is empty")
+                elif len(value) > CELL_LIMIT:
+                    report(
+                        ("kpis", i, "texts", code, field),
+                        f"text has {len(value)} characters; an Excel cell holds at most {CELL_LIMIT}",
+                    )
             if texts.name.startswith("="):
                 # a chart title or series name starting with = is read by Excel as a cell reference
                 report(("kpis", i, "texts", code, "name"), "a KPI name must not start with '='")
@@ -231,7 +253,9 @@ def _check_imported_texts(file: CatalogFile, catalog: Catalog, report: _Reporter
     ]:
         if item_id not in own:
             for code in sorted(set(file.locales) - texts.keys()):
-                report(("imports",), f"imported '{item_id}' has no '{code}' text")
+                report.missing_text(
+                    ("imports",), code, file.default_locale, f"imported '{item_id}' has no '{code}' text"
+                )
 
 
 def _check_unique(file: CatalogFile, catalog: Catalog, report: _Reporter) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from generator.cli.run import user_errors
-from generator.errors import UserError
 from generator.paths import DEFAULT_CATALOG
 
 
@@ -26,18 +25,19 @@ from generator.paths import DEFAULT_CATALOG
     "--locale",
     default="en",
     show_default=True,
-    help="Language of the workbook: a locale code, or 'all' for every locale the catalogue carries.",
+    help="Language of the workbook, as people write it (tr, tr-TR, tr_TR.UTF-8, en-GB: a region sets "
+    "currency and number formats), or 'all' for every locale the catalogue carries.",
 )
 @click.option(
     "--out",
     "out",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
+    default="output/",
     show_default=True,
-    help="Output folder, or a file name ending in .xlsx (single locale only).",
+    help="A file name ending in .xlsx (one locale), or a folder that receives default names "
+    "(an existing one, or a name ending in /).",
 )
 @click.option("--sample", is_flag=True, help="Fill a demo year so the dashboard shows something on first open.")
-@click.option("--company", default="", help="Company name shown on every sheet.")
+@click.option("--company", default="", help="Company name shown on every sheet (at most 255 characters).")
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option(
     "--first-month",
@@ -51,9 +51,10 @@ from generator.paths import DEFAULT_CATALOG
     "--fallback",
     default=None,
     metavar="LOCALE",
-    help="Use this locale's text where the chosen locale lacks one, listing each as a warning.",
+    help="Use this locale's text where the chosen locale lacks one; one line says how many.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--list-missing", is_flag=True, help="With --fallback: list each text that fell back.")
+@click.option("--force", is_flag=True, help="Replace an existing output file (keeping its permissions).")
 @click.option(
     "--batch",
     "batch_list",
@@ -72,21 +73,29 @@ from generator.paths import DEFAULT_CATALOG
 def build(
     catalog_spec: str,
     locale: str,
-    out: Path,
+    out: str,
     sample: bool,
     company: str,
     year: int | None,
     first_month: int,
     currency: str,
     fallback: str | None,
+    list_missing: bool,
     force: bool,
     batch_list: Path | None,
     jobs: int | None,
 ) -> None:
-    """Build workbook(s) from a catalogue, or a batch of them from a list (--batch)."""
+    """Build workbook(s) from a catalogue, or a batch of them from a list (--batch).
+
+    Every locale is built and checked in memory before anything is written, so --locale all
+    either writes every workbook or none. Exit status: 0 written, 1 the catalogue or a
+    translation has problems, 2 a bad option, 3 an input file cannot be read, 4 an output
+    cannot be written (exists without --force, disk full, permission).
+    """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
-    from generator.workbook.build import build_to_file, default_file_name
+    from generator.output import check_target, plan_output, write_atomic
+    from generator.workbook.build import build_workbook, default_file_name
     from generator.workbook.context import BuildOptions
 
     defaults = BuildOptions(
@@ -101,17 +110,30 @@ def build(
     if batch_list is not None:
         from generator.cli.batch import run_batch_command
 
-        run_batch_command(catalog_path, batch_list, out, defaults, force=force, jobs=jobs)
+        with user_errors():
+            catalog_path = resolve_catalog(catalog_spec)
+            folder = plan_output(out, several=True).folder
+        assert folder is not None
+        run_batch_command(catalog_path, batch_list, folder, defaults, force=force, jobs=jobs)
         return
     with user_errors():
         catalog = load_catalog(resolve_catalog(catalog_spec))
         locales = list(catalog.locales) if locale == "all" else [locale]
-        if out.suffix.lower() == ".xlsx" and len(locales) > 1:
-            raise UserError("--out names one file but --locale all builds several; give a folder")
+        plan = plan_output(out, several=len(locales) > 1)
+        if plan.file is not None:
+            check_target(plan.file, force=force)
+        results = []
         for code in locales:
-            options = replace(defaults, locale=code)
-            target = out if out.suffix.lower() == ".xlsx" else out / default_file_name(catalog, options)
-            result = build_to_file(catalog, options, target, force=force)
-            for warning in result.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            click.echo(f"wrote {target} ({len(result.data) // 1024} KiB, {code}, {result.options.currency})")
+            result = build_workbook(catalog, replace(defaults, locale=code))
+            target = plan.target(default_file_name(catalog, result.options))
+            check_target(target, force=force)
+            results.append((result, target))
+        for result, target in results:
+            write_atomic(target, result.data, force=force)
+            for warning in result.warnings if list_missing else result.notes:
+                click.echo(f"warning: {target}: {warning}", err=True)
+            if result.summary is not None and not list_missing:
+                click.echo(f"warning: {target}: {result.summary}", err=True)
+            click.echo(
+                f"wrote {target} ({len(result.data) // 1024} KiB, {result.options.locale}, {result.options.currency})"
+            )

@@ -44,10 +44,13 @@ def catalog_list() -> None:
 
 @catalog.command("check")
 @click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
-def catalog_check(catalogs: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings (texts missing in a declared locale) as errors.")
+def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
-    Exit status: 0 all usable, 1 problems found, 3 a file could not be read.
+    A text missing in a declared locale other than the default one is a warning (builds in that
+    locale need --fallback until it is written). Exit status: 0 usable, 1 problems found (or
+    warnings, with --strict), 3 a file could not be read.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
@@ -64,9 +67,18 @@ def catalog_check(catalogs: tuple[str, ...]) -> None:
             for problem in error.problems:
                 click.echo(problem, err=True)
             continue
+        gaps = [text for texts in loaded.missing_texts.values() for text in texts]
+        label = "error" if strict else "warning"
+        for text in gaps:
+            where, _, message = text.partition(": ")
+            click.echo(f"{where}: {label}: {message}", err=True)
+        if gaps and strict:
+            code = max(code, ExitCode.PROBLEMS)
+            continue
+        missing = "".join(f"; {len(texts)} texts missing in {lang}" for lang, texts in loaded.missing_texts.items())
         click.echo(
             f"{path}: ok ({loaded.id} {loaded.version}: {len(loaded.kpis)} KPIs, "
-            f"{len(loaded.inputs)} inputs, locales {', '.join(loaded.locales)})"
+            f"{len(loaded.inputs)} inputs, locales {', '.join(loaded.locales)}{missing})"
         )
     sys.exit(code)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from generator.cli.run import user_errors
+from generator.errors import UserError
 
 
 @click.command()
@@ -93,7 +97,7 @@ def validate(
         "max_columns": max_columns,
     }
     limits = replace(limits, **{key: value for key, value in chosen.items() if value is not None})
-    with user_errors():
+    with user_errors(), _json_error(file, output_format == "json"):
         catalog_path = None if catalog_spec is None else resolve_catalog(catalog_spec)
         report = run_validate(file, Options(catalog=catalog_path, recalc=recalc, limits=limits))
     if output_format == "json":
@@ -103,3 +107,35 @@ def validate(
     else:
         click.echo(to_table(report), nl=False)
     sys.exit(report.exit_code(strict))
+
+
+@contextmanager
+def _json_error(file: Path, wanted: bool) -> Iterator[None]:
+    """With --format json, a file that cannot be validated still gives one JSON document on stdout
+    (docs/validation.md, "When the file cannot be read"); the one-line error goes to stderr as ever."""
+    try:
+        yield
+    except UserError as error:
+        if wanted:
+            from generator.validate.report import SCHEMA
+
+            document = {
+                "schema": SCHEMA,
+                "file": str(file),
+                "error": {"exit_code": int(error.exit_code), "kind": _kind(error), "message": error.message},
+            }
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        raise
+
+
+def _kind(error: UserError) -> str:
+    """A stable name for what went wrong, for programs: unreadable, catalogue, usage, environment, output."""
+    from generator.errors import ExitCode
+
+    return {
+        ExitCode.UNREADABLE: "unreadable",
+        ExitCode.PROBLEMS: "catalogue",
+        ExitCode.USAGE: "usage",
+        ExitCode.ENVIRONMENT: "environment",
+        ExitCode.NOT_WRITTEN: "output",
+    }.get(error.exit_code, "usage")

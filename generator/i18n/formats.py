@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.core import get_global
 from babel.dates import get_month_names
 from babel.numbers import get_currency_symbol, get_territory_currencies
 from babel.units import get_unit_name
 
 from generator.catalog.model import Unit
-from generator.errors import UserError
+from generator.i18n.locales import parse_spelling
 
 _UNIT_NAMES = {Unit.MINUTES: "duration-minute", Unit.DAYS: "duration-day", Unit.YEARS: "duration-year"}
 _DOTLESS_I_LANGUAGES = {"tr", "az"}
@@ -28,10 +28,8 @@ MonthWidth = Literal["abbreviated", "narrow", "wide"]
 
 
 def parse_locale(code: str) -> Locale:
-    try:
-        return Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        raise UserError(f"unknown locale '{code}'; use a code such as en, tr, de") from None
+    """Babel's locale for any spelling (``tr-TR``, ``tr_TR.UTF-8``); unknown ones are a usage error."""
+    return parse_spelling(code)
 
 
 def default_currency(code: str) -> str:

@@ -19,9 +19,9 @@ from generator.i18n.formats import (
     format_number,
     format_percent,
     month_names,
-    parse_locale,
     upper,
 )
+from generator.i18n.locales import resolve_locale
 from generator.i18n.messages import Messages
 from generator.paths import LOCALES_DIR
 
@@ -29,38 +29,60 @@ from generator.paths import LOCALES_DIR
 @dataclass
 class Texts:
     locale: str
+    """Canonical code (``tr_TR``, ``en_GB``): formats come from it."""
     catalog: Catalog
     messages: Messages
     numbers: NumberFormats
     fallback: str | None = None
     missing_catalog_texts: list[str] = field(default_factory=list)
+    language: str | None = None
+    """The catalogue locale whose texts are used (``tr`` for ``tr_TR``); None: every text falls back."""
 
     @classmethod
     def for_build(
         cls, catalog: Catalog, locale: str, currency: str, fallback: str | None = None, locales_dir: Path | None = None
     ) -> Texts:
-        """Refuse a locale the catalogue has no texts for, unless a fallback locale is given."""
-        parse_locale(locale)
+        """Resolve ``locale`` as people write it (``tr-TR``, ``TR``, ``en-GB``) against the catalogue's
+        locales; refuse one it has no texts for, or lacks some in, unless a fallback locale is given."""
+        resolved = resolve_locale(locale, catalog.locales)
+        fallback_language = None
         if fallback is not None:
-            parse_locale(fallback)
-        if locale not in catalog.locales and fallback is None:
+            fallback_language = resolve_locale(fallback, catalog.locales).language
+            if fallback_language is None:
+                raise UserError(
+                    f"fallback locale '{fallback}' is not in catalogue '{catalog.id}' "
+                    f"(it carries {', '.join(catalog.locales)})"
+                )
+        if resolved.language is None and fallback is None:
             carried = ", ".join(catalog.locales)
             raise UserError(
-                f"catalogue '{catalog.id}' has no '{locale}' texts (it carries {carried}); "
+                f"catalogue '{catalog.id}' has no '{resolved.code}' texts (it carries {carried}); "
                 f"add them or pass --fallback {catalog.default_locale}"
             )
-        if fallback is not None and fallback not in catalog.locales:
-            raise UserError(f"fallback locale '{fallback}' is not in catalogue '{catalog.id}'")
-        messages = Messages.load(locale, fallback, locales_dir or LOCALES_DIR)
-        return cls(locale, catalog, messages, NumberFormats(locale, currency), fallback)
+        gaps = catalog.missing_texts.get(resolved.language or "", ())
+        if gaps and fallback is None:
+            raise UserError(
+                f"catalogue '{catalog.id}' lacks {len(gaps)} '{resolved.language}' texts (first: {gaps[0]}); "
+                f"add them ('kpigen catalog check' lists them) or pass --fallback {catalog.default_locale}"
+            )
+        messages = Messages.load(resolved.code, fallback_language, locales_dir or LOCALES_DIR)
+        return cls(
+            resolved.code,
+            catalog,
+            messages,
+            NumberFormats(resolved.code, currency),
+            fallback_language,
+            language=resolved.language,
+        )
 
     def gettext(self, message: str) -> str:
         return self.messages.gettext(message)
 
     def pick(self, text: dict[str, str], what: str = "") -> str:
-        """A catalogue text in this locale, or in the fallback (noted as missing)."""
-        if self.locale in text:
-            return text[self.locale]
+        """A catalogue text in this locale's language, or in the fallback (noted as missing)."""
+        own = in_locale(text, self.language)
+        if own is not None:
+            return own
         found = in_locale(text, self.fallback, self.catalog.default_locale)
         if found is None:
             return next(iter(text.values()), "")
@@ -68,8 +90,9 @@ class Texts:
         return found
 
     def kpi(self, kpi: Kpi) -> KpiTexts:
-        if self.locale in kpi.texts:
-            return kpi.texts[self.locale]
+        own = in_locale(kpi.texts, self.language)
+        if own is not None:
+            return own
         self.missing_catalog_texts.append(f"KPI {kpi.id}")
         return in_locale(kpi.texts, self.fallback, self.catalog.default_locale) or next(iter(kpi.texts.values()))
 
@@ -92,3 +115,14 @@ class Texts:
         notes = [f"interface string not translated to {self.locale}: {m!r}" for m in sorted(self.messages.missing)]
         notes += [f"catalogue text missing in {self.locale}: {m}" for m in dict.fromkeys(self.missing_catalog_texts)]
         return notes
+
+    def fallback_summary(self) -> str | None:
+        """One line for a build that fell back: how many texts, in which language, how to list them."""
+        strings, texts = len(self.messages.missing), len(dict.fromkeys(self.missing_catalog_texts))
+        if not strings and not texts:
+            return None
+        shown = self.fallback or self.catalog.default_locale
+        return (
+            f"{strings} interface strings and {texts} catalogue texts are missing in {self.locale} "
+            f"and shown in {shown}; --list-missing lists them"
+        )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
@@ -14,6 +15,7 @@ from generator.catalog import Catalog
 from generator.errors import CatalogError, OutputExists, UserError
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
+from generator.i18n.locales import resolve_locale
 from generator.layout import Layout, SheetNames, cell, defined_names, quote_sheet
 from generator.output import write_atomic
 from generator.workbook.context import BuildOptions, Context
@@ -31,6 +33,8 @@ from generator.workbook.styles import Styles
 from generator.workbook.worksheet import FormulaWorksheet
 
 LAYOUT_VERSION = "1"
+MAX_COMPANY = 255
+"""Longest company name: what a page footer can show (it is shortened there if escapes make it longer)."""
 _FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
 
 
@@ -39,6 +43,11 @@ class BuildResult:
     data: bytes
     options: BuildOptions
     warnings: list[str]
+    """Everything to say: each text that fell back to another language, then ``notes``."""
+    notes: list[str] = field(default_factory=list)
+    """What the build changed and must always say (a shortened company name, a library's warning)."""
+    summary: str | None = None
+    """One line for the texts that fell back (how many, how to list them), or None."""
 
 
 def sheet_names(texts: Texts) -> SheetNames:
@@ -84,6 +93,8 @@ def resolve_options(options: BuildOptions) -> BuildOptions:
         raise UserError(f"unknown currency '{currency}'; use an ISO 4217 code such as USD, EUR, TRY")
     if any(ord(ch) < 32 for ch in options.company):
         raise UserError("company name must not contain control characters")
+    if len(options.company) > MAX_COMPANY:
+        raise UserError(f"company name has {len(options.company)} characters; at most {MAX_COMPANY}")
     return replace(options, currency=currency)
 
 
@@ -102,8 +113,26 @@ def build_workbook(
     import do; otherwise ``options.sample`` decides between the demo year and empty inputs.
     ``targets`` and ``tolerances`` (KPI id -> value, None for a blank target) replace the
     catalogue's; ``carried`` adds a "Carried over" sheet listing values without a place.
+    A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
+    library path or stack line reaches a user's terminal.
     """
-    options = resolve_options(options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _build(catalog, options, values, targets, tolerances, carried)
+    raised = [" ".join(str(w.message).split()) for w in caught]
+    notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
+    return replace(result, notes=notes, warnings=result.warnings + notes[len(result.notes) :])
+
+
+def _build(
+    catalog: Catalog,
+    options: BuildOptions,
+    values: dict[str, list[float | None]] | None,
+    targets: Mapping[str, float | None] | None,
+    tolerances: Mapping[str, float | None] | None,
+    carried: Sequence[CarriedRow],
+) -> BuildResult:
+    options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
     if not options.company:
         options = replace(options, company=texts.gettext("Your company"))
@@ -155,7 +184,7 @@ def build_workbook(
     write_definitions(ctx)
     _properties(ctx)
     workbook.close()
-    return BuildResult(buffer.getvalue(), options, texts.warnings())
+    return BuildResult(buffer.getvalue(), options, texts.warnings() + ctx.notes, ctx.notes, texts.fallback_summary())
 
 
 def build_to_file(

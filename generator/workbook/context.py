@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from generator.workbook.sheet_carried import CarriedRow
 
 
+FOOTER_LIMIT = 255
+"""Excel's limit on a header or footer, formatting codes included."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What a user chooses for one workbook; the catalogue supplies the rest."""
@@ -46,6 +50,8 @@ class Context:
     values: dict[str, list[float | None]] | None
     """Monthly input values to write (the demo year, or what regeneration and import carry), or None."""
     sheets: dict[str, Worksheet] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the build changed and must say (a company name shortened in the footers), once each."""
     targets: Mapping[str, float | None] = field(default_factory=dict)
     tolerances: Mapping[str, float | None] = field(default_factory=dict)
     """Targets and tolerances the user chose (regeneration carries them), by KPI; the catalogue's elsewhere."""
@@ -117,7 +123,20 @@ class Context:
         sheet.center_horizontally()
         if repeat_rows is not None:
             sheet.repeat_rows(*repeat_rows)
-        sheet.set_footer("&L&8" + self.options.company.replace("&", "&&") + "&R&8&P / &N")
+        sheet.set_footer(self.footer())
+
+    def footer(self) -> str:
+        """Company left, page numbers right, within Excel's 255 characters (a longer footer is dropped
+        by XlsxWriter, on every sheet): a long company name is shortened with an ellipsis, and said so."""
+        left, right = "&L&8", "&R&8&P / &N"
+        company = self.options.company.replace("&", "&&")
+        room = FOOTER_LIMIT - len(left) - len(right)
+        if len(company) > room:
+            company = company[: room - 1].removesuffix("&") + "…"
+            note = f"company name shortened to {len(company)} characters in the page footers (Excel allows 255)"
+            if note not in self.notes:
+                self.notes.append(note)
+        return left + company + right
 
     def colour_status(self, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Green, amber, red for cells holding 1, 0, -1; blank cells (which equal 0 to Excel) stay plain."""

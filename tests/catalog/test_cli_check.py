@@ -81,3 +81,17 @@ def test_no_path_is_a_usage_error() -> None:
     result = check()
     assert result.exit_code == 2
     assert "Missing argument" in result.output
+
+
+def test_missing_texts_are_warnings_and_errors_under_strict() -> None:
+    path = BROKEN / "missing_kpi_text.yaml"
+    result = check(path)
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{path}: ok (mini 1.0: ") and "; 1 texts missing in tr)" in result.stdout
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{path}:") and ": warning: kpis[1].texts: missing the 'tr' text" in line
+    result = CliRunner().invoke(main, ["catalog", "check", "--strict", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert ": error: kpis[1].texts: missing the 'tr' text" in result.stderr

@@ -225,15 +225,22 @@ def test_cli_refuses_a_language_without_interface_strings(german_catalog: Path, 
     assert not list(tmp_path.iterdir()), "nothing written"
 
 
-def test_cli_fallback_lists_every_missing_string(german_catalog: Path, tmp_path: Path) -> None:
-    code, output = invoke(
-        "--catalog", str(german_catalog), "--locale", "de", "--fallback", "en", "--out", str(tmp_path)
-    )
+def test_cli_fallback_says_it_in_one_line_and_lists_on_request(german_catalog: Path, tmp_path: Path) -> None:
+    missing = len(Messages.load("de", "en", tmp_path).missing)
+    args = ("--catalog", str(german_catalog), "--locale", "de", "--fallback", "en", "--out", str(tmp_path) + "/")
+    code, output = invoke(*args)
     assert code == 0, output
     warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
-    assert "warning: interface string not translated to de: 'Settings'" in warnings
-    assert len(warnings) == len(Messages.load("de", "en", tmp_path).missing)
+    assert warnings == [
+        f"warning: {tmp_path / 'crm-de.xlsx'}: {missing} interface strings and 0 catalogue texts are missing in de "
+        "and shown in en; --list-missing lists them"
+    ]
     assert (tmp_path / "crm-de.xlsx").is_file()
+    code, output = invoke(*args, "--force", "--list-missing")
+    assert code == 0, output
+    warnings = [line for line in output.splitlines() if line.startswith("warning: ")]
+    assert f"warning: {tmp_path / 'crm-de.xlsx'}: interface string not translated to de: 'Settings'" in warnings
+    assert len(warnings) == missing
 
 
 def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
@@ -242,15 +249,15 @@ def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
     assert output.strip() == (
         "Error: catalogue 'crm' has no 'de' texts (it carries en, tr); add them or pass --fallback en"
     )
-    code, output = invoke("--locale", "de", "--fallback", "en", "--out", str(tmp_path))
+    code, output = invoke("--locale", "de", "--fallback", "en", "--out", str(tmp_path), "--list-missing")
     assert code == 0, output
-    assert "warning: catalogue text missing in de: KPI churn_rate" in output.splitlines()
+    assert f"warning: {tmp_path / 'crm-de.xlsx'}: catalogue text missing in de: KPI churn_rate" in output.splitlines()
 
 
 def test_cli_refuses_an_unknown_locale(tmp_path: Path) -> None:
     code, output = invoke("--locale", "xx", "--fallback", "en", "--out", str(tmp_path))
     assert code == ExitCode.USAGE
-    assert output.strip() == "Error: unknown locale 'xx'; use a code such as en, tr, de"
+    assert output.strip() == "Error: unknown locale 'xx'; available: en, tr (a region may follow: en-US, tr-TR)"
 
 
 def test_cli_builds_turkish_and_english_without_warnings(tmp_path: Path) -> None:

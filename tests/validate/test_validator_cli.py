@@ -5,6 +5,7 @@ None of these needs LibreOffice: a refusal happens before any value is compared.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -50,9 +51,15 @@ def refused(path: Path, *args: str) -> str:
     assert result.exit_code == ExitCode.UNREADABLE, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    lines = result.output.strip().splitlines()
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.output
     assert lines[0].startswith(f"Error: {path}: "), lines[0]
+    if "json" in args:  # stdout still holds one JSON document, with the same message (docs/validation.md)
+        document = json.loads(result.stdout)
+        assert document["schema"] == "kpigen.validation/1" and document["file"] == str(path)
+        assert document["error"] == {"exit_code": 3, "kind": "unreadable", "message": lines[0][len("Error: ") :]}
+    else:
+        assert result.stdout == ""
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before, "validate changed the file"
     return lines[0]
 

@@ -1,0 +1,68 @@
+"""Locales as people write them (``tr``, ``TR``, ``tr-TR``, ``tr_TR.UTF-8``, ``en-GB``), resolved once.
+
+A spelling gives two things. Its *code* (``tr_TR``, ``en_GB``: language and region, parsed by
+Babel) sets the CLDR formats: number grouping in texts, currency symbol and default currency,
+month names. Its *language* is the catalogue locale whose texts and translations are used,
+chosen by Babel's ``negotiate_locale`` among the locales the catalogue carries (``tr_TR`` ->
+``tr``, ``en-GB`` -> ``en``); None when the catalogue has no texts in that language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.core import get_global
+
+from generator.errors import UserError
+
+
+class UnknownLocale(UserError):
+    """A spelling Babel cannot read as a locale: a usage error that lists what is available."""
+
+
+@dataclass(frozen=True)
+class ResolvedLocale:
+    code: str
+    """Canonical ``language[_TERRITORY]``: the workbook's locale, its formats and its file name."""
+    language: str | None
+    """The catalogue locale whose texts are used, or None when the catalogue has none in this language."""
+
+
+def parse_spelling(spelling: str) -> Locale:
+    """Babel's locale for a spelling; encodings (``.UTF-8``) and modifiers (``@euro``) are ignored."""
+    base = spelling.strip().split(".")[0].split("@")[0]
+    try:
+        return Locale.parse(base, sep="-" if "-" in base else "_")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UnknownLocale(f"unknown locale '{spelling}'") from None
+
+
+def canonical(spelling: str) -> str:
+    """``tr_TR.UTF-8`` -> ``tr_TR``, ``EN-gb`` -> ``en_GB``, ``TR`` -> ``tr``; C and POSIX -> ``en_US``."""
+    locale = parse_spelling(spelling)
+    return locale.language + (f"_{locale.territory}" if locale.territory else "")
+
+
+def resolve_locale(spelling: str, available: Sequence[str]) -> ResolvedLocale:
+    """The code and the catalogue language of ``spelling``; an unknown one lists ``available``."""
+    try:
+        code = canonical(spelling)
+    except UnknownLocale:
+        examples = ", ".join(_with_region(code) for code in available)
+        raise UnknownLocale(
+            f"unknown locale '{spelling}'; available: {', '.join(available)} (a region may follow: {examples})"
+        ) from None
+    language = code.split("_")[0]
+    chosen = negotiate_locale([code, language], list(available), sep="_")
+    return ResolvedLocale(code, chosen)
+
+
+def _with_region(code: str) -> str:
+    """``en`` -> ``en-US``: the language with its most likely region (CLDR likely subtags)."""
+    if "_" in code:
+        return code.replace("_", "-")
+    likely = str(get_global("likely_subtags").get(code, ""))
+    region = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return f"{code}-{region}" if region.isupper() and region.isalpha() else code
