@@ -13,14 +13,31 @@ from generator.paths import DEFAULT_CATALOG
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class CatalogSpec(click.ParamType[Path, Any]):
+    """``--catalog``: a bundled id (``crm``, ``bsc``) or a file, given to the command as a path."""
+
+    name = "ID|FILE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        if isinstance(value, Path):
+            return value
+        from generator.catalog.bundled import resolve_catalog
+        from generator.errors import UserError
+
+        try:
+            return resolve_catalog(str(value))
+        except UserError as error:
+            self.fail(error.message, param, ctx)
+
+
 def catalog_option(function: F) -> F:
     return click.option(
         "--catalog",
         "catalog_path",
-        type=click.Path(path_type=Path),
+        type=CatalogSpec(),
         default=DEFAULT_CATALOG,
-        show_default="kpi_catalog/crm.yaml",
-        help="Catalogue file (YAML or JSON).",
+        show_default=True,
+        help="A bundled catalogue (see 'kpigen catalog list') or a catalogue file (YAML or JSON).",
     )(function)
 
 

@@ -17,12 +17,14 @@ class Catalogs:
 
     @classmethod
     def load(cls, folder: Path) -> Catalogs:
-        """Every ``*.yaml`` catalogue in ``folder``, by id, the default (crm) first; a broken one stops
-        the start-up (CatalogError)."""
+        """Every catalogue in ``folder``, by id (its newest version), the default (crm) first; a broken
+        one stops the start-up (CatalogError)."""
+        from generator.catalog.bundled import bundled
+
         found: dict[str, Catalog] = {}
-        for path in sorted(folder.glob("*.yaml"), key=lambda p: (p.name != DEFAULT_CATALOG.name, p.name)):
-            catalog = load_catalog(path)
-            found[catalog.id] = catalog
+        for entry in sorted(bundled(folder), key=lambda entry: entry.id != DEFAULT_CATALOG):
+            if entry.id not in found:
+                found[entry.id] = load_catalog(entry.path)
         return cls(found)
 
     def ids(self) -> list[str]:
