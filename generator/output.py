@@ -92,11 +92,14 @@ class OutputPlan:
         return self.folder / default_name
 
 
-def plan_output(out: str, *, several: bool = False) -> OutputPlan:
+def plan_output(out: str, *, several: bool = False, folder: bool = False) -> OutputPlan:
     """The ``--out`` rule: a name ending in .xlsx is a file (its folders are created); an existing
     folder, or a name ending in a slash, receives default names; anything else is refused with
-    the reason, never turned into a folder of that name."""
+    the reason, never turned into a folder of that name. ``folder``: the command always writes
+    into a folder (``build --batch``), so a new name is one."""
     path = Path(out)
+    if folder and not out.lower().endswith(SUFFIX) and not (path.exists() and not path.is_dir()):
+        return OutputPlan(folder=path)
     if out.lower().endswith(SUFFIX) and not path.is_dir():
         if several:
             raise UserError(f"--out {out} names one file, but this builds several workbooks; give a folder")

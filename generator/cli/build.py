@@ -112,7 +112,7 @@ def build(
 
         with user_errors():
             catalog_path = resolve_catalog(catalog_spec)
-            folder = plan_output(out, several=True).folder
+            folder = plan_output(out, several=True, folder=True).folder
         assert folder is not None
         run_batch_command(catalog_path, batch_list, folder, defaults, force=force, jobs=jobs)
         return
