@@ -17,7 +17,15 @@ from generator.cli.run import run
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kpigen")
 def main() -> None:
-    """Generate localised Excel KPI dashboard templates from a catalogue, and check filled ones."""
+    """Generate localised Excel KPI dashboard templates from a catalogue, and check filled ones.
+
+    \b
+    Exit codes, the same for every command (README, "Exit codes"):
+      0 done   1 read, and has problems   2 bad option or argument
+      3 an input file is missing, unreadable or refused
+      4 an output could not be written (exists without --force, disk full, closed pipe)
+      5 a needed program is missing or failed (LibreOffice)   70 a bug   130 interrupted
+    """
 
 
 def _register() -> None:

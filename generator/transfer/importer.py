@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import Catalog
-from generator.errors import DataError, OutputExists
+from generator.errors import DataError, OutputExists, UserError
 from generator.output import write_atomic
 from generator.transfer.import_table import Imported, read_values
 from generator.transfer.mapping import read_mapping
@@ -54,7 +54,7 @@ def import_file(request: ImportRequest) -> ImportResult:
     if request.out.exists() and not request.force:
         raise OutputExists(f"{request.out}: already exists; pass --force to replace it")
     if request.out.suffix.lower() != ".xlsx":
-        raise DataError(f"--out {request.out}: the workbook's name must end in .xlsx")
+        raise UserError(f"--out {request.out}: the workbook's name must end in .xlsx")  # a bad option: 2
     mapping = read_mapping(request.mapping, request.catalog) if request.mapping else {}
     table = read_table(request.data, request.sheet)
     options = resolve_options(
