@@ -6,7 +6,7 @@ wheel carries them as ``generator/kpi_catalog`` and ``generator/locales`` (read 
 pyproject.toml's package-data; everything else about the project is there too.
 """
 
-from setuptools import find_namespace_packages, find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 DATA = {"generator.kpi_catalog": "kpi_catalog", "generator.locales": "locales"}
 
@@ -18,7 +18,7 @@ def data_packages(package: str, folder: str) -> list[str]:
 
 setup(
     packages=[
-        *find_packages(include=["generator", "generator.*"]),
+        *find_namespace_packages(include=["generator", "generator.*"], exclude=["*.__pycache__"]),
         *(name for package, folder in DATA.items() for name in data_packages(package, folder)),
     ],
     package_dir=DATA,
