@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from typing import Any
 
 from generator.errors import EnvironmentProblem, UserError
@@ -64,6 +63,7 @@ def run(host: str, port: int, max_upload_mb: float, workers: int) -> None:
         raise EnvironmentProblem(
             "kpigen serve needs the web extra: pip install 'kpi-template-generator[web]'"
         ) from None
+    check_address(host, port)
     os.environ[_SETTINGS_ENV] = str(int(max_upload_mb * MIB))
     app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
     try:
@@ -78,8 +78,25 @@ def run(host: str, port: int, max_upload_mb: float, workers: int) -> None:
             server_header=False,
             timeout_graceful_shutdown=GRACE_SECONDS,
         )
-    except UserError:
-        raise
-    except OSError as exc:
-        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sys.stdout.flush()
+    except SystemExit as exc:  # uvicorn exits this way when it cannot start (exit code 3)
+        if exc.code not in (None, 0):
+            raise EnvironmentProblem(f"the web server could not start on {host}:{port}; see the log above") from None
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse a host or port that cannot be listened on (in use, not an address of this machine) in one line."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UserError(f"--host {host}: not an address this machine has ({exc.strerror})") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UserError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another with --port or --host"
+            ) from None
