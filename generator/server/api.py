@@ -59,10 +59,12 @@ async def validate(request: Request, file: Annotated[UploadFile, File(descriptio
 async def regenerate(
     request: Request,
     file: Annotated[UploadFile, File(description="The filled .xlsx to carry over")],
-    locale: Annotated[str, Form(description="Language of the new workbook (en, tr).")] = "",
-    catalog: Annotated[str, Form(description="Catalogue id of the new workbook; default: the file's.")] = "",
+    locale: Annotated[str, Form(description="Language of the new workbook (en, tr); default: the file's.")] = "",
+    currency: Annotated[str, Form(description="ISO 4217 code for money; default: the file's.")] = "",
 ) -> Response:
-    """Carry a filled workbook's data into a fresh template: another locale, or the newer catalogue version."""
+    """Carry a filled workbook's data into a fresh template from the newest version of its catalogue,
+    in another locale or currency if asked: inputs, settings and changed targets; values without a
+    place in the new catalogue are listed on its "Carried over" sheet."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    built = await operations.in_thread(operations.regenerate, request.app.state, upload, locale, catalog)
+    built = await operations.in_thread(operations.regenerate, request.app.state, upload, locale, currency)
     return operations.attachment(built.data, built.name)

@@ -12,9 +12,10 @@ from generator.errors import UserError
 from generator.server.catalogs import Catalogs
 from generator.server.download import XLSX, BuildCache, content_disposition, file_name
 from generator.server.language import messages
-from generator.server.options import WorkbookRequest, resolve
-from generator.server.problems import N_, Problem
-from generator.server.uploads import Upload
+from generator.server.options import WorkbookRequest, any_locale, checked_currency, resolve
+from generator.server.problems import Problem
+from generator.server.settings import ServerSettings
+from generator.server.uploads import Upload, refusal, stored
 from generator.validate.report import Report
 
 __all__ = ["XLSX", "Built", "attachment", "build", "in_thread", "regenerate", "report_dict"]
@@ -59,9 +60,39 @@ def report_dict(report: Report) -> dict[str, Any]:
     return shaped
 
 
-def regenerate(state: Any, upload: Upload, locale: str, catalog: str) -> Built:
-    """Carry an upload's data into a fresh workbook (``kpigen regenerate``)."""
-    raise Problem(501, "not-available", N_("Regeneration is not available on this server yet."), None, {})
+def regenerate(state: Any, upload: Upload, locale: str, currency: str) -> Built:
+    """Carry an upload's data into a fresh workbook, as ``kpigen regenerate`` does, and return its bytes.
+
+    The new workbook uses the newest bundled version of the file's catalogue, in ``locale`` and
+    ``currency`` when given (else the file's own). Nothing is written but the upload's private copy.
+    """
+    from generator.transfer.filled import read_filled
+    from generator.transfer.regenerate import RegenerateOptions, plan_regeneration
+    from generator.workbook.build import build_workbook
+
+    catalogs: Catalogs = state.catalogs
+    settings: ServerSettings = state.settings
+    chosen = RegenerateOptions(
+        locale=any_locale(locale, catalogs) if locale.strip() else None,
+        currency=checked_currency(currency) or None,
+        limits=settings.read_limits(),
+    )
+    with stored(upload) as path:
+        try:
+            filled = read_filled(path, limits=chosen.limits)
+            plan = plan_regeneration(filled, chosen)
+            result = build_workbook(
+                plan.catalog,
+                plan.options,
+                plan.values,
+                targets=plan.targets,
+                tolerances=plan.tolerances,
+                carried=plan.carried,
+            )
+        except UserError as error:
+            raise refusal(error, path, upload) from None
+    name = file_name(plan.catalog, plan.options, messages(plan.options.locale).gettext)
+    return Built(result.data, name)
 
 
 async def in_thread(function: Any, *args: Any) -> Any:

@@ -82,15 +82,7 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             "company",
             {"length": len(company), "limit": COMPANY_MAX},
         )
-    currency = request.currency.strip().upper()
-    if currency and not _is_currency(currency):
-        raise Problem(
-            422,
-            "unknown-currency",
-            N_("Unknown currency '{value}'; use an ISO 4217 code such as TRY, USD or EUR."),
-            "currency",
-            {"value": _shown(request.currency)},
-        )
+    currency = checked_currency(request.currency)
     if request.sample and catalog.sample is None:
         raise Problem(
             422,
@@ -110,21 +102,57 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
     return catalog, options
 
 
-def workbook_locale(code: str, catalog: Catalog) -> str:
-    """The catalogue's locale for ``code``: exact, or by language (``tr-TR``, ``TR`` and ``tr_TR`` give ``tr``)."""
+def checked_currency(code: str) -> str:
+    """An ISO 4217 code in capitals, or "" for the default; anything else is refused."""
+    currency = code.strip().upper()
+    if currency and not _is_currency(currency):
+        raise Problem(
+            422,
+            "unknown-currency",
+            N_("Unknown currency '{value}'; use an ISO 4217 code such as TRY, USD or EUR."),
+            "currency",
+            {"value": _shown(code)},
+        )
+    return currency
+
+
+def _match_locale(code: str, carried: tuple[str, ...] | list[str]) -> str | None:
     cleaned = code.strip().replace("-", "_")
     if _LOCALE.fullmatch(cleaned):
         for candidate in (cleaned, cleaned.split("_")[0]):
-            for carried in catalog.locales:
-                if carried.lower() == candidate.lower():
-                    return carried
-    raise Problem(
-        422,
-        "unknown-locale",
-        N_("Unknown locale '{value}' for catalogue '{catalog}'; choose one of {choices}."),
-        "locale",
-        {"value": _shown(code), "catalog": catalog.id, "choices": ", ".join(catalog.locales)},
-    )
+            for known in carried:
+                if known.lower() == candidate.lower():
+                    return known
+    return None
+
+
+def workbook_locale(code: str, catalog: Catalog) -> str:
+    """The catalogue's locale for ``code``: exact, or by language (``tr-TR``, ``TR`` and ``tr_TR`` give ``tr``)."""
+    found = _match_locale(code, catalog.locales)
+    if found is None:
+        raise Problem(
+            422,
+            "unknown-locale",
+            N_("Unknown locale '{value}' for catalogue '{catalog}'; choose one of {choices}."),
+            "locale",
+            {"value": _shown(code), "catalog": catalog.id, "choices": ", ".join(catalog.locales)},
+        )
+    return found
+
+
+def any_locale(code: str, catalogs: Catalogs) -> str:
+    """A locale some bundled catalogue carries (regeneration learns the catalogue from the file)."""
+    offered = catalogs.locales()
+    found = _match_locale(code, offered)
+    if found is None:
+        raise Problem(
+            422,
+            "unknown-locale",
+            N_("Unknown locale '{value}'; choose one of {choices}."),
+            "locale",
+            {"value": _shown(code), "choices": ", ".join(offered)},
+        )
+    return found
 
 
 def from_form(form: Mapping[str, Any]) -> WorkbookRequest:

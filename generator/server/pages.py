@@ -150,7 +150,7 @@ async def regenerate_upload_page(request: Request) -> Response:
             request.app.state,
             upload,
             str(form.get("locale") or ""),
-            str(form.get("catalog") or ""),
+            str(form.get("currency") or ""),
         )
     except Problem as problem:
         return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext))
@@ -158,6 +158,8 @@ async def regenerate_upload_page(request: Request) -> Response:
 
 
 def _regenerate_form(request: Request, language: Language, status: int = 200, **context: Any) -> HTMLResponse:
+    from babel.numbers import get_currency_name
+
     catalogs: Catalogs = request.app.state.catalogs
     ui = language.code
     return _render(
@@ -165,8 +167,8 @@ def _regenerate_form(request: Request, language: Language, status: int = 200, **
         "regenerate.html",
         language,
         status,
-        catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
         workbook_locales={code: language_name(code, ui) for code in catalogs.locales()},
+        currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
         **context,
     )
 

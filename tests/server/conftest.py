@@ -29,7 +29,7 @@ def client() -> Iterator[TestClient]:
 def filled(crm: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A sample workbook in which a person typed -5 emails sent in February (cell E8 of Inputs)."""
     folder = tmp_path_factory.mktemp("filled")
-    source = fill.build(folder, "sample.xlsx", crm, None, locale="en", sample=True)
+    source = fill.build(folder, "sample.xlsx", crm, None, locale="en", sample=True, company="Örnek A.Ş.", year=2026)
     layout = fill.writer_layout(crm, BuildOptions(locale="en"))
     cell = fill.input_address(layout, "emails_sent", 1)
     return fill.edit_cells(source, folder / "Bütçe 2026.xlsx", {(layout.sheets.inputs, cell): -5})

@@ -247,3 +247,67 @@ def test_static_files_stay_inside_the_package(client: Any) -> None:
     assert client.get("/static/style.css").status_code == 200
     for path in ("/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static/..%2fapp.py"):
         assert client.get(path).status_code == 404
+
+
+def month_cell(book: openpyxl.Workbook, name: str, month: int) -> Any:
+    """The value of month ``month`` (0-11) of a defined 12-cell row such as ``in_emails_sent``."""
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    cells = [cell for row in book[sheet.replace("''", "'")][ref.replace("$", "")] for cell in row]
+    assert len(cells) == 12
+    return cells[month].value
+
+
+def test_regenerate_into_turkish_and_another_currency_keeps_the_numbers(client: Any, filled: Path) -> None:
+    source = openpyxl.load_workbook(filled)
+    answer = client.post(
+        "/api/regenerate",
+        files={"file": (filled.name, filled.read_bytes(), XLSX)},
+        data={"locale": "tr-TR", "currency": "eur"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == XLSX
+    assert unquote(answer.headers["content-disposition"].split("UTF-8''")[1]) == "CRM KPI Panosu - Örnek A.Ş. 2026.xlsx"
+    book = workbook(answer.content)
+    assert (properties(book)["locale"], properties(book)["currency"]) == ("tr", "EUR")
+    assert "KPI'lar" in book.sheetnames
+    assert month_cell(book, "in_emails_sent", 1) == -5  # what the person typed, carried as it was
+    for month in range(12):
+        assert month_cell(book, "in_new_leads", month) == month_cell(source, "in_new_leads", month)
+
+
+def test_regenerate_keeps_the_files_language_by_default(client: Any, filled: Path) -> None:
+    answer = client.post("/api/regenerate", files={"file": (filled.name, filled.read_bytes(), XLSX)})
+    assert answer.status_code == 200
+    assert properties(workbook(answer.content))["locale"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        ({"locale": "de"}, "unknown-locale", "Unknown locale 'de'; choose one of en, tr."),
+        ({"currency": "XYZ"}, "unknown-currency", "Unknown currency 'XYZ'"),
+    ],
+)
+def test_regenerate_refuses_bad_options(client: Any, filled: Path, data: dict[str, str], code: str, words: str) -> None:
+    answer = client.post("/api/regenerate", files={"file": (filled.name, filled.read_bytes(), XLSX)}, data=data)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == code
+    assert words in answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "words"),
+    [
+        (hostile.csv_renamed, 415, "CSV"),
+        (hostile.billion_laughs, 422, "entity"),
+        (hostile.genuine, 422, "not a kpigen workbook"),
+    ],
+)
+def test_regenerate_refuses_what_validate_refuses(
+    client: Any, tmp_path: Path, make: Any, status: int, words: str
+) -> None:
+    path = make(tmp_path)
+    answer = client.post("/api/regenerate", files={"file": (path.name, path.read_bytes(), XLSX)})
+    assert answer.status_code == status
+    assert answer.json()["message"].startswith(f"The file was refused: {path.name}: ")
+    assert words in answer.json()["message"]

@@ -127,3 +127,23 @@ def test_page_upload_over_the_limit_gets_a_page_not_json(client: Any) -> None:
     assert answer.status_code == 413
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     assert "İstek bu sunucunun kabul ettiğinden büyük (en çok 2 MB boyutunda dosyalar)." in answer.text
+
+
+def test_regenerate_page_returns_the_new_workbook(client: Any, filled: Path) -> None:
+    page = client.get("/regenerate?lang=tr")
+    assert heading(page.text) == "Doldurulmuş bir çalışma kitabını çevirin veya güncelleyin"
+    client.cookies.clear()
+    answer = client.post(
+        "/regenerate", data={"lang": "en", "locale": "tr"}, files={"file": (filled.name, filled.read_bytes(), XLSX)}
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    assert {p.name: p.value for p in book.custom_doc_props.props}["locale"] == "tr"
+
+
+def test_regenerate_page_shows_a_refusal(client: Any, tmp_path: Path) -> None:
+    answer = client.post("/regenerate", data={"lang": "en"}, files={"file": ("list.xlsx", b"a;b\n1;2\n", XLSX)})
+    assert answer.status_code == 415
+    assert heading(answer.text) == "Translate or update a filled workbook"
+    assert "The file was refused: list.xlsx: is a text/CSV file" in answer.text
