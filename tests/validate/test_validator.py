@@ -421,8 +421,20 @@ def test_catalogue_version_warning_and_strict(files: dict[str, Scenario], tmp_pa
 # ----------------------------------------------------------------------------------------- never calculated
 
 
+@pytest.mark.parametrize("sample", [True, False])
+def test_fresh_template_validates_clean(crm: Catalog, tmp_path: Path, sample: bool) -> None:
+    """The writer caches every formula's result, so a template validates as delivered."""
+    path = fill.build(tmp_path, "fresh.xlsx", crm, None, sample=sample)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+
+
 def test_never_recalculated_file_then_recalc(crm: Catalog, tmp_path: Path) -> None:
-    path = fill.build(tmp_path, "fresh.xlsx", crm, None, sample=True)
+    """Saved by a library that keeps no calculated results (openpyxl): reported once, then --recalc."""
+    built = fill.build(tmp_path, "built.xlsx", crm, None, sample=True)
+    path = tmp_path / "fresh.xlsx"
+    openpyxl.load_workbook(built).save(path)
+    built.unlink()
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     report = validate(path)
     assert [f.code for f in report.findings] == ["not-recalculated"]
