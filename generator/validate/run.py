@@ -115,24 +115,29 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
 
 
 def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
+    from generator.validate.calculated import check_calculated
     from generator.validate.context import Check
     from generator.validate.formulas import check_formulas
     from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
     from generator.validate.locate import locate, month_labels
-    from generator.validate.recompute import compare, never_calculated, recompute, report_never_calculated
+    from generator.validate.recompute import compare, recompute, report_never_calculated
+    from generator.validate.settings import check_settings
 
     messages = load_messages(info.locale)
     findings = identity_findings(info, catalog, messages.gettext)
     located, structure = locate(book, catalog, messages)
     check = Check(book, catalog, messages, located, findings=findings + structure)
     check.labels = month_labels(book, located, info)
+    settings_good = check_settings(check)
     typed = check_inputs(check)
     formulas = check_formulas(check)
     results = recompute(check, typed)
+    calculated = check_calculated(check, settings_good=settings_good)
     kpis = cells = 0
-    if never_calculated(check, typed, results):
-        report_never_calculated(check)
+    if calculated.never:
+        if settings_good:  # a broken setting is the thing to fix; it is reported at its cell
+            report_never_calculated(check)
     else:
         kpis, cells = compare(check, typed, results)
     check.findings.sort(key=lambda finding: _position(book.sheetnames, finding))
