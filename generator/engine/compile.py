@@ -236,15 +236,23 @@ def _pow(a: float, b: float) -> Any:
     return NUM if isinstance(result, complex) else finite(result)
 
 
+def _number(sheet: Spreadsheet, value: Any) -> Any:
+    """An operand as a number (or the error it gives); the common case, a number, costs no call."""
+    cls = value.__class__
+    if cls is float or cls is int:
+        return value
+    return to_number(sheet.scalar(value))
+
+
 def _arithmetic(left: Compiled, right: Compiled, op: Callable[[float, float], Any]) -> Compiled:
     def run(sheet: Spreadsheet, refs: tuple[Any, ...]) -> Any:
-        a = to_number(sheet.scalar(left(sheet, refs)))
+        a = _number(sheet, left(sheet, refs))
         if a.__class__ is XlError:
             return a
-        b = to_number(sheet.scalar(right(sheet, refs)))
+        b = _number(sheet, right(sheet, refs))
         if b.__class__ is XlError:
             return b
-        return op(a, b)  # type: ignore[arg-type]
+        return op(a, b)
 
     return run
 

@@ -16,6 +16,7 @@ from generator.engine.values import NAME, REF, EngineError, XlError
 
 Key = tuple[str, int, int]
 _SHAPES: dict[str, tuple[Compiled, int]] = {}
+_UNKNOWN = object()
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
@@ -78,10 +79,9 @@ class Spreadsheet:
     def value(self, sheet: str, row: int, col: int) -> Any:
         """A cell's value: its constant, its formula's result, or None when blank."""
         key = (sheet, row, col)
-        try:
-            return self._known[key]
-        except KeyError:
-            pass
+        found = self._known.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
         if key in self._formulas:
             return self._evaluate_cell(key)
         return None
@@ -98,8 +98,9 @@ class Spreadsheet:
     def scalar(self, value: Any) -> Any:
         """One value: a single-cell reference read, anything else as it is."""
         if value.__class__ is Area:
-            if value.single:
-                return self.value(value.sheet, value.first_row, value.first_col)
+            sheet, first_row, first_col, last_row, last_col = value
+            if first_row == last_row and first_col == last_col:
+                return self.value(sheet, first_row, first_col)
             raise EngineError("a range is used where a single value is needed (implicit intersection)")
         return value
 
@@ -147,14 +148,15 @@ class Spreadsheet:
         fn, count = compiled(shape)
         if count != len(found):
             raise EngineError("a reference sits where the grammar does not allow one")
-        return fn, tuple(self._resolve(sheet, prefix, address) for prefix, address in found)
-
-    def _resolve(self, here: str, prefix: str | None, address: str) -> Area | XlError:
-        cache_key = (here, prefix, address)
-        found = self._refs.get(cache_key)
-        if found is None:
-            found = self._refs[cache_key] = self._area(here, prefix, address)
-        return found
+        cache = self._refs
+        resolved = []
+        for prefix, address in found:
+            key = (sheet, prefix, address)
+            area = cache.get(key)
+            if area is None:
+                area = cache[key] = self._area(sheet, prefix, address)
+            resolved.append(area)
+        return fn, tuple(resolved)
 
     def _area(self, here: str, prefix: str | None, address: str) -> Area | XlError:
         sheet = self._folded.get(sheet_of(prefix).casefold()) if prefix else here

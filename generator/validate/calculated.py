@@ -76,13 +76,14 @@ def agrees(shown: Any, computed: Any) -> bool:
     return False
 
 
-def check_calculated(check: Check, *, settings_good: bool = True) -> Calculated:
+def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     """Compare every formula cell the engine can compute with its cached value; stale cells are reported
     and flagged (so the catalogue comparison skips them).
 
-    With a broken setting the month labels are empty, and spreadsheets differ on matching an empty
-    selector against empty labels (LibreOffice finds it, Excel gives #N/A): the setting is reported
-    at its cell instead, and no cell is called stale.
+    Not ``trusted`` (a broken setting, a missing sheet or name): that is reported where it is, and no
+    cell is called stale. A missing sheet or name turns references into #REF! or #NAME?; with a broken setting the month
+    labels are empty, and spreadsheets differ on matching an empty selector against empty labels
+    (LibreOffice finds it, Excel gives #N/A).
     """
     engine, shown = file_engine(check.book)
     results: dict[Key, Any] = {}
@@ -98,7 +99,7 @@ def check_calculated(check: Check, *, settings_good: bool = True) -> Calculated:
     for key, computed in results.items():
         if key not in check.flagged and not agrees(shown[key], computed):
             found.stale.append((key, shown[key], computed))
-    if not settings_good:
+    if not trusted:
         found.stale.clear()
     _report(check, found.stale)
     check.flagged.update(key for key, _shown, _computed in found.stale)
