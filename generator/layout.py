@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
+from generator.errors import CatalogError
 
+if TYPE_CHECKING:
+    from generator.i18n import Texts
+
+LAYOUT_VERSION = "1"
+"""Stored in every workbook (``layout_version``); the validator warns about another one."""
 MONTHS = 12
 QUARTERS = 4
 
@@ -65,6 +72,39 @@ class SheetNames:
             self.scorecard,
             self.chart_data,
         ]
+
+
+_FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
+
+
+def sheet_names(texts: Texts) -> SheetNames:
+    """Localised sheet names, refused when a translation breaks Excel's rules."""
+    _ = texts.gettext
+    names = SheetNames(
+        start=_("Start"),
+        settings=_("Settings"),
+        inputs=_("Inputs"),
+        kpis=_("KPIs"),
+        dashboard=_("Dashboard"),
+        definitions=_("Definitions"),
+        scorecard=_("Scorecard"),
+        chart_data=_("Chart data"),
+    )
+    seen: set[str] = set()
+    for name in names.all():
+        problem = ""
+        if not name.strip() or len(name) > 31:
+            problem = "must have 1 to 31 characters"
+        elif set(name) & _FORBIDDEN_IN_SHEET_NAMES:
+            problem = "must not contain any of [ ] : * ? / \\"
+        elif name.startswith("'") or name.endswith("'"):
+            problem = "must not start or end with an apostrophe"
+        elif name.casefold() in seen:
+            problem = "is used for two sheets"
+        if problem:
+            raise CatalogError([f"locale '{texts.locale}': sheet name {name!r} {problem}; fix its translation"])
+        seen.add(name.casefold())
+    return names
 
 
 @dataclass(frozen=True)

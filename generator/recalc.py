@@ -1,9 +1,9 @@
 """Recalculate or render a workbook with LibreOffice headless, in a private profile.
 
-LibreOffice keeps an .xlsx's cached values unless told to recalculate on load, and XlsxWriter
-writes 0 as every cached value: the private profile below sets "recalculate on load: always"
-so the numbers read back are LibreOffice's own. The profile also keeps a test run independent
-of any LibreOffice the user has open.
+LibreOffice keeps an .xlsx's cached values unless told to recalculate on load: the recalculating
+profile below sets "recalculate on load: always", so the numbers read back are LibreOffice's
+own (what Excel would compute). A default profile (``recalculate=False``) shows what a new user
+sees. Either keeps a run independent of any LibreOffice the user has open.
 """
 
 from __future__ import annotations
@@ -36,15 +36,20 @@ def soffice() -> str:
     return found
 
 
-def make_profile(directory: Path, region: str | None = None) -> Path:
-    """A LibreOffice user profile that recalculates every Excel file on load.
+def make_profile(directory: Path, region: str | None = None, *, recalculate: bool = True) -> Path:
+    """A LibreOffice user profile; with ``recalculate``, one that recalculates every Excel file on load.
 
+    Without ``recalculate`` (and without ``region``) the profile is left untouched: LibreOffice
+    creates its shipped defaults on first start, as a new user's would be ("recalculation on file
+    load: never"), which is what pictures and tests of what people see must use.
     ``region`` (such as "tr-TR") sets the locale LibreOffice formats numbers in, as a reader's
     own spreadsheet would: separators are the reader's choice, not the file's.
     """
     user = directory / "user"
     user.mkdir(parents=True, exist_ok=True)
-    registry = _REGISTRY
+    if not recalculate and not region:
+        return directory
+    registry = _REGISTRY if recalculate else _REGISTRY.split("<item", 1)[0] + "</oor:items>\n"
     if region:
         item = (
             '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
@@ -56,11 +61,16 @@ def make_profile(directory: Path, region: str | None = None) -> Path:
 
 
 class LibreOffice:
-    """One private profile reused for many conversions (start-up dominates each call)."""
+    """One private profile reused for many conversions (start-up dominates each call).
 
-    def __init__(self, profile: Path | None = None, region: str | None = None) -> None:
+    ``recalculate=False`` gives a user's default profile: what people see when they open a file.
+    """
+
+    def __init__(self, profile: Path | None = None, region: str | None = None, *, recalculate: bool = True) -> None:
         self._owned = profile is None
-        self.profile = make_profile(profile or Path(tempfile.mkdtemp(prefix="kpigen-lo-")), region)
+        self.recalculates = recalculate
+        directory = profile or Path(tempfile.mkdtemp(prefix="kpigen-lo-"))
+        self.profile = make_profile(directory, region, recalculate=recalculate)
 
     def convert(self, source: Path, out_dir: Path, to: str = "xlsx") -> Path:
         """Convert ``source`` (recalculated on load) into ``out_dir``; return the new file's path."""

@@ -1,5 +1,8 @@
 """Render a workbook's pages to PNG through LibreOffice (PDF export) and pdftoppm, to look at them.
 
+LibreOffice runs with a fresh, untouched profile, as a new user's: it shows the values the file
+carries and recalculates nothing on load, so the pictures show what people see.
+
 Usage: python scripts/render.py WORKBOOK.xlsx OUT_DIR [--dpi 80] [--region tr-TR]
 """
 
@@ -19,7 +22,7 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=80)
     parser.add_argument("--region", default=None, help="format numbers as a reader in this region sees them")
     args = parser.parse_args()
-    with LibreOffice(region=args.region) as office:
+    with LibreOffice(region=args.region, recalculate=False) as office:
         pdf = office.convert(args.workbook, args.out, "pdf")
     prefix = args.out / args.workbook.stem
     subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), str(pdf), str(prefix)], check=True)

@@ -43,3 +43,12 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibreOffic
 @pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def libreoffice_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibreOffice]:
+    """LibreOffice with an untouched profile, as a new user has it: what people see."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is required: run scripts/setup.sh as root to install it")
+    with LibreOffice(tmp_path_factory.mktemp("lo-default"), recalculate=False) as office:
+        yield office

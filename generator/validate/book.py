@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,3 +127,16 @@ class Book:
     def value(self, sheet: str, row: int, col: int) -> Any:
         """The value the file shows: a constant, or a formula's result as last calculated (None if never)."""
         return self._values[sheet].cell(row + 1, col + 1).value
+
+    def cells(self, sheet: str) -> Iterator[tuple[int, int, Any, Any]]:
+        """Every cell of ``sheet`` that holds something: (row, col, as typed, value shown), 0-based,
+        row by row; "as typed" is what ``formula`` gives, "value shown" what ``value`` gives."""
+        values = self._values[sheet]
+        for row in self._formulas[sheet].iter_rows():
+            for found in row:
+                typed = found.value
+                if typed is None:
+                    continue
+                text = getattr(typed, "text", None)
+                r, c = found.row, found.column
+                yield r - 1, c - 1, text if isinstance(text, str) else typed, values.cell(r, c).value

@@ -31,6 +31,7 @@ class Code(StrEnum):
     MISSING_NAME = "missing-name"
     BROKEN_NAME = "broken-name"
     MOVED_CELLS = "moved-cells"
+    BAD_SETTING = "bad-setting"
     # Typed values
     NOT_A_NUMBER = "not-a-number"
     NUMBER_AS_TEXT = "number-as-text"
@@ -46,6 +47,7 @@ class Code(StrEnum):
     FORMULA_MISSING = "formula-missing"
     FORMULA_CHANGED = "formula-changed"
     NOT_RECALCULATED = "not-recalculated"
+    STALE_VALUE = "stale-value"
     VALUE_MISMATCH = "value-mismatch"
     STATUS_MISMATCH = "status-mismatch"
 

@@ -109,7 +109,7 @@ def recognise(book: Book) -> TemplateInfo | None:
     names (of several versions, the one whose inputs match its ``in_`` names best), and the
     locale whose sheet names the file has."""
     from generator.i18n import Texts
-    from generator.workbook.build import sheet_names
+    from generator.layout import sheet_names
 
     kpis = {name[4:] for name in book.defined_names() if name.startswith("kpi_")}
     inputs = {name[3:] for name in book.defined_names() if name.startswith("in_")}
@@ -140,7 +140,7 @@ def recognise(book: Book) -> TemplateInfo | None:
 
 def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:
     """Warnings when the file and the catalogue (or the layout) are of different versions."""
-    from generator.workbook.build import LAYOUT_VERSION
+    from generator.layout import LAYOUT_VERSION
 
     findings: list[Finding] = []
     if info.inferred:

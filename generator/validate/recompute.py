@@ -1,9 +1,8 @@
 """Recompute every KPI in Python (``generator.periods``) and compare with the values the file shows.
 
 The file's numbers were computed by whatever spreadsheet saved it; the catalogue's formula
-evaluated here is the reference. A file that was never calculated (straight from the writer,
-or saved by a library) shows zeros or nothing, which is reported once instead of as hundreds of
-differences.
+evaluated here is the reference. A file that holds no calculated values (saved by a library)
+is reported once (``calculated``) instead of as hundreds of differences.
 """
 
 from __future__ import annotations
@@ -69,34 +68,15 @@ def _same(actual: Any, expected: Value) -> bool:
     return math.isclose(number, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def never_calculated(check: Check, typed: Typed, results: dict[str, KpiResult]) -> bool:
-    """True when the file holds no calculated results: month labels without text, or every KPI at 0 or empty."""
-    labels = check.located.ranges.get("month_labels")
-    if labels is not None:
-        shown = [check.book.value(labels.sheet, row, col) for row, col in labels.cells()]
-        typed_in = [check.book.formula(labels.sheet, row, col) for row, col in labels.cells()]
-        if all(isinstance(f, str) and f.startswith("=") for f in typed_in) and not any(
-            isinstance(v, str) for v in shown
-        ):
-            return True
-    if not typed.has_data:
-        return False
-    layout = check.layout
-    located = [k for k in check.catalog.kpis if check.located.kpi_located(check.catalog, k)]
-    cached = [check.book.value(layout.sheets.kpis, layout.kpi_rows[k], col) for k in located for col in _PERIOD_COLUMNS]
-    expected = [v for k in located for v in results[k].values]
-    return bool(cached) and all(v in (None, 0, "") for v in cached) and any(v not in (None, 0) for v in expected)
-
-
 def report_never_calculated(check: Check) -> None:
     _ = check.gettext
     check.add(
         Severity.ERROR,
         Code.NOT_RECALCULATED,
         _(
-            "The file holds no calculated results (it was never opened in a spreadsheet since it was generated, "
-            "or it was saved by a program that does not calculate), so the KPI values cannot be compared. Open "
-            "and save it in Excel or LibreOffice, or pass --recalc."
+            "The file holds no calculated results (it was saved by a program that does not calculate, such as "
+            "a script), so the KPI values cannot be compared. Open and save it in Excel or LibreOffice, or pass "
+            "--recalc."
         ),
         sheet=check.layout.sheets.kpis or None,
     )

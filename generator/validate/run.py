@@ -115,24 +115,33 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
 
 
 def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
+    from generator.validate.calculated import check_calculated
     from generator.validate.context import Check
+    from generator.validate.findings import Code
     from generator.validate.formulas import check_formulas
     from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
     from generator.validate.locate import locate, month_labels
-    from generator.validate.recompute import compare, never_calculated, recompute, report_never_calculated
+    from generator.validate.recompute import compare, recompute, report_never_calculated
+    from generator.validate.settings import check_settings
 
     messages = load_messages(info.locale)
     findings = identity_findings(info, catalog, messages.gettext)
     located, structure = locate(book, catalog, messages)
     check = Check(book, catalog, messages, located, findings=findings + structure)
     check.labels = month_labels(book, located, info)
+    # A broken setting, a missing sheet or a missing or broken name is the thing to fix, reported where
+    # it is; the values that depend on it (#REF!, #NAME?, empty labels) are then not called stale.
+    broken = {Code.MISSING_SHEET, Code.MISSING_NAME, Code.BROKEN_NAME, Code.MOVED_CELLS}
+    trusted = check_settings(check) and not any(f.code in broken for f in check.findings)
     typed = check_inputs(check)
     formulas = check_formulas(check)
     results = recompute(check, typed)
+    calculated = check_calculated(check, trusted=trusted)
     kpis = cells = 0
-    if never_calculated(check, typed, results):
-        report_never_calculated(check)
+    if calculated.never:
+        if trusted:
+            report_never_calculated(check)
     else:
         kpis, cells = compare(check, typed, results)
     check.findings.sort(key=lambda finding: _position(book.sheetnames, finding))

@@ -12,12 +12,13 @@ from xlsxwriter.workbook import Workbook
 
 from generator import __version__
 from generator.catalog import Catalog
-from generator.errors import CatalogError, OutputExists, UserError
+from generator.errors import OutputExists, UserError
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.i18n.locales import resolve_locale
-from generator.layout import Layout, SheetNames, cell, defined_names, quote_sheet
+from generator.layout import LAYOUT_VERSION, Layout, cell, defined_names, quote_sheet, sheet_names
 from generator.output import write_atomic
+from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
 from generator.workbook.sample import read_sample
 from generator.workbook.sheet_carried import COLUMNS, FIRST_COL, FIRST_ROW, CarriedRow, write_carried
@@ -32,10 +33,9 @@ from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
 from generator.workbook.worksheet import FormulaWorksheet
 
-LAYOUT_VERSION = "1"
+__all__ = ["LAYOUT_VERSION", "BuildResult", "build_to_file", "build_workbook", "default_file_name", "sheet_names"]
 MAX_COMPANY = 255
 """Longest company name: what a page footer can show (it is shortened there if escapes make it longer)."""
-_FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
 
 
 @dataclass(frozen=True)
@@ -48,36 +48,6 @@ class BuildResult:
     """What the build changed and must always say (a shortened company name, a library's warning)."""
     summary: str | None = None
     """One line for the texts that fell back (how many, how to list them), or None."""
-
-
-def sheet_names(texts: Texts) -> SheetNames:
-    """Localised sheet names, refused when a translation breaks Excel's rules."""
-    _ = texts.gettext
-    names = SheetNames(
-        start=_("Start"),
-        settings=_("Settings"),
-        inputs=_("Inputs"),
-        kpis=_("KPIs"),
-        dashboard=_("Dashboard"),
-        definitions=_("Definitions"),
-        scorecard=_("Scorecard"),
-        chart_data=_("Chart data"),
-    )
-    seen: set[str] = set()
-    for name in names.all():
-        problem = ""
-        if not name.strip() or len(name) > 31:
-            problem = "must have 1 to 31 characters"
-        elif set(name) & _FORBIDDEN_IN_SHEET_NAMES:
-            problem = "must not contain any of [ ] : * ? / \\"
-        elif name.startswith("'") or name.endswith("'"):
-            problem = "must not start or end with an apostrophe"
-        elif name.casefold() in seen:
-            problem = "is used for two sheets"
-        if problem:
-            raise CatalogError([f"locale '{texts.locale}': sheet name {name!r} {problem}; fix its translation"])
-        seen.add(name.casefold())
-    return names
 
 
 def resolve_options(options: BuildOptions) -> BuildOptions:
@@ -183,6 +153,7 @@ def _build(
         write_carried(ctx)
     write_definitions(ctx)
     _properties(ctx)
+    cache_values(workbook)
     workbook.close()
     return BuildResult(buffer.getvalue(), options, texts.warnings() + ctx.notes, ctx.notes, texts.fallback_summary())
 

@@ -43,7 +43,22 @@ def only_classic_functions(formula: str) -> bool:
     return all(name.upper() in CLASSIC_FUNCTIONS for name in _CALL.findall(formula))
 
 
+class _EmptyText(str):
+    """The cached result "" of a formula: XlsxWriter writes a plain "" without a type (read back
+    as a number by some readers), this marker as ``t="str"`` with an empty value."""
+
+    __slots__ = ()
+
+
+EMPTY_TEXT = _EmptyText("\u2400")
+
+
 class FormulaWorksheet(Worksheet):  # type: ignore[misc]
+    def _xml_formula_element(self, formula: str, result: Any, attributes: Any = ()) -> None:
+        if result is EMPTY_TEXT:
+            result = ""
+        super()._xml_formula_element(formula, result, attributes)
+
     def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         if not only_classic_functions(formula):
             return str(super()._prepare_formula(formula, *args, **kwargs))

@@ -122,7 +122,7 @@ def kpi_month_col(month: int) -> int:
 
 
 def build(directory: Path, name: str, catalog: Catalog, values: Values | None, **options: Any) -> Path:
-    """A workbook straight from the writer (its cached values are XlsxWriter's zeros)."""
+    """A workbook straight from the writer, every formula carrying its computed value."""
     result = build_workbook(catalog, BuildOptions(**options), values)
     path = directory / name
     path.write_bytes(result.data)

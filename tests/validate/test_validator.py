@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -295,7 +296,7 @@ def test_tampered_formulas_are_reported_with_their_cells(files: dict[str, Scenar
 
 
 def test_stale_values_are_reported(files: dict[str, Scenario], tmp_path: Path) -> None:
-    """A target changed while calculation was off: the KPI sheet still shows the old target and status."""
+    """A target changed while calculation was off: the cells that use it still show the old results."""
     scenario = files["random1"]
     layout = scenario.layout
     address = cell(layout.target_rows["email_ctr"], SETTINGS_VALUE_COL)
@@ -309,13 +310,39 @@ def test_stale_values_are_reported(files: dict[str, Scenario], tmp_path: Path) -
     )
     report = validate(path)
     row = layout.kpi_rows["email_ctr"]
-    found = {(f.code, f.cell, f.expected) for f in report.findings}
-    assert ("value-mismatch", cell(row, KPI_TARGET_COL), 1000) in found
+    found = {(f.code, f.sheet, f.cell): f for f in report.findings}
+    target = found[("stale-value", layout.sheets.kpis, cell(row, KPI_TARGET_COL))]
+    assert (target.value, target.expected, target.kpi) == (0.025, 1000, "email_ctr")
+    assert "without recalculating" in target.message
     ytd = kpi_values(scenario.catalog, scenario.values)["email_ctr"]
     before = kpi_status(scenario.catalog, "email_ctr", ytd, 0.025, 0.1)
     after = kpi_status(scenario.catalog, "email_ctr", ytd, 1000, 0.1)
-    assert (("status-mismatch", cell(row, KPI_STATUS_COL), after) in found) == (before != after)
-    assert {f.code for f in report.findings} <= {"value-mismatch", "status-mismatch"}
+    assert (("stale-value", layout.sheets.kpis, cell(row, KPI_STATUS_COL)) in found) == (before != after)
+    assert {f.code for f in report.findings} == {"stale-value"}, "stale, not a changed formula or a wrong value"
+    dashboard = {f.sheet for f in report.findings} - {layout.sheets.kpis}
+    assert dashboard == {"Dashboard", "Chart data"}, "every formula cell is checked, the cards' too"
+
+
+def test_input_changed_by_a_script_is_stale_not_overwritten(crm: Catalog, tmp_path: Path) -> None:
+    """An input rewritten in the XML (formulas and their old results kept): the KPI cells are stale."""
+    built = fill.build(tmp_path, "built.xlsx", crm, None, sample=True)
+    layout = fill.writer_layout(crm, BuildOptions(sample=True))
+    row = layout.input_rows["emails_sent"]
+    address = cell(row, INPUT_GRID.month(0))
+    path = fill.edit_part(
+        built,
+        tmp_path / "script.xlsx",
+        "xl/worksheets/sheet3.xml",  # Inputs
+        lambda text: re.sub(rf'(<c r="{address}"[^>]*>)<v>[^<]*</v>', r"\g<1><v>1</v>", text, count=1),
+    )
+    report = validate(path)
+    codes = {f.code for f in report.findings}
+    assert "stale-value" in codes and not codes & {"formula-overwritten", "formula-changed", "value-mismatch"}
+    stale = {(f.sheet, f.cell) for f in report.findings if f.code == "stale-value"}
+    ctr_row = layout.kpi_rows["email_ctr"]
+    assert (layout.sheets.kpis, cell(ctr_row, KPI_GRID.month(0))) in stale or any(
+        f.code == "stale-value" and f.sheet == layout.sheets.kpis for f in report.findings
+    )
 
 
 # ----------------------------------------------------------------------------------------- layout changes
@@ -421,8 +448,20 @@ def test_catalogue_version_warning_and_strict(files: dict[str, Scenario], tmp_pa
 # ----------------------------------------------------------------------------------------- never calculated
 
 
+@pytest.mark.parametrize("sample", [True, False])
+def test_fresh_template_validates_clean(crm: Catalog, tmp_path: Path, sample: bool) -> None:
+    """The writer caches every formula's result, so a template validates as delivered."""
+    path = fill.build(tmp_path, "fresh.xlsx", crm, None, sample=sample)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+
+
 def test_never_recalculated_file_then_recalc(crm: Catalog, tmp_path: Path) -> None:
-    path = fill.build(tmp_path, "fresh.xlsx", crm, None, sample=True)
+    """Saved by a library that keeps no calculated results (openpyxl): reported once, then --recalc."""
+    built = fill.build(tmp_path, "built.xlsx", crm, None, sample=True)
+    path = tmp_path / "fresh.xlsx"
+    openpyxl.load_workbook(built).save(path)
+    built.unlink()
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     report = validate(path)
     assert [f.code for f in report.findings] == ["not-recalculated"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from generator.catalog import Catalog
@@ -127,7 +128,9 @@ def test_template_info_refuses_odd_locales() -> None:
 
 
 def test_findings_use_the_workbooks_language(crm: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = fill.build(tmp_path, "crm.xlsx", crm, None, sample=True)
+    built = fill.build(tmp_path, "built.xlsx", crm, None, sample=True)
+    path = tmp_path / "crm.xlsx"
+    openpyxl.load_workbook(built).save(path)  # no calculated results: one finding
     english = validate(path).findings[0].message
     translated = "Dosya hiç hesaplanmamış; --recalc kullanın."
     monkeypatch.setattr(identify_module, "load_messages", lambda locale: Messages(locale, {english: translated}))

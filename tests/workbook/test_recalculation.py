@@ -1,8 +1,8 @@
 """Generated workbooks recalculated by LibreOffice agree with the Python evaluation, cell by cell.
 
-The writer's cached values are all zero (XlsxWriter's default), so every number read back
-here was computed by LibreOffice from the formulas; the expected numbers come from the
-catalogue's formulas evaluated in Python over the same inputs.
+The private profile makes LibreOffice recalculate on load, whatever values the file carries, so
+every number read back here was computed by LibreOffice from the formulas; the expected numbers
+come from the catalogue's formulas evaluated in Python over the same inputs.
 """
 
 from __future__ import annotations

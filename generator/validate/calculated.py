@@ -1,0 +1,171 @@
+"""Every formula cell of the file recomputed by the engine from the file itself, against the value it shows.
+
+The writer caches each formula's result and a spreadsheet updates them as people type, so a
+value that its own formula no longer gives means the file was changed by something that does
+not calculate (a script, a library, calculation switched off): a *stale* value, reported as
+such, apart from a changed formula (``formulas``) and from a wrong result (``recompute``, the
+catalogue's independent evaluation). A file with no calculated values at all is one finding.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
+from generator.layout import cell
+from generator.validate.book import Book
+from generator.validate.context import Check
+from generator.validate.findings import Code, Severity, brief, plain, show
+
+Key = tuple[str, int, int]
+_ONE_BY_ONE = 25
+"""More stale cells than this are reported per sheet, with examples, not one by one."""
+
+
+@dataclass
+class Calculated:
+    """What the engine found: formula cells compared, stale ones, and whether the file holds no results."""
+
+    compared: int = 0
+    stale: list[tuple[Key, Any, Any]] = field(default_factory=list)
+    never: bool = False
+
+
+def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
+    """The file's cells and names in an engine (as a user's file: missing sheets compute as #REF!),
+    and the value each formula cell shows."""
+    engine = Spreadsheet(book.sheetnames, strict=False)
+    shown: dict[Key, Any] = {}
+    for sheet in book.sheetnames:
+        for row, col, typed, value in book.cells(sheet):
+            if isinstance(typed, str) and typed.startswith("=") and len(typed) > 1:
+                engine.set_formula(sheet, row, col, typed)
+                shown[(sheet, row, col)] = value
+            else:
+                engine.set_value(sheet, row, col, _constant(typed))
+    for name, target in book.defined_names().items():
+        engine.define_name(name, target)
+    return engine, shown
+
+
+def _constant(value: Any) -> Any:
+    if isinstance(value, _dt.datetime | _dt.date | _dt.time):
+        from openpyxl.utils.datetime import to_excel
+
+        return float(to_excel(value))
+    if isinstance(value, str) and value in ERRORS:
+        return ERRORS[value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def agrees(shown: Any, computed: Any) -> bool:
+    """Whether a cached value is what the formula gives: "" and an empty value alike, numbers to 1e-9."""
+    if isinstance(computed, XlError):
+        return bool(shown == computed.code)
+    if isinstance(computed, bool) or isinstance(shown, bool):
+        return shown is computed
+    if isinstance(computed, str):
+        return shown == computed or (computed == "" and shown is None)
+    if isinstance(shown, int | float):
+        return math.isclose(shown, computed, rel_tol=1e-9, abs_tol=1e-12)
+    return False
+
+
+def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
+    """Compare every formula cell the engine can compute with its cached value; stale cells are reported
+    and flagged (so the catalogue comparison skips them).
+
+    Not ``trusted`` (a broken setting, a missing sheet or name): that is reported where it is, and no
+    cell is called stale. A missing sheet or name turns references into #REF! or #NAME?; with a broken setting the month
+    labels are empty, and spreadsheets differ on matching an empty selector against empty labels
+    (LibreOffice finds it, Excel gives #N/A).
+    """
+    engine, shown = file_engine(check.book)
+    results: dict[Key, Any] = {}
+    for key in engine.formula_cells():
+        try:
+            results[key] = engine.value(*key)
+        except EngineError:
+            continue  # a formula outside the engine's set: a changed formula, reported by its own check
+    found = Calculated(compared=len(results))
+    if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
+        found.never = True
+        return found
+    for key, computed in results.items():
+        if key not in check.flagged and not agrees(shown[key], computed):
+            found.stale.append((key, shown[key], computed))
+    if not trusted:
+        found.stale.clear()
+    _report(check, found.stale)
+    check.flagged.update(key for key, _shown, _computed in found.stale)
+    return found
+
+
+def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:
+    _ = check.gettext
+    advice = _(
+        "the file was saved without recalculating after a change (by a script, or with calculation "
+        "switched off). Recalculate and save it in Excel or LibreOffice (Ctrl+Alt+F9 or Ctrl+Shift+F9), "
+        "or pass --recalc."
+    )
+    if len(stale) > _ONE_BY_ONE:
+        by_sheet: dict[str, list[tuple[Key, Any, Any]]] = {}
+        for item in stale:
+            by_sheet.setdefault(item[0][0], []).append(item)
+        for sheet, items in by_sheet.items():
+            examples = ", ".join(cell(row, col) for (_sheet, row, col), _s, _c in items[:3])
+            message = _(
+                "{count} formula cells show values their formulas no longer give (such as {examples}): {advice}"
+            ).format(count=len(items), examples=examples, advice=advice)
+            (_sheet, row, col), value, computed = items[0]
+            check.add(
+                Severity.ERROR,
+                Code.STALE_VALUE,
+                message,
+                sheet=sheet,
+                row=row,
+                col=col,
+                value=plain(value),
+                expected=_plain(computed),
+            )
+        return
+    kpis = {row: kpi for kpi, row in check.layout.kpi_rows.items()}
+    inputs = {row: input_id for input_id, row in check.layout.input_rows.items()}
+    for (sheet, row, col), value, computed in stale:
+        kpi = kpis.get(row) if sheet == check.layout.sheets.kpis else None
+        input_id = inputs.get(row) if sheet == check.layout.sheets.inputs else None
+        what = check.kpi_name(kpi) if kpi else check.input_name(input_id) if input_id else f"{sheet}!{cell(row, col)}"
+        message = _("{what} shows {value}, but its formula gives {expected}: {advice}").format(
+            what=what, value=_shown(check, value), expected=_shown(check, computed), advice=advice
+        )
+        check.add(
+            Severity.ERROR,
+            Code.STALE_VALUE,
+            message,
+            sheet=sheet,
+            row=row,
+            col=col,
+            kpi=kpi,
+            input=input_id,
+            value=plain(value),
+            expected=_plain(computed),
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.code if isinstance(value, XlError) else plain(value)
+
+
+def _shown(check: Check, value: Any) -> str:
+    if value is None or value == "":
+        return check.gettext("an empty cell")
+    if isinstance(value, XlError):
+        return value.code
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return show(value)
+    return f'"{brief(value)}"'
