@@ -1,8 +1,7 @@
 """Timing with the standard library only: wall and CPU time, and each child's own peak memory.
 
-A command is run with ``subprocess.Popen`` and reaped with ``os.wait4``, which returns that one
-child's resource usage (``ru_maxrss``: its peak resident memory), so peaks are per process, not
-the running maximum ``RUSAGE_CHILDREN`` keeps. Alternatives are run interleaved, round by round,
+A command is run under ``/usr/bin/time``, which reports that one process's wall time, CPU time and
+peak resident memory. Alternatives are run interleaved, round by round,
 and a ratio is taken within each round (never between medians timed apart).
 """
 
@@ -12,9 +11,11 @@ import os
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 MIB = 1024 * 1024
 
@@ -53,30 +54,36 @@ class Series:
         )
 
 
+TIME = "/usr/bin/time"
+
+
 def run_process(command: Sequence[str], env: dict[str, str] | None = None, timeout: float = 600) -> Sample:
-    """Run ``command`` to completion; its wall time, CPU time and peak memory. Raises on failure."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True
-    )
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
+    """Run ``command`` to completion; its wall time, CPU time and peak memory. Raises on failure.
+
+    Linux starts a child's peak-memory count from its parent's size at fork, so a child forked
+    from this (large) process would report this process's memory: ``/usr/bin/time`` forks it
+    instead and reports the child's own figures. Without it, ``os.wait4`` gives the child's usage.
+    """
+    with tempfile.NamedTemporaryFile(prefix="kpigen-bench-time-", suffix=".txt") as report:
+        wrapped = [TIME, "-f", "%e %U %S %M", "-o", report.name, *command] if os.path.exists(TIME) else list(command)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        child = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        try:
+            _, error = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
             child.kill()
-            os.wait4(child.pid, 0)
-            raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(command[:3])}")
-        time.sleep(0.002)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    error = child.stderr.read().decode(errors="replace") if child.stderr else ""
-    if child.stderr:
-        child.stderr.close()
-    if child.returncode not in (0, 1, 3):  # 1 and 3: a validation that found problems or refused: measured as work done
-        raise RuntimeError(f"exit {child.returncode}: {error.strip()[-300:]}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+            child.communicate()
+            raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(command[:3])}") from None
+        wall = time.perf_counter() - start
+        text = error.decode(errors="replace")
+        if child.returncode not in (0, 1, 3):  # 1 and 3: a validation that found problems or refused
+            raise RuntimeError(f"exit {child.returncode}: {text.strip()[-300:]}")
+        fields = Path(report.name).read_text().split() if wrapped[0] == TIME else []
+    if len(fields) >= 4:
+        return Sample(wall, float(fields[1]) + float(fields[2]), int(fields[3]) / 1024)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Sample(wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, None)
 
 
 def run_in_process(action: Callable[[], object]) -> Sample:
