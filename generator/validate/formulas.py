@@ -33,6 +33,7 @@ _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 
 _TOKENS = re.compile(r"""("(?:[^"]|"")*"?)|'((?:[^']|'')*)'?|([\w.\s$]+)|(.)""", re.DOTALL)
 _SKIPPED = re.compile(r"[\s$]")
+_QUOTED_NAME = re.compile(r"('(?:[^']|'')*')")
 
 
 def normalise(formula: str, own_sheet: str | None = None) -> str:
@@ -50,7 +51,7 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
     text = formula.strip()
     if text.startswith("="):
         text = text[1:]
-    result = _tokenised(text) if "'" in text else _split(text)
+    result = _split(text)
     if "_XL" in result:
         for prefix in _PREFIXES:
             result = result.replace(prefix, "")
@@ -60,13 +61,30 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
 
 
 def _split(text: str) -> str:
-    """normalise without quoted sheet names: the text between double quotes alternates outside
-    and inside string literals (a doubled quote leaves an empty outside piece)."""
+    """normalise by pieces: the text between double quotes alternates outside and inside string
+    literals (a doubled quote leaves an empty outside piece). A quoted sheet name split by a
+    double quote shows as an odd count of apostrophes in a piece: then go token by token."""
     pieces = text.split('"')
     for i in range(0, len(pieces), 2):
-        outside = "".join(pieces[i].split()).replace("$", "").upper()
-        pieces[i] = _quote_sheets(outside) if "!" in outside else outside
+        piece = pieces[i]
+        if "'" not in piece:
+            pieces[i] = _outside(piece)
+        elif piece.count("'") % 2:
+            return _tokenised(text)
+        else:
+            parts = _QUOTED_NAME.split(piece)
+            for k in range(0, len(parts), 2):
+                parts[k] = _outside(parts[k])
+            for k in range(1, len(parts), 2):
+                parts[k] = _quoted(parts[k][1:-1].replace("''", "'").upper())
+            pieces[i] = "".join(parts)
     return '"'.join(pieces)
+
+
+def _outside(piece: str) -> str:
+    """Text outside literals and quoted names: no whitespace or '$', upper case, bare sheet names quoted."""
+    found = "".join(piece.split()).replace("$", "").upper()
+    return _quote_sheets(found) if "!" in found else found
 
 
 def _quote_sheets(text: str) -> str:
