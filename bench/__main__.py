@@ -45,6 +45,11 @@ def _machine() -> str:
     return f"{cores}, load average {load}, Python {platform.python_version()}"
 
 
+LOADED = False
+"""True when the machine was busy with other work (load average above its cores): then wall
+times mostly measure waiting for a core, and verdicts are taken on CPU time (said in the table)."""
+
+
 def _verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "not measured"
@@ -52,7 +57,14 @@ def _verdict(value: float | None, limit: float) -> str:
 
 
 def _median(series: Series) -> float | None:
-    return statistics.median(series.walls) if series.samples else None
+    """The median to judge: wall time, or CPU time on a loaded machine."""
+    if not series.samples:
+        return None
+    return statistics.median(s.cpu if LOADED else s.wall for s in series.samples)
+
+
+def _ratio(ours: Series, theirs: Series) -> float | None:
+    return ratio_value(ours, theirs, cpu=LOADED)
 
 
 def _peak(series: Series) -> float | None:
@@ -88,7 +100,7 @@ def validate_rows(inputs: Inputs, rounds: int, heavy: bool, work: Path) -> list[
     ours = series[0]
     lines: list[Line] = [
         ("validate, whole process", ours.summary(), "", ""),
-        ("  / openpyxl data_only load", ratio(ours, series[1]), "<= 1.0x", _verdict(ratio_value(ours, series[1]), 1.0)),
+        ("  / openpyxl data_only load", ratio(ours, series[1]), "<= 1.0x", _verdict(_ratio(ours, series[1]), 1.0)),
         ("  / python-calamine", ratio(ours, series[2]), "(reference)", ""),
     ]
     if heavy:
@@ -97,9 +109,9 @@ def validate_rows(inputs: Inputs, rounds: int, heavy: bool, work: Path) -> list[
                 "  / pycel recalculate()",
                 ratio(ours, series[3]),
                 "<= 0.20x",
-                _verdict(ratio_value(ours, series[3]), 0.2),
+                _verdict(_ratio(ours, series[3]), 0.2),
             ),
-            ("  / formulas", ratio(ours, series[4]), "<= 0.05x", _verdict(ratio_value(ours, series[4]), 0.05)),
+            ("  / formulas", ratio(ours, series[4]), "<= 0.05x", _verdict(_ratio(ours, series[4]), 0.05)),
             ("  / LibreOffice recalculation", ratio(ours, series[5]), "(reference)", ""),
         ]
     peak = _peak(ours)
@@ -175,14 +187,14 @@ def build_rows(inputs: Inputs, rounds: int, work: Path) -> list[Line]:
             "  / bare XlsxWriter script",
             ratio(series[0], series[1]),
             "<= 1.3x",
-            _verdict(ratio_value(series[0], series[1]), 1.3),
+            _verdict(_ratio(series[0], series[1]), 1.3),
         ),
         ("build, in process", inside[0].summary(), "", ""),
         (
             "  / bare XlsxWriter in process",
             ratio(inside[0], inside[1]),
             "<= 1.0x",
-            _verdict(ratio_value(inside[0], inside[1]), 1.0),
+            _verdict(_ratio(inside[0], inside[1]), 1.0),
         ),
         ("build, peak memory", f"{peak:.0f} MiB" if peak else "n/a", "<= 50 MiB", _verdict(peak, 50)),
     ]
@@ -217,7 +229,7 @@ def edge_rows(files: dict[str, Path]) -> list[Line]:
         except RuntimeError as exc:
             lines.append((f"  {label}", f"failed: {exc}", "<= 5 s, <= 400 MiB", "GAP"))
             continue
-        within = sample.wall <= 5 and (sample.peak_mib or 0) <= 400
+        within = (sample.cpu if LOADED else sample.wall) <= 5 and (sample.peak_mib or 0) <= 400
         measured = f"{sample.wall:.2f} s (CPU {sample.cpu:.2f} s), peak {sample.peak_mib:.0f} MiB"
         print(f"- {label}: {measured}")
         lines.append((f"  {label}", measured, "<= 5 s, <= 400 MiB", "met" if within else "GAP"))
@@ -237,13 +249,21 @@ def _size_alternatives(catalog: Catalog, catalog_path: Path, path: Path) -> list
     ]
 
 
+def _both(series: Series) -> str:
+    if not series.samples:
+        return series.summary()
+    wall = statistics.median(series.walls)
+    return f"{wall:.3f} s (CPU {statistics.median(s.cpu for s in series.samples):.3f} s)"
+
+
 def size_rows(inputs: Inputs, rounds: int) -> list[str]:
     from generator.catalog import load_catalog
 
     rows = ["| KPIs | build in process | validate in process | validate, whole process |", "|---|---|---|---|"]
+    # medians of wall time, CPU time in brackets
     for size, catalog_path in inputs.catalogs.items():
         series = interleaved(_size_alternatives(load_catalog(catalog_path), catalog_path, inputs.filled[size]), rounds)
-        rows.append(f"| {size} | " + " | ".join(f"{_median(s) or 0:.3f} s" for s in series) + " |")
+        rows.append(f"| {size} | " + " | ".join(_both(s) for s in series) + " |")
     return rows
 
 
@@ -252,6 +272,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=7, help="rounds per row (default 7)")
     parser.add_argument("--tiny", action="store_true", help="one round, 26 KPIs, small edge files, no heavy tools")
     args = parser.parse_args(argv)
+    global LOADED
+    LOADED = os.getloadavg()[0] > (os.cpu_count() or 1)
     rounds = 1 if args.tiny else args.runs
     sizes = (26,) if args.tiny else SIZES
     started = dt.datetime.now(dt.UTC)
@@ -275,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     print("| work | measured | target | verdict |\n|---|---|---|---|")
     for work_label, measured, target, verdict in lines:
         print(f"| {work_label} | {measured} | {target} | {verdict} |")
-    print("\n## time against catalogue size (medians, wall)")
+    print("\n## time against catalogue size (medians of wall time; CPU time in brackets)")
     print("\n".join(sizes_table))
     print(f"\nmachine at the end: {_machine()}")
 

@@ -79,7 +79,9 @@ def run_process(command: Sequence[str], env: dict[str, str] | None = None, timeo
         text = error.decode(errors="replace")
         if child.returncode not in (0, 1, 3):  # 1 and 3: a validation that found problems or refused
             raise RuntimeError(f"exit {child.returncode}: {text.strip()[-300:]}")
-        fields = Path(report.name).read_text().split() if wrapped[0] == TIME else []
+        # time writes "Command exited with non-zero status N" before its figures when the exit is not 0
+        lines = Path(report.name).read_text().strip().splitlines() if wrapped[0] == TIME else []
+        fields = lines[-1].split() if lines else []
     if len(fields) >= 4:
         return Sample(wall, float(fields[1]) + float(fields[2]), int(fields[3]) / 1024)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -112,14 +114,20 @@ def interleaved(alternatives: Sequence[Alternative], rounds: int) -> list[Series
     return series
 
 
+def _pairs(ours: Series, theirs: Series, cpu: bool) -> list[float]:
+    pick = (lambda x: x.cpu) if cpu else (lambda x: x.wall)
+    return [pick(a) / pick(b) for a, b in zip(ours.samples, theirs.samples, strict=False) if pick(b) > 0]
+
+
 def ratio(ours: Series, theirs: Series) -> str:
-    """Median, min and max of ours/theirs taken round by round."""
-    pairs = [a.wall / b.wall for a, b in zip(ours.samples, theirs.samples, strict=False) if b.wall > 0]
-    if not pairs:
+    """Median, min and max of ours/theirs taken round by round, in wall time and in CPU time."""
+    wall, cpu = _pairs(ours, theirs, False), _pairs(ours, theirs, True)
+    if not wall:
         return "n/a"
-    return f"{statistics.median(pairs):.2f}x (min {min(pairs):.2f}, max {max(pairs):.2f})"
+    text = f"{statistics.median(wall):.2f}x (min {min(wall):.2f}, max {max(wall):.2f})"
+    return text + (f"; CPU {statistics.median(cpu):.2f}x" if cpu else "")
 
 
-def ratio_value(ours: Series, theirs: Series) -> float | None:
-    pairs = [a.wall / b.wall for a, b in zip(ours.samples, theirs.samples, strict=False) if b.wall > 0]
+def ratio_value(ours: Series, theirs: Series, cpu: bool = False) -> float | None:
+    pairs = _pairs(ours, theirs, cpu)
     return statistics.median(pairs) if pairs else None
