@@ -3,15 +3,59 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator.cli.run import user_errors
 from generator.errors import UserError
+from generator.validate.refusals import LIMITS, LimitOption, ReadLimits
+
+
+def _limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One ``--max-*`` option per reading limit, from the validator's table (defaults shown)."""
+    for limit in reversed(LIMITS):
+        default = getattr(ReadLimits(), limit.field) / limit.scale
+        command = click.option(
+            limit.option,
+            limit.field,
+            type=LimitValue(limit),
+            default=None,
+            help=f"{limit.help} [default: {_number(default)}]",
+        )(command)
+    return command
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class LimitValue(click.ParamType):  # type: ignore[type-arg]
+    """A finite number within the limit's sensible range: never nan, inf or 1e308."""
+
+    name = "number"
+
+    def __init__(self, limit: LimitOption) -> None:
+        self.limit = limit
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        limit = self.limit
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        if limit.integer and not number.is_integer():
+            self.fail(f"{value!r} is not a whole number", param, ctx)
+        if not limit.low <= number <= limit.high:
+            self.fail(f"{value} is not between {_number(limit.low)} and {_number(limit.high)}", param, ctx)
+        return number
 
 
 @click.command()
@@ -38,39 +82,14 @@ from generator.errors import UserError
     is_flag=True,
     help="Recalculate a copy with LibreOffice first (for files saved without calculated values).",
 )
-@click.option(
-    "--max-file-mb",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Largest file to read, in MB. [default: 50]",
-)
-@click.option(
-    "--max-uncompressed-mb",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Largest total unpacked size, in MB. [default: 200]",
-)
-@click.option(
-    "--max-ratio",
-    type=click.FloatRange(min=1),
-    default=None,
-    help="Highest compression ratio of a large part. [default: 200]",
-)
-@click.option("--max-members", type=click.IntRange(min=1), default=None, help="Most parts in the file. [default: 2000]")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Most rows per sheet. [default: 10000]")
-@click.option("--max-columns", type=click.IntRange(min=1), default=None, help="Most columns per sheet. [default: 1000]")
+@_limit_options
 def validate(
     file: Path,
     catalog_spec: str | None,
     output_format: str,
     strict: bool,
     recalc: bool,
-    max_file_mb: float | None,
-    max_uncompressed_mb: float | None,
-    max_ratio: float | None,
-    max_members: int | None,
-    max_rows: int | None,
-    max_columns: int | None,
+    **limits: float | None,
 ) -> None:
     """Check a filled workbook: inputs, formulas and every KPI value.
 
@@ -79,27 +98,22 @@ def validate(
     The file itself is never changed.
     """
     from dataclasses import replace
-    from typing import Any
 
     from generator.catalog.bundled import resolve_catalog
-    from generator.validate.refusals import MIB, ReadLimits
     from generator.validate.report import to_csv, to_json, to_table
     from generator.validate.run import Options
     from generator.validate.run import validate as run_validate
 
-    limits = ReadLimits()
-    chosen: dict[str, Any] = {
-        "max_file_bytes": None if max_file_mb is None else int(max_file_mb * MIB),
-        "max_uncompressed_bytes": None if max_uncompressed_mb is None else int(max_uncompressed_mb * MIB),
-        "max_member_ratio": max_ratio,
-        "max_members": max_members,
-        "max_rows": max_rows,
-        "max_columns": max_columns,
-    }
-    limits = replace(limits, **{key: value for key, value in chosen.items() if value is not None})
+    chosen: dict[str, Any] = {}
+    for limit in LIMITS:
+        value = limits.get(limit.field)
+        if value is not None:
+            scaled = value * limit.scale
+            chosen[limit.field] = max(1, int(scaled)) if limit.integer or limit.scale > 1 else scaled
+    limits_chosen = replace(ReadLimits(), **chosen)
     with user_errors(), _json_error(file, output_format == "json"):
         catalog_path = None if catalog_spec is None else resolve_catalog(catalog_spec)
-        report = run_validate(file, Options(catalog=catalog_path, recalc=recalc, limits=limits))
+        report = run_validate(file, Options(catalog=catalog_path, recalc=recalc, limits=limits_chosen))
     if output_format == "json":
         click.echo(to_json(report), nl=False)
     elif output_format == "csv":

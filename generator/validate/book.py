@@ -1,24 +1,22 @@
 """A filled workbook as the validator reads it: formulas as typed, values as last calculated.
 
-openpyxl gives either the formulas or the cached results of one load, so the file is loaded twice
-through ``safe_open`` (each load checked the same way). Cells are addressed 0-based, as the
-layout addresses them.
+The file is read once, streaming, by ``reader`` (under ``safe_open``'s checks and the reading
+limits); a cell holds both its formula and its cached result. Cells are addressed 0-based, as
+the layout addresses them.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.layout import cell
-from generator.validate.safe_open import ReadLimits, open_workbook
-
-if TYPE_CHECKING:
-    import openpyxl
+from generator.validate.reader import WorkbookData, read_workbook
+from generator.validate.refusals import ReadLimits
+from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN, SheetCells
 
 _REFERENCE = re.compile(
     r"""^\s*=?\s*(?:'((?:[^']|'')+)'|([\w.]+))!
@@ -44,6 +42,11 @@ class Range:
     first_col: int
     last_row: int
     last_col: int
+
+    @property
+    def size(self) -> int:
+        """How many cells the range spans (check it before listing them)."""
+        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
     def cells(self) -> list[tuple[int, int]]:
         return [
@@ -76,67 +79,60 @@ def parse_reference(text: str) -> Range | None:
     return Range(sheet, first_row, first_col, last_row, last_col)
 
 
-class Book:
-    """The two loads of one file, with 0-based cell access by sheet name."""
+def name_extent(text: str) -> int:
+    """How many cells a defined name's target spans; 0 when it is not a plain reference."""
+    found = parse_reference(text)
+    return 0 if found is None else found.size
 
-    def __init__(self, formulas: openpyxl.Workbook, values: openpyxl.Workbook) -> None:
-        self._formulas = formulas
-        self._values = values
-        self.sheetnames: list[str] = list(formulas.sheetnames)
+
+_EMPTY = SheetCells()
+
+
+class Book:
+    """One read of one file, with 0-based cell access by sheet name."""
+
+    def __init__(self, data: WorkbookData) -> None:
+        self._data = data
+        self.sheetnames: list[str] = list(data.sheetnames)
+        self.kind = data.kind
 
     @classmethod
-    def open(cls, path: Path, limits: ReadLimits) -> Book:
-        """Both loads through safe_open; refusals raise UnreadableWorkbook (exit code 2).
-
-        openpyxl warns about parts it drops (sparklines, some extensions); the validator does not
-        need them, and the warnings would clutter a report.
-        """
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            formulas = open_workbook(path, formulas=True, limits=limits)
-            values = open_workbook(path, formulas=False, limits=limits)
-        return cls(formulas, values)
+    def open(cls, path: Path | str, limits: ReadLimits | None = None) -> Book:
+        """Read ``path`` through safe_open's checks; refusals raise UnreadableWorkbook (exit code 3)."""
+        return cls(read_workbook(path, limits or ReadLimits()))
 
     def properties(self) -> dict[str, str]:
         """Custom document properties as text (the template's identity card)."""
-        found: dict[str, str] = {}
-        for prop in getattr(self._formulas, "custom_doc_props", None) or []:
-            name, value = getattr(prop, "name", None), getattr(prop, "value", None)
-            if isinstance(name, str) and value is not None:
-                found[name] = str(value)
-        return found
+        return dict(self._data.properties)
 
     def defined_names(self) -> dict[str, str]:
         """Workbook-level defined names -> target text (``'Inputs'!$D$8:$O$8``)."""
-        names: dict[str, str] = {}
-        for name, definition in self._formulas.defined_names.items():
-            text = getattr(definition, "attr_text", None)
-            if isinstance(name, str) and isinstance(text, str):
-                names[name] = text
-        return names
+        return dict(self._data.defined_names)
 
     def has_sheet(self, name: str) -> bool:
         return name in self.sheetnames
 
+    def _sheet(self, sheet: str) -> SheetCells:
+        if sheet not in self.sheetnames:
+            raise KeyError(f"Worksheet {sheet} does not exist.")
+        return self._data.sheets.get(sheet, _EMPTY)
+
     def formula(self, sheet: str, row: int, col: int) -> Any:
         """What the cell holds as typed: a formula (text starting with '='), a constant, or None."""
-        value = self._formulas[sheet].cell(row + 1, col + 1).value
-        text = getattr(value, "text", None)  # ArrayFormula: an array-entered formula
-        return text if isinstance(text, str) else value
+        cells = self._sheet(sheet)
+        key = row << COLUMN_BITS | col
+        found = cells.formulas.get(key)
+        return found if found is not None else cells.values.get(key)
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         """The value the file shows: a constant, or a formula's result as last calculated (None if never)."""
-        return self._values[sheet].cell(row + 1, col + 1).value
+        return self._sheet(sheet).values.get(row << COLUMN_BITS | col)
 
     def cells(self, sheet: str) -> Iterator[tuple[int, int, Any, Any]]:
         """Every cell of ``sheet`` that holds something: (row, col, as typed, value shown), 0-based,
         row by row; "as typed" is what ``formula`` gives, "value shown" what ``value`` gives."""
-        values = self._values[sheet]
-        for row in self._formulas[sheet].iter_rows():
-            for found in row:
-                typed = found.value
-                if typed is None:
-                    continue
-                text = getattr(typed, "text", None)
-                r, c = found.row, found.column
-                yield r - 1, c - 1, text if isinstance(text, str) else typed, values.cell(r, c).value
+        cells = self._sheet(sheet)
+        for key in sorted(cells.values.keys() | cells.formulas.keys()):
+            formula = cells.formulas.get(key)
+            value = cells.values.get(key)
+            yield key >> COLUMN_BITS, key & (MAX_COLUMN - 1), value if formula is None else formula, value

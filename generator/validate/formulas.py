@@ -7,6 +7,7 @@ LibreOffice and Google Sheets each save the same formula a little differently (s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from generator.layout import (
@@ -30,6 +31,11 @@ from generator.validate.findings import Code, Scalar, Severity, plain
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 
 
+_TOKENS = re.compile(r"""("(?:[^"]|"")*"?)|'((?:[^']|'')*)'?|([\w.\s$]+)|(.)""", re.DOTALL)
+_SKIPPED = re.compile(r"[\s$]")
+_QUOTED_NAME = re.compile(r"('(?:[^']|'')*')")
+
+
 def normalise(formula: str, own_sheet: str | None = None) -> str:
     """One spelling for formulas that mean the same.
 
@@ -39,68 +45,86 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
       the writer wrote ``'Inputs'!D7``, and keeps ``'KPI''lar'!`` quoted;
     - a reference to the formula's own sheet written without its sheet name;
     - no ``_xlfn.`` / ``_xlws.`` prefixes (Excel's marks for newer functions).
-    String literals ("" and text) are kept exactly.
+    String literals ("" and text) are kept exactly. Whitespace and '$' inside a name or reference
+    are dropped without splitting it (one regular-expression pass: this runs for every formula).
     """
     text = formula.strip()
     if text.startswith("="):
         text = text[1:]
-    own = _quoted(own_sheet.upper()) if own_sheet else None
-    out: list[str] = []
-    word: list[str] = []
-
-    def flush_word(sheet: bool) -> None:
-        if word:
-            token = "".join(word).upper()
-            out.append(_quoted(token) if sheet else token)
-            word.clear()
-
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            flush_word(False)
-            end = i + 1
-            while end < n:
-                if text[end] == '"':
-                    if end + 1 < n and text[end + 1] == '"':
-                        end += 2
-                        continue
-                    break
-                end += 1
-            out.append(text[i : end + 1])
-            i = end + 1
-        elif ch == "'":
-            flush_word(False)
-            end = i + 1
-            while end < n:
-                if text[end] == "'":
-                    if end + 1 < n and text[end + 1] == "'":
-                        end += 2
-                        continue
-                    break
-                end += 1
-            out.append(_quoted(text[i + 1 : end].replace("''", "'").upper()))
-            i = end + 1
-        elif ch == "!":
-            flush_word(True)
-            out.append("!")
-            i += 1
-        elif ch.isspace() or ch == "$":
-            i += 1
-        elif ch.isalnum() or ch in "_.":
-            word.append(ch)
-            i += 1
-        else:
-            flush_word(False)
-            out.append(ch.upper())
-            i += 1
-    flush_word(False)
-    result = "".join(out)
-    for prefix in _PREFIXES:
-        result = result.replace(prefix, "")
-    if own is not None:
-        result = result.replace(own + "!", "")
+    result = _split(text)
+    if "_XL" in result:
+        for prefix in _PREFIXES:
+            result = result.replace(prefix, "")
+    if own_sheet:
+        result = result.replace(_quoted(own_sheet.upper()) + "!", "")
     return result
+
+
+def _split(text: str) -> str:
+    """normalise by pieces: the text between double quotes alternates outside and inside string
+    literals (a doubled quote leaves an empty outside piece). A quoted sheet name split by a
+    double quote shows as an odd count of apostrophes in a piece: then go token by token."""
+    pieces = text.split('"')
+    for i in range(0, len(pieces), 2):
+        piece = pieces[i]
+        if "'" not in piece:
+            pieces[i] = _outside(piece)
+        elif piece.count("'") % 2:
+            return _tokenised(text)
+        else:
+            parts = _QUOTED_NAME.split(piece)
+            for k in range(0, len(parts), 2):
+                parts[k] = _outside(parts[k])
+            for k in range(1, len(parts), 2):
+                parts[k] = _quoted(parts[k][1:-1].replace("''", "'").upper())
+            pieces[i] = "".join(parts)
+    return '"'.join(pieces)
+
+
+def _outside(piece: str) -> str:
+    """Text outside literals and quoted names: no whitespace or '$', upper case, bare sheet names quoted."""
+    found = "".join(piece.split()).replace("$", "").upper()
+    return _quote_sheets(found) if "!" in found else found
+
+
+def _quote_sheets(text: str) -> str:
+    """Quote the name before each '!' (the run of word characters and dots it ends)."""
+    parts = text.split("!")
+    for k in range(len(parts) - 1):
+        part = parts[k]
+        start = len(part)
+        while start and (part[start - 1].isalnum() or part[start - 1] in "_."):
+            start -= 1
+        if start < len(part):
+            parts[k] = f"{part[:start]}'{part[start:]}'"
+    return "!".join(parts)
+
+
+def _tokenised(text: str) -> str:
+    """normalise, token by token (a quoted sheet name may hold a double quote)."""
+    out: list[str] = []
+    word = ""
+    for literal, quoted, run, other in _TOKENS.findall(text):
+        if run:
+            word += run if run.isalnum() else _SKIPPED.sub("", run)
+        elif other == "!":
+            if word:
+                out.append(_quoted(word.upper()))
+                word = ""
+            out.append("!")
+        else:
+            if word:
+                out.append(word.upper())
+                word = ""
+            if literal:
+                out.append(literal)
+            elif other:
+                out.append(other.upper())
+            else:
+                out.append(_quoted(quoted.replace("''", "'").upper()))
+    if word:
+        out.append(word.upper())
+    return "".join(out)
 
 
 def _quoted(sheet: str) -> str:

@@ -75,10 +75,10 @@ def read_cell(value: Any) -> Cell:
 
 def _serial(value: Any) -> Value:
     """A date's serial number, which is what a spreadsheet computes with."""
-    try:
-        from openpyxl.utils.datetime import to_excel
+    from generator.validate.cell_values import to_serial
 
-        return float(to_excel(value))
+    try:
+        return float(to_serial(value))
     except (TypeError, ValueError, OverflowError):
         return None
 

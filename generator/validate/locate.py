@@ -294,7 +294,7 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
 def _list(book: Book, target: str | None) -> list[str]:
     """Twelve texts from a named list (the locale's month names kept in the workbook), or []."""
     found = parse_reference(target or "")
-    if found is None or not book.has_sheet(found.sheet):
+    if found is None or found.size != MONTHS or not book.has_sheet(found.sheet):
         return []
     texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []

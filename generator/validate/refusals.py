@@ -17,25 +17,56 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """Limits on untrusted workbooks; each adjustable by a CLI option later."""
+    """Limits on untrusted workbooks, each counted while the file is read (see ``LIMITS`` for the options)."""
 
-    max_file_bytes: int = 50 * 1024 * 1024  # size on disk
-    max_uncompressed_bytes: int = 200 * 1024 * 1024  # sum of uncompressed member sizes (zip directory)
+    max_file_bytes: int = 50 * MIB  # size on disk
+    max_uncompressed_bytes: int = 200 * MIB  # unpacked size: the zip directory's sum, and bytes inflated while reading
     max_member_ratio: float = 200.0  # uncompressed/compressed of any member bigger than 1 MiB uncompressed
-    max_members: int = 2000
-    max_rows: int = 10_000  # per sheet, from each sheet's <dimension ref> or actual rows
-    max_columns: int = 1_000
+    max_members: int = 2000  # zip entries
+    max_rows: int = 10_000  # highest row holding a value or formula, per sheet
+    max_columns: int = 1_000  # highest column holding a value or formula, per sheet
+    max_cells: int = 500_000  # cells read over all sheets; XML elements read: at most 4 per cell of this limit
+    max_shared_strings: int = 500_000  # entries of the shared string table
+    max_string_chars: int = 32_767  # characters in one text, formula or value (Excel's own cell limit)
+    max_name_cells: int = 1_048_576  # cells a defined name may span (a whole column; not a whole sheet)
 
 
-# The CLI options that raise each limit; named in messages so a user who trusts a file knows what to do.
-OPTION = {
-    "max_file_bytes": "--max-file-mb",
-    "max_uncompressed_bytes": "--max-uncompressed-mb",
-    "max_member_ratio": "--max-ratio",
-    "max_members": "--max-members",
-    "max_rows": "--max-rows",
-    "max_columns": "--max-columns",
-}
+@dataclass(frozen=True)
+class LimitOption:
+    """How a limit appears on the command line: its option, unit and the sensible range of values."""
+
+    field: str
+    option: str
+    help: str
+    scale: int = 1  # bytes per unit of the option (MIB for the -mb options)
+    low: float = 1
+    high: float = 1_000_000_000
+    integer: bool = True
+
+
+LIMITS = (
+    LimitOption("max_file_bytes", "--max-file-mb", "Largest file to read, in MB.", MIB, 0.001, 10_000, False),
+    LimitOption(
+        "max_uncompressed_bytes", "--max-uncompressed-mb", "Largest unpacked size, in MB.", MIB, 0.001, 100_000, False
+    ),
+    LimitOption(
+        "max_member_ratio", "--max-ratio", "Highest compression ratio of a part over 1 MB.", 1, 1, 100_000, False
+    ),
+    LimitOption("max_members", "--max-members", "Most parts in the file.", high=1_000_000),
+    LimitOption("max_rows", "--max-rows", "Highest row holding data, per sheet.", high=1_048_576),
+    LimitOption("max_columns", "--max-columns", "Highest column holding data, per sheet.", high=16_384),
+    LimitOption("max_cells", "--max-cells", "Most cells read over all sheets (XML elements: 4 per cell)."),
+    LimitOption("max_shared_strings", "--max-shared-strings", "Most entries in the shared string table."),
+    LimitOption(
+        "max_string_chars", "--max-string-chars", "Longest text, formula or value, in characters.", high=100_000_000
+    ),
+    LimitOption("max_name_cells", "--max-name-cells", "Most cells one defined name may span.", high=17_179_869_184),
+)
+"""Every limit with its option; ``kpigen validate`` builds its ``--max-*`` options from this table."""
+
+OPTION = {limit.field: limit.option for limit in LIMITS}
+"""The CLI option that raises each limit; named in messages so a user who trusts a file knows what to do."""
+
 RESAVE = "open it in Excel or LibreOffice and save it as .xlsx"
 RESAVE_AGAIN = "open it in Excel or LibreOffice and save it again as .xlsx"
 ENTITY_TEXT = "contains XML entity declarations or external references, which are refused as unsafe"
@@ -73,7 +104,7 @@ def over_limits(fields: list[str], what: str) -> str:
 
 
 def short_reason(exc: BaseException) -> str:
-    """The innermost cause of an error, as a short one-line phrase (openpyxl wraps errors in ValueError)."""
+    """The innermost cause of an error, as a short one-line phrase."""
     inner = exc
     for _ in range(20):  # bounded: a cause chain could be made circular
         if inner.__cause__ is None:
@@ -84,28 +115,6 @@ def short_reason(exc: BaseException) -> str:
     return clean(f"{kind}: {lines[0]}" if lines else kind)
 
 
-def is_entity_error(exc: BaseException) -> bool:
-    """True if defusedxml (or lxml, which openpyxl uses when installed) refused an entity trick.
-
-    lxml stops entity expansion itself ("Maximum entity amplification factor exceeded",
-    "Detected an entity reference loop"); its error names the entity, nothing else does.
-    """
-    try:
-        from defusedxml import DefusedXmlException
-    except ImportError:  # pragma: no cover - defusedxml is required; checked before loading
-        return False
-    seen: BaseException | None = exc
-    for _ in range(20):  # bounded: a cause chain could be made circular
-        if seen is None:
-            return False
-        if isinstance(seen, DefusedXmlException) or (
-            type(seen).__name__ == "XMLSyntaxError" and "entity" in str(seen).lower()
-        ):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def entity_refusal(name: str, where: str = "") -> NoReturn:
     refuse(
         name,
@@ -114,7 +123,5 @@ def entity_refusal(name: str, where: str = "") -> NoReturn:
 
 
 def unreadable(name: str, exc: BaseException) -> NoReturn:
-    """Turn any parse or zip error into a refusal; entity errors get their own message."""
-    if is_entity_error(exc):
-        entity_refusal(name)
+    """Turn any read, zip or decompression error into a refusal."""
     refuse(name, f"could not be read: {short_reason(exc)}; {RESAVE_AGAIN}")

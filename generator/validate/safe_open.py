@@ -1,4 +1,4 @@
-"""Open an untrusted .xlsx safely: check the container before openpyxl parses it, and while it does.
+"""Open an untrusted .xlsx safely: check the container before any XML is parsed.
 
 Filled workbooks come back from people and tools we do not control, so a file may be the wrong
 kind (.xls, CSV, encrypted), damaged, or hostile (zip bomb, XML entity tricks, absurd sheet
@@ -6,24 +6,23 @@ sizes). Every refusal is an ``UnreadableWorkbook`` with one line that starts wit
 says what is wrong and what to do; nothing else escapes except ``MemoryError`` and
 ``KeyboardInterrupt``.
 
-Checks made before openpyxl sees the file use only the zip directory, bounded streamed reads of
-members, and ``defusedxml`` parses of the small index parts (content types, workbook, its rels).
-openpyxl is imported lazily so that the CLI's ``--help`` stays fast. What a non-zip file is lives
-in ``file_kind``, the row and column scans in ``sheet_size``, the wording in ``refusals``.
+``open_package`` checks the file and the zip directory (size, kind, encryption, zip bombs), refuses
+any part whose prolog declares a DTD, finds the workbook part, and hands the open zip to the
+reader (``reader``), which then streams the few parts it needs under the same limits. What a
+non-zip file is lives in ``file_kind``, the index parts in ``package``, the wording in ``refusals``.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
-import io
 import os
-import posixpath
 import struct
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, NoReturn
 
 from generator.errors import UnreadableWorkbook
 from generator.validate.file_kind import (
@@ -35,6 +34,7 @@ from generator.validate.file_kind import (
     refuse_cfb,
     refuse_not_zip,
 )
+from generator.validate.package import CONTENT_TYPES, content_types
 from generator.validate.refusals import (
     MIB,
     RESAVE,
@@ -47,24 +47,16 @@ from generator.validate.refusals import (
     refuse,
     unreadable,
 )
-from generator.validate.sheet_size import check_dimension, refuse_size, scan_sheet
+from generator.validate.xml_stream import Budget
 
-if TYPE_CHECKING:
-    from xml.etree.ElementTree import Element
-
-    import openpyxl
-
-__all__ = ["ReadLimits", "inspect_file", "open_workbook"]
+__all__ = ["Package", "ReadLimits", "inspect_file", "open_package"]
 
 DEFAULT_LIMITS = ReadLimits()
 
 
 _RATIO_MIN_BYTES = MIB  # members smaller than this cannot hurt, whatever their ratio
 _MAX_PROLOG = 64 * 1024  # an XML prolog (declaration, comments) longer than this is not an Office file
-_MAX_INDEX_PART = 16 * MIB  # content types, workbook.xml and its rels are parsed whole: keep them bounded
 
-
-_CONTENT_TYPES = "[Content_Types].xml"
 _WORKBOOK_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.%s.main+xml"
 _WORKBOOK_MACRO = "application/vnd.ms-excel.%s.macroEnabled.main+xml"
 # Same order openpyxl searches in, so we find the part it will read.
@@ -74,7 +66,6 @@ _WORKBOOK_TYPES = (
     _WORKBOOK_MACRO % "sheet",
     _WORKBOOK_MAIN % "sheet",
 )
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _OTHER_PACKAGES = {
     "xl/workbook.bin": "is a binary Excel workbook (.xlsb), which cannot be read; " + RESAVE,
     "word/document.xml": "is a Word document, not an Excel workbook; give the .xlsx file instead",
@@ -213,41 +204,6 @@ def _check_prologs(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str)
             )
 
 
-def _parse_index_part(zf: zipfile.ZipFile, member: str, name: str) -> Element:
-    """Parse a small package index part with defusedxml, DTDs forbidden."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
-    size = zf.getinfo(member).file_size
-    if size > _MAX_INDEX_PART:
-        refuse(name, f"could not be read: part {clean(member, 80)} is implausibly large ({human_size(size)})")
-    try:
-        root: Element = fromstring(zf.read(member), forbid_dtd=True)
-        return root
-    except DefusedXmlException:
-        entity_refusal(name, f"part {clean(member, 80)} ")
-    except ParseError as exc:
-        part, reason = clean(member, 80), clean(str(exc))
-        refuse(name, f"could not be read: part {part} is not well-formed XML ({reason})")
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _content_types(zf: zipfile.ZipFile, name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Overrides (part name -> type) and defaults (extension -> type) from [Content_Types].xml."""
-    root = _parse_index_part(zf, _CONTENT_TYPES, name)
-    overrides: dict[str, str] = {}
-    defaults: dict[str, str] = {}
-    for node in root:
-        if _local(node.tag) == "Override" and node.get("PartName"):
-            overrides[node.get("PartName", "").lstrip("/")] = node.get("ContentType", "")
-        elif _local(node.tag) == "Default" and node.get("Extension"):
-            defaults[node.get("Extension", "").lower()] = node.get("ContentType", "")
-    return overrides, defaults
-
-
 def _refuse_not_workbook(zf: zipfile.ZipFile, names: set[str], name: str) -> NoReturn:
     """A zip without a workbook part: say what it is when we can tell."""
     if "mimetype" in names and member_head(zf, "mimetype", 200).startswith(b"application/vnd.oasis.opendocument"):
@@ -269,40 +225,20 @@ def _workbook_part(overrides: dict[str, str], defaults: dict[str, str], names: s
     return None
 
 
-def _resolve(folder: str, target: str) -> str:
-    """A relationship target as a zip member name, normalised the way openpyxl does it."""
-    return target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+@dataclass
+class Package:
+    """A checked zip, open for the reader: its members, kind, workbook part and reading budget."""
+
+    zf: zipfile.ZipFile
+    names: set[str]
+    kind: str
+    """"xlsx", or "xlsm" when it carries macros (never run or kept)."""
+    workbook: str
+    budget: Budget
 
 
-def _worksheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], name: str) -> dict[str, str]:
-    """Worksheet part -> label, from the workbook's sheets and rels (as openpyxl resolves them).
-
-    Parts under xl/worksheets/ are added too, so a sheet cannot dodge the size scan by
-    being missing from the index.
-    """
-    folder, base = posixpath.split(workbook)
-    rels_part = posixpath.join(folder, "_rels", f"{base}.rels")
-    targets: dict[str, tuple[str, str]] = {}
-    if rels_part in names:
-        for rel in _parse_index_part(zf, rels_part, name):
-            if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
-                continue
-            targets[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, rel.get("Target", "")))
-    parts: dict[str, str] = {}
-    for node in _parse_index_part(zf, workbook, name).iter():
-        if _local(node.tag) != "sheet":
-            continue
-        rel_type, target = targets.get(node.get(f"{{{_REL_NS}}}id", ""), ("", ""))
-        if target in names and "chartsheet" not in rel_type:
-            parts[target] = f"sheet '{clean(node.get('name', ''), 40)}'"
-    for part in sorted(names):
-        if part.startswith("xl/worksheets/") and part.endswith(".xml") and part.count("/") == 2:
-            parts.setdefault(part, f"part {clean(part, 80)}")
-    return parts
-
-
-def _inspect_zip(fh: IO[bytes], size: int, name: str, limits: ReadLimits) -> str:
-    """All checks on a zip container; returns "xlsx" or "xlsm"."""
+def _inspect_zip(fh: IO[bytes], size: int, name: str, limits: ReadLimits) -> zipfile.ZipFile:
+    """The zip directory's checks, before anything is decompressed; returns the open zip."""
     declared = _declared_entries(fh, size)
     if declared is not None:
         entries, directory_bytes = declared
@@ -326,28 +262,30 @@ def _inspect_zip(fh: IO[bytes], size: int, name: str, limits: ReadLimits) -> str
             "is a damaged or truncated zip file, not a readable Excel workbook; "
             "get a fresh copy or save it again from Excel as .xlsx",
         )
-    with zf:
-        infos = zf.infolist()
-        _check_entries(infos, name, limits)
-        names = {info.filename for info in infos}
-        if _CONTENT_TYPES not in names:
-            _refuse_not_workbook(zf, names, name)
-        _check_prologs(zf, infos, name)
-        overrides, defaults = _content_types(zf, name)
-        workbook = _workbook_part(overrides, defaults, names)
-        if workbook is None:
-            _refuse_not_workbook(zf, names, name)
-        macro = any(n.lower().endswith("vbaproject.bin") for n in names) or any(
-            "macroenabled" in t.lower() for t in (*overrides.values(), *defaults.values())
-        )
-        for part, label in _worksheet_parts(zf, workbook, names, name).items():
-            check_dimension(zf, part, label, name, limits)
-            scan_sheet(zf, part, label, name, limits)
-    return "xlsm" if macro else "xlsx"
+    _check_entries(zf.infolist(), name, limits)
+    return zf
 
 
-def _inspect(fh: IO[bytes], path: Path, name: str, limits: ReadLimits) -> str:
-    """Check an open file: size, kind, and (for zips) everything _inspect_zip checks."""
+def _package(zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> Package:
+    """Prologs, content types and the workbook part of a zip whose directory passed."""
+    infos = zf.infolist()
+    names = {info.filename for info in infos}
+    if CONTENT_TYPES not in names:
+        _refuse_not_workbook(zf, names, name)
+    _check_prologs(zf, infos, name)
+    budget = Budget(name, limits)
+    overrides, defaults = content_types(zf, budget)
+    workbook = _workbook_part(overrides, defaults, names)
+    if workbook is None:
+        _refuse_not_workbook(zf, names, name)
+    macro = any(n.lower().endswith("vbaproject.bin") for n in names) or any(
+        "macroenabled" in t.lower() for t in (*overrides.values(), *defaults.values())
+    )
+    return Package(zf, names, "xlsm" if macro else "xlsx", workbook, budget)
+
+
+def _check_file(fh: IO[bytes], path: Path, name: str, limits: ReadLimits) -> int:
+    """Size and kind of an open file; returns its size once it is known to be a zip."""
     size = os.fstat(fh.fileno()).st_size
     if size == 0:
         refuse(name, "is empty (0 bytes); save the workbook again from Excel or LibreOffice")
@@ -359,81 +297,43 @@ def _inspect(fh: IO[bytes], path: Path, name: str, limits: ReadLimits) -> str:
                 f"is {human_size(size)}, more than the limit of {human_size(limits.max_file_bytes)}",
             ),
         )
-    try:
-        magic = fh.read(8)
-        if magic == CFB_MAGIC:
-            refuse_cfb(fh, name)
-        if not magic.startswith(ZIP_MAGICS):
-            refuse_not_zip(fh, name, path)
-        return _inspect_zip(fh, size, name, limits)
-    except (UnreadableWorkbook, MemoryError):
-        raise
-    except Exception as exc:  # read, zip or decompression errors while streaming members
-        unreadable(name, exc)
+    magic = fh.read(8)
+    if magic == CFB_MAGIC:
+        refuse_cfb(fh, name)
+    if not magic.startswith(ZIP_MAGICS):
+        refuse_not_zip(fh, name, path)
+    return size
 
 
 # --------------------------------------------------------------------------------------------- public API
 
 
-def inspect_file(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> str:
-    """Check the container before any XML is parsed; return the kind: "xlsx" or "xlsm".
+@contextmanager
+def open_package(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Package]:
+    """Open ``path`` once, check it, and yield the package for reading; refusals raise UnreadableWorkbook.
 
-    Raise UnreadableWorkbook otherwise.
-
-    Only the zip directory, bounded streamed reads of members and defused parses of the package's
-    small index parts happen here, so a hostile file is refused before openpyxl spends memory on it.
-    """
-    name = str(path)
-    with open_regular(Path(path), clean(name, 300)) as fh:
-        return _inspect(fh, Path(path), clean(name, 300), limits)
-
-
-def _openpyxl(name: str) -> ModuleType:
-    """Import openpyxl lazily and insist that it parses with defusedxml."""
-    import openpyxl
-
-    if openpyxl.DEFUSEDXML is not True:
-        refuse(
-            name,
-            "cannot be read safely because openpyxl is not using defusedxml; install it "
-            "(pip install defusedxml) and make sure OPENPYXL_DEFUSEDXML is not set to False",
-        )
-    module: ModuleType = openpyxl
-    return module
-
-
-def open_workbook(path: Path, *, formulas: bool, limits: ReadLimits = DEFAULT_LIMITS) -> openpyxl.Workbook:
-    """inspect_file, then openpyxl.load_workbook(path, data_only=not formulas, keep_vba=False,
-    keep_links=False, rich_text=False); read_only False.
-
-    openpyxl must parse with defusedxml: if openpyxl.DEFUSEDXML is not True, refuse and say to
-    install it. The file is opened once and the same handle is inspected and loaded, so it cannot
-    be swapped in between; passing a handle also stops openpyxl refusing names without an .xlsx
-    extension. Macros are never run or kept, external links are dropped. Any error while openpyxl
-    parses becomes an UnreadableWorkbook; only MemoryError and KeyboardInterrupt pass through.
+    The same handle is checked and read, so the file cannot be swapped in between. Read, zip and
+    decompression errors met while the caller reads (inside the ``with``) become refusals too;
+    only ``MemoryError`` and ``KeyboardInterrupt`` pass through.
     """
     name = clean(str(path), 300)
     with open_regular(Path(path), name) as fh:
-        _inspect(fh, Path(path), name, limits)
-        library = _openpyxl(name)
-        fh.seek(0)
         try:
-            # openpyxl prints some complaints about bad styles; keep them off our stdout (reports go there).
-            with contextlib.redirect_stdout(io.StringIO()):
-                workbook = library.load_workbook(
-                    fh,
-                    read_only=False,
-                    data_only=not formulas,
-                    keep_vba=False,
-                    keep_links=False,
-                    rich_text=False,
-                )
+            size = _check_file(fh, Path(path), name, limits)
+            with _inspect_zip(fh, size, name, limits) as zf:
+                yield _package(zf, name, limits)
         except (UnreadableWorkbook, MemoryError):
             raise
-        except Exception as exc:  # openpyxl raises many types on bad input; all mean "unreadable"
+        except Exception as exc:  # read, zip or decompression errors while streaming members
             unreadable(name, exc)
-    for sheet in workbook.worksheets:
-        rows, columns = sheet.max_row, sheet.max_column
-        if rows > limits.max_rows or columns > limits.max_columns:
-            refuse_size(name, f"sheet '{clean(sheet.title, 40)}'", "uses", rows, columns, limits)
-    return workbook
+
+
+def inspect_file(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
+    """Read the whole workbook under ``limits`` and return its kind ("xlsx" or "xlsm"); refuse otherwise.
+
+    For a file about to be handed to another program (LibreOffice for ``--recalc``): it is read
+    exactly as the validator reads it, so what passes here cannot hurt more than validating it.
+    """
+    from generator.validate.reader import read_workbook
+
+    return read_workbook(path, limits).kind

@@ -1,4 +1,4 @@
-"""XlsxWriter's worksheet with a faster path for the formulas this project writes.
+"""XlsxWriter's worksheet with faster paths for the formulas and sparklines this project writes.
 
 Before storing a formula XlsxWriter runs about forty regular expressions over it to add the
 ``_xlfn.`` prefixes that functions newer than Excel 2007 need; that was four fifths of a build.
@@ -9,10 +9,22 @@ preparation for any formula that calls something else.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+import xlsxwriter.worksheet
 from xlsxwriter.worksheet import Worksheet
+
+# XlsxWriter builds its whole table of 36 sparkline styles (252 colour objects) for every
+# sparkline, only to read one entry: 11% of the dashboard's build. The table is the same every
+# time and add_sparkline only reads it, so it is built once per style (output byte-identical,
+# tests/workbook/test_golden.py). The function is looked up in the worksheet module's globals,
+# hence the patch there; XlsxWriter is capped below 4 in pyproject.toml.
+if not hasattr(xlsxwriter.worksheet._get_sparkline_style, "cache_info"):
+    xlsxwriter.worksheet._get_sparkline_style = functools.lru_cache(maxsize=64)(
+        xlsxwriter.worksheet._get_sparkline_style
+    )
 
 CLASSIC_FUNCTIONS = frozenset(
     {
@@ -40,7 +52,7 @@ _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 def only_classic_functions(formula: str) -> bool:
     """True when every function the formula calls needs no ``_xlfn.`` prefix."""
-    return all(name.upper() in CLASSIC_FUNCTIONS for name in _CALL.findall(formula))
+    return CLASSIC_FUNCTIONS.issuperset(name.upper() for name in _CALL.findall(formula))
 
 
 class _EmptyText(str):

@@ -197,7 +197,7 @@ def test_validate_leaves_no_file_behind(client: Any, filled: Path, tmp_path: Pat
         (hostile.billion_laughs, 422, "unreadable-workbook", "entity"),
         (hostile.external_entity, 422, "unreadable-workbook", "entity"),
         (hostile.ratio_bomb, 422, "unreadable-workbook", "zip bomb"),
-        (hostile.huge_dimension, 422, "unreadable-workbook", "rows"),
+        (lambda d: hostile.cells_without_references(d, 1001), 422, "unreadable-workbook", "columns"),
         (hostile.genuine, 422, "unreadable-workbook", "not a kpigen workbook"),
         (hostile.truncated, 422, "unreadable-workbook", "damaged or truncated"),
     ],

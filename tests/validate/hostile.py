@@ -265,3 +265,77 @@ def wide_cell(directory: Path, column: str) -> Path:
         return _replace(members, SHEET, b"</row>", f'<c r="{column}1"><v>1</v></c></row>'.encode())
 
     return rezip(genuine(directory), directory / "wide.xlsx", inject)
+
+
+def with_sheet_data(directory: Path, name: str, rows: bytes, after: bytes = b"") -> Path:
+    """A genuine workbook whose first sheet's rows are replaced by ``rows`` (``after`` follows </sheetData>)."""
+
+    def inject(members: dict[str, bytes]) -> dict[str, bytes]:
+        sheet = members[SHEET]
+        start, end = sheet.index(b"<sheetData>"), sheet.index(b"</sheetData>")
+        members[SHEET] = sheet[: start + len(b"<sheetData>")] + rows + b"</sheetData>" + after + sheet[end + 12 :]
+        return members
+
+    return rezip(genuine(directory), directory / name, inject)
+
+
+def phantom_row(directory: Path) -> Path:
+    """What LibreOffice writes after a row is deleted: the whole-sheet dimension and an empty row 1048576."""
+
+    def inject(members: dict[str, bytes]) -> dict[str, bytes]:
+        _replace(members, SHEET, b'<dimension ref="A1:C6"/>', b'<dimension ref="A1:C1048576"/>')
+        return _replace(
+            members,
+            SHEET,
+            b"</sheetData>",
+            b'<row r="1048576" customFormat="false" ht="12.8" hidden="false" customHeight="false" '
+            b'outlineLevel="0" collapsed="false"/></sheetData>',
+        )
+
+    return rezip(genuine(directory), directory / "phantom.xlsx", inject)
+
+
+def cells_without_references(directory: Path, count: int) -> Path:
+    """One row of ``count`` numbers whose cells carry no ``r=`` attribute (each follows the previous one)."""
+    return with_sheet_data(directory, "norefs.xlsx", b'<row r="1">' + b"<c><v>1</v></c>" * count + b"</row>")
+
+
+def dense(directory: Path, rows: int, columns: int) -> Path:
+    """Many small numbers, streamed into the sheet part (never held whole in memory)."""
+    path = rezip(genuine(directory), directory / "dense.xlsx", lambda m: {k: v for k, v in m.items() if k != SHEET})
+    sheet = _members(genuine(directory, "source.xlsx"))[SHEET]
+    head = sheet[: sheet.index(b"<sheetData>")].replace(b'<dimension ref="A1:C6"/>', b"")
+    cells = b"<c><v>7</v></c>" * columns
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive, archive.open(SHEET, "w") as member:
+        member.write(head + b"<sheetData>")
+        for row in range(1, rows + 1):
+            member.write(b'<row r="%d">' % row + cells + b"</row>")
+        member.write(b"</sheetData></worksheet>")
+    return path
+
+
+def shared_strings(directory: Path, count: int, text: bytes = b"x") -> Path:
+    """A shared string table of ``count`` entries (the sheet uses the first)."""
+
+    def inject(members: dict[str, bytes]) -> dict[str, bytes]:
+        members["xl/sharedStrings.xml"] = (
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+            b'/2006/main">' + b"<si><t>" + text + b"</t></si>" * 1 + b"<si><t>s</t></si>" * (count - 1) + b"</sst>"
+        )
+        return members
+
+    return rezip(genuine(directory), directory / "strings.xlsx", inject)
+
+
+def defined_name(directory: Path, target: bytes, name: bytes = b"everything") -> Path:
+    """A workbook-level defined name pointing at ``target``."""
+
+    def inject(members: dict[str, bytes]) -> dict[str, bytes]:
+        return _replace(
+            members,
+            WORKBOOK,
+            b"</sheets>",
+            b'</sheets><definedNames><definedName name="' + name + b'">' + target + b"</definedName></definedNames>",
+        )
+
+    return rezip(genuine(directory), directory / "named.xlsx", inject)

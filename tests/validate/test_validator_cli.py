@@ -113,3 +113,32 @@ def test_help_does_not_import_openpyxl() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "0", "-1", "abc", "2.5"])
+@pytest.mark.parametrize("option", ["--max-ratio", "--max-rows", "--max-file-mb", "--max-cells", "--max-name-cells"])
+def test_limit_options_take_only_sensible_finite_values(tmp_path: Path, option: str, value: str) -> None:
+    """Issue 18: --max-* took inf, nan and 1e308 and crashed; --max-ratio nan turned the zip-bomb check off."""
+    if value == "2.5" and option in ("--max-ratio", "--max-file-mb"):
+        return  # fractions are sensible there
+    path = hostile.genuine(tmp_path)
+    result = CliRunner().invoke(main, ["validate", str(path), option, value])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and f"Invalid value for '{option}'" in result.output
+
+
+def test_every_limit_has_an_option_with_its_default() -> None:
+    from generator.validate.refusals import LIMITS, ReadLimits
+
+    shown = CliRunner().invoke(main, ["validate", "--help"], terminal_width=200).output
+    for limit in LIMITS:
+        default = getattr(ReadLimits(), limit.field) / limit.scale
+        assert limit.option in shown
+        assert f"[default: {default:g}]" in shown or f"[default: {int(default)}]" in shown, limit.option
+
+
+def test_a_zip_bomb_is_refused_whatever_ratio_is_asked(tmp_path: Path) -> None:
+    path = hostile.ratio_bomb(tmp_path)
+    assert "--max-ratio" in refused(path, "--max-ratio", "100")
+    result = CliRunner().invoke(main, ["validate", str(path), "--max-ratio", "nan"])
+    assert result.exit_code == 2

@@ -1,0 +1,306 @@
+"""``python -m bench``: issue 17's table, every row against its alternatives, in one run.
+
+Prepares its own inputs in a temporary folder, runs the alternatives of each row interleaved
+(round by round), and prints medians with min and max, ratios taken round by round, peak memory
+of each process, time against catalogue size, and each target met or missed. Standard library
+timing only (``time.perf_counter``, ``os.wait4``/``getrusage``). ``--tiny`` runs one round of a
+small case without LibreOffice, pycel or ``formulas`` (the test uses it; it judges nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench import alternatives as alt
+from bench.batch import batch_rows
+from bench.inputs import SIZES, Inputs, edge_files, prepare
+from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
+
+Line = tuple[str, str, str, str]  # work, measured, target, verdict
+
+
+def _machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    cores = f"{os.cpu_count()} cores ({model or platform.machine()})"
+    return f"{cores}, load average {load}, Python {platform.python_version()}"
+
+
+LOADED = False
+"""True when the machine was busy with other work (load average above its cores): then wall
+times mostly measure waiting for a core, and verdicts are taken on CPU time (said in the table)."""
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "not measured"
+    return "met" if value <= limit else "GAP"
+
+
+def _median(series: Series) -> float | None:
+    """The median to judge: wall time, or CPU time on a loaded machine."""
+    if not series.samples:
+        return None
+    return statistics.median(s.cpu if LOADED else s.wall for s in series.samples)
+
+
+def _ratio(ours: Series, theirs: Series) -> float | None:
+    return ratio_value(ours, theirs, cpu=LOADED)
+
+
+def _peak(series: Series) -> float | None:
+    peaks = [s.peak_mib for s in series.samples if s.peak_mib is not None]
+    return max(peaks) if peaks else None
+
+
+def _print_series(title: str, series: list[Series]) -> None:
+    print(f"\n## {title}")
+    for found in series:
+        print(f"- {found.label}: {found.summary()}")
+
+
+def validate_rows(inputs: Inputs, rounds: int, heavy: bool, work: Path) -> list[Line]:
+    path = inputs.filled[SIZES[0]] if SIZES[0] in inputs.filled else next(iter(inputs.filled.values()))
+    options: list[tuple[str, Callable[[], Sample]]] = [
+        ("kpigen validate", lambda: run_process(alt.kpigen("validate", path))),
+        ("openpyxl data_only load", lambda: run_process(alt.python(alt.OPENPYXL, path))),
+        ("python-calamine, every sheet", lambda: run_process(alt.python(alt.CALAMINE, path))),
+    ]
+    if heavy:
+        from generator.recalc import make_profile
+
+        profile = make_profile(work / "lo-profile")
+        run_process(alt.libreoffice(profile, path, work / "lo-warm"))  # first start writes the profile
+        options += [
+            ("pycel recalculate()", lambda: run_process(alt.python(alt.PYCEL, path))),
+            ("formulas calculate()", lambda: run_process(alt.python(alt.FORMULAS, path))),
+            ("LibreOffice recalculation", lambda: run_process(alt.libreoffice(profile, path, work / "lo-out"))),
+        ]
+    series = interleaved(options, rounds)
+    _print_series(f"validate the filled CRM workbook, whole process ({path.name})", series)
+    ours = series[0]
+    lines: list[Line] = [
+        ("validate, whole process", ours.summary(), "", ""),
+        ("  / openpyxl data_only load", ratio(ours, series[1]), "<= 1.0x", _verdict(_ratio(ours, series[1]), 1.0)),
+        ("  / python-calamine", ratio(ours, series[2]), "(reference)", ""),
+    ]
+    if heavy:
+        lines += [
+            (
+                "  / pycel recalculate()",
+                ratio(ours, series[3]),
+                "<= 0.20x",
+                _verdict(_ratio(ours, series[3]), 0.2),
+            ),
+            ("  / formulas", ratio(ours, series[4]), "<= 0.05x", _verdict(_ratio(ours, series[4]), 0.05)),
+            ("  / LibreOffice recalculation", ratio(ours, series[5]), "(reference)", ""),
+        ]
+    peak = _peak(ours)
+    lines.append(("validate, peak memory", f"{peak:.0f} MiB" if peak else "n/a", "<= 60 MiB", _verdict(peak, 60)))
+    for found in series[3:]:
+        other = _peak(found)
+        lines.append((f"  {found.label}, peak memory", f"{other:.0f} MiB" if other else found.summary(), "", ""))
+
+    from generator.validate.run import validate
+
+    validate(path)  # warm: imports, catalogue, caches
+
+    def openpyxl_load() -> None:
+        import openpyxl
+
+        openpyxl.load_workbook(path, data_only=True)
+
+    inside = interleaved(
+        [
+            ("validate() in process", lambda: run_in_process(lambda: validate(path))),
+            ("openpyxl data_only load in process", lambda: run_in_process(openpyxl_load)),
+        ],
+        rounds,
+    )
+    _print_series("validate, in process", inside)
+    lines += [
+        ("validate, in process", inside[0].summary(), "<= 0.080 s", _verdict(_median(inside[0]), 0.08)),
+        ("  / openpyxl data_only load in process", ratio(inside[0], inside[1]), "(reference)", ""),
+    ]
+    return lines
+
+
+def build_rows(inputs: Inputs, rounds: int, work: Path) -> list[Line]:
+    from bench import bare_writer
+    from generator.catalog import load_catalog
+    from generator.workbook.build import build_to_file
+    from generator.workbook.context import BuildOptions
+
+    catalog_path = inputs.catalogs[SIZES[0]]
+    out = work / "built.xlsx"
+    bare = work / "bare.xlsx"
+    command = alt.kpigen("build", "--catalog", catalog_path, "--sample", "--year", "2026", "--out", out, "--force")
+    series = interleaved(
+        [
+            ("kpigen build --sample", lambda: run_process(command)),
+            (
+                "bare XlsxWriter script",
+                lambda: run_process([sys.executable, "-m", "bench.bare_writer", inputs.cells, bare]),
+            ),
+        ],
+        rounds,
+    )
+    _print_series("build the CRM workbook, whole process", series)
+    catalog = load_catalog(catalog_path)
+    options = BuildOptions(locale="en", sample=True, year=2026)
+    import json
+
+    cells = json.loads(inputs.cells.read_text(encoding="utf-8"))
+    build_to_file(catalog, options, out, force=True)  # warm
+    bare_writer.write(cells, bare)
+    inside = interleaved(
+        [
+            ("build in process", lambda: run_in_process(lambda: build_to_file(catalog, options, out, force=True))),
+            ("bare XlsxWriter in process", lambda: run_in_process(lambda: bare_writer.write(cells, bare))),
+        ],
+        rounds,
+    )
+    _print_series("build, in process (catalogue loaded once, outside the timing)", inside)
+    peak = _peak(series[0])
+    return [
+        ("build, whole process", series[0].summary(), "", ""),
+        (
+            "  / bare XlsxWriter script",
+            ratio(series[0], series[1]),
+            "<= 1.3x",
+            _verdict(_ratio(series[0], series[1]), 1.3),
+        ),
+        ("build, in process", inside[0].summary(), "", ""),
+        (
+            "  / bare XlsxWriter in process",
+            ratio(inside[0], inside[1]),
+            "<= 1.0x",
+            _verdict(_ratio(inside[0], inside[1]), 1.0),
+        ),
+        ("build, peak memory", f"{peak:.0f} MiB" if peak else "n/a", "<= 50 MiB", _verdict(peak, 50)),
+    ]
+
+
+def startup_rows(rounds: int) -> list[Line]:
+    from generator.paths import CATALOG_DIR
+
+    series = interleaved(
+        [
+            ("kpigen --help", lambda: run_process(alt.kpigen("--help"))),
+            (
+                "kpigen catalog check crm.yaml",
+                lambda: run_process(alt.kpigen("catalog", "check", CATALOG_DIR / "crm.yaml")),
+            ),
+        ],
+        rounds,
+    )
+    _print_series("start-up, whole process", series)
+    return [
+        ("--help, whole process", series[0].summary(), "<= 0.10 s", _verdict(_median(series[0]), 0.10)),
+        ("catalog check, whole process", series[1].summary(), "<= 0.15 s", _verdict(_median(series[1]), 0.15)),
+    ]
+
+
+def edge_rows(files: dict[str, Path]) -> list[Line]:
+    lines: list[Line] = []
+    print("\n## files at the edge of the default limits: kpigen validate, whole process, once each")
+    for label, path in files.items():
+        try:
+            sample = run_process(alt.kpigen("validate", path))
+        except RuntimeError as exc:
+            lines.append((f"  {label}", f"failed: {exc}", "<= 5 s, <= 400 MiB", "GAP"))
+            continue
+        within = (sample.cpu if LOADED else sample.wall) <= 5 and (sample.peak_mib or 0) <= 400
+        measured = f"{sample.wall:.2f} s (CPU {sample.cpu:.2f} s), peak {sample.peak_mib:.0f} MiB"
+        print(f"- {label}: {measured}")
+        lines.append((f"  {label}", measured, "<= 5 s, <= 400 MiB", "met" if within else "GAP"))
+    return [("any file the default limits accept", "", "", ""), *lines]
+
+
+def _size_alternatives(catalog: Catalog, catalog_path: Path, path: Path) -> list[tuple[str, Callable[[], Sample]]]:
+    from generator.validate.run import Options, validate
+    from generator.workbook.build import build_workbook
+    from generator.workbook.context import BuildOptions
+
+    options = Options(catalog=catalog_path)
+    return [
+        ("build", lambda: run_in_process(lambda: build_workbook(catalog, BuildOptions(sample=True, year=2026)))),
+        ("validate", lambda: run_in_process(lambda: validate(path, options))),
+        ("whole", lambda: run_process(alt.kpigen("validate", path, "--catalog", catalog_path))),
+    ]
+
+
+def _both(series: Series) -> str:
+    if not series.samples:
+        return series.summary()
+    wall = statistics.median(series.walls)
+    return f"{wall:.3f} s (CPU {statistics.median(s.cpu for s in series.samples):.3f} s)"
+
+
+def size_rows(inputs: Inputs, rounds: int) -> list[str]:
+    from generator.catalog import load_catalog
+
+    rows = ["| KPIs | build in process | validate in process | validate, whole process |", "|---|---|---|---|"]
+    # medians of wall time, CPU time in brackets
+    for size, catalog_path in inputs.catalogs.items():
+        series = interleaved(_size_alternatives(load_catalog(catalog_path), catalog_path, inputs.filled[size]), rounds)
+        rows.append(f"| {size} | " + " | ".join(_both(s) for s in series) + " |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="rounds per row (default 7)")
+    parser.add_argument("--tiny", action="store_true", help="one round, 26 KPIs, small edge files, no heavy tools")
+    args = parser.parse_args(argv)
+    global LOADED
+    LOADED = os.getloadavg()[0] > (os.cpu_count() or 1)
+    rounds = 1 if args.tiny else args.runs
+    sizes = (26,) if args.tiny else SIZES
+    started = dt.datetime.now(dt.UTC)
+    print(f"# kpigen benchmark, {started:%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {_machine()}")
+    with tempfile.TemporaryDirectory(prefix="kpigen-bench-") as folder:
+        work = Path(folder)
+        inputs = prepare(work, sizes, recalculate=not args.tiny)
+        if args.tiny:
+            inputs.edge_files = edge_files(work / "edge-tiny", scale=0.001)
+        print(f"inputs: {len(sizes)} catalogue sizes, workbooks recalculated by LibreOffice: {inputs.recalculated}")
+        lines = validate_rows(inputs, rounds, heavy=not args.tiny, work=work)
+        lines += build_rows(inputs, rounds, work)
+        lines += batch_rows(inputs, rounds, work, count=4 if args.tiny else 100)
+        lines += startup_rows(rounds)
+        lines += edge_rows(inputs.edge_files)
+        sizes_table = size_rows(inputs, rounds)
+    print(
+        f"\n## summary ({rounds} round{'s' if rounds > 1 else ''}, medians of wall time; ratios taken round by round)"
+    )
+    print("| work | measured | target | verdict |\n|---|---|---|---|")
+    for work_label, measured, target, verdict in lines:
+        print(f"| {work_label} | {measured} | {target} | {verdict} |")
+    print("\n## time against catalogue size (medians of wall time; CPU time in brackets)")
+    print("\n".join(sizes_table))
+    print(f"\nmachine at the end: {_machine()}")
+
+
+if __name__ == "__main__":
+    main()

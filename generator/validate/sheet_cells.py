@@ -1,0 +1,386 @@
+"""One worksheet read in one streaming pass: every cell's value and formula, limits counted as it goes.
+
+What is kept is what validation reads: a cell's value (the constant typed, or a formula's result
+as last calculated) and its formula as typed. Styles, column widths, conditional formats and the
+rest are skipped; the parse stops after the merged cells, so the formats that follow are never read.
+
+Rows and columns are judged by the cells that hold something. A sheet's ``<dimension>`` is only
+a claim, and an empty row far below the data is what LibreOffice writes after a row is deleted
+(row 1048576): both are tolerated. Every ``<c>`` element counts against ``max_cells``, with or
+without an ``r=`` attribute (a cell without one follows the previous cell, as in Excel).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from generator.validate.cell_values import from_iso, from_serial
+from generator.validate.cell_values import number as _number
+from generator.validate.refusals import ReadLimits, clean, over_limits, refuse
+from generator.validate.xml_stream import ELEMENTS_PER_CELL, Budget, Done, new_parser, parse_member, qualified
+
+COLUMN_BITS = 14
+"""A cell's key is ``row << COLUMN_BITS | column`` (0-based); Excel's 16384 columns fit in 14 bits."""
+MAX_COLUMN = 1 << COLUMN_BITS
+MAX_ROW = 1 << 20
+
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_DIGITS = "0123456789"
+
+_C, _V, _F, _ROW, _IS, _T, _RPH = (qualified(x) for x in ("c", "v", "f", "row", "is", "t", "rPh"))
+_SHEET_DATA, _MERGE, _MERGES = (qualified(x) for x in ("sheetData", "mergeCell", "mergeCells"))
+_AFTER_MERGES = {
+    qualified(x)
+    for x in [
+        "phoneticPr",
+        "conditionalFormatting",
+        "dataValidations",
+        "hyperlinks",
+        "printOptions",
+        "pageMargins",
+        "pageSetup",
+        "headerFooter",
+        "rowBreaks",
+        "colBreaks",
+        "customProperties",
+        "cellWatches",
+        "ignoredErrors",
+        "smartTags",
+        "drawing",
+        "legacyDrawing",
+        "legacyDrawingHF",
+        "drawingHF",
+        "picture",
+        "oleObjects",
+        "controls",
+        "webPublishItems",
+        "tableParts",
+        "extLst",
+    ]
+}
+"""Elements that come after ``<mergeCells>`` in a worksheet (ECMA-376 CT_Worksheet): nothing more is needed."""
+
+
+def column_number(letters: str) -> int:
+    """Column letters to a 1-based number (A -> 1, AA -> 27)."""
+    found = 0
+    for ch in letters.upper():
+        found = found * 26 + ord(ch) - 64
+    return found
+
+
+def _letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_COLUMNS = {_letters(n): n for n in range(1, MAX_COLUMN + 1)}
+"""Every column's letters (A to XFD) -> its number: one dict look-up per cell reference."""
+_INTERNED = {name: name for name in (_C, _V, _F, _ROW, _IS, _T, _RPH, _SHEET_DATA, _MERGE, _MERGES)}
+"""Handed to expat as its table of names, so it reports these very strings and ``is`` compares them."""
+
+
+def refuse_size(
+    name: str, label: str, how: str, rows: int, columns: int, limits: ReadLimits, note: str = ""
+) -> NoReturn:
+    """Refuse a sheet over the row or column limit, naming only the limits it exceeds."""
+    over = [
+        (field, f"{found} {unit}", f"{limit} {unit}")
+        for field, found, limit, unit in (
+            ("max_rows", rows, limits.max_rows, "rows"),
+            ("max_columns", columns, limits.max_columns, "columns"),
+        )
+        if found > limit
+    ]
+    found = " and ".join(item[1] for item in over)
+    allowed = " and ".join(item[2] for item in over)
+    plural = "s" if len(over) > 1 else ""
+    refuse(
+        name,
+        over_limits(
+            [item[0] for item in over], f"{label} {how} {found}{note}, more than the limit{plural} of {allowed}"
+        ),
+    )
+
+
+@dataclass
+class SheetCells:
+    """A worksheet's cells by key (``row << COLUMN_BITS | column``, 0-based)."""
+
+    values: dict[int, Any] = field(default_factory=dict)
+    """What each cell shows: a constant, or a formula's cached result (absent when never calculated)."""
+    formulas: dict[int, str] = field(default_factory=dict)
+    """Formula text as typed, with its leading '='."""
+
+
+@dataclass(frozen=True)
+class CellTypes:
+    """What a sheet's cells need from the rest of the workbook to be typed."""
+
+    shared_strings: list[str]
+    date_styles: frozenset[int]
+    timedelta_styles: frozenset[int]
+    epoch: Any
+
+
+class _Shared:
+    """A shared formula's anchor: later cells of the group shift its relative references."""
+
+    def __init__(self, text: str, row: int, col: int) -> None:
+        self.text, self.row, self.col = text, row, col
+
+    def at(self, row: int, col: int) -> str:
+        from generator.validate.shared_formula import shift
+
+        return shift(self.text, row - self.row, col - self.col)
+
+
+def read_sheet(
+    zf: zipfile.ZipFile, part: str, label: str, budget: Budget, types: CellTypes, keep: bool = True
+) -> SheetCells:
+    """Stream one worksheet part; refuse it as soon as it goes over a limit.
+
+    The handlers are written inline, one Python call per XML event: this is the loop every cell
+    of every file goes through.
+    """
+    limits, name = budget.limits, budget.name
+    max_rows, max_columns, most_chars = limits.max_rows, limits.max_columns, limits.max_string_chars
+    max_cells, max_elements = limits.max_cells, limits.max_cells * ELEMENTS_PER_CELL
+    cells, elements = budget.cells, budget.elements
+    strings, date_styles = types.shared_strings, types.date_styles
+    sheet = SheetCells()
+    values, formulas = sheet.values, sheet.formulas
+    shared: dict[str, _Shared] = {}
+    merges: list[str] = []
+    parser = new_parser(dict(_INTERNED))
+    row = col = 0  # 1-based position of the current row and cell, as Excel counts them
+    kind = "n"
+    style = 0
+    f_attrs: dict[str, str] | None = None
+    v_text: str | None = None
+    f_text: str | None = None
+    inline: list[str] | None = None
+    text: list[str] = []
+    size = 0
+    mode = 0  # 1 while inside <v>, 2 inside <f>, 3 inside an inline string's <t>
+    phonetic = after_data = False
+
+    def chars(data: str) -> None:
+        nonlocal size
+        if mode:
+            size += len(data)
+            if size > most_chars:
+                budget.too_many(
+                    f"{label}, cell {_address(row, col)}, holds at least", size, "max_string_chars", most_chars
+                )
+            text.append(data)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, kind, style, f_attrs, v_text, f_text, inline, phonetic, after_data, mode, size
+        nonlocal cells, elements
+        if tag is _C:
+            cells += 1
+            if cells > max_cells:
+                budget.too_many("has at least", cells, "max_cells", max_cells)
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                number = _COLUMNS.get(letters)
+                if number is None or len(letters) == len(ref):
+                    row, col = _reference(ref, name, label)
+                else:
+                    row, col = int(ref[len(letters) :]), number
+            else:
+                col += 1
+            kind = attrs.get("t", "n")
+            s = attrs.get("s")
+            style = int(s) if s and s.isdigit() else 0
+            f_attrs = v_text = f_text = inline = None
+            return
+        elements += 1
+        if elements > max_elements:
+            budget.too_many_elements()
+        if tag is _V:
+            mode, size = 1, 0
+            text.clear()
+        elif tag is _F:
+            f_attrs = attrs
+            mode, size = 2, 0
+            text.clear()
+        elif tag is _ROW:
+            r = attrs.get("r")
+            row = _row_number(r, name, label) if r else row + 1
+            col = 0
+        elif tag is _T:
+            if inline is not None and not phonetic:
+                mode, size = 3, 0
+                text.clear()
+        elif tag is _IS:
+            inline = []
+        elif tag is _RPH:
+            phonetic = True
+        elif tag is _MERGE:
+            if ref := attrs.get("ref"):
+                merges.append(ref)
+        elif after_data and tag in _AFTER_MERGES:
+            raise Done
+
+    def end(tag: str) -> None:
+        nonlocal v_text, f_text, phonetic, after_data, mode
+        if tag is _C:
+            if v_text or inline is not None or f_attrs is not None:
+                _store()
+        elif mode:
+            found = text[0] if len(text) == 1 else "".join(text)
+            if mode == 1:
+                v_text = found
+            elif mode == 2:
+                f_text = found
+            elif inline is not None:
+                inline.append(found)
+            mode = 0
+        elif tag is _RPH:
+            phonetic = False
+        elif tag is _SHEET_DATA:
+            after_data = True
+        elif tag is _MERGES:
+            raise Done
+
+    def _store() -> None:
+        value = _value() if (v_text or inline is not None) else None
+        formula = _formula() if f_attrs is not None else None
+        if value is None and formula is None:
+            return  # an empty (styled) cell: counted, not kept, not judged by its position
+        if row > max_rows or col > max_columns:
+            refuse_size(name, label, "has a cell at", row, col, limits, f" ({_address(row, col)})")
+        if keep:
+            key = (row - 1) << COLUMN_BITS | (col - 1)
+            if value is not None:
+                values[key] = value
+            if formula is not None:
+                formulas[key] = formula
+
+    def _value() -> Any:
+        found = v_text or ""
+        try:
+            if kind == "n":
+                number = _number(found)
+                if style in date_styles:
+                    try:
+                        return from_serial(number, types.epoch, style in types.timedelta_styles)
+                    except (OverflowError, ValueError):
+                        return "#VALUE!"
+                return number
+            if kind == "s":
+                return strings[int(found)]
+            if kind == "b":
+                return bool(int(found))
+            if kind == "inlineStr":
+                return "".join(inline) if inline is not None else None
+            if kind == "d":
+                return from_iso(found)
+            return found  # "str" (a formula's text result), "e" (an error such as #N/A), or unknown
+        except (ValueError, IndexError, OverflowError):
+            _bad(name, label, f"cell {_address(row, col)} holding {clean(found, 30)!r} as type {clean(kind, 10)!r}")
+
+    def _formula() -> str | None:
+        attrs = f_attrs or {}
+        formula = "=" + (f_text or "")
+        if attrs.get("t") == "shared":
+            group = attrs.get("si", "")
+            if f_text:
+                if len(shared) < max_cells:
+                    shared[group] = _Shared(formula, row, col)
+            elif group in shared:
+                return shared[group].at(row, col)
+        elif attrs.get("t") == "dataTable":
+            return f"=TABLE({attrs.get('r1', '')},{attrs.get('r2', '')})"
+        return formula
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parse_member(zf, part, budget, parser)
+    finally:
+        budget.cells, budget.elements = cells, elements
+    if merges and keep:
+        _unmerge(sheet, merges, budget, label)
+    return sheet
+
+
+def _reference(ref: str, name: str, label: str) -> tuple[int, int]:
+    """(row, column), 1-based, of a cell reference that is not plain upper-case letters and digits."""
+    found = _REF.fullmatch(ref)
+    if found is None:
+        _bad(name, label, f"a cell reference {clean(ref, 20)!r}")
+    return int(found.group(2)), column_number(found.group(1))
+
+
+def _row_number(text: str, name: str, label: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        try:
+            value = float(text)
+        except ValueError:
+            value = 0.5
+        if not value.is_integer():
+            _bad(name, label, f"a row numbered {clean(text, 20)!r}")
+        number = int(value)
+    if not 1 <= number <= MAX_ROW:
+        _bad(name, label, f"a row numbered {number}")
+    return number
+
+
+def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -> None:
+    """Empty the cells a merged range covers (all but its top-left), as a spreadsheet shows them.
+
+    Each range costs the smaller of its area and the cells kept, counted against ``max_cells``:
+    a whole-sheet merge costs one pass over the cells, not 17 billion steps.
+    """
+    kept = len(sheet.values) + len(sheet.formulas)
+    keys = None
+    for ref in merges:
+        corners = [_REF.fullmatch(part.strip()) for part in ref.split(":")]
+        if len(corners) != 2 or not all(corners):
+            continue
+        (c1, r1), (c2, r2) = ((column_number(m.group(1)), int(m.group(2))) for m in corners if m)
+        top, left, bottom, right = min(r1, r2) - 1, min(c1, c2) - 1, max(r1, r2) - 1, max(c1, c2) - 1
+        area = (bottom - top + 1) * (right - left + 1)
+        budget.elements += min(area, kept)
+        if budget.elements > budget.limits.max_cells * ELEMENTS_PER_CELL:
+            budget.too_many_elements()
+        if area <= kept:
+            covered = [
+                r << COLUMN_BITS | c
+                for r in range(top, bottom + 1)
+                for c in range(left, right + 1)
+                if (r, c) != (top, left)
+            ]
+        else:
+            keys = keys if keys is not None else list(sheet.values.keys() | sheet.formulas.keys())
+            covered = [
+                k
+                for k in keys
+                if top <= k >> COLUMN_BITS <= bottom
+                and left <= k & (MAX_COLUMN - 1) <= right
+                and (k >> COLUMN_BITS, k & (MAX_COLUMN - 1)) != (top, left)
+            ]
+        for key in covered:
+            sheet.values.pop(key, None)
+            sheet.formulas.pop(key, None)
+
+
+def _address(row: int, col: int) -> str:
+    return f"{_letters(col) or '?'}{row}"
+
+
+def _bad(name: str, label: str, what: str) -> NoReturn:
+    refuse(name, f"could not be read: {label} has {what}; open it in Excel or LibreOffice and save it again as .xlsx")

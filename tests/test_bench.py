@@ -1,0 +1,31 @@
+"""``python -m bench --tiny`` runs every row end to end on a small case (timings are printed, never judged)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_runs_on_a_tiny_case() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--tiny"], cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    for row in (
+        "| validate, whole process |",
+        "/ openpyxl data_only load",
+        "| validate, in process |",
+        "| build, whole process |",
+        "/ bare XlsxWriter script",
+        "| build --batch of 4 workbooks",
+        "| --help, whole process |",
+        "| catalog check, whole process |",
+        "a phantom row 1048576 (LibreOffice)",
+        "| 26 |",
+    ):
+        assert row in out, row
+    assert "failed" not in out, out
