@@ -70,7 +70,8 @@ def test_build_to_a_folder_uses_the_default_name(tmp_path: Path) -> None:
         (["--locale", "qq"], "'qq'", ExitCode.USAGE),
         (["--company", "bad\x07name"], "control characters", ExitCode.USAGE),
         (["--catalog", "missing.yaml"], "missing.yaml: file not found", ExitCode.UNREADABLE),
-        (["--catalog", "kpi_catalog/bsc.yaml", "--sample"], "has no sample data", ExitCode.USAGE),
+        (["--catalog", "tests/catalogs/valid/minimal.yaml", "--sample"], "has no sample data", ExitCode.USAGE),
+        (["--sample", "--currency", "ISK"], "no demo figures in ISK", ExitCode.USAGE),
     ],
 )
 def test_bad_options_give_one_line_and_their_exit_code(

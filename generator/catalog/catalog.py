@@ -8,9 +8,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from generator.catalog.model import Aggregation, Better, CatalogFile, Category, Goal, InputSpec, Kpi, Perspective, Rule
+from generator.catalog.model import (
+    Aggregation,
+    Better,
+    CatalogFile,
+    Category,
+    Goal,
+    InputSpec,
+    Kpi,
+    Perspective,
+    Rule,
+    Unit,
+)
 from generator.formula import parse
-from generator.formula.expr import Compare, Expr, refs, time_degree
+from generator.formula.expr import Compare, Expr, never_negative, refs, time_degree
 
 DEFAULT_TOLERANCE = 0.1
 T = TypeVar("T")
@@ -46,6 +57,7 @@ class Catalog:
     missing_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per declared locale (never the default one), each text it lacks as ``file:line:col: where``:
     warnings for ``catalog check``, a refusal for a build in that locale without ``--fallback``."""
+    sample_currency: str = "USD"
 
     @classmethod
     def assemble(cls, file: CatalogFile, imported: Iterable[Catalog], source: Path) -> Catalog:
@@ -81,6 +93,7 @@ class Catalog:
             rules=rules,
             kpis=dict(sorted(kpis.items(), key=lambda item: item[1].number)),
             scorecard=tuple(file.scorecard),
+            sample_currency=file.sample_currency,
         )
 
     def subset(self, kpi_ids: Iterable[str]) -> Catalog:
@@ -99,6 +112,7 @@ class Catalog:
             description=self.description,
             source=self.source,
             sample=self.sample,
+            sample_currency=self.sample_currency,
             perspectives={p: v for p, v in self.perspectives.items() if p in {k.perspective for k in kpis.values()}},
             categories={c: v for c, v in self.categories.items() if c in used_categories},
             inputs=inputs,
@@ -128,10 +142,23 @@ class Catalog:
         flows = {i: spec.aggregation is Aggregation.FLOW for i, spec in self.inputs.items()}
         return {k: time_degree(expr, flows) for k, expr in self.formulas.items()}
 
+    @cached_property
+    def never_negative(self) -> dict[str, bool]:
+        """Per KPI: True when no inputs within their bounds can make it negative (a chart may start at 0)."""
+        floors = {i: spec.min is not None and spec.min >= 0 for i, spec in self.inputs.items()}
+        return {k: never_negative(expr, floors) for k, expr in self.formulas.items()}
+
     def tolerance(self, kpi: Kpi) -> float | None:
         if kpi.better is Better.INFO:
             return None
         return DEFAULT_TOLERANCE if kpi.tolerance is None else kpi.tolerance
+
+    def target(self, kpi: Kpi, currency: str) -> float | None:
+        """The KPI's default monthly target in this currency: a money KPI's comes from its
+        per-currency ``targets`` (None for a currency not listed), any other KPI's from ``target``."""
+        if kpi.unit is Unit.CURRENCY:
+            return kpi.targets.get(currency)
+        return kpi.target
 
     def kpis_in(self, category: str) -> list[Kpi]:
         return [k for k in self.kpis.values() if k.category == category]

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import msgspec
+from babel.numbers import is_currency
 
 from generator.catalog.catalog import Catalog
 from generator.catalog.model import CatalogFile, Kpi, Rule
@@ -122,6 +123,8 @@ def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:
         report(("default_locale",), f"'{file.default_locale}' is not in locales {locales}")
     if len(set(locales)) != len(locales):
         report(("locales",), "a locale is listed twice")
+    if not is_currency(file.sample_currency):
+        report(("sample_currency",), f"unknown currency '{file.sample_currency}'")
     _check_texts(file, report)
     _check_imported_texts(file, catalog, report)
     _check_unique(file, catalog, report)
@@ -176,6 +179,16 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
                 report((*at, "formula"), f"unknown input '{name}'{_suggest(name, catalog.inputs)}")
     if kpi.better.value == "info" and (kpi.target is not None or kpi.tolerance is not None):
         report((*at, "target"), "an informational KPI (better: info) takes no target or tolerance")
+    if kpi.unit.value == "currency" and kpi.target is not None:
+        message = "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...}"
+        report((*at, "target"), message)
+    if kpi.targets and kpi.unit.value != "currency":
+        report((*at, "targets"), "targets per currency are for money KPIs (unit: currency); use target")
+    if kpi.targets and kpi.better.value == "info":
+        report((*at, "targets"), "an informational KPI (better: info) takes no target or tolerance")
+    for code in kpi.targets:
+        if not is_currency(code):
+            report((*at, "targets", code), f"unknown currency '{code}'")
     if kpi.range is not None and kpi.range[0] >= kpi.range[1]:
         report((*at, "range"), "range must be [low, high] with low < high")
 

@@ -14,6 +14,8 @@ import msgspec
 
 Id = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 LocaleCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+CurrencyCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code such as USD, TRY, JPY."""
 Text = dict[str, str]
 """A text per locale code, e.g. ``{"en": "Churn rate", "tr": "Müşteri kaybetme oranı"}``."""
 
@@ -105,6 +107,9 @@ class Kpi(Strict, frozen=True, forbid_unknown_fields=True):
     texts: dict[str, KpiTexts]
     decimals: Annotated[int, msgspec.Meta(ge=0, le=6)] = 0
     target: float | None = None
+    targets: dict[CurrencyCode, float] = {}
+    """A money KPI's targets per currency (``{USD: 350, TRY: 14000}``): the same number is not the
+    same target in two currencies, so a currency not listed gets no target rather than a wrong one."""
     tolerance: Annotated[float, msgspec.Meta(ge=0, le=10)] | None = None
     range: tuple[float, float] | None = None
     """Scale of a score (e.g. 1..5, -100..100): bounds the chart axis and the validator's check."""
@@ -141,6 +146,8 @@ class CatalogFile(Strict, frozen=True, forbid_unknown_fields=True):
     title: Text
     description: Text = {}
     sample: str | None = None
+    sample_currency: CurrencyCode = "USD"
+    """The currency of the sample file's money inputs; a demo in another currency converts them."""
     imports: list[Import] = []
     perspectives: list[Perspective] = []
     categories: list[Category] = []

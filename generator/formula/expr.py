@@ -111,3 +111,25 @@ def time_degree(node: Expr, is_flow: Mapping[str, bool]) -> int | None:
             degrees = {time_degree(a, is_flow) for a in args}
             return degrees.pop() if len(degrees) == 1 else None
     return None
+
+
+def never_negative(node: Expr, non_negative: Mapping[str, bool]) -> bool:
+    """Whether the expression is >= 0 whatever its inputs, given which inputs cannot be negative.
+
+    A sign analysis, not a range one: sums, products and quotients of non-negative parts stay
+    non-negative; a subtraction or a negation may not (retention, ROI, NPS).
+    """
+    match node:
+        case Num(value):
+            return value >= 0
+        case Ref(name):
+            return non_negative.get(name, False)
+        case Call("abs", _):
+            return True
+        case Call("max", args):
+            return any(never_negative(a, non_negative) for a in args)
+        case Binary(op, left, right) if op != "-":
+            return never_negative(left, non_negative) and never_negative(right, non_negative)
+        case Call(_, args):
+            return all(never_negative(a, non_negative) for a in args)
+    return False

@@ -16,7 +16,7 @@ from typing import Literal
 from babel import Locale
 from babel.core import get_global
 from babel.dates import get_month_names
-from babel.numbers import get_currency_symbol, get_territory_currencies
+from babel.numbers import get_currency_precision, get_currency_symbol, get_territory_currencies
 from babel.units import get_unit_name
 
 from generator.catalog.model import Unit
@@ -87,9 +87,21 @@ class NumberFormats:
     locale: str
     currency: str
 
+    def decimals(self, unit: Unit, decimals: int) -> int:
+        """Decimals a value shows: money never more than its currency's CLDR digits (JPY 0, USD 2)."""
+        if unit is Unit.CURRENCY:
+            return min(decimals, int(get_currency_precision(self.currency)))
+        return decimals
+
+    def smallest_shown(self, unit: Unit, decimals: int) -> float:
+        """Half a unit of the last decimal shown: a value closer to 0 than this shows as 0 (or "-0")."""
+        places = self.decimals(unit, decimals) + (2 if unit in (Unit.PERCENT, Unit.RATIO) else 0)
+        return 0.5 / 10.0**places
+
     @cache  # noqa: B019 - a handful of instances live for one build
     def for_unit(self, unit: Unit, decimals: int) -> str:
         locale = parse_locale(self.locale)
+        decimals = self.decimals(unit, decimals)
         if unit is Unit.CURRENCY:
             pattern = locale.currency_formats["standard"].pattern.split(";")[0]
             symbol = get_currency_symbol(self.currency, locale=locale)

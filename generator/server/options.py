@@ -19,6 +19,7 @@ from generator.server.catalogs import Catalogs
 from generator.server.problems import N_, Problem
 from generator.server.settings import COMPANY_MAX, YEAR_MAX, YEAR_MIN
 from generator.workbook.context import BuildOptions
+from generator.workbook.sample import DEMO_RATES
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
@@ -90,6 +91,14 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             N_("Catalogue '{catalog}' has no sample data; choose an empty workbook."),
             "sample",
             {"catalog": catalog.id},
+        )
+    if request.sample and currency and currency not in DEMO_RATES:
+        raise Problem(
+            422,
+            "no-demo-currency",
+            N_("The demo year has no figures in {value}; choose another currency or an empty workbook."),
+            "currency",
+            {"value": currency},
         )
     options = BuildOptions(
         locale=locale,

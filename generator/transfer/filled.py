@@ -93,9 +93,10 @@ class Filled:
         return any(v is not None for row in self.inputs.values() for v in row)
 
 
-def default_target(catalog: Catalog, kpi_id: str) -> Value:
-    """The monthly target a fresh workbook carries for a KPI (what 'changed' is measured against)."""
-    return catalog.kpis[kpi_id].target
+def default_target(catalog: Catalog, kpi_id: str, currency: str | None) -> Value:
+    """The monthly target a fresh workbook in this currency carries for a KPI (what 'changed' is
+    measured against); a money KPI's depends on the currency."""
+    return catalog.target(catalog.kpis[kpi_id], currency or "")
 
 
 def default_tolerance(catalog: Catalog, kpi_id: str) -> Value:
@@ -173,7 +174,9 @@ def read_filled(
         inputs=inputs,
         targets=targets,
         tolerances=tolerances,
-        changed_targets=frozenset(k for k, v in targets.items() if not same_number(v, default_target(resolved, k))),
+        changed_targets=frozenset(
+            k for k, v in targets.items() if not same_number(v, default_target(resolved, k, settings.currency))
+        ),
         changed_tolerances=frozenset(
             k for k, v in tolerances.items() if not same_number(v, default_tolerance(resolved, k))
         ),

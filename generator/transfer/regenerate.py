@@ -215,7 +215,11 @@ def _settings_values(
             carried.append(CarriedRow(kind, old_id, name, "", value, why))
             continue
         assert new_id is not None
-        default = default_target(catalog, new_id) if kind == "target" else default_tolerance(catalog, new_id)
+        default = (
+            default_target(catalog, new_id, filled.settings.currency)
+            if kind == "target"
+            else default_tolerance(catalog, new_id)
+        )
         if not same_number(value, default):
             chosen[new_id] = value
     return chosen

@@ -119,7 +119,7 @@ def _build(
         layout,
         workbook,
         Styles(workbook),
-        values if values is not None else read_sample(catalog) if options.sample else None,
+        values if values is not None else read_sample(catalog, options.currency) if options.sample else None,
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),

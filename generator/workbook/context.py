@@ -19,6 +19,21 @@ from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, Styles
 if TYPE_CHECKING:
     from generator.workbook.sheet_carried import CarriedRow
 
+TITLE_LIMIT = 32
+"""Excel refuses a data validation title longer than this."""
+MESSAGE_LIMIT = 255
+"""... and a message longer than this."""
+
+
+def short_title(text: str, limit: int = TITLE_LIMIT) -> str:
+    """A title that fits Excel's limit, cut after a whole word and marked with "…" when too long."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–(") + "…"
+
 
 FOOTER_LIMIT = 255
 """Excel's limit on a header or footer, formatting codes included."""
@@ -60,7 +75,7 @@ class Context:
 
     def target(self, kpi: Kpi) -> float | None:
         """The monthly target written for a KPI: the user's, else the catalogue's."""
-        return self.targets.get(kpi.id, kpi.target)
+        return self.targets.get(kpi.id, self.catalog.target(kpi, self.options.currency))
 
     def tolerance(self, kpi: Kpi) -> float:
         found = self.tolerances.get(kpi.id)

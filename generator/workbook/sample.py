@@ -2,6 +2,12 @@
 
 Long form (month, input, value) keeps the file readable and diffable, and is the same shape
 the import command will accept.
+
+The file's money inputs are in the catalogue's ``sample_currency``. A demo in another currency
+converts them with ``DEMO_RATES`` (rough, round rates of late 2025, for plausible demo figures
+only, never for real money) and rounds to the currency's CLDR digits, so a Turkish demo's
+customer acquisition cost reads ₺14.000, not ₺350. Every money input is scaled by the same
+factor and rounding keeps order, so the catalogue's rules (company sales <= market sales) hold.
 """
 
 from __future__ import annotations
@@ -11,16 +17,58 @@ import math
 from pathlib import Path
 
 from generator.catalog import Catalog
+from generator.catalog.model import Unit
 from generator.errors import CatalogError, UnreadableInput, UserError
 
 Values = dict[str, list[float | None]]
 
+DEMO_RATES: dict[str, float] = {
+    "USD": 1,
+    "EUR": 0.9,
+    "GBP": 0.8,
+    "CHF": 0.8,
+    "TRY": 40,
+    "JPY": 150,
+    "CNY": 7,
+    "INR": 85,
+    "CAD": 1.4,
+    "AUD": 1.5,
+    "BRL": 5.5,
+    "MXN": 18,
+    "SEK": 10,
+    "NOK": 10,
+    "DKK": 7,
+    "PLN": 4,
+    "ZAR": 18,
+    "KRW": 1400,
+}
+"""Units of each currency per US dollar, rounded: only to make demo figures plausible."""
 
-def read_sample(catalog: Catalog) -> Values:
-    """Monthly values per input id; refuses a catalogue without a sample file."""
+
+def read_sample(catalog: Catalog, currency: str | None = None) -> Values:
+    """Monthly values per input id, money converted to ``currency`` (default: the sample's own);
+    refuses a catalogue without a sample file, or a currency without a demo rate."""
     if catalog.sample is None:
         raise UserError(f"catalogue '{catalog.id}' has no sample data (no 'sample:' file); build without --sample")
-    return read_long_csv(catalog.sample, catalog)
+    values = read_long_csv(catalog.sample, catalog)
+    if currency is None or currency == catalog.sample_currency:
+        return values
+    return convert_money(catalog, values, catalog.sample_currency, currency)
+
+
+def convert_money(catalog: Catalog, values: Values, source: str, target: str) -> Values:
+    from babel.numbers import get_currency_precision
+
+    if source not in DEMO_RATES or target not in DEMO_RATES:
+        known = ", ".join(sorted(DEMO_RATES))
+        raise UserError(f"no demo figures in {target}: the demo year comes in {known}; build without --sample")
+    factor = DEMO_RATES[target] / DEMO_RATES[source]
+    digits = get_currency_precision(target)
+    converted = dict(values)
+    for input_id, spec in catalog.inputs.items():
+        if spec.unit is Unit.CURRENCY:
+            converted[input_id] = [None if v is None else round(v * factor, digits) for v in values[input_id]]
+    return converted
 
 
 def read_long_csv(path: Path, catalog: Catalog) -> Values:

@@ -13,7 +13,7 @@ from generator.catalog import Catalog
 from generator.catalog.model import Better, Kpi
 from generator.layout import KPI_GRID, Layout, cell
 from generator.sheet_formulas import status_expression
-from generator.workbook.context import Context
+from generator.workbook.context import Context, short_title
 from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
 from generator.workbook.sheet_kpis import status_format
 from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
@@ -60,24 +60,20 @@ def write_dashboard(ctx: Context) -> None:
         {
             "validate": "list",
             "source": "=month_labels",
-            "input_title": _("Month"),
+            "input_title": short_title(_("Month")),
             "input_message": _("Pick the month the cards show, or empty the cell for the latest month with data."),
-            "error_title": _("Invalid month"),
+            "error_title": short_title(_("Invalid month")),
             "error_message": _("Pick a month from the list."),
         },
     )
     selector = "$D$" + str(SELECTOR_ROW + 1)
     sheet.write_formula(INDEX_CELL, f"=IFERROR(MATCH({selector},month_labels,0),MAX(1,{latest_month(layout)}))")
+    no_data = f"{latest_month(layout)}=0"
     sheet.merge_range(SELECTOR_ROW, 5, SELECTOR_ROW, 6, "", style("selector_shown"))
-    sheet.write_formula(SELECTOR_ROW, 5, f'=IFERROR("▸ "&INDEX(month_labels,{INDEX_CELL}),"")', style("selector_shown"))
-    sheet.merge_range(
-        SELECTOR_ROW,
-        7,
-        SELECTOR_ROW,
-        12,
-        _("Leave the month empty to follow the latest month with data. The bars under each card show the whole year."),
-        style("muted"),
+    sheet.write_formula(
+        SELECTOR_ROW, 5, f'=IF({no_data},"",IFERROR("▸ "&INDEX(month_labels,{INDEX_CELL}),""))', style("selector_shown")
     )
+    _where_to_start(ctx, no_data)
 
     words = status_format(ctx)
     groups, end = plan_cards(ctx.catalog, layout)
@@ -93,6 +89,34 @@ def write_dashboard(ctx: Context) -> None:
     sheet.print_area(0, 0, end, CHART_COL + 8)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
+
+
+def _where_to_start(ctx: Context, no_data: str) -> None:
+    """Beside the selector: while no month has data, a highlighted hint linking to the Inputs
+    sheet (an empty template's cards are blank, which alone says nothing); then how the selector works."""
+    _ = ctx._
+    sheet = ctx.sheets["dashboard"]
+    hint = _("No figures yet: start on the {sheet} sheet by typing each month's figures in the yellow cells.")
+    usage = _(
+        "Leave the month empty to follow the latest month with data. The bars under each card show the whole year."
+    )
+    hint = hint.format(sheet=ctx.layout.sheets.inputs)
+    muted = ctx.styles("muted")
+    sheet.merge_range(SELECTOR_ROW, 7, SELECTOR_ROW, 12, "", muted)
+    sheet.write_url(SELECTOR_ROW, 7, ctx.link(ctx.layout.sheets.inputs), muted, string=usage, tip=_("Go to the inputs"))
+    sheet.write_formula(SELECTOR_ROW, 7, f"=IF({no_data},{excel_text(hint)},{excel_text(usage)})", ctx.styles("muted"))
+    sheet.conditional_format(
+        SELECTOR_ROW,
+        7,
+        SELECTOR_ROW,
+        12,
+        {"type": "formula", "criteria": "=" + no_data, "format": ctx.styles.highlight()},
+    )
+
+
+def excel_text(text: str) -> str:
+    """A string literal inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,24 @@ def plan_cards(catalog: Catalog, layout: Layout) -> tuple[list[CardGroup], int]:
     return groups, row
 
 
+def sparkline_axis(catalog: Catalog, kpi: Kpi) -> dict[str, float]:
+    """The bars' axis starts at 0 (or the bottom of a score's scale), so the smallest month still
+    shows a bar; a KPI that can turn negative keeps the automatic axis, which shows its sign."""
+    if kpi.range is not None:
+        return {"min": min(kpi.range[0], 0.0)}
+    return {"min": 0.0} if catalog.never_negative[kpi.id] else {}
+
+
+def change_formula(value: str, previous: str, smallest: float) -> str:
+    """The change on the previous month; one too small to show is 0, so the card never reads "-0"."""
+    half = f"{smallest:.12f}".rstrip("0")
+    difference = f"{value}-{previous}"
+    return (
+        f"=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value}),ISNUMBER({previous})),"
+        f'IF(ABS({difference})<{half},0,{difference}),""),"")'
+    )
+
+
 def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:
     """Rows: title, the month's value, target, change on the previous month, year to date, status, sparkline."""
     _ = ctx._
@@ -142,7 +184,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
     sheet.write_formula(
         top + 3,
         right,
-        f'=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value}),ISNUMBER({previous})),{value}-{previous},""),"")',
+        change_formula(value, previous, ctx.texts.numbers.smallest_shown(kpi.unit, kpi.decimals)),
         style("card_number", f"+{number_format};-{number_format};{number_format}"),
     )
     ytd = ctx.layout.kpi_cell(kpi.id, KPI_GRID.ytd)
@@ -175,6 +217,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
         top + 6,
         left,
         {
+            **sparkline_axis(ctx.catalog, kpi),
             "range": value_range(ctx.layout, kpi.id),
             "type": "column",
             "high_point": True,

@@ -13,7 +13,7 @@ from generator.formula.excel import render
 from generator.formula.expr import refs
 from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS, cell
 from generator.sheet_formulas import input_period_formulas, month_label_formula
-from generator.workbook.context import Context
+from generator.workbook.context import MESSAGE_LIMIT, Context, short_title
 from generator.workbook.styles import AT_RISK, OFF_TRACK, category_colour
 
 LIMIT = 1e15
@@ -161,9 +161,9 @@ def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:
         "criteria": "between",
         "minimum": low,
         "maximum": high,
-        "input_title": name[:32],
-        "input_message": help_text[:255],
-        "error_title": _("Invalid value")[:32],
-        "error_message": (name + ": " + message)[:255],
+        "input_title": short_title(name),
+        "input_message": short_title(help_text, MESSAGE_LIMIT),
+        "error_title": short_title(_("Invalid value")),
+        "error_message": short_title(name + ": " + message, MESSAGE_LIMIT),
         "ignore_blank": True,
     }

@@ -6,7 +6,7 @@ and a number format prints the words, so formulas and charts stay language-free.
 
 from __future__ import annotations
 
-from generator.catalog.model import Better, Kpi
+from generator.catalog.model import Better, Kpi, Unit
 from generator.layout import (
     HEADER_ROW,
     KPI_GRID,
@@ -110,7 +110,7 @@ def write_kpis(ctx: Context) -> None:
             continue
         formats = {
             KPI_TARGET_COL: style("formula", number_format),
-            KPI_TOLERANCE_COL: style("formula", "0%"),
+            KPI_TOLERANCE_COL: style("formula", ctx.number_format(Unit.PERCENT, 0)),
             KPI_STATUS_COL: style("status", words),
         }
         for col, formula in kpi_target_formulas(ctx.catalog, layout, kpi_id).items():

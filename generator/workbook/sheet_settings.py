@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.catalog.model import Better
+from generator.catalog.model import Better, Unit
 from generator.layout import SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
-from generator.workbook.context import Context
+from generator.workbook.context import Context, short_title
 
 
 def write_settings(ctx: Context) -> None:
@@ -57,9 +57,9 @@ def write_settings(ctx: Context) -> None:
             "criteria": "between",
             "minimum": 1900,
             "maximum": 2200,
-            "input_title": _("Fiscal year"),
+            "input_title": short_title(_("Fiscal year")),
             "input_message": _("The calendar year in which the fiscal year starts."),
-            "error_title": _("Invalid year"),
+            "error_title": short_title(_("Invalid year")),
             "error_message": _("Type a year such as 2026."),
         },
     )
@@ -73,9 +73,9 @@ def write_settings(ctx: Context) -> None:
         {
             "validate": "list",
             "source": "=list_months",
-            "input_title": _("First month"),
+            "input_title": short_title(_("First month")),
             "input_message": _("Pick the month your fiscal year starts with."),
-            "error_title": _("Invalid month"),
+            "error_title": short_title(_("Invalid month")),
             "error_message": _("Pick a month from the list."),
         },
     )
@@ -106,6 +106,7 @@ def write_settings(ctx: Context) -> None:
     ):
         sheet.write_string(header, col, text, style("header" if col != 2 else "header_left"))
     sheet.set_row(header, 30)
+    percent = ctx.number_format(Unit.PERCENT, 0)
     direction = {Better.HIGHER: _("higher"), Better.LOWER: _("lower")}
     for kpi_id, row in layout.target_rows.items():
         kpi = ctx.catalog.kpis[kpi_id]
@@ -118,7 +119,7 @@ def write_settings(ctx: Context) -> None:
         else:
             sheet.write_blank(row, SETTINGS_VALUE_COL, None, style("input", ctx.kpi_format(kpi)))
         tolerance = ctx.tolerance(kpi)
-        sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", "0%"))
+        sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", percent))
         sheet.write_string(row, 5, ctx.unit_label(kpi.unit), style("unit"))
         sheet.write_string(row, 6, direction[kpi.better], style("unit"))
         degree = ctx.catalog.time_degree[kpi_id]
@@ -128,6 +129,9 @@ def write_settings(ctx: Context) -> None:
             meaning = _("Per month, quarter and year alike.")
         else:
             meaning = _("Per month only; a quarter or a year of this KPI cannot be judged by a monthly target.")
+        if target is None and kpi.targets:
+            note = _("The catalogue has no target in {currency}: type your own.")
+            meaning = note.format(currency=options.currency) + " " + meaning
         sheet.write_string(row, 7, meaning, style("muted"))
     if layout.target_rows:
         first, last = min(layout.target_rows.values()), max(layout.target_rows.values())
@@ -141,9 +145,9 @@ def write_settings(ctx: Context) -> None:
                 "criteria": "between",
                 "minimum": -1e12,
                 "maximum": 1e12,
-                "input_title": _("Monthly target"),
+                "input_title": short_title(_("Monthly target")),
                 "input_message": _("The value this KPI should reach each month. Leave empty for no status."),
-                "error_title": _("Not a number"),
+                "error_title": short_title(_("Not a number")),
                 "error_message": _("Type a number, or leave the cell empty."),
             },
         )
@@ -157,9 +161,9 @@ def write_settings(ctx: Context) -> None:
                 "criteria": "between",
                 "minimum": 0,
                 "maximum": 10,
-                "input_title": _("Tolerance"),
+                "input_title": short_title(_("Tolerance")),
                 "input_message": _("How far from the target still counts as at risk rather than off track."),
-                "error_title": _("Invalid tolerance"),
+                "error_title": short_title(_("Invalid tolerance")),
                 "error_message": _("Type a percentage between 0% and 1000%."),
             },
         )

@@ -202,6 +202,15 @@ class Styles:
             self._cache[key] = found
         return found
 
+    def highlight(self) -> Format:
+        """A conditional format that makes a hint stand out: bold navy on the input yellow."""
+        key = ("dxf", "highlight", "")
+        found = self._cache.get(key)
+        if found is None:
+            found = self._workbook.add_format({"bg_color": INPUT_FILL, "font_color": NAVY, "bold": True})
+            self._cache[key] = found
+        return found
+
     def conditional(self, fill: str, font: str) -> Format:
         """A format for conditional formatting (only colours, as Excel's dxf formats allow); no fill with ""."""
         key = ("dxf", fill, font)

@@ -67,7 +67,8 @@ def same_in_both(text: str, catalog: Catalog) -> bool:
 def build(catalog: Catalog, locale: str, directory: Path) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # XlsxWriter warns, then drops, a too-long validation title
-        result = build_workbook(catalog, BuildOptions(locale=locale, sample=True, year=2026))
+        # One currency for both: the demo converts money to the currency, and the numbers must match.
+        result = build_workbook(catalog, BuildOptions(locale=locale, sample=True, year=2026, currency="TRY"))
     assert result.warnings == [], f"{locale}: texts fell back to another language: {result.warnings}"
     path = directory / f"crm-{locale}.xlsx"
     path.write_bytes(result.data)

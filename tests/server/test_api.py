@@ -140,7 +140,7 @@ def test_file_name_keeps_nothing_a_file_system_refuses(client: Any) -> None:
         ({"company": "Acme\x1b[31m"}, "company-control-characters", "company", "control characters"),
         ({"company": "x" * 101}, "company-too-long", "company", "has 101 characters; at most 100"),
         ({"catalog": "../crm"}, "unknown-catalog", "catalog", "Unknown catalogue '../crm'; choose one of crm, bsc."),
-        ({"catalog": "bsc", "sample": True}, "no-sample", "sample", "Catalogue 'bsc' has no sample data"),
+        ({"sample": True, "currency": "ISK"}, "no-demo-currency", "currency", "no figures in ISK"),
         ({"year": "soon"}, "invalid-request", "year", "valid integer"),
         ({"sample": "perhaps"}, "invalid-request", "sample", "valid boolean"),
     ],

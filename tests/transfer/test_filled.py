@@ -37,7 +37,7 @@ def test_reads_what_the_writer_wrote(crm: Catalog, tmp_path: Path) -> None:
     assert filled.settings.currency == "EUR"
     assert filled.inputs == values
     assert not filled.changed_targets and not filled.changed_tolerances and not filled.strays and not filled.problems
-    assert filled.targets == {k: kpi.target for k, kpi in crm.kpis.items() if kpi.better != "info"}
+    assert filled.targets == {k: crm.target(kpi, "EUR") for k, kpi in crm.kpis.items() if kpi.better != "info"}
 
 
 def test_user_edits_are_read_and_marked_as_changed(crm: Catalog, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_into_another_language_with_changed_targets(crm: Catalog, tmp_path: Path
     tr = typed(tmp_path / "tr.xlsx", crm, BuildOptions(locale="tr", currency="EUR"))
     assert tr["inputs"] == values
     assert (tr["year"], tr["company"]) == (2028, "Acme & Co")
-    expected_targets = {k: kpi.target for k, kpi in crm.kpis.items() if k in tr["targets"]}
+    expected_targets = {k: crm.target(kpi, "EUR") for k, kpi in crm.kpis.items() if k in tr["targets"]}
     assert tr["targets"] == {**expected_targets, "churn_rate": 0.031}
     assert tr["tolerances"]["csat"] == 0.2 and tr["tolerances"]["nps"] == crm.tolerance(crm.kpis["nps"])
     assert "Aktarılanlar" not in tr["sheets"]  # nothing without a place
