@@ -62,6 +62,10 @@ class Context:
         """The monthly target written for a KPI: the user's, else the catalogue's."""
         return self.targets.get(kpi.id, kpi.target)
 
+    def tolerance_format(self, kpi: Kpi) -> str:
+        """A tolerance reads as a percentage of the target, or as points on the KPI's scale."""
+        return self.kpi_format(kpi) if self.catalog.points(kpi.id) else "0%"
+
     def tolerance(self, kpi: Kpi) -> float:
         found = self.tolerances.get(kpi.id)
         return found if found is not None else self.catalog.tolerance(kpi) or 0.0

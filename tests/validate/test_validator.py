@@ -74,7 +74,7 @@ def errors_edits(layout: Layout) -> tuple[dict[tuple[str, str], Any], set[tuple[
         at("sms_sent", 3): 10.5,
         at("profit_margin", 4): 25,
         at("emails_sent", 5): 100,
-        at("email_clicks", 5): 150,
+        at("email_unique_clicks", 5): 150,
         at("csat_responses", 6): 10,
         at("csat_score_total", 6): 60,
         at("csat_responses", 7): 10,
@@ -89,7 +89,7 @@ def errors_edits(layout: Layout) -> tuple[dict[tuple[str, str], Any], set[tuple[
         ("error", "negative", "sales_calls", 2),
         ("error", "not-integer", "sms_sent", 3),
         ("error", "percent-range", "profit_margin", 4),
-        ("error", "rule:clicks_within_sent", "email_clicks", 5),
+        ("error", "rule:clicks_within_sent", "email_unique_clicks", 5),
         ("error", "rule:csat_total_at_most_five_per_response", "csat_score_total", 6),
         ("error", "rule:csat_total_at_least_responses", "csat_score_total", 7),
         ("warning", "continuity", "customers_start", 5),
@@ -160,7 +160,7 @@ def files(
 
     # Turkish with a sheet name that needs quoting (KPI'lar) and one broken rule.
     quote_values = fill.valid_values(crm, 8, blank=0.0)
-    quote_values["emails_sent"][2], quote_values["email_clicks"][2] = 100.0, 120.0
+    quote_values["emails_sent"][2], quote_values["email_unique_clicks"][2] = 100.0, 120.0
     built("tr_quote", crm, quote_values, locale="tr", fallback="en", first_month=4, locales_dir=locales)
 
     names = [n for n in made if n not in ("errors_base", "tamper_base")]
@@ -242,7 +242,7 @@ def test_each_input_mistake_is_reported_where_it_is(files: dict[str, Scenario]) 
     assert [(f.code, f.kpi, f.value) for f in target] == [("not-a-number", "email_ctr", "high")]
     assert len(report.findings) == len(wanted) + 1, "LibreOffice and Python disagree on a value"
     by_code = {f.code: f for f in report.findings if f.sheet == inputs}
-    assert by_code["rule:clicks_within_sent"].message.startswith("Email clicks cannot exceed emails sent.")
+    assert by_code["rule:clicks_within_sent"].message.startswith("Emails clicked cannot exceed emails sent.")
     assert by_code["rule:clicks_within_sent"].value == 150 and by_code["rule:clicks_within_sent"].expected == "<= 100"
     assert by_code["continuity"].value == 1157 and by_code["continuity"].expected == 1150
     assert by_code["not-a-number"].value == "lots"
@@ -341,11 +341,11 @@ def test_turkish_workbook_with_quoted_sheet_name(files: dict[str, Scenario]) -> 
         (
             "rule:clicks_within_sent",
             "Girdiler",
-            fill.input_address(scenario.layout, "email_clicks", 2),
+            fill.input_address(scenario.layout, "email_unique_clicks", 2),
             scenario.label(2),
         )
     ]
-    assert report.findings[0].message.startswith("E-posta tıklama sayısı gönderilen e-posta sayısını aşamaz.")
+    assert report.findings[0].message.startswith("Tıklanan e-posta sayısı gönderilen e-posta sayısını aşamaz.")
     assert report.kpis_checked == len(scenario.catalog.kpis)
 
 
