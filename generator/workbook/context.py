@@ -64,7 +64,10 @@ class Context:
 
     def tolerance_format(self, kpi: Kpi) -> str:
         """A tolerance reads as a percentage of the target, or as points on the KPI's scale."""
-        return self.kpi_format(kpi) if self.catalog.points(kpi.id) else "0%"
+        if not self.catalog.points(kpi.id):
+            return "0%"
+        label = self.unit_label(Unit.POINTS).replace('"', "")
+        return f'{self.number_format(Unit.NUMBER, kpi.decimals)}" {label}"'
 
     def tolerance(self, kpi: Kpi) -> float:
         found = self.tolerances.get(kpi.id)
