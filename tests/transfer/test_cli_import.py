@@ -65,7 +65,7 @@ def write_wide_xlsx(path: Path) -> None:
     """The same data the way a person would type it: Turkish month names with years, Turkish input names."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Ay", "Gönderilen e-posta sayısı", "E-posta tıklama sayısı", "Kâr marjı"])
+    sheet.append(["Ay", "Gönderilen e-posta sayısı", "Tıklanan e-posta sayısı (tekil tıklama)", "Kâr marjı"])
     for position, name in enumerate(TR_MONTHS):
         sheet.append([f"{name} {month_start(position).year}", SENT[position], CLICKS[position], MARGIN[position]])
     book.save(path)

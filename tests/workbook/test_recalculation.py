@@ -189,8 +189,8 @@ def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> N
             continue
         assert_same(at(2, 1), kpi.target, f"{kpi_id} card target")
         shown = at(5, 0)
-        expected = status(value, kpi.target, catalog.tolerance(kpi), kpi.better, points=catalog.points(kpi.id))
-        assert (None if blank(shown) else shown) == expected
+        wanted = status(value, kpi.target, catalog.tolerance(kpi), kpi.better, points=catalog.points(kpi.id))
+        assert (None if blank(shown) else shown) == wanted
 
 
 def test_scorecard_rows_follow_the_goals(recalculated) -> None:
