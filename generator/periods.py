@@ -27,8 +27,8 @@ def aggregate(kind: Aggregation, values: Sequence[Value]) -> Value:
         return None
     if kind is Aggregation.FLOW:
         return sum(present)
-    if kind is Aggregation.LEVEL:
-        return fmean(present)
+    if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):
+        return fmean(present)  # DISTINCT: the average month; distinct counts cannot be summed
     return present[0] if kind is Aggregation.OPENING else present[-1]
 
 
@@ -55,11 +55,14 @@ def kpi_values(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[
     return values
 
 
-def status(value: Value, target: Value, tolerance: Value, better: Better) -> int | None:
-    """1 on track, 0 at risk, -1 off track, None without a value or target (kpi-reference rules)."""
+def status(value: Value, target: Value, tolerance: Value, better: Better, *, points: bool = False) -> int | None:
+    """1 on track, 0 at risk, -1 off track, None without a value or target (kpi-reference rules).
+
+    The tolerance is a fraction of the target, or with ``points`` a distance on the KPI's own scale.
+    """
     if value is None or target is None or better is Better.INFO:
         return None
-    margin = (tolerance or 0.0) * abs(target)
+    margin = (tolerance or 0.0) if points else (tolerance or 0.0) * abs(target)
     if better is Better.HIGHER:
         return 1 if value >= target else 0 if value >= target - margin else -1
     return 1 if value <= target else 0 if value <= target + margin else -1
@@ -85,4 +88,4 @@ def kpi_status(catalog: Catalog, kpi_id: str, values: Sequence[Value], target: V
     A month is the one period every KPI's target is set for; a year judged against a monthly
     target would call every churn rate off track.
     """
-    return status(latest(values), target, tolerance, catalog.kpis[kpi_id].better)
+    return status(latest(values), target, tolerance, catalog.kpis[kpi_id].better, points=catalog.points(kpi_id))

@@ -29,7 +29,7 @@ def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str
     span = f"{cell(row, first)}:{cell(row, last)}"
     if kind is Aggregation.FLOW:
         return f'=IF(COUNT({span})=0,"",SUM({span}))'
-    if kind is Aggregation.LEVEL:
+    if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):  # DISTINCT: the average month, never a sum
         return f'=IF(COUNT({span})=0,"",AVERAGE({span}))'
     cols = list(range(first, last + 1))
     if kind is Aggregation.CLOSING:
@@ -81,12 +81,14 @@ def _input_at(layout: Layout, col: int, input_id: str) -> str:
     return layout.input_cell(input_id, col)
 
 
-def status_expression(value: str, target: str, tolerance: str, better: Better) -> str:
-    """1 on track, 0 at risk, -1 off track, "" without a value or target (kpi-reference status rules)."""
+def status_expression(value: str, target: str, tolerance: str, better: Better, *, points: bool = False) -> str:
+    """1 on track, 0 at risk, -1 off track, "" without a value or target (kpi-reference status rules);
+    with ``points`` the tolerance is a distance on the KPI's scale, not a fraction of the target."""
+    margin = tolerance if points else f"{tolerance}*ABS({target})"
     if better is Better.HIGHER:
-        on, risk = f"{value}>={target}", f"{value}>={target}-{tolerance}*ABS({target})"
+        on, risk = f"{value}>={target}", f"{value}>={target}-{margin}"
     else:
-        on, risk = f"{value}<={target}", f"{value}<={target}+{tolerance}*ABS({target})"
+        on, risk = f"{value}<={target}", f"{value}<={target}+{margin}"
     return f'IF(OR(NOT(ISNUMBER({value})),NOT(ISNUMBER({target}))),"",IF({on},1,IF({risk},0,-1)))'
 
 
@@ -103,7 +105,7 @@ def kpi_status_formula(catalog: Catalog, layout: Layout, kpi_id: str) -> str:
     kpi = catalog.kpis[kpi_id]
     row = layout.kpi_rows[kpi_id]
     latest, target, tolerance = (cell(row, col) for col in (KPI_LATEST_COL, KPI_TARGET_COL, KPI_TOLERANCE_COL))
-    return "=" + status_expression(latest, target, tolerance, kpi.better)
+    return "=" + status_expression(latest, target, tolerance, kpi.better, points=catalog.points(kpi_id))
 
 
 def kpi_target_formula(layout: Layout, kpi_id: str) -> str:

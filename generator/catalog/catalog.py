@@ -96,10 +96,13 @@ class Catalog:
             sample_currency=file.sample_currency,
         )
 
-    def subset(self, kpi_ids: Iterable[str]) -> Catalog:
-        """These KPIs with the inputs they read, their groups, and the rules over those inputs."""
+    def subset(self, kpi_ids: Iterable[str], input_ids: Iterable[str] = (), rule_ids: Iterable[str] = ()) -> Catalog:
+        """These KPIs with the inputs they read (and ``input_ids``), their groups, and the rules over
+        those inputs (and ``rule_ids`` with the inputs they check)."""
         kpis = {k: self.kpis[k] for k in self.kpis if k in set(kpi_ids)}
-        needed = {name for k in kpis for name in refs(self.formulas[k])}
+        wanted_rules = {r for r in rule_ids if r in self.rules}
+        needed = {name for k in kpis for name in refs(self.formulas[k])} | set(input_ids)
+        needed |= {name for r in wanted_rules for name in refs(self.rule_checks[r])}
         inputs = {i: spec for i, spec in self.inputs.items() if i in needed}
         rules = {r: rule for r, rule in self.rules.items() if set(refs(self.rule_checks[r])) <= needed}
         used_categories = {k.category for k in kpis.values()} | {s.category for s in inputs.values()}
@@ -147,6 +150,10 @@ class Catalog:
         """Per KPI: True when no inputs within their bounds can make it negative (a chart may start at 0)."""
         floors = {i: spec.min is not None and spec.min >= 0 for i, spec in self.inputs.items()}
         return {k: never_negative(expr, floors) for k, expr in self.formulas.items()}
+
+    def points(self, kpi_id: str) -> bool:
+        """Whether a KPI's tolerance is in points of its own scale rather than a fraction of the target."""
+        return self.kpis[kpi_id].tolerance_unit == "points"
 
     def tolerance(self, kpi: Kpi) -> float | None:
         if kpi.better is Better.INFO:

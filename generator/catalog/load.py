@@ -16,11 +16,11 @@ import msgspec
 from babel.numbers import is_currency
 
 from generator.catalog.catalog import Catalog
-from generator.catalog.model import CatalogFile, Kpi, Rule
+from generator.catalog.model import Aggregation, CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
 from generator.errors import CatalogError, UnreadableCatalog
 from generator.formula import FormulaError, parse
-from generator.formula.expr import Compare, Expr, refs
+from generator.formula.expr import Compare, Expr, refs, time_degree
 
 _MAX_IMPORT_DEPTH = 5
 CELL_LIMIT = 32_767
@@ -83,11 +83,13 @@ class _Loader:
         except CatalogError as exc:
             self.problems.append(f"{where}: imported catalogue has problems: {exc.problems[0]}")
             return None
-        for j, k in enumerate(spec.kpis):
-            if k not in source.kpis:
-                at = doc.where(("imports", index, "kpis", j))
-                self.problems.append(f"{at}: '{spec.catalog}' has no KPI '{k}'{_suggest(k, dict(source.kpis))}")
-        return source.subset([k for k in spec.kpis if k in source.kpis])
+        for section, known in (("kpis", source.kpis), ("inputs", source.inputs), ("rules", source.rules)):
+            for j, item in enumerate(getattr(spec, section)):
+                if item not in known:
+                    at = doc.where(("imports", index, section, j))
+                    what = {"kpis": "KPI", "inputs": "input", "rules": "rule"}[section]
+                    self.problems.append(f"{at}: '{spec.catalog}' has no {what} '{item}'{_suggest(item, dict(known))}")
+        return source.subset(spec.kpis, spec.inputs, spec.rules)
 
 
 class _Reporter:
@@ -189,6 +191,16 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
     for code in kpi.targets:
         if not is_currency(code):
             report((*at, "targets", code), f"unknown currency '{code}'")
+    flows = {i: spec.aggregation is Aggregation.FLOW for i, spec in catalog.inputs.items()}
+    if kpi.tolerance_unit == "points" and kpi.better.value != "info":
+        if kpi.tolerance is None:
+            report((*at, "tolerance"), "a tolerance in points needs its value: there is no default number of points")
+        elif expr is not None and time_degree(expr, flows) == 1:
+            report(
+                (*at, "tolerance_unit"),
+                "a tolerance in points cannot judge quarters and years against a target scaled by their months; "
+                "use a percentage",
+            )
     if kpi.range is not None and kpi.range[0] >= kpi.range[1]:
         report((*at, "range"), "range must be [low, high] with low < high")
 

@@ -40,6 +40,11 @@ class Aggregation(StrEnum):
     OPENING = "opening"
     CLOSING = "closing"
     LEVEL = "level"
+    DISTINCT = "distinct"
+    """A count of distinct customers (or other things) in the month: never summed across months, since
+    one customer buying in two months is one customer. A quarter and the year show the average
+    month (the mean of the months with data), not the distinct count over the period, which
+    monthly counts cannot give."""
 
 
 class Better(StrEnum):
@@ -113,6 +118,9 @@ class Kpi(Strict, frozen=True, forbid_unknown_fields=True):
     tolerance: Annotated[float, msgspec.Meta(ge=0, le=10)] | None = None
     range: tuple[float, float] | None = None
     """Scale of a score (e.g. 1..5, -100..100): bounds the chart axis and the validator's check."""
+    tolerance_unit: Literal["percent", "points"] = "percent"
+    """How the tolerance is read: a fraction of the target (0.1 = 10%), or points on the KPI's own
+    scale (5 NPS points), for scores whose target may be near zero."""
     replaces: list[Id] = []
     """Ids this KPI had in earlier catalogue versions: regeneration carries their targets here."""
 
@@ -122,6 +130,10 @@ class Import(Strict, frozen=True, forbid_unknown_fields=True):
 
     catalog: str
     kpis: list[Id]
+    inputs: list[Id] = []
+    """Inputs taken besides those the KPIs read (for this catalogue's own KPIs)."""
+    rules: list[Id] = []
+    """Rules taken besides those over the KPIs' inputs (rules over imported inputs come along anyway)."""
 
 
 class Goal(Strict, frozen=True, forbid_unknown_fields=True):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import CatalogSpec
 from generator.cli.run import user_errors
 
 
@@ -16,9 +17,9 @@ from generator.cli.run import user_errors
 @click.option(
     "--catalog",
     "catalog_path",
-    type=click.Path(path_type=Path),
+    type=CatalogSpec(),
     default=None,
-    help="Catalogue to regenerate with. [default: the newest bundled version of the workbook's catalogue]",
+    help="A bundled catalogue id or a catalogue file. [default: the newest bundled version of the workbook's]",
 )
 @click.option("--currency", default=None, help="ISO 4217 code for money. [default: the old workbook's]")
 @click.option("--company", default=None, help="Company name. [default: the old workbook's]")

@@ -20,7 +20,7 @@ from generator.errors import OutputExists, UnreadableWorkbook, UserError
 from generator.layout import MONTHS
 from generator.output import write_atomic
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
-from generator.validate.identify import bundled_catalog
+from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions
@@ -72,7 +72,8 @@ class Regenerated:
             f"{numbers} input values",
             f"{len(new.targets)} targets and {len(new.tolerances)} tolerances you changed",
         ]
-        carried = f"; {len(new.carried)} carried over (sheet 'Carried over')" if new.carried else ""
+        sheet = load_messages(new.options.locale).gettext("Carried over")
+        carried = f"; {len(new.carried)} values without a place listed on sheet '{sheet}'" if new.carried else ""
         return f"wrote {self.out} ({', '.join(parts)}){carried}"
 
 
@@ -128,7 +129,7 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
     shift = _shift(filled, year, first)
     build = BuildOptions(
         locale=options.locale or filled.locale,
-        company=options.company if options.company is not None else old.company or "",
+        company=options.company if options.company is not None else _company(filled),
         year=year,
         first_month=first,
         currency=options.currency or old.currency or "",
@@ -153,6 +154,13 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
     tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
     carried += filled.carried
     return Plan(catalog, build, values, targets, tolerances, carried)
+
+
+def _company(filled: Filled) -> str:
+    """The company typed in the old workbook; its untouched placeholder ("Your company") is not carried,
+    so the new workbook shows the placeholder in its own language."""
+    company = filled.settings.company or ""
+    return "" if company == load_messages(filled.locale).gettext("Your company") else company
 
 
 def _shift(filled: Filled, year: int, first: int) -> int:

@@ -77,6 +77,13 @@ class Context:
         """The monthly target written for a KPI: the user's, else the catalogue's."""
         return self.targets.get(kpi.id, self.catalog.target(kpi, self.options.currency))
 
+    def tolerance_format(self, kpi: Kpi) -> str:
+        """A tolerance reads as a percentage of the target, or as points on the KPI's scale."""
+        if not self.catalog.points(kpi.id):
+            return self.number_format(Unit.PERCENT, 0)
+        label = self.unit_label(Unit.POINTS).replace('"', "")
+        return f'{self.number_format(Unit.NUMBER, kpi.decimals)}" {label}"'
+
     def tolerance(self, kpi: Kpi) -> float:
         found = self.tolerances.get(kpi.id)
         return found if found is not None else self.catalog.tolerance(kpi) or 0.0

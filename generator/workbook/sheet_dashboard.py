@@ -195,7 +195,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
     else:
         target = f"target_{kpi.id}"
         sheet.write_formula(top + 2, right, f'=IF(ISNUMBER({target}),{target},"")', style("card_number", number_format))
-        status = status_expression(value, target, f"tolerance_{kpi.id}", kpi.better)
+        status = status_expression(value, target, f"tolerance_{kpi.id}", kpi.better, points=ctx.catalog.points(kpi.id))
         sheet.merge_range(top + 5, left, top + 5, right, "", style("card_status", words))
         sheet.write_formula(top + 5, left, "=" + status, style("card_status", words))
         ctx.colour_status(sheet, top + 5, left, top + 5, right)

@@ -6,7 +6,7 @@ and a number format prints the words, so formulas and charts stay language-free.
 
 from __future__ import annotations
 
-from generator.catalog.model import Better, Kpi, Unit
+from generator.catalog.model import Better, Kpi
 from generator.layout import (
     HEADER_ROW,
     KPI_GRID,
@@ -110,7 +110,7 @@ def write_kpis(ctx: Context) -> None:
             continue
         formats = {
             KPI_TARGET_COL: style("formula", number_format),
-            KPI_TOLERANCE_COL: style("formula", ctx.number_format(Unit.PERCENT, 0)),
+            KPI_TOLERANCE_COL: style("formula", ctx.tolerance_format(kpi)),
             KPI_STATUS_COL: style("status", words),
         }
         for col, formula in kpi_target_formulas(ctx.catalog, layout, kpi_id).items():
@@ -147,7 +147,7 @@ def _colour_against_target(ctx: Context, kpi: Kpi, row: int) -> None:
         if goal is not None:
             groups.append((col, col, goal))
     for first, last, goal in groups:
-        expression = status_expression(cell(row, first), goal, tolerance, kpi.better)
+        expression = status_expression(cell(row, first), goal, tolerance, kpi.better, points=ctx.catalog.points(kpi.id))
         for value, (fill, font) in ((1, ON_TRACK), (0, AT_RISK), (-1, OFF_TRACK)):
             sheet.conditional_format(
                 row,

@@ -106,7 +106,6 @@ def write_settings(ctx: Context) -> None:
     ):
         sheet.write_string(header, col, text, style("header" if col != 2 else "header_left"))
     sheet.set_row(header, 30)
-    percent = ctx.number_format(Unit.PERCENT, 0)
     direction = {Better.HIGHER: _("higher"), Better.LOWER: _("lower")}
     for kpi_id, row in layout.target_rows.items():
         kpi = ctx.catalog.kpis[kpi_id]
@@ -119,7 +118,23 @@ def write_settings(ctx: Context) -> None:
         else:
             sheet.write_blank(row, SETTINGS_VALUE_COL, None, style("input", ctx.kpi_format(kpi)))
         tolerance = ctx.tolerance(kpi)
-        sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", percent))
+        sheet.write_number(row, SETTINGS_TOLERANCE_COL, tolerance, style("input", ctx.tolerance_format(kpi)))
+        if ctx.catalog.points(kpi_id):
+            sheet.data_validation(
+                row,
+                SETTINGS_TOLERANCE_COL,
+                row,
+                SETTINGS_TOLERANCE_COL,
+                {
+                    "validate": "decimal",
+                    "criteria": ">=",
+                    "value": 0,
+                    "input_title": short_title(_("Tolerance")),
+                    "input_message": _("Points on this KPI's scale that still count as at risk rather than off track."),
+                    "error_title": short_title(_("Invalid tolerance")),
+                    "error_message": _("Type a number of points, 0 or more."),
+                },
+            )
         sheet.write_string(row, 5, ctx.unit_label(kpi.unit), style("unit"))
         sheet.write_string(row, 6, direction[kpi.better], style("unit"))
         degree = ctx.catalog.time_degree[kpi_id]
@@ -151,22 +166,39 @@ def write_settings(ctx: Context) -> None:
                 "error_message": _("Type a number, or leave the cell empty."),
             },
         )
-        sheet.data_validation(
-            first,
-            SETTINGS_TOLERANCE_COL,
-            last,
-            SETTINGS_TOLERANCE_COL,
-            {
-                "validate": "decimal",
-                "criteria": "between",
-                "minimum": 0,
-                "maximum": 10,
-                "input_title": short_title(_("Tolerance")),
-                "input_message": _("How far from the target still counts as at risk rather than off track."),
-                "error_title": short_title(_("Invalid tolerance")),
-                "error_message": _("Type a percentage between 0% and 1000%."),
-            },
-        )
+        for start, end in _runs([r for k, r in layout.target_rows.items() if not ctx.catalog.points(k)]):
+            _percent_tolerance(ctx, start, end)
         sheet.freeze_panes(header + 1, 0)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) runs, so a validation skips the rows that need another."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _percent_tolerance(ctx: Context, first: int, last: int) -> None:
+    _ = ctx._
+    ctx.sheets["settings"].data_validation(
+        first,
+        SETTINGS_TOLERANCE_COL,
+        last,
+        SETTINGS_TOLERANCE_COL,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 10,
+            "input_title": short_title(_("Tolerance")),
+            "input_message": _("How far from the target still counts as at risk rather than off track."),
+            "error_title": short_title(_("Invalid tolerance")),
+            "error_message": _("Type a percentage between 0% and 1000%."),
+        },
+    )

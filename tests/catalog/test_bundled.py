@@ -75,9 +75,10 @@ def test_cli_lists_the_bundled_catalogues() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["id", "version", "locales", "KPIs", "file"]
-    rows = {line.split()[0]: line.split() for line in lines[1:]}
-    assert rows["crm"][2:] == ["en,", "tr", "26", "crm.yaml"]  # 26 KPIs: kpi-reference.md
-    assert rows["bsc"][-1] == "bsc.yaml" and rows["bsc"][-2] == "11"  # 8 imported + 3 of its own
+    rows = {tuple(line.split()[:2]): line.split() for line in lines[1:]}
+    assert rows[("crm", "1.1.0")][2:] == ["en,", "tr", "26", "crm.yaml"]  # 26 KPIs: kpi-reference.md
+    assert rows[("crm", "1.0.0")][2:] == ["en,", "tr", "26", "crm-1.0.0.yaml"]  # kept for its workbooks
+    assert rows[("bsc", "1.1.0")][-1] == "bsc.yaml" and rows[("bsc", "1.1.0")][-2] == "11"  # 8 imported + 3 own
 
 
 def test_cli_builds_and_checks_by_id(tmp_path: Path) -> None:

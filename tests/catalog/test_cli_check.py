@@ -22,14 +22,15 @@ def no_crash(result: Result) -> None:
 
 
 def test_shipped_catalogues_are_ok() -> None:
-    result = check(CATALOG_DIR / "crm.yaml", CATALOG_DIR / "bsc.yaml")
+    result = check(CATALOG_DIR / "crm.yaml", CATALOG_DIR / "bsc.yaml", CATALOG_DIR / "crm-1.0.0.yaml")
     no_crash(result)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert len(lines) == 2
-    assert lines[0] == f"{CATALOG_DIR / 'crm.yaml'}: ok (crm 1.0.0: 26 KPIs, 45 inputs, locales en, tr)"
+    assert len(lines) == 3
+    assert lines[0] == f"{CATALOG_DIR / 'crm.yaml'}: ok (crm 1.1.0: 26 KPIs, 45 inputs, locales en, tr)"
     assert lines[1].startswith(f"{CATALOG_DIR / 'bsc.yaml'}: ok (bsc ")
+    assert lines[2] == f"{CATALOG_DIR / 'crm-1.0.0.yaml'}: ok (crm 1.0.0: 26 KPIs, 45 inputs, locales en, tr)"
 
 
 def test_json_catalogue_is_ok() -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.catalog import Catalog
+from generator.catalog import Catalog, load_catalog
 from generator.catalog.model import Aggregation, Better
 from generator.formula import evaluate
 from generator.formula.expr import refs
+from generator.paths import CATALOG_DIR
 from generator.periods import (
     MONTHS,
     PERIODS,
@@ -24,6 +25,13 @@ from generator.periods import (
     status,
 )
 from tests.formula.kpi_cases import EXAMPLES, MORE, NO_DENOMINATOR, ZERO_DENOMINATOR
+
+
+@pytest.fixture(scope="module")
+def crm() -> Catalog:
+    """The formulas of kpi-reference.md are those of crm 1.0.0 (1.1.0's changes: tests/catalog/test_crm_1_1.py)."""
+    return load_catalog(CATALOG_DIR / "crm-1.0.0.yaml")
+
 
 Q1, Q2, Q3, Q4, YTD = range(MONTHS, PERIODS)
 

@@ -18,12 +18,20 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import Catalog
+from generator.catalog import Catalog, load_catalog
 from generator.formula import FormulaError, evaluate, parse, to_excel
 from generator.formula.excel import number, render
 from generator.formula.expr import Binary, Call, Compare, Expr, Neg, Num, Ref
 from generator.formula.parse import MAX_LENGTH
+from generator.paths import CATALOG_DIR
 from tests.formula.kpi_cases import EXAMPLES, ZERO_DENOMINATOR
+
+
+@pytest.fixture(scope="module")
+def crm() -> Catalog:
+    """The formulas of kpi-reference.md are those of crm 1.0.0 (1.1.0's changes: tests/catalog/test_crm_1_1.py)."""
+    return load_catalog(CATALOG_DIR / "crm-1.0.0.yaml")
+
 
 # ---- a checker and interpreter for the Excel subset ---------------------------------------------
 

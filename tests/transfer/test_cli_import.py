@@ -17,7 +17,7 @@ from tests.transfer.helpers import input_values, parts
 SENT = [1234.5, 2000, 3000, None, 4100, 4200, 4300, 4400, 4500, 4600, 4700, 4800]
 CLICKS = [100, 120, None, 90, 95, 96, 97, 98, 99, 100, 101, 102]
 MARGIN = [0.25, 0.125, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
-DATA = {"emails_sent": SENT, "email_clicks": CLICKS, "profit_margin": MARGIN}
+DATA = {"emails_sent": SENT, "email_unique_clicks": CLICKS, "profit_margin": MARGIN}
 TR_MONTHS = [
     "Nisan",
     "Mayıs",
@@ -65,7 +65,7 @@ def write_wide_xlsx(path: Path) -> None:
     """The same data the way a person would type it: Turkish month names with years, Turkish input names."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["Ay", "Gönderilen e-posta sayısı", "E-posta tıklama sayısı", "Kâr marjı"])
+    sheet.append(["Ay", "Gönderilen e-posta sayısı", "Tıklanan e-posta sayısı (tekil tıklama)", "Kâr marjı"])
     for position, name in enumerate(TR_MONTHS):
         sheet.append([f"{name} {month_start(position).year}", SENT[position], CLICKS[position], MARGIN[position]])
     book.save(path)
@@ -142,7 +142,8 @@ def test_bad_cells_are_reported_with_row_and_column_then_skipped_or_refused(tmp_
 
 
 def test_a_mapping_file_renames_a_crm_reports_headers(tmp_path: Path) -> None:
-    (tmp_path / "map.yaml").write_text('"Period": month\n"Mails out": emails_sent\n"Clicks (unique)": email_clicks\n')
+    mapping = '"Period": month\n"Mails out": emails_sent\n"Clicks (unique)": email_unique_clicks\n'
+    (tmp_path / "map.yaml").write_text(mapping)
     (tmp_path / "report.csv").write_text("Period,Mails out,Clicks (unique)\n2026-01,100,7\n2026-02,200,9\n")
     code, out, err = run(
         "import",
@@ -154,7 +155,7 @@ def test_a_mapping_file_renames_a_crm_reports_headers(tmp_path: Path) -> None:
     )
     assert (code, err) == (0, ""), out + err
     values = input_values(tmp_path / "o.xlsx")
-    assert values["emails_sent"][:3] == [100, 200, None] and values["email_clicks"][:2] == [7, 9]
+    assert values["emails_sent"][:3] == [100, 200, None] and values["email_unique_clicks"][:2] == [7, 9]
 
     (tmp_path / "bad.yaml").write_text('"Period": month\n"Mails out": emails_snet\n')
     code, out, err = run(

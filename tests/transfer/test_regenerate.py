@@ -83,7 +83,7 @@ def test_removed_inputs_and_kpis_are_carried_over(crm: Catalog, tmp_path: Path) 
     removed = [
         (i, m, v) for i, row in values.items() if i not in bsc.inputs for m, v in enumerate(row) if v is not None
     ]
-    assert f"{len(removed)} carried over" in result.output
+    assert f"{len(removed)} values without a place listed on sheet 'Carried over'" in result.output
     new = typed(tmp_path / "bsc.xlsx", bsc, BuildOptions())
     assert new["inputs"] == {i: values.get(i, [None] * MONTHS) for i in bsc.inputs}  # BSC's own inputs start blank
     sheet = new["book"]["Carried over"]
@@ -113,7 +113,7 @@ def test_a_renamed_input_follows_replaces(crm: Catalog, tmp_path: Path) -> None:
     source = fill.build(tmp_path, "old.xlsx", crm, values)
     result = run("regenerate", source, "--catalog", new_path, "--out", tmp_path / "new.xlsx")
     assert result.exit_code == 0, result.output
-    assert "carried over" not in result.output
+    assert "without a place" not in result.output
     assert typed(tmp_path / "new.xlsx", new, BuildOptions())["inputs"]["sms_messages_sent"] == values["sms_sent"]
 
 
@@ -152,3 +152,40 @@ def test_help_and_summary_are_one_line(crm: Catalog, tmp_path: Path, locale: str
     result = run("regenerate", source, "--out", tmp_path / "b.xlsx")
     assert result.exit_code == 0 and result.output.startswith(f"wrote {tmp_path / 'b.xlsx'}")
     assert len(result.output.splitlines()) == 1
+
+
+def test_a_file_saved_by_libreoffice_after_edits(tmp_path: Path) -> None:
+    """Typed into with openpyxl, saved by LibreOffice with a default profile, regenerated to crm 1.1.0 in Turkish."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is required")
+    old = load_catalog(CATALOG_DIR / "crm-1.0.0.yaml")
+    new = load_catalog(CATALOG_DIR / "crm.yaml")
+    options = BuildOptions(locale="en", year=2027, first_month=4)
+    layout = fill.writer_layout(old, options)
+    values = fill.valid_values(old, 17)
+    empty = fill.build(tmp_path, "empty.xlsx", old, None, **options.__dict__)
+    edits: dict[tuple[str, str], Any] = {
+        (layout.sheets.inputs, fill.input_address(layout, i, m)): v
+        for i, row in values.items()
+        for m, v in enumerate(row)
+        if v is not None
+    }
+    edits[(layout.sheets.settings, cell(layout.settings_rows["company"], SETTINGS_VALUE_COL))] = "Kuzey Ltd"
+    edits[(layout.sheets.settings, cell(layout.target_rows["csat"], SETTINGS_VALUE_COL))] = 4.4
+    typed_in = fill.edit_cells(empty, tmp_path / "typed.xlsx", edits)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "saved"), str(typed_in)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    saved = tmp_path / "saved" / "typed.xlsx"
+    result = run("regenerate", saved, "--locale", "tr", "--out", tmp_path / "tr.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "crm 1.0.0 -> crm 1.1.0" in result.output and "1 targets" in result.output
+    tr = typed(tmp_path / "tr.xlsx", new, BuildOptions(locale="tr"))
+    expected = {i: values.get(i, [None] * MONTHS) for i in new.inputs} | {"email_unique_clicks": values["email_clicks"]}
+    assert tr["inputs"] == expected
+    assert (tr["company"], tr["year"], tr["targets"]["csat"]) == ("Kuzey Ltd", 2027, 4.4)

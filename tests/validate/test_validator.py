@@ -75,7 +75,7 @@ def errors_edits(layout: Layout) -> tuple[dict[tuple[str, str], Any], set[tuple[
         at("sms_sent", 3): 10.5,
         at("profit_margin", 4): 25,
         at("emails_sent", 5): 100,
-        at("email_clicks", 5): 150,
+        at("email_unique_clicks", 5): 150,
         at("csat_responses", 6): 10,
         at("csat_score_total", 6): 60,
         at("csat_responses", 7): 10,
@@ -90,7 +90,7 @@ def errors_edits(layout: Layout) -> tuple[dict[tuple[str, str], Any], set[tuple[
         ("error", "negative", "sales_calls", 2),
         ("error", "not-integer", "sms_sent", 3),
         ("error", "percent-range", "profit_margin", 4),
-        ("error", "rule:clicks_within_sent", "email_clicks", 5),
+        ("error", "rule:clicks_within_sent", "email_unique_clicks", 5),
         ("error", "rule:csat_total_at_most_five_per_response", "csat_score_total", 6),
         ("error", "rule:csat_total_at_least_responses", "csat_score_total", 7),
         ("warning", "continuity", "customers_start", 5),
@@ -161,7 +161,7 @@ def files(
 
     # Turkish with a sheet name that needs quoting (KPI'lar) and one broken rule.
     quote_values = fill.valid_values(crm, 8, blank=0.0)
-    quote_values["emails_sent"][2], quote_values["email_clicks"][2] = 100.0, 120.0
+    quote_values["emails_sent"][2], quote_values["email_unique_clicks"][2] = 100.0, 120.0
     built("tr_quote", crm, quote_values, locale="tr", fallback="en", first_month=4, locales_dir=locales)
 
     names = [n for n in made if n not in ("errors_base", "tamper_base")]
@@ -243,7 +243,7 @@ def test_each_input_mistake_is_reported_where_it_is(files: dict[str, Scenario]) 
     assert [(f.code, f.kpi, f.value) for f in target] == [("not-a-number", "email_ctr", "high")]
     assert len(report.findings) == len(wanted) + 1, "LibreOffice and Python disagree on a value"
     by_code = {f.code: f for f in report.findings if f.sheet == inputs}
-    assert by_code["rule:clicks_within_sent"].message.startswith("Email clicks cannot exceed emails sent.")
+    assert by_code["rule:clicks_within_sent"].message.startswith("Emails clicked cannot exceed emails sent.")
     assert by_code["rule:clicks_within_sent"].value == 150 and by_code["rule:clicks_within_sent"].expected == "<= 100"
     assert by_code["continuity"].value == 1157 and by_code["continuity"].expected == 1150
     assert by_code["not-a-number"].value == "lots"
@@ -368,11 +368,11 @@ def test_turkish_workbook_with_quoted_sheet_name(files: dict[str, Scenario]) -> 
         (
             "rule:clicks_within_sent",
             "Girdiler",
-            fill.input_address(scenario.layout, "email_clicks", 2),
+            fill.input_address(scenario.layout, "email_unique_clicks", 2),
             scenario.label(2),
         )
     ]
-    assert report.findings[0].message.startswith("E-posta tıklama sayısı gönderilen e-posta sayısını aşamaz.")
+    assert report.findings[0].message.startswith("Tıklanan e-posta sayısı gönderilen e-posta sayısını aşamaz.")
     assert report.kpis_checked == len(scenario.catalog.kpis)
 
 
@@ -430,10 +430,10 @@ def test_broken_and_moved_names(files: dict[str, Scenario], tmp_path: Path) -> N
 
 
 def test_catalogue_version_warning_and_strict(files: dict[str, Scenario], tmp_path: Path) -> None:
-    source = files["random1"].catalog.source
-    (tmp_path / source.name).write_text(
-        source.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.1.0"', 1), encoding="utf-8"
-    )
+    source, version = files["random1"].catalog.source, files["random1"].catalog.version
+    text = source.read_text(encoding="utf-8")
+    assert f'version: "{version}"' in text
+    (tmp_path / source.name).write_text(text.replace(f'version: "{version}"', 'version: "9.9.0"', 1), encoding="utf-8")
     sample = files["random1"].catalog.sample
     assert sample is not None
     fill.copy(sample, tmp_path / sample.name)
@@ -441,7 +441,7 @@ def test_catalogue_version_warning_and_strict(files: dict[str, Scenario], tmp_pa
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "catalog" in result.stdout
     report = validate(files["random1"].path, Options(catalog=tmp_path / source.name))
-    assert [(f.code, f.value, f.expected) for f in report.findings] == [("catalog-version", "1.0.0", "1.1.0")]
+    assert [(f.code, f.value, f.expected) for f in report.findings] == [("catalog-version", version, "9.9.0")]
     assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 1
 
 

@@ -192,8 +192,10 @@ def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> N
             continue
         assert_same(at(2, 1), catalog.target(kpi, "USD"), f"{kpi_id} card target")
         shown = at(5, 0)
-        expected_status = status(value, catalog.target(kpi, "USD"), catalog.tolerance(kpi), kpi.better)
-        assert (None if blank(shown) else shown) == expected_status
+        wanted = status(
+            value, catalog.target(kpi, "USD"), catalog.tolerance(kpi), kpi.better, points=catalog.points(kpi.id)
+        )
+        assert (None if blank(shown) else shown) == wanted
 
 
 def test_scorecard_rows_follow_the_goals(recalculated) -> None:
