@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+import msgspec
+
 from generator.catalog.model import Aggregation, Better, CatalogFile, Category, Goal, InputSpec, Kpi, Perspective, Rule
 from generator.formula import parse
 from generator.formula.expr import Compare, Expr, refs, time_degree
@@ -87,7 +89,11 @@ class Catalog:
         """These KPIs with the inputs they read, their groups, and the rules over those inputs."""
         kpis = {k: self.kpis[k] for k in self.kpis if k in set(kpi_ids)}
         needed = {name for k in kpis for name in refs(self.formulas[k])}
-        inputs = {i: spec for i, spec in self.inputs.items() if i in needed}
+        inputs = {
+            i: spec if spec.weight in needed or spec.weight is None else msgspec.structs.replace(spec, weight=None)
+            for i, spec in self.inputs.items()
+            if i in needed
+        }
         rules = {r: rule for r, rule in self.rules.items() if set(refs(self.rule_checks[r])) <= needed}
         used_categories = {k.category for k in kpis.values()} | {s.category for s in inputs.values()}
         return Catalog(
