@@ -4,7 +4,8 @@ The workbooks must be of one catalogue (id and version), one currency and one fi
 (year and first month); anything else is refused with the reason, before anything is written.
 Inputs are combined by their kind (``combine``), KPIs recomputed from the combined inputs by
 the generator's own formulas, and a "Sources" sheet shows each workbook's KPI values for the
-year beside the total. Targets and tolerances are the catalogue's.
+year beside the total. Targets and tolerances all the workbooks agree on are kept; where they
+differ, the catalogue's are used and a warning says so.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from generator.errors import DataError, OutputExists, UserError
 from generator.output import write_atomic
 from generator.periods import kpi_values
 from generator.transfer.combine import combine
-from generator.transfer.filled import Filled, read_filled
+from generator.transfer.filled import Filled, read_filled, same_number
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
     catalog = first.catalog
     combined = combine(catalog, [book.inputs for book in books])
     warnings = list(combined.warnings)
+    targets, tolerances = _agreed(books, "targets", warnings), _agreed(books, "tolerances", warnings)
     options = BuildOptions(
         locale=request.locale or first.locale,
         company=request.company if request.company is not None else first.settings.company or "",
@@ -92,7 +94,9 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
     sources = [
         SourceKpis(_label(book), {k: row[-1] for k, row in kpi_values(catalog, book.inputs).items()}) for book in books
     ]
-    built = build_workbook(catalog, options, values=combined.values, sources=sources)
+    built = build_workbook(
+        catalog, options, values=combined.values, targets=targets, tolerances=tolerances, sources=sources
+    )
     write_atomic(request.out, built.data, force=request.force)
     return ConsolidateResult(books, combined.values, built.data, warnings + built.warnings)
 
@@ -100,3 +104,18 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
 def _label(book: Filled) -> str:
     company = book.settings.company
     return f"{company} ({book.path.name})" if company else book.path.name
+
+
+def _agreed(books: Sequence[Filled], kind: str, warnings: list[str]) -> dict[str, float | None]:
+    """The targets (or tolerances) every workbook has the same; the others fall back to the catalogue."""
+    agreed: dict[str, float | None] = {}
+    differing: list[str] = []
+    first: dict[str, float | None] = getattr(books[0], kind)
+    for kpi_id, value in first.items():
+        if all(kpi_id in getattr(b, kind) and same_number(getattr(b, kind)[kpi_id], value) for b in books[1:]):
+            agreed[kpi_id] = value
+        else:
+            differing.append(kpi_id)
+    if differing:
+        warnings.append(f"{kind} differ between the workbooks for {', '.join(differing)}: the catalogue's are used")
+    return agreed

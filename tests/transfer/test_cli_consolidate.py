@@ -139,3 +139,23 @@ def test_workbooks_that_do_not_add_up_are_refused_with_the_reason(tmp_path: Path
     (tmp_path / "t.xlsx").write_bytes(b"mine")
     code, _out, err = run("consolidate", str(a), str(a), "--out", str(tmp_path / "t.xlsx"))
     assert code == 4 and (tmp_path / "t.xlsx").read_bytes() == b"mine"
+
+
+def test_targets_all_workbooks_share_are_kept_and_differing_ones_reset(tmp_path: Path, crm: Catalog) -> None:
+    def with_targets(path: Path, ctr: float, churn: float) -> Path:
+        options = BuildOptions(year=2026, currency="EUR")
+        data = build_workbook(crm, options, values={}, targets={"email_ctr": ctr, "churn_rate": churn}).data
+        path.write_bytes(data)
+        return path
+
+    a = with_targets(tmp_path / "a.xlsx", 0.04, 0.01)
+    b = with_targets(tmp_path / "b.xlsx", 0.04, 0.02)
+    code, out, err = run("consolidate", str(a), str(b), "--out", str(tmp_path / "t.xlsx"))
+    assert code == 0, out + err
+    assert "targets differ between the workbooks for churn_rate: the catalogue's are used" in err
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    targets = {}
+    for name in ("target_email_ctr", "target_churn_rate"):
+        sheet, ref = next(iter(book.defined_names[name].destinations))
+        targets[name] = book[sheet][ref.replace("$", "")].value
+    assert targets == {"target_email_ctr": 0.04, "target_churn_rate": crm.kpis["churn_rate"].target}
