@@ -9,6 +9,8 @@ Not a test: it prints figures, it does not judge them.
 from __future__ import annotations
 
 import csv
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,8 @@ class BatchTiming:
     count: int
     seconds: float
     """The whole ``kpigen build --batch`` process, start-up included."""
+    cpu_seconds: float
+    """User and system time of the command and its workers: what the batch costs on an idle machine."""
     summary: str
 
     @property
@@ -48,13 +52,16 @@ def batch_case(count: int = 100, jobs: int | None = None) -> BatchTiming:
         write_list(work / "list.csv", count)
         command = [sys.executable, "-m", "generator.cli", "build", "--batch", str(work / "list.csv")]
         command += ["--out", str(work / "out")] + (["--jobs", str(jobs)] if jobs else [])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         built = len(list((work / "out").glob("*.xlsx")))
         if built != count:
             raise RuntimeError(f"built {built} of {count}: {done.stdout}{done.stderr}")
-        return BatchTiming(count, seconds, done.stdout.strip())
+        return BatchTiming(count, seconds, cpu, done.stdout.strip())
 
 
 def main() -> None:
@@ -64,6 +71,10 @@ def main() -> None:
         label = "1 process" if jobs == 1 else "one process per core"
         print(f"build --batch of {count}, {label}: {timing.seconds:.2f} s whole command, {timing.rate:.1f} workbooks/s")
         print(f"  its summary: {timing.summary}")
+        print(
+            f"  CPU time {timing.cpu_seconds:.2f} s ({timing.cpu_seconds / count * 1000:.0f} ms a workbook); "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine reads slower)"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
+import msgspec
+
 from generator.catalog.model import (
     Aggregation,
     Better,
@@ -103,7 +105,11 @@ class Catalog:
         wanted_rules = {r for r in rule_ids if r in self.rules}
         needed = {name for k in kpis for name in refs(self.formulas[k])} | set(input_ids)
         needed |= {name for r in wanted_rules for name in refs(self.rule_checks[r])}
-        inputs = {i: spec for i, spec in self.inputs.items() if i in needed}
+        inputs = {
+            i: spec if spec.weight in needed or spec.weight is None else msgspec.structs.replace(spec, weight=None)
+            for i, spec in self.inputs.items()
+            if i in needed
+        }
         rules = {r: rule for r, rule in self.rules.items() if set(refs(self.rule_checks[r])) <= needed}
         used_categories = {k.category for k in kpis.values()} | {s.category for s in inputs.values()}
         return Catalog(

@@ -140,6 +140,17 @@ def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:
             report(("inputs", i, "category"), f"unknown category '{spec.category}'")
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
             report(("inputs", i, "max"), f"max {spec.max} is below min {spec.min}")
+        if spec.weight is not None:
+            weight = catalog.inputs.get(spec.weight)
+            if spec.aggregation is not Aggregation.LEVEL:
+                report(("inputs", i, "weight"), "only a level input (an average or rate) has a weight")
+            elif weight is None or spec.weight == spec.id:
+                report(
+                    ("inputs", i, "weight"),
+                    f"'{spec.weight}' is not another input{_suggest(spec.weight, catalog.inputs)}",
+                )
+            elif weight.aggregation is Aggregation.LEVEL:
+                report(("inputs", i, "weight"), f"'{spec.weight}' is a level; a weight must be a count or amount")
     for i, kpi in enumerate(file.kpis):
         _check_kpi(catalog, kpi, ("kpis", i), report)
     for i, rule in enumerate(file.rules):

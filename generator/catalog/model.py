@@ -83,6 +83,9 @@ class InputSpec(Strict, frozen=True, forbid_unknown_fields=True):
     max: float | None = None
     replaces: list[Id] = []
     """Ids this input had in earlier catalogue versions: regeneration carries their values here."""
+    weight: Id | None = None
+    """For a level (an average or rate): the input that weighs it when workbooks are consolidated,
+    e.g. a profit margin weighted by sales. Without one, levels are averaged plainly."""
 
 
 class Rule(Strict, frozen=True, forbid_unknown_fields=True):

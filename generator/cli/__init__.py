@@ -31,12 +31,14 @@ def main() -> None:
 def _register() -> None:
     from generator.cli.build import build
     from generator.cli.catalog import catalog
+    from generator.cli.consolidate import consolidate
+    from generator.cli.export import export
     from generator.cli.import_ import import_
     from generator.cli.regenerate import regenerate
     from generator.cli.serve import serve
     from generator.cli.validate import validate
 
-    for command in (build, catalog, validate, import_, regenerate, serve):
+    for command in (build, catalog, validate, import_, regenerate, serve, export, consolidate):
         main.add_command(command)
 
 

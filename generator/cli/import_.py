@@ -9,6 +9,9 @@ import click
 from generator.cli.options import catalog_option, force_option, workbook_settings
 from generator.cli.run import user_errors
 
+_SHOWN = 20
+"""Warnings printed before the rest are counted: a wrong --year would otherwise flood the terminal."""
+
 
 @click.command(name="import")
 @click.argument("data", type=click.Path(path_type=Path))
@@ -66,8 +69,12 @@ def import_(
             force=force,
         )
         result = import_file(request)
-    for warning in result.warnings:
+    for warning in result.warnings[:_SHOWN]:
         click.echo(f"warning: {warning}", err=True)
+    if len(result.warnings) > _SHOWN:
+        click.echo(
+            f"warning: ... and {len(result.warnings) - _SHOWN} more like these (--strict lists them all)", err=True
+        )
     skipped = f"; {len(result.imported.issues)} cells or columns skipped" if result.imported.issues else ""
     click.echo(
         f"wrote {out}: {result.imported.count} values of {result.inputs_filled} inputs from {data} "

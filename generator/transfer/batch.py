@@ -98,6 +98,8 @@ def run_batch(
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Build every row into ``folder``; ``progress`` is called once per finished row."""
+    import generator.workbook.build  # noqa: F401 - forked workers inherit the writer already imported
+
     jobs = max(1, min(jobs or default_jobs(), len(rows)))
     _start_worker(catalog_path)  # a broken catalogue fails the batch once, here, not per row
     report = BatchReport(jobs=jobs)

@@ -12,12 +12,13 @@ The caller decides whether issues are warnings (the cell is skipped) or refuse t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.catalog import Catalog
-from generator.transfer.months import FiscalMonths, fiscal_start, fold
+from generator.transfer.months import FiscalMonths, calendar_month, fiscal_start, fold
 from generator.transfer.numbers import NumberReader
 from generator.transfer.table import Table
 
@@ -110,9 +111,10 @@ def _fiscal_year(
         kinds, starts = roles.index("period_type"), roles.index("start")
         for row in table.rows:
             if _cell(row, kinds) == "year":
-                found = fiscal_start([_cell(row, starts)], locale, None)
-                if found:
-                    return found
+                with contextlib.suppress(ValueError):
+                    year, month = calendar_month(_cell(row, starts), {})
+                    if year is not None:
+                        return year, month
     if month_col < 0:
         return None
     return fiscal_start([_cell(row, month_col) for row in table.rows], locale, first_month)

@@ -18,12 +18,13 @@ from generator.layout import column_letter
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+JSON_SUFFIXES = {".json"}
 
 
 @dataclass(frozen=True)
 class Table:
     path: Path
-    kind: str  # "csv", "xlsx", "parquet"
+    kind: str  # "csv", "xlsx", "parquet", "json"
     headers: list[str]
     rows: list[list[Any]]
 
@@ -51,8 +52,10 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
             frame, kind = _read_xlsx(path, sheet), "xlsx"
         elif suffix in PARQUET_SUFFIXES:
             frame, kind = _read_parquet(path), "parquet"
+        elif suffix in JSON_SUFFIXES:
+            frame, kind = _read_json(path), "json"
         else:
-            raise UnreadableInput(f"{path}: unknown data format {suffix!r}; give a .csv, .xlsx or .parquet file")
+            raise UnreadableInput(f"{path}: unknown data format {suffix!r}; give a .csv, .xlsx, .parquet or .json file")
     except (UnreadableInput, EnvironmentProblem):
         raise
     except UnicodeDecodeError:
@@ -110,3 +113,16 @@ def _read_parquet(path: Path) -> Any:
             f"{path}: reading Parquet needs pyarrow: pip install 'kpi-template-generator[parquet]'"
         ) from None
     return pd.read_parquet(path)
+
+
+def _read_json(path: Path) -> Any:
+    """A list of records, or ``kpigen export``'s ``{"rows": [...]}``."""
+    import json
+
+    import pandas as pd
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = data.get("rows") if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnreadableInput(f"{path}: expected a list of records (objects with the same keys)")
+    return pd.DataFrame(records, dtype=object)

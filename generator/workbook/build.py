@@ -29,6 +29,7 @@ from generator.workbook.sheet_inputs import write_inputs
 from generator.workbook.sheet_kpis import write_kpis
 from generator.workbook.sheet_scorecard import write_scorecard
 from generator.workbook.sheet_settings import write_settings
+from generator.workbook.sheet_sources import SourceKpis, write_sources
 from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
 from generator.workbook.worksheet import FormulaWorksheet
@@ -76,6 +77,7 @@ def build_workbook(
     targets: Mapping[str, float | None] | None = None,
     tolerances: Mapping[str, float | None] | None = None,
     carried: Sequence[CarriedRow] = (),
+    sources: Sequence[SourceKpis] = (),
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
 
@@ -83,12 +85,13 @@ def build_workbook(
     import do; otherwise ``options.sample`` decides between the demo year and empty inputs.
     ``targets`` and ``tolerances`` (KPI id -> value, None for a blank target) replace the
     catalogue's; ``carried`` adds a "Carried over" sheet listing values without a place.
+    ``sources`` (consolidation) adds a "Sources" sheet with each source workbook's KPI values.
     A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
     library path or stack line reaches a user's terminal.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _build(catalog, options, values, targets, tolerances, carried)
+        result = _build(catalog, options, values, targets, tolerances, carried, sources)
     raised = [" ".join(str(w.message).split()) for w in caught]
     notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
     return replace(result, notes=notes, warnings=result.warnings + notes[len(result.notes) :])
@@ -101,6 +104,7 @@ def _build(
     targets: Mapping[str, float | None] | None,
     tolerances: Mapping[str, float | None] | None,
     carried: Sequence[CarriedRow],
+    sources: Sequence[SourceKpis],
 ) -> BuildResult:
     options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
@@ -123,15 +127,19 @@ def _build(
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
+        sources=tuple(sources),
     )
     order = ["start", "settings", "inputs", "kpis", "dashboard"]
     if catalog.scorecard:
         order.append("scorecard")
     if carried:
         order.append("carried")
+    if sources:
+        order.append("sources")
     order += ["definitions", "chart_data"]
+    extra = {"carried": texts.gettext("Carried over"), "sources": texts.gettext("Sources")}
     for role in order:
-        title = texts.gettext("Carried over") if role == "carried" else getattr(names, role)
+        title = extra[role] if role in extra else getattr(names, role)
         ctx.sheets[role] = workbook.add_worksheet(title, worksheet_class=FormulaWorksheet)
     for name, target in defined_names(layout).items():
         workbook.define_name(name, "=" + target)
@@ -151,6 +159,8 @@ def _build(
         write_scorecard(ctx)
     if carried:
         write_carried(ctx)
+    if sources:
+        write_sources(ctx)
     write_definitions(ctx)
     _properties(ctx)
     cache_values(workbook)

@@ -18,6 +18,7 @@ from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, Styles
 
 if TYPE_CHECKING:
     from generator.workbook.sheet_carried import CarriedRow
+    from generator.workbook.sheet_sources import SourceKpis
 
 TITLE_LIMIT = 32
 """Excel refuses a data validation title longer than this."""
@@ -72,6 +73,8 @@ class Context:
     """Targets and tolerances the user chose (regeneration carries them), by KPI; the catalogue's elsewhere."""
     carried: Sequence[CarriedRow] = ()
     """Values without a place in this catalogue, listed on a "Carried over" sheet."""
+    sources: Sequence[SourceKpis] = ()
+    """Consolidated workbooks' KPI values for the year, shown side by side on a "Sources" sheet."""
 
     def target(self, kpi: Kpi) -> float | None:
         """The monthly target written for a KPI: the user's, else the catalogue's."""

@@ -235,6 +235,7 @@ CASES: dict[str, tuple[tuple[str, int] | int, int | None, str]] = {
     "cycle_b.yaml": (("catalog: cycle_a.yaml", 0), None, "import cycle"),
     "import_unknown_kpi.yaml": (("- email_crt", 0), None, "has no KPI 'email_crt' (did you mean 'email_ctr'?)"),
     "empty.yaml": (1, None, "the file is empty"),
+    "weight_on_flow.yaml": (("weight: emails_sent", 0), None, "only a level input (an average or rate) has a weight"),
     "kpi_name_formula.yaml": (('en: {name: "=Email CTR"', 0), None, "a KPI name must not start with '='"),
     "not_utf8.yaml": (6, 17, "not UTF-8"),  # 'title: {en: "Caf' is 16 characters, then the Latin-1 byte
     # nested aliases would expand to 9**9 strings: the anchored value (line 1) is refused when reused

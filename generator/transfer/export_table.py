@@ -1,0 +1,112 @@
+"""A filled workbook as one tidy long table for BI tools: one row per input or KPI and period.
+
+Columns (``COLUMNS``): the period's type (month, quarter, year), its label and first and last
+day; whether the row is an input or a KPI, its id, its name in the chosen language, its unit
+(the currency code for money); the value; and for KPIs the target and status the workbook shows.
+
+Values are recomputed from the typed inputs by the catalogue's Python evaluation (the same
+rules as the workbook's formulas: a quarter's ratio is a ratio of sums), so a file saved
+without calculated values exports the same numbers as one Excel saved. Quarters are fiscal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.catalog.catalog import in_locale
+from generator.catalog.model import Unit
+from generator.periods import MONTHS, PERIODS, input_periods, kpi_values, period_target, spans, status
+from generator.transfer.filled import Filled
+
+COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "value", "target", "status")
+STATUS = {1: "on_track", 0: "at_risk", -1: "off_track"}
+
+Row = dict[str, Any]
+
+
+def month_start(year: int, first_month: int, index: int) -> dt.date:
+    """First day of fiscal month ``index`` (0-11)."""
+    month = first_month - 1 + index
+    return dt.date(year + month // 12, month % 12 + 1, 1)
+
+
+def month_end(start: dt.date) -> dt.date:
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def periods(year: int, first_month: int) -> list[tuple[str, str, dt.date, dt.date]]:
+    """(type, label, first day, last day) of the 17 period columns: 12 months, Q1-Q4, the year."""
+    result = []
+    for p, (a, b) in enumerate(spans()):
+        start, end = month_start(year, first_month, a), month_end(month_start(year, first_month, b))
+        if p < MONTHS:
+            result.append(("month", f"{start:%Y-%m}", start, end))
+        elif p < PERIODS - 1:
+            result.append(("quarter", f"FY{year}-Q{p - MONTHS + 1}", start, end))
+        else:
+            result.append(("year", f"FY{year}", start, end))
+    return result
+
+
+def tidy_rows(filled: Filled, locale: str | None = None, *, year: int | None = None) -> list[Row]:
+    """Every input and KPI in every period, inputs first, in catalogue order."""
+    catalog = filled.catalog
+    locale = locale or filled.locale
+    settings = filled.settings
+    fiscal_year = year or settings.year or dt.date.today().year
+    frame = periods(fiscal_year, settings.first_month or 1)
+    currency = settings.currency or ""
+    months = {i: filled.inputs.get(i, [None] * MONTHS) for i in catalog.inputs}
+    rows: list[Row] = []
+    for input_id, values in input_periods(catalog, months).items():
+        spec = catalog.inputs[input_id]
+        name = _name(catalog, spec.name, locale, input_id)
+        for (kind, label, start, end), value in zip(frame, values, strict=True):
+            rows.append(_row(kind, label, start, end, "input", input_id, name, _unit(spec.unit, currency), value))
+    for kpi_id, values in kpi_values(catalog, months).items():
+        kpi = catalog.kpis[kpi_id]
+        name = (in_locale(kpi.texts, locale, catalog.default_locale) or next(iter(kpi.texts.values()))).name
+        target = filled.targets.get(kpi_id)
+        tolerance = filled.tolerances.get(kpi_id)
+        for p, ((kind, label, start, end), value) in enumerate(zip(frame, values, strict=True)):
+            goal = target if p < MONTHS else _period_goal(catalog, kpi_id, target, values, p)
+            row = _row(kind, label, start, end, "kpi", kpi_id, name, _unit(kpi.unit, currency), value)
+            row["target"] = goal
+            judged = status(value, goal, tolerance, kpi.better)
+            row["status"] = STATUS.get(judged) if judged is not None else None
+            rows.append(row)
+    return rows
+
+
+def _period_goal(catalog: Catalog, kpi_id: str, target: float | None, values: list[float | None], p: int) -> Any:
+    first, last = spans()[p]
+    return period_target(catalog, kpi_id, target, values[first : last + 1])
+
+
+def _row(
+    kind: str, label: str, start: dt.date, end: dt.date, what: str, id_: str, name: str, unit: str, value: Any
+) -> Row:
+    return {
+        "period_type": kind,
+        "period": label,
+        "start": start,
+        "end": end,
+        "kind": what,
+        "id": id_,
+        "name": name,
+        "unit": unit,
+        "value": value,
+        "target": None,
+        "status": None,
+    }
+
+
+def _unit(unit: Unit, currency: str) -> str:
+    return currency if unit is Unit.CURRENCY and currency else unit.value
+
+
+def _name(catalog: Catalog, texts: dict[str, str], locale: str, fallback: str) -> str:
+    return in_locale(texts, locale, catalog.default_locale) or fallback
