@@ -38,6 +38,8 @@ def short_title(text: str, limit: int = TITLE_LIMIT) -> str:
 
 FOOTER_LIMIT = 255
 """Excel's limit on a header or footer, formatting codes included."""
+FOOTER_COMPANY = 100
+"""Characters of the company name a footer shows: what fits beside the page numbers in 8 pt on A4."""
 
 
 @dataclass(frozen=True)
@@ -151,14 +153,18 @@ class Context:
         sheet.set_footer(self.footer())
 
     def footer(self) -> str:
-        """Company left, page numbers right, within Excel's 255 characters (a longer footer is dropped
-        by XlsxWriter, on every sheet): a long company name is shortened with an ellipsis, and said so."""
+        """Company left, page numbers right. Excel drops a footer over 255 characters (XlsxWriter then
+        removes it from every sheet), and past about 100 characters the company runs into the page
+        numbers on A4 landscape: a longer name is shortened there with an ellipsis, and said so."""
         left, right = "&L&8", "&R&8&P / &N"
         company = self.options.company.replace("&", "&&")
-        room = FOOTER_LIMIT - len(left) - len(right)
+        room = min(FOOTER_LIMIT - len(left) - len(right), FOOTER_COMPANY)
         if len(company) > room:
             company = company[: room - 1].removesuffix("&") + "…"
-            note = f"company name shortened to {len(company)} characters in the page footers (Excel allows 255)"
+            note = (
+                f"company name shortened to {len(company.replace('&&', '&'))} characters in the page footers "
+                "(a longer one runs into the page numbers)"
+            )
             if note not in self.notes:
                 self.notes.append(note)
         return left + company + right
