@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog.model import Better
+from generator.formula.expr import refs
 from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
 from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.validate.context import Check
@@ -108,8 +109,9 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     layout, catalog = check.layout, check.catalog
     labels = check.periods()
     cells = 0
+    skipped = {k for k, expr in catalog.formulas.items() if typed.out_of_range & set(refs(expr))}
     for input_id, row_values in input_periods(catalog, typed.months).items():
-        if input_id not in check.located.inputs:
+        if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
         for index, col in enumerate(_INPUT_PERIOD_COLUMNS):
             cells += _compare_cell(
@@ -123,7 +125,7 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
             )
     kpis = 0
     for kpi_id, result in results.items():
-        if not check.located.kpi_located(catalog, kpi_id):
+        if not check.located.kpi_located(catalog, kpi_id) or kpi_id in skipped:
             continue
         kpis += 1
         row = layout.kpi_rows[kpi_id]
