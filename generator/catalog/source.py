@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+from generator.errors import UnreadableInput
+from generator.user_file import read_user_bytes
+
 Path_ = tuple[str | int, ...]
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
@@ -57,13 +60,9 @@ class SourceError(Exception):
 def read_source(path: Path) -> SourceDocument:
     """Parse ``path``; raise SourceError with ``file:line:col`` for unreadable or invalid YAML."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{path}: file not found", unreadable=True) from None
-    except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory, not a catalogue file", unreadable=True) from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}", unreadable=True) from None
+        raw = read_user_bytes(path, "catalogue")
+    except UnreadableInput as exc:
+        raise SourceError(exc.message, unreadable=True) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
