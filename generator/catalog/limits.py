@@ -43,6 +43,19 @@ def number_problems(data: Any) -> Iterator[tuple[Path_, str]]:
             yield at, "is beyond the numbers a spreadsheet holds (at most 9.99E+307)"
 
 
+def typed_number_problems(file: CatalogFile) -> Iterator[tuple[Path_, str]]:
+    """The same for the typed values: a quoted ``"1e400"`` or ``"nan"`` becomes a float only on conversion."""
+    numbers: list[tuple[Path_, float | None]] = []
+    for i, spec in enumerate(file.inputs):
+        numbers += [(("inputs", i, "min"), spec.min), (("inputs", i, "max"), spec.max)]
+    for i, kpi in enumerate(file.kpis):
+        numbers += [(("kpis", i, "target"), kpi.target), (("kpis", i, "tolerance"), kpi.tolerance)]
+        numbers += [(("kpis", i, "range", j), bound) for j, bound in enumerate(kpi.range or ())]
+    for at, value in numbers:
+        if value is not None:
+            yield from ((at, message) for _, message in number_problems(value))
+
+
 def _leaves(data: Any, at: Path_) -> Iterator[tuple[Path_, Any]]:
     if isinstance(data, dict):
         for key, value in data.items():

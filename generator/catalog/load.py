@@ -15,7 +15,7 @@ from pathlib import Path
 import msgspec
 
 from generator.catalog.catalog import Catalog
-from generator.catalog.limits import check_text_lengths, constant_problems, number_problems
+from generator.catalog.limits import check_text_lengths, constant_problems, number_problems, typed_number_problems
 from generator.catalog.model import CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
 from generator.errors import CatalogError, UnreadableCatalog
@@ -59,6 +59,9 @@ class _Loader:
         except msgspec.ValidationError as exc:
             message, at = _split_msgspec(str(exc))
             raise CatalogError([*self.problems, f"{document.where(at)}: {_dotted(at)}: {message}"]) from None
+        numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in typed_number_problems(file)]
+        if numbers:
+            raise CatalogError([*self.problems, *numbers])
         return document, file
 
     def _resolve(self, doc: SourceDocument, file: CatalogFile, depth: int) -> Catalog:

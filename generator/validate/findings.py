@@ -36,6 +36,7 @@ class Code(StrEnum):
     NUMBER_AS_TEXT = "number-as-text"
     ERROR_VALUE = "error-value"
     OUT_OF_RANGE = "out-of-range"
+    MERGED_CELLS = "merged-cells"
     NEGATIVE = "negative"
     NOT_INTEGER = "not-integer"
     PERCENT_RANGE = "percent-range"

@@ -140,13 +140,15 @@ class Typed:
     """KPIs whose status the file cannot compute the way Python does (target or tolerance unreadable)."""
     has_data: bool = False
     out_of_range: set[str] = field(default_factory=set)
-    """Inputs holding a number the spreadsheet and Python would not compute with alike: not compared."""
+    """Inputs holding a number (or a merged block) the spreadsheet and Python would not compute with
+    alike: reported at the cell, and their totals and KPIs are not compared."""
 
 
 def check_inputs(check: Check) -> Typed:
     """Every typed cell, the catalogue's rules and stock continuity; returns the values for recomputation."""
     typed = Typed()
     layout = check.layout
+    _check_merged(check, typed)
     for input_id, spec in check.catalog.inputs.items():
         if input_id not in check.located.inputs:
             continue
@@ -169,6 +171,39 @@ def check_inputs(check: Check) -> Typed:
     _check_continuity(check, typed.months)
     _read_targets(check, typed)
     return typed
+
+
+def _check_merged(check: Check, typed: Typed) -> None:
+    """Month cells inside a merged block: one finding at the block, and its inputs are not compared.
+
+    Excel empties all but the first cell of a merge, LibreOffice may keep their values hidden and
+    compute with them: what the file computed cannot be told from what it shows.
+    """
+    _ = check.gettext
+    layout = check.layout
+    first, last = INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1)
+    for block in check.merged:
+        if block.last_col < first or block.first_col > last:
+            continue
+        hit = [i for i in check.located.inputs if block.first_row <= layout.input_rows[i] <= block.last_row]
+        if not hit:
+            continue
+        typed.out_of_range.update(hit)
+        names = ", ".join(check.input_name(i) for i in sorted(hit, key=layout.input_rows.__getitem__))
+        check.add(
+            Severity.ERROR,
+            Code.MERGED_CELLS,
+            _(
+                "{names}: the month cells {cells} are merged, so only the first one shows a figure and programs "
+                "read the others differently; unmerge them and type each month's figure again. The totals and "
+                "KPIs that use it are not compared."
+            ).format(names=names, cells=block.address()),
+            sheet=block.sheet,
+            row=block.first_row,
+            col=block.first_col,
+            input=hit[0] if len(hit) == 1 else None,
+            value=block.address(),
+        )
 
 
 def _report_cell(check: Check, spec: InputSpec, month: int, found: Cell) -> None:

@@ -91,7 +91,7 @@ def _validate(path: Path, label: str, options: Options, recalculated: bool) -> R
         info = recognise(book) or info
     catalog = template_catalog(info, options.catalog, label)
     try:
-        return _check(book, info, catalog, label, recalculated)
+        return _check(path, book, info, catalog, label, recalculated)
     except (UserError, MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a readable file must never end in a traceback; say what broke instead
@@ -114,12 +114,13 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
     return (1, sheets.index(finding.sheet), int(found.group(2)), column_index(found.group(1)))
 
 
-def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
+def _check(path: Path, book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
     from generator.validate.context import Check
     from generator.validate.formulas import check_formulas
     from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
     from generator.validate.locate import locate, month_labels
+    from generator.validate.merged import merged_ranges
     from generator.validate.recompute import compare, never_calculated, recompute, report_never_calculated
 
     messages = load_messages(info.locale)
@@ -127,6 +128,8 @@ def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalcu
     located, structure = locate(book, catalog, messages)
     check = Check(book, catalog, messages, located, findings=findings + structure)
     check.labels = month_labels(book, located, info)
+    if located.layout.sheets.inputs:
+        check.merged = merged_ranges(path, {located.layout.sheets.inputs}).get(located.layout.sheets.inputs, [])
     typed = check_inputs(check)
     formulas = check_formulas(check)
     results = recompute(check, typed)
