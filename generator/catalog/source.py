@@ -106,11 +106,12 @@ def _check_depth(text: str, path: Path) -> None:
     after the fast loader has already failed.
     """
     depth = 0
-    try:
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):
-        return
-    for event in events:
+    events = yaml.parse(text, Loader=yaml.SafeLoader)  # lazily: stops at the first level too deep
+    while True:
+        try:
+            event = next(events)
+        except (StopIteration, yaml.YAMLError, RecursionError):
+            return
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -549,6 +549,9 @@ UNO_JOBS: dict[str, list[dict[str, object]]] = {
         {"op": "value", "sheet": "Inputs", "cell": "F42", "value": 1e308},
     ],
     "text_in_count": [{"op": "text", "sheet": "Inputs", "cell": "E8", "value": "twelve"}],
+    "overflowing_totals": [
+        {"op": "value", "sheet": "Inputs", "cell": cell, "value": 9e307} for cell in ("E8", "F8", "E42", "F42")
+    ],
     "rows_inserted": [{"op": "insert_rows", "sheet": "Inputs", "row": 20, "count": 2}],
     "sheet_renamed": [{"op": "rename", "sheet": "KPIs", "to": "My KPIs"}],
 }
@@ -557,6 +560,7 @@ UNO_JOBS: dict[str, list[dict[str, object]]] = {
 item("workbook (LibreOffice)")(_uno("merged_months", INPUTS_E42, "merged-cells"))
 item("workbook (LibreOffice)")(_uno("huge_average", "Inputs!F42", "out-of-range"))
 item("workbook (LibreOffice)")(_uno("text_in_count", "Inputs!E8", "not-a-number"))
+item("workbook (LibreOffice)")(_uno("overflowing_totals", "Inputs!P8", "out-of-range"))
 item("workbook (LibreOffice)")(_uno("rows_inserted", r"^$", None, exit=0))
 item("workbook (LibreOffice)")(_uno("sheet_renamed", r"^$", None, exit=0))
 

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,13 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalog import Catalog
-from generator.workbook.build import build_workbook
-from generator.workbook.context import BuildOptions
-from tests.corpus.items import ITEMS, UNO_JOBS, Bases, Item, counts
+from tests.corpus.items import ITEMS, Bases, Item, counts
 
 KPIGEN = Path(sys.executable).with_name("kpigen")
-UNO_PYTHON = "/usr/bin/python3"
 MEMORY_CEILING = 1536 * 1024 * 1024
 """Address space a single command may use; /dev/zero or a bomb read whole would pass it at once."""
 TIMEOUT_SECONDS = 120
@@ -37,30 +32,6 @@ TIMEOUT_SECONDS = 120
 
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
-
-
-@pytest.fixture(scope="session")
-def bases(crm: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Bases:
-    """The writer's CRM workbook with its demo year, and LibreOffice's edits of it (one soffice, batched)."""
-    if shutil.which("soffice") is None or not Path(UNO_PYTHON).exists():
-        pytest.fail("LibreOffice and python3-uno are required: run scripts/setup.sh as root")
-    folder = tmp_path_factory.mktemp("corpus-bases")
-    built = folder / "built.xlsx"
-    built.write_bytes(build_workbook(crm, BuildOptions(locale="en", year=2026, sample=True)).data)
-    jobs = [{"source": str(built), "target": str(folder / "calculated.xlsx"), "edits": []}]
-    jobs += [
-        {"source": str(built), "target": str(folder / f"uno-{name}.xlsx"), "edits": e} for name, e in UNO_JOBS.items()
-    ]
-    (folder / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-    script = Path(__file__).with_name("uno_edit.py")
-    done = subprocess.run(
-        [UNO_PYTHON, str(script), str(folder / "profile"), str(folder / "jobs.json")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return Bases(built, folder / "calculated.xlsx", {name: folder / f"uno-{name}.xlsx" for name in UNO_JOBS})
 
 
 def _digest(path: Path) -> str:
