@@ -57,10 +57,10 @@ class SourceError(Exception):
         self.unreadable = unreadable
 
 
-def read_source(path: Path) -> SourceDocument:
+def read_source(path: Path, what: str = "catalogue") -> SourceDocument:
     """Parse ``path``; raise SourceError with ``file:line:col`` for unreadable or invalid YAML."""
     try:
-        raw = read_user_bytes(path, "catalogue")
+        raw = read_user_bytes(path, what)
     except UnreadableInput as exc:
         raise SourceError(exc.message, unreadable=True) from None
     try:

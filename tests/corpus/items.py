@@ -330,6 +330,56 @@ def validate_a_catalogue_as_workbook(folder: Path, _: Bases) -> Case:
     return _one_line(["validate", "crm.xlsx"], 3, "crm.xlsx", "")
 
 
+@item("import")
+def import_data_is_a_pipe(folder: Path, _: Bases) -> Case:
+    os.mkfifo(folder / "data.csv")
+    out = folder / "out"
+    out.mkdir()
+    return _one_line(["import", "data.csv", "--out", "out/filled.xlsx"], 3, "data.csv", "named pipe", out)
+
+
+@item("import")
+def import_data_is_dev_zero(folder: Path, _: Bases) -> Case:
+    os.symlink("/dev/zero", folder / "zero.csv")
+    out = folder / "out"
+    out.mkdir()
+    return _one_line(["import", "zero.csv", "--out", "out/filled.xlsx"], 3, "zero.csv", "a device", out)
+
+
+@item("import")
+def import_data_not_utf8(folder: Path, _: Bases) -> Case:
+    (folder / "data.csv").write_bytes(b"month,input,value\n1,new_leads,12\n2,new_leads,\xe7ok\n")
+    out = folder / "out"
+    out.mkdir()
+    return _one_line(["import", "data.csv", "--out", "out/filled.xlsx"], 3, "data.csv:3:", "UTF-8", out)
+
+
+@item("import")
+def import_data_is_a_zip_bomb(folder: Path, _: Bases) -> Case:
+    bomb = hostile.ratio_bomb(folder)
+    out = folder / "out"
+    out.mkdir()
+    return _one_line(["import", bomb.name, "--out", "out/filled.xlsx"], 3, bomb.name, "zip bomb", out)
+
+
+@item("import")
+def import_mapping_is_a_pipe(folder: Path, _: Bases) -> Case:
+    os.mkfifo(folder / "map.yaml")
+    (folder / "data.csv").write_text("month,input,value\n1,new_leads,12\n", encoding="utf-8")
+    out = folder / "out"
+    out.mkdir()
+    args = ["import", "data.csv", "--mapping", "map.yaml", "--out", "out/filled.xlsx"]
+    return _one_line(args, 3, "map.yaml", "named pipe", out)
+
+
+@item("import")
+def batch_list_is_a_pipe(folder: Path, _: Bases) -> Case:
+    os.mkfifo(folder / "list.csv")
+    out = folder / "out"
+    out.mkdir()
+    return _one_line(["build", "--batch", "list.csv", "--out", "out"], 3, "list.csv", "named pipe", out)
+
+
 # ------------------------------------------------------------------------------------------ hostile files
 
 
