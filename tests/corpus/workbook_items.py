@@ -117,9 +117,7 @@ def _retag(folder: Path, bases: Bases, name: str, value: str) -> Path:
 @item("workbook (XML)")
 def catalog_id_names_the_schema(folder: Path, bases: Bases) -> Case:
     path = _retag(folder, bases, "schema.xlsx", "schema")
-    return Case(
-        ["validate", path.name], 3, r"^Error: schema\.xlsx: .*'schema', which is not one bundled", unchanged=[path]
-    )
+    return Case(["validate", path.name], 3, r"^Error: schema\.xlsx: .*'schema', which is not bundled", unchanged=[path])
 
 
 @item("workbook (XML)")
