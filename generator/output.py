@@ -4,7 +4,9 @@ The bytes go to a temporary file beside the target, are flushed to disk, then li
 renamed into place in one step: a crash leaves the old file (or nothing), never a torn one.
 The new file gets the mode the process umask gives (``mkstemp`` alone makes 0600); one that
 replaces a file under ``--force`` keeps that file's mode. Only regular files are replaced:
-``--out /dev/full`` is refused rather than swapped for a file, even as root.
+``--out /dev/full`` is refused rather than swapped for a file, even as root. A ``kill -9``
+in the write window leaves the hidden temporary file behind; the next write to the same folder
+removes it (``remove_stale``), and only such files of ours.
 
 ``plan_output`` is the one ``--out`` rule for every command that writes workbooks.
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +55,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        remove_stale(directory)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.kpigen-{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise OutputError(f"{directory}: cannot write here: {exc.strerror}") from None
     try:
@@ -116,3 +121,54 @@ def plan_output(out: str, *, several: bool = False, folder: bool = False) -> Out
         else "it is not an existing folder (end it with / to create one)"
     )
     raise UserError(f"--out {out}: {why}; give a name ending in {SUFFIX}, or a folder")
+
+
+STALE_SECONDS = 15 * 60
+"""A temporary file this old is no write in progress: a build writes one in well under a second."""
+_TEMPORARY = re.compile(r"^\.(?P<name>.+?)(?:\.kpigen-(?P<pid>[0-9]{1,10}))?\.[a-z0-9_]{8}\.tmp$")
+"""What ``write_atomic`` names its temporary files: ``.NAME.kpigen-PID.random.tmp`` (releases before
+this one wrote ``.NAME.random.tmp``: those are removed only once older than ``STALE_SECONDS``)."""
+
+
+def remove_stale(directory: Path, now: float | None = None) -> list[Path]:
+    """Remove temporary files a killed ``write_atomic`` left in ``directory``; returns what was removed.
+
+    Only files named as ours, owned by this user, and either written by a process that is gone
+    or older than ``STALE_SECONDS``: a write in progress, or a user's file, is never touched.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _TEMPORARY.match(entry.name)
+        if found is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        pid = found.group("pid")
+        if now - info.st_mtime < STALE_SECONDS and (pid is None or _alive(int(pid))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours or another user's)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0
+    return True

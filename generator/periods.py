@@ -7,6 +7,7 @@ of sums, never an average of ratios. The validator compares a file with these va
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from statistics import fmean
 
@@ -28,7 +29,10 @@ def aggregate(kind: Aggregation, values: Sequence[Value]) -> Value:
     if kind is Aggregation.FLOW:
         return sum(present)
     if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):
-        return fmean(present)  # DISTINCT: the average month; distinct counts cannot be summed
+        try:
+            return fmean(present)  # DISTINCT: the average month; distinct counts cannot be summed
+        except OverflowError:  # the exact sum of two numbers near 1E+308; a spreadsheet shows #NUM!
+            return math.inf
     return present[0] if kind is Aggregation.OPENING else present[-1]
 
 

@@ -16,6 +16,7 @@ import msgspec
 from babel.numbers import is_currency
 
 from generator.catalog.catalog import Catalog
+from generator.catalog.limits import check_text_lengths, constant_problems, number_problems, typed_number_problems
 from generator.catalog.model import Aggregation, CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
 from generator.errors import CatalogError, UnreadableCatalog
@@ -51,11 +52,17 @@ class _Loader:
             raise (UnreadableCatalog if exc.unreadable else CatalogError)([exc.message]) from None
         for where, position in document.duplicates:
             self.problems.append(f"{document.path}:{position.line}:{position.column}: duplicate key '{where[-1]}'")
+        numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in number_problems(document.data)]
+        if numbers:
+            raise CatalogError([*self.problems, *numbers])
         try:
             file = msgspec.convert(document.data, CatalogFile, strict=False)
         except msgspec.ValidationError as exc:
             message, at = _split_msgspec(str(exc))
             raise CatalogError([*self.problems, f"{document.where(at)}: {_dotted(at)}: {message}"]) from None
+        numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in typed_number_problems(file)]
+        if numbers:
+            raise CatalogError([*self.problems, *numbers])
         return document, file
 
     def _resolve(self, doc: SourceDocument, file: CatalogFile, depth: int) -> Catalog:
@@ -63,6 +70,7 @@ class _Loader:
         imported = [self._import(doc, file, i, depth) for i in range(len(file.imports))]
         catalog = Catalog.assemble(file, [c for c in imported if c is not None], doc.path)
         _check(catalog, file, report)
+        check_text_lengths(file, doc.data, report)
         missing = {code: tuple(found) for code, found in report.missing.items() if found}
         return replace(catalog, missing_texts=missing) if missing else catalog
 
@@ -73,7 +81,7 @@ class _Loader:
         if depth >= _MAX_IMPORT_DEPTH or target in self._stack or target == doc.path.resolve():
             self.problems.append(f"{where}: import cycle or too deep imports at '{spec.catalog}'")
             return None
-        if not target.is_file():
+        if not target.exists():
             self.problems.append(f"{where}: imported catalogue '{spec.catalog}' not found")
             return None
         nested = _Loader()
@@ -187,6 +195,8 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
         report((*at, "perspective"), f"unknown perspective '{kpi.perspective}'")
     expr = _parse(kpi.formula, (*at, "formula"), report, comparison=False)
     if expr is not None:
+        for problem in constant_problems(expr):
+            report((*at, "formula"), problem)
         for name in refs(expr):
             if name not in catalog.inputs:
                 report((*at, "formula"), f"unknown input '{name}'{_suggest(name, catalog.inputs)}")
@@ -218,6 +228,9 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
 
 def _check_rule(catalog: Catalog, rule: Rule, at: Path_, report: _Reporter) -> None:
     expr = _parse(rule.check, (*at, "check"), report, comparison=True)
+    if isinstance(expr, Compare):
+        for problem in [*constant_problems(expr.left), *constant_problems(expr.right)]:
+            report((*at, "check"), problem)
     if expr is not None:
         for name in refs(expr):
             if name not in catalog.inputs:

@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+from generator.errors import UnreadableInput
+from generator.user_file import read_user_bytes
+
 Path_ = tuple[str | int, ...]
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64
@@ -54,16 +57,12 @@ class SourceError(Exception):
         self.unreadable = unreadable
 
 
-def read_source(path: Path) -> SourceDocument:
+def read_source(path: Path, what: str = "catalogue") -> SourceDocument:
     """Parse ``path``; raise SourceError with ``file:line:col`` for unreadable or invalid YAML."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(f"{path}: file not found", unreadable=True) from None
-    except IsADirectoryError:
-        raise SourceError(f"{path}: is a directory, not a catalogue file", unreadable=True) from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}", unreadable=True) from None
+        raw = read_user_bytes(path, what)
+    except UnreadableInput as exc:
+        raise SourceError(exc.message, unreadable=True) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,11 +106,12 @@ def _check_depth(text: str, path: Path) -> None:
     after the fast loader has already failed.
     """
     depth = 0
-    try:
-        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):
-        return
-    for event in events:
+    events = yaml.parse(text, Loader=yaml.SafeLoader)  # lazily: stops at the first level too deep
+    while True:
+        try:
+            event = next(events)
+        except (StopIteration, yaml.YAMLError, RecursionError):
+            return
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -15,6 +15,8 @@ from generator.formula.expr import FUNCTIONS, Binary, BinaryOp, Call, Compare, C
 _BINARY: dict[type[ast.operator], BinaryOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _COMPARE: dict[type[ast.cmpop], CompareOp] = {ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.Eq: "=="}
 MAX_LENGTH = 2000
+LARGEST = 9.99999999999999e307
+"""The largest number Excel accepts; a literal above it would be refused or changed by Excel."""
 MAX_DEPTH = 100
 """Deepest nesting of operations; deeper trees would exhaust Python's recursion limit."""
 
@@ -30,6 +32,13 @@ class FormulaError(ValueError):
 
 def parse(text: str, *, comparison: bool = False) -> Expr:
     """Parse a KPI formula, or with ``comparison`` a rule such as ``a <= b``."""
+    try:
+        return _parse(text, comparison)
+    except (RecursionError, MemoryError):  # Python's own parser or unparser on a deep tree
+        raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep") from None
+
+
+def _parse(text: str, comparison: bool) -> Expr:
     if not text.strip():
         raise FormulaError("formula is empty")
     if len(text) > MAX_LENGTH:
@@ -72,9 +81,13 @@ def _convert(node: ast.expr, offset: int, source: str = "", depth: int = 0) -> E
         case ast.Constant(value=bool()):
             raise FormulaError("True/False are not numbers", column)
         case ast.Constant(value=int() | float() as value):
-            if not math.isfinite(float(value)):
-                raise FormulaError("number is too large", column)
-            return Num(float(value))
+            try:
+                number = float(value)
+            except OverflowError:  # an integer literal of hundreds of digits
+                number = math.inf
+            if not math.isfinite(number) or abs(number) > LARGEST:
+                raise FormulaError("number is too large for a spreadsheet (at most 9.99E+307)", column)
+            return Num(number)
         case ast.Name(id=name):
             if name in FUNCTIONS:
                 raise FormulaError(f"'{name}' is a function: write {name}(...)", column)

@@ -11,7 +11,8 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.errors import DataError, UnreadableInput
+from generator.errors import DataError
+from generator.user_file import read_user_text
 from generator.workbook.context import BuildOptions
 
 _ALIASES = {
@@ -51,12 +52,7 @@ def read_batch_list(path: Path, defaults: BuildOptions) -> list[BatchRow]:
     An unknown column refuses the whole list: a misspelt ``curency`` would otherwise build
     every workbook with the default currency without a word.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UnreadableInput(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableInput(f"{path}: cannot read the batch list ({exc})") from None
+    text = read_user_text(path, "batch list")  # a plain file, bounded, UTF-8 by line and column
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if not header:

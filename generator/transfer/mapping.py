@@ -24,9 +24,9 @@ LONG_COLUMNS = ("month", "input", "value")
 def read_mapping(path: Path, catalog: Catalog) -> dict[str, str]:
     """Folded header -> input id or long-form column."""
     try:
-        document = read_source(path)
+        document = read_source(path, what="mapping")
     except SourceError as exc:
-        if "file not found" in exc.message or "cannot read" in exc.message or "is a directory" in exc.message:
+        if exc.unreadable:
             raise UnreadableInput(exc.message) from None
         raise DataError(exc.message) from None
     if not isinstance(document.data, dict):

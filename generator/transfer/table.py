@@ -14,11 +14,14 @@ from typing import Any
 
 from generator.errors import EnvironmentProblem, UnreadableInput
 from generator.layout import column_letter
+from generator.user_file import MIB, read_user_bytes, read_user_text
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 JSON_SUFFIXES = {".json"}
+MAX_DATA_BYTES = 50 * MIB
+"""Largest CSV or Parquet file imported (the validator's limit for a workbook file)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,6 @@ class Table:
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """The file's first sheet (or ``sheet``) with its first row as headers."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise UnreadableInput(f"{path}: file not found" if not path.exists() else f"{path}: is not a file")
     try:
         if suffix in CSV_SUFFIXES:
             frame, kind = _read_csv(path), "csv"
@@ -82,19 +83,22 @@ def _plain(value: Any) -> Any:
 
 
 def _read_csv(path: Path) -> Any:
+    import io
+
     import pandas as pd
 
-    with path.open(encoding="utf-8-sig") as handle:
-        first = handle.readline()
+    text = read_user_text(path, "data CSV", MAX_DATA_BYTES)  # a plain file, bounded, UTF-8 by line and column
+    first = text.split("\n", 1)[0]
     separator = max((";", "\t", ","), key=first.count) if first.strip() else ","
-    return pd.read_csv(
-        path, sep=separator, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-    )
+    return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skipinitialspace=True)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Any:
     import pandas as pd
 
+    from generator.validate.safe_open import ReadLimits, inspect_file
+
+    inspect_file(path, ReadLimits())  # the validator's refusals first: file kind, zip bombs, entities
     try:
         return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="calamine")
     except ValueError as exc:
@@ -104,6 +108,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> Any:
 
 
 def _read_parquet(path: Path) -> Any:
+    import io
+
     import pandas as pd
 
     try:
@@ -112,7 +118,7 @@ def _read_parquet(path: Path) -> Any:
         raise EnvironmentProblem(
             f"{path}: reading Parquet needs pyarrow: pip install 'kpi-template-generator[parquet]'"
         ) from None
-    return pd.read_parquet(path)
+    return pd.read_parquet(io.BytesIO(read_user_bytes(path, "Parquet file", MAX_DATA_BYTES)))
 
 
 def _read_json(path: Path) -> Any:
@@ -121,7 +127,10 @@ def _read_json(path: Path) -> Any:
 
     import pandas as pd
 
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(read_user_bytes(path, "JSON file", MAX_DATA_BYTES))
+    except ValueError as exc:
+        raise UnreadableInput(f"{path}: not valid JSON: {exc}") from None
     records = data.get("rows") if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise UnreadableInput(f"{path}: expected a list of records (objects with the same keys)")

@@ -36,6 +36,8 @@ class Code(StrEnum):
     NOT_A_NUMBER = "not-a-number"
     NUMBER_AS_TEXT = "number-as-text"
     ERROR_VALUE = "error-value"
+    OUT_OF_RANGE = "out-of-range"
+    MERGED_CELLS = "merged-cells"
     NEGATIVE = "negative"
     NOT_INTEGER = "not-integer"
     PERCENT_RANGE = "percent-range"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,12 @@ ERRORS = frozenset(
 )
 
 
+LARGEST = 9.99999999999999e307
+"""The largest number Excel accepts in a cell; LibreOffice takes more, but sums of it overflow."""
+SMALLEST = sys.float_info.min
+"""The smallest normal double (2.2E-308): Excel reads anything closer to 0 as 0, LibreOffice keeps it."""
+
+
 @dataclass(frozen=True)
 class Cell:
     """One typed cell: the number formulas see (None when they skip it) and why it is not a clean number."""
@@ -48,7 +55,7 @@ class Cell:
     number: Value
     problem: Code | None = None
     kind: str = ""
-    """For a problem: "text", "number-text", "error", "date" or "logical"."""
+    """For a problem: "text", "number-text", "error", "date", "logical" or "range"."""
     shown: Scalar = None
 
 
@@ -59,8 +66,7 @@ def read_cell(value: Any) -> Cell:
     if isinstance(value, bool):
         return Cell(None, Code.NOT_A_NUMBER, "logical", value)
     if isinstance(value, int | float):
-        number = float(value)
-        return Cell(number) if math.isfinite(number) else Cell(None, Code.ERROR_VALUE, "error", str(value))
+        return _read_number(value)
     if isinstance(value, _dt.datetime | _dt.date | _dt.time | _dt.timedelta):
         return Cell(_serial(value), Code.NOT_A_NUMBER, "date", str(value))
     text = str(value)
@@ -71,6 +77,30 @@ def read_cell(value: Any) -> Cell:
     if _numeric_text(text) is not None:
         return Cell(None, Code.NUMBER_AS_TEXT, "number-text", text)
     return Cell(None, Code.NOT_A_NUMBER, "text", text)
+
+
+def _read_number(value: int | float) -> Cell:
+    """A number as formulas see it; one no spreadsheet computes with alike is a problem at its cell."""
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return Cell(None, Code.OUT_OF_RANGE, "range", _digits(value))
+    if math.isnan(number):
+        return Cell(None, Code.ERROR_VALUE, "error", str(value))
+    if abs(number) > LARGEST or 0 < abs(number) < SMALLEST:
+        return Cell(None, Code.OUT_OF_RANGE, "range", _digits(value))
+    return Cell(number)
+
+
+def _digits(value: int | float) -> str:
+    """A number's text for a message, shortened when it has hundreds of digits."""
+    sign = "-" if value < 0 else ""
+    if isinstance(value, int) and value.bit_length() >= 4000:  # str() refuses over 4300 digits
+        return f"{sign}~1E+{int(value.bit_length() * math.log10(2))}"
+    if isinstance(value, int) and abs(value) >= 10**20:
+        text = str(abs(value))
+        return f"{sign}{text[0]}.{text[1:6]}E+{len(text) - 1}"
+    return repr(value)
 
 
 def _serial(value: Any) -> Value:
@@ -109,12 +139,16 @@ class Typed:
     no_status: set[str] = field(default_factory=set)
     """KPIs whose status the file cannot compute the way Python does (target or tolerance unreadable)."""
     has_data: bool = False
+    out_of_range: set[str] = field(default_factory=set)
+    """Inputs holding a number (or a merged block) the spreadsheet and Python would not compute with
+    alike: reported at the cell, and their totals and KPIs are not compared."""
 
 
 def check_inputs(check: Check) -> Typed:
     """Every typed cell, the catalogue's rules and stock continuity; returns the values for recomputation."""
     typed = Typed()
     layout = check.layout
+    _check_merged(check, typed)
     for input_id, spec in check.catalog.inputs.items():
         if input_id not in check.located.inputs:
             continue
@@ -125,6 +159,8 @@ def check_inputs(check: Check) -> Typed:
             raw = check.book.value(layout.sheets.inputs, row, col)
             found = read_cell(raw)
             values.append(found.number)
+            if found.problem is Code.OUT_OF_RANGE:
+                typed.out_of_range.add(input_id)
             if found.problem is not None:
                 _report_cell(check, spec, m, found)
             elif found.number is not None:
@@ -135,6 +171,39 @@ def check_inputs(check: Check) -> Typed:
     _check_continuity(check, typed.months)
     _read_targets(check, typed)
     return typed
+
+
+def _check_merged(check: Check, typed: Typed) -> None:
+    """Month cells inside a merged block: one finding at the block, and its inputs are not compared.
+
+    Excel empties all but the first cell of a merge, LibreOffice may keep their values hidden and
+    compute with them: what the file computed cannot be told from what it shows.
+    """
+    _ = check.gettext
+    layout = check.layout
+    first, last = INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1)
+    for block in check.merged:
+        if block.last_col < first or block.first_col > last:
+            continue
+        hit = [i for i in check.located.inputs if block.first_row <= layout.input_rows[i] <= block.last_row]
+        if not hit:
+            continue
+        typed.out_of_range.update(hit)
+        names = ", ".join(check.input_name(i) for i in sorted(hit, key=layout.input_rows.__getitem__))
+        check.add(
+            Severity.ERROR,
+            Code.MERGED_CELLS,
+            _(
+                "{names}: the month cells {cells} are merged, so only the first one shows a figure and programs "
+                "read the others differently; unmerge them and type each month's figure again. The totals and "
+                "KPIs that use it are not compared."
+            ).format(names=names, cells=block.address()),
+            sheet=block.sheet,
+            row=block.first_row,
+            col=block.first_col,
+            input=hit[0] if len(hit) == 1 else None,
+            value=block.address(),
+        )
 
 
 def _report_cell(check: Check, spec: InputSpec, month: int, found: Cell) -> None:
@@ -149,6 +218,11 @@ def _report_cell(check: Check, spec: InputSpec, month: int, found: Cell) -> None
             "number (without a leading apostrophe or quotes)."
         ),
         "error": _("{name}: the cell holds the error {value}; type a number or leave the cell empty."),
+        "range": _(
+            "{name}: {value} is outside the numbers a spreadsheet computes with alike (up to 9.99E+307, and "
+            "no closer to 0 than 2.23E-308); type the right figure. The totals and KPIs that use it are not "
+            "compared."
+        ),
         "date": _(
             "{name}: the cell holds a date ({value}), not a number; type a number and set the cell's format "
             "back to a number."

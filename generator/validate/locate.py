@@ -19,6 +19,8 @@ from generator.validate.context import Located, kpi_name, pick
 from generator.validate.findings import Code, Finding, Severity, brief
 from generator.validate.identify import TemplateInfo
 
+SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384
+"""A worksheet's size in Excel and LibreOffice: a name pointing beyond it points to no cells."""
 _GROUP_OVER = 10
 """More problems of one kind than this are reported as one finding, not a screenful."""
 
@@ -54,6 +56,17 @@ def _shapes(catalog: Catalog) -> dict[str, Range]:
         assert found is not None, target
         shapes[name] = found
     return shapes
+
+
+def has_cells(book: Book, sheet: str) -> bool:
+    """Whether ``sheet`` is a worksheet: a chart sheet may carry a data sheet's name, but holds no cells."""
+    if not book.has_sheet(sheet):
+        return False
+    try:
+        book.value(sheet, 0, 0)
+    except (AttributeError, TypeError):  # openpyxl's Chartsheet has no cells
+        return False
+    return True
 
 
 def _same_shape(found: Range, expected: Range) -> bool:
@@ -100,9 +113,9 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
                 absent.append((name, item))
                 continue
             found = parse_reference(names[name])
-            if found is None:
+            if found is None or found.last_row >= SHEET_ROWS or found.last_col >= SHEET_COLUMNS:
                 broken.append((name, item, names[name]))
-            elif not book.has_sheet(found.sheet):
+            elif not has_cells(book, found.sheet):
                 lost_sheets.setdefault(found.sheet, []).append(name)
             elif not _same_shape(found, shapes[name]):
                 moved.append((name, item, found))
@@ -171,7 +184,12 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
                     'Sheet "{sheet}" is missing: {count} of the template\'s defined names point to it '
                     "(such as {example}). It was deleted, or renamed by a program that did not update the names; "
                     "restore it or rebuild the template. What it holds is not checked."
-                ).format(sheet=sheet, count=len(lost), example=lost[0]),
+                ).format(sheet=sheet, count=len(lost), example=lost[0])
+                + (
+                    " " + _('A chart sheet is called "{sheet}" now; rename it.').format(sheet=sheet)
+                    if book.has_sheet(sheet)
+                    else ""
+                ),
                 sheet=sheet,
             )
         )
@@ -273,7 +291,7 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
     year: int | None = None
     settings = located.layout.settings_rows
     sheet = located.layout.sheets.settings
-    if sheet and book.has_sheet(sheet):
+    if sheet and has_cells(book, sheet):
         from generator.layout import SETTINGS_VALUE_COL
 
         chosen = book.value(sheet, settings["first_month"], SETTINGS_VALUE_COL) if "first_month" in settings else None
@@ -294,7 +312,9 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
 def _list(book: Book, target: str | None) -> list[str]:
     """Twelve texts from a named list (the locale's month names kept in the workbook), or []."""
     found = parse_reference(target or "")
-    if found is None or found.size != MONTHS or not book.has_sheet(found.sheet):
+    if found is None or found.size != MONTHS:
+        return []
+    if found.last_row >= SHEET_ROWS or found.last_col >= SHEET_COLUMNS or not has_cells(book, found.sheet):
         return []
     texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []

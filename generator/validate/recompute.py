@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog.model import Better
+from generator.formula.expr import refs
 from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
 from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain, show
-from generator.validate.inputs import Typed
+from generator.validate.inputs import ERRORS, Typed
 
 Value = float | None
 _PERIOD_COLUMNS = [*(KPI_GRID.month(m) for m in range(MONTHS)), *(KPI_GRID.quarter(q) for q in range(4)), KPI_GRID.ytd]
@@ -88,8 +89,11 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     layout, catalog = check.layout, check.catalog
     labels = check.periods()
     cells = 0
-    for input_id, row_values in input_periods(catalog, typed.months).items():
-        if input_id not in check.located.inputs:
+    periods = input_periods(catalog, typed.months)
+    _report_overflows(check, typed, periods, labels)
+    skipped = {k for k, expr in catalog.formulas.items() if typed.out_of_range & set(refs(expr))}
+    for input_id, row_values in periods.items():
+        if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
         for index, col in enumerate(_INPUT_PERIOD_COLUMNS):
             cells += _compare_cell(
@@ -103,7 +107,7 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
             )
     kpis = 0
     for kpi_id, result in results.items():
-        if not check.located.kpi_located(catalog, kpi_id):
+        if not check.located.kpi_located(catalog, kpi_id) or kpi_id in skipped:
             continue
         kpis += 1
         row = layout.kpi_rows[kpi_id]
@@ -130,6 +134,32 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     return kpis, cells
 
 
+def _report_overflows(check: Check, typed: Typed, periods: dict[str, list[Value]], labels: list[str]) -> None:
+    """A quarter or year whose months add up beyond a double (the spreadsheet shows #NUM!): one finding
+    at its cell, and the input joins those whose totals and KPIs are not compared."""
+    _ = check.gettext
+    for input_id, values in periods.items():
+        if input_id not in check.located.inputs or input_id in typed.out_of_range:
+            continue
+        index = next((i for i, v in enumerate(values[MONTHS:]) if v is not None and not math.isfinite(v)), None)
+        if index is None:
+            continue
+        typed.out_of_range.add(input_id)
+        check.add(
+            Severity.ERROR,
+            Code.OUT_OF_RANGE,
+            _(
+                "{name}: the months of {period} add up beyond the largest number a spreadsheet holds, so it shows "
+                "#NUM!; look for a huge or mistyped figure. The totals and KPIs that use it are not compared."
+            ).format(name=check.input_name(input_id), period=labels[MONTHS + index]),
+            sheet=check.layout.sheets.inputs,
+            row=check.layout.input_rows[input_id],
+            col=_INPUT_PERIOD_COLUMNS[index],
+            input=input_id,
+            month=labels[MONTHS + index],
+        )
+
+
 def _compare_cell(
     check: Check,
     sheet: str,
@@ -146,10 +176,16 @@ def _compare_cell(
     if not _same(actual, expected):
         _ = check.gettext
         what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")
-        message = _(
-            "{what}: the file shows {value}, but the catalogue's formula gives {expected}; recalculate the "
-            "workbook (open and save it) or look for a changed formula or input."
-        ).format(what=what, value=_shown(check, actual), expected=_shown(check, expected))
+        if isinstance(actual, str) and actual.strip() in ERRORS:  # recalculating would show it again
+            message = _(
+                "{what}: the file shows the error {value}, but the catalogue's formula gives {expected}; look for "
+                "a huge or mistyped figure among the inputs of this column."
+            ).format(what=what, value=actual.strip(), expected=_shown(check, expected))
+        else:
+            message = _(
+                "{what}: the file shows {value}, but the catalogue's formula gives {expected}; recalculate the "
+                "workbook (open and save it) or look for a changed formula or input."
+            ).format(what=what, value=_shown(check, actual), expected=_shown(check, expected))
         check.add(
             Severity.ERROR,
             Code.VALUE_MISMATCH,

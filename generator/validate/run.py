@@ -91,7 +91,7 @@ def _validate(path: Path, label: str, options: Options, recalculated: bool) -> R
         info = recognise(book) or info
     catalog = template_catalog(info, options.catalog, label)
     try:
-        return _check(book, info, catalog, label, recalculated)
+        return _check(path, book, info, catalog, label, recalculated)
     except (UserError, MemoryError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a readable file must never end in a traceback; say what broke instead
@@ -114,7 +114,7 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
     return (1, sheets.index(finding.sheet), int(found.group(2)), column_index(found.group(1)))
 
 
-def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
+def _check(path: Path, book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalculated: bool) -> Report:
     from generator.validate.calculated import check_calculated
     from generator.validate.context import Check
     from generator.validate.findings import Code
@@ -122,6 +122,7 @@ def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalcu
     from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
     from generator.validate.locate import locate, month_labels
+    from generator.validate.merged import merged_ranges
     from generator.validate.recompute import compare, recompute, report_never_calculated
     from generator.validate.settings import check_settings
 
@@ -130,6 +131,8 @@ def _check(book: Book, info: TemplateInfo, catalog: Catalog, label: str, recalcu
     located, structure = locate(book, catalog, messages)
     check = Check(book, catalog, messages, located, findings=findings + structure)
     check.labels = month_labels(book, located, info)
+    if located.layout.sheets.inputs:
+        check.merged = merged_ranges(path, {located.layout.sheets.inputs}).get(located.layout.sheets.inputs, [])
     # A broken setting, a missing sheet or a missing or broken name is the thing to fix, reported where
     # it is; the values that depend on it (#REF!, #NAME?, empty labels) are then not called stale.
     broken = {Code.MISSING_SHEET, Code.MISSING_NAME, Code.BROKEN_NAME, Code.MOVED_CELLS}
