@@ -47,7 +47,12 @@ def test_export_states_inputs_and_kpis_per_period_as_worked_out_by_hand(tmp_path
     sent = [1000.0, 2000.0, 4000.0] + [None] * 9
     clicks = [30.0, 40.0, 100.0] + [None] * 9
     source = filled(
-        tmp_path / "f.xlsx", crm, {"emails_sent": sent, "email_clicks": clicks}, first_month=7, year=2025, locale="tr"
+        tmp_path / "f.xlsx",
+        crm,
+        {"emails_sent": sent, "email_unique_clicks": clicks},
+        first_month=7,
+        year=2025,
+        locale="tr",
     )
     before = source.read_bytes()
     code, out, err = run("export", str(source), "--format", "csv", "--out", "-")
