@@ -17,6 +17,7 @@ from generator.engine.reference import Area
 from generator.engine.values import (
     DIV0,
     NA,
+    NUM,
     REF,
     VALUE,
     EngineError,
@@ -119,14 +120,24 @@ def _collect(sheet: Spreadsheet, args: list[Any]) -> list[float] | XlError:
 
 def _sum(sheet: Spreadsheet, args: list[Any]) -> Any:
     found = _collect(sheet, args)
-    return found if isinstance(found, XlError) else math.fsum(found)
+    if isinstance(found, XlError):
+        return found
+    try:
+        return math.fsum(found)
+    except OverflowError:  # partial sums past the largest float: Excel shows #NUM!
+        return NUM
 
 
 def _average(sheet: Spreadsheet, args: list[Any]) -> Any:
     found = _collect(sheet, args)
     if isinstance(found, XlError):
         return found
-    return math.fsum(found) / len(found) if found else DIV0
+    if not found:
+        return DIV0
+    try:
+        return math.fsum(found) / len(found)
+    except OverflowError:  # partial sums past the largest float: Excel shows #NUM!
+        return NUM
 
 
 def _min(sheet: Spreadsheet, args: list[Any]) -> Any:

@@ -27,7 +27,7 @@ def _check(path: Path, line: int | None = None) -> Case:
 
 
 _TARGET = "    target: 0.025\n"
-_FORMULA = "    formula: email_clicks / emails_sent\n"
+_FORMULA = "    formula: email_unique_clicks / emails_sent\n"
 
 
 @item("catalogue")
@@ -67,7 +67,7 @@ def catalogue_constant_overflow(folder: Path, _: Bases) -> Case:
 
 @item("catalogue")
 def catalogue_401_digit_literal(folder: Path, _: Bases) -> Case:
-    return _check(_catalogue(folder, _FORMULA, f"    formula: email_clicks / emails_sent * {'1' * 401}\n"))
+    return _check(_catalogue(folder, _FORMULA, f"    formula: email_unique_clicks / emails_sent * {'1' * 401}\n"))
 
 
 @item("catalogue")

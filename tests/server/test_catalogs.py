@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from generator.server.catalogs import Catalogs
 def copy_with_version(target: Path, version: str) -> None:
     target.mkdir(parents=True)
     text = (CATALOG_DIR / "crm.yaml").read_text(encoding="utf-8")
-    assert 'version: "1.0.0"' in text
-    (target / "crm.yaml").write_text(text.replace('version: "1.0.0"', f'version: "{version}"', 1), encoding="utf-8")
+    published = re.search(r'^version: "([^"]+)"', text, re.MULTILINE)
+    assert published is not None
+    old = f'version: "{published.group(1)}"'
+    (target / "crm.yaml").write_text(text.replace(old, f'version: "{version}"', 1), encoding="utf-8")
     shutil.copy(CATALOG_DIR / "crm.sample.csv", target / "crm.sample.csv")
 
 
