@@ -85,8 +85,7 @@ def workbook_cells(path: Path) -> dict[str, list[list[object]]]:
     sheets: dict[str, list[list[object]]] = {}
     for sheet in book.sheetnames:
         found = []
-        for row, col in book.cells(sheet):
-            typed = book.formula(sheet, row, col)
+        for row, col, typed, _shown in book.cells(sheet):
             if isinstance(typed, str) and typed.startswith("="):
                 found.append([row, col, "f", typed])
             elif isinstance(typed, bool | int | float):

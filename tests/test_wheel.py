@@ -25,6 +25,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.catalog import load_catalog
+from generator.paths import CATALOG_DIR
 from tests.checkout import ROOT, copy_checkout
 
 DATA_FILES = {
@@ -117,7 +119,8 @@ def test_installed_wheel_works_from_any_folder(installed: dict[str, str], tmp_pa
     assert done.returncode == 0, done.stderr
     rows = [line.split() for line in done.stdout.splitlines()]
     assert rows[0] == ["id", "version", "locales", "KPIs", "file"]
-    assert ["crm", "1.0.0", "en,", "tr", "26", "crm.yaml"] in rows and any(row[0] == "bsc" for row in rows)
+    crm = load_catalog(CATALOG_DIR / "crm.yaml")
+    assert ["crm", crm.version, "en,", "tr", "26", "crm.yaml"] in rows and any(row[0] == "bsc" for row in rows)
 
     done = kpigen("catalog", "check", "crm", "bsc")
     assert done.returncode == 0, done.stderr

@@ -112,6 +112,10 @@ class Book:
     def has_sheet(self, name: str) -> bool:
         return name in self.sheetnames
 
+    def is_worksheet(self, name: str) -> bool:
+        """A sheet with cells; a chart sheet may carry a data sheet's name but holds none."""
+        return name in self._data.sheets
+
     def _sheet(self, sheet: str) -> SheetCells:
         if sheet not in self.sheetnames:
             raise KeyError(f"Worksheet {sheet} does not exist.")

@@ -35,10 +35,16 @@ def is_timedelta_format(code: str) -> bool:
 
 
 def number(text: str) -> int | float:
-    """Stored number text to int or float; ValueError when it is not a number."""
+    """Stored number text to int or float; ValueError when it is not a number.
+
+    Spreadsheets hold doubles: an integer past 2**53 is read as the double a spreadsheet would
+    keep (infinite when it has hundreds of digits), so no later step meets a Python int too large
+    for a float.
+    """
     if "." in text or "E" in text or "e" in text:
         return float(text)
-    return int(text)
+    whole = int(text)
+    return whole if abs(whole) <= 2**53 else float(text)
 
 
 def from_serial(value: float, epoch: dt.datetime, timedelta: bool = False) -> dt.datetime | dt.time | dt.timedelta:

@@ -60,13 +60,7 @@ def _shapes(catalog: Catalog) -> dict[str, Range]:
 
 def has_cells(book: Book, sheet: str) -> bool:
     """Whether ``sheet`` is a worksheet: a chart sheet may carry a data sheet's name, but holds no cells."""
-    if not book.has_sheet(sheet):
-        return False
-    try:
-        book.value(sheet, 0, 0)
-    except (AttributeError, TypeError):  # openpyxl's Chartsheet has no cells
-        return False
-    return True
+    return book.is_worksheet(sheet)
 
 
 def _same_shape(found: Range, expected: Range) -> bool:

@@ -34,7 +34,8 @@ def cache_values(workbook: Workbook) -> None:
                     engine.set_formula(name, row, col, cell.formula)
                     formulas.append((sheet, row, col, cell))
                 elif kind == "Number":
-                    engine.set_value(name, row, col, cell.number)
+                    # XlsxWriter stores 16 significant digits: compute from what the file holds.
+                    engine.set_value(name, row, col, float(f"{cell.number:.16G}"))
                 elif kind == "String":
                     engine.set_value(name, row, col, strings[cell.string])
                 elif kind == "Boolean":
