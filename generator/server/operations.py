@@ -66,9 +66,7 @@ def regenerate(state: Any, upload: Upload, locale: str, currency: str) -> Built:
     The new workbook uses the newest bundled version of the file's catalogue, in ``locale`` and
     ``currency`` when given (else the file's own). Nothing is written but the upload's private copy.
     """
-    from generator.transfer.filled import read_filled
-    from generator.transfer.regenerate import RegenerateOptions, plan_regeneration
-    from generator.workbook.build import build_workbook
+    from generator.transfer.regenerate import RegenerateOptions, build_regenerated
 
     catalogs: Catalogs = state.catalogs
     settings: ServerSettings = state.settings
@@ -79,16 +77,7 @@ def regenerate(state: Any, upload: Upload, locale: str, currency: str) -> Built:
     )
     with stored(upload) as path:
         try:
-            filled = read_filled(path, limits=chosen.limits)
-            plan = plan_regeneration(filled, chosen)
-            result = build_workbook(
-                plan.catalog,
-                plan.options,
-                plan.values,
-                targets=plan.targets,
-                tolerances=plan.tolerances,
-                carried=plan.carried,
-            )
+            _filled, plan, result = build_regenerated(path, chosen)
         except UserError as error:
             raise refusal(error, path, upload) from None
     name = file_name(plan.catalog, plan.options, messages(plan.options.locale).gettext)

@@ -22,7 +22,7 @@ from generator.output import write_atomic
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
 from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits
-from generator.workbook.build import build_workbook
+from generator.workbook.build import BuildResult, build_workbook
 from generator.workbook.context import BuildOptions
 from generator.workbook.sheet_carried import CarriedRow
 
@@ -85,6 +85,13 @@ def regenerate(source: Path | str, out: Path | str, options: RegenerateOptions |
         raise UserError(f"{out}: is the workbook being regenerated; write the new one to another file")
     if out.exists() and not options.force:
         raise OutputExists(f"{out}: already exists; pass --force to replace it")
+    filled, plan, result = build_regenerated(source, options)
+    write_atomic(out, result.data, force=options.force)
+    return Regenerated(filled, replace(plan, options=result.options), out, len(result.data))
+
+
+def build_regenerated(source: Path, options: RegenerateOptions) -> tuple[Filled, Plan, BuildResult]:
+    """Read ``source``, plan the new workbook and build it in memory (the command and the server write it)."""
     filled = read_filled(source, limits=options.limits)
     plan = plan_regeneration(filled, options)
     result = build_workbook(
@@ -95,8 +102,7 @@ def regenerate(source: Path | str, out: Path | str, options: RegenerateOptions |
         tolerances=plan.tolerances,
         carried=plan.carried,
     )
-    write_atomic(out, result.data, force=options.force)
-    return Regenerated(filled, replace(plan, options=result.options), out, len(result.data))
+    return filled, plan, result
 
 
 def _same_file(a: Path, b: Path) -> bool:
