@@ -56,9 +56,9 @@ def test_each_summary_is_the_first_paragraph_of_the_commands_help(name: str) -> 
     assert command.short_help is None and not command.hidden and not command.deprecated
 
 
-@pytest.mark.parametrize("width", [60, 80, 100])
-def test_the_listing_is_what_click_writes_for_the_commands_themselves(width: int) -> None:
-    eager = click.Group(
+def eager_group() -> click.Group:
+    """The same group with every command registered up front, as it was before the lazy one."""
+    return click.Group(
         name=main.name,
         callback=main.callback,
         params=main.params,
@@ -66,12 +66,28 @@ def test_the_listing_is_what_click_writes_for_the_commands_themselves(width: int
         context_settings=main.context_settings,
         commands=[real(name) for name in COMMANDS],
     )
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_listing_is_what_click_writes_for_the_commands_themselves(width: int) -> None:
+    eager = eager_group()
     settings = {"terminal_width": width}
     lazy = CliRunner().invoke(main, ["--help"], prog_name="kpigen", terminal_width=width)
     expected = CliRunner().invoke(eager, ["--help"], prog_name="kpigen", **settings)  # type: ignore[arg-type]
     assert lazy.exit_code == expected.exit_code == 0
     assert lazy.output == expected.output
     assert all(f"  {name} " in lazy.output for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args", [["biuld"], ["catalog", "chek"], ["valdate", "x.xlsx"], ["--nosuch"], []])
+def test_a_wrong_command_gets_the_error_and_suggestion_of_the_eager_group(args: list[str]) -> None:
+    expected = CliRunner().invoke(eager_group(), args, prog_name="kpigen")
+    for name in COMMANDS:  # a fresh lazy group: nothing registered yet
+        main.commands.pop(name, None)
+    found = CliRunner().invoke(main, args, prog_name="kpigen")
+    assert (found.exit_code, found.output) == (expected.exit_code, expected.output)
+    if args[:1] == ["biuld"]:
+        assert "Did you mean 'build'?" in found.output
 
 
 def test_a_command_and_its_own_help_are_found_by_name() -> None:

@@ -70,6 +70,20 @@ class LazyGroup(click.Group):
             self.add_command(command)
         return self.commands.get(cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A name that is no command: register them all, so click's error (and its "Did you mean")
+        is the one it gives with every command registered."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            if all(name in self.commands for name in self.lazy):
+                raise
+            for name in self.lazy:
+                self.get_command(ctx, name)
+            return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing, as click writes it, from summaries: a command not yet imported stays so."""
         names = self.list_commands(ctx)
