@@ -120,16 +120,19 @@ def save() -> None:
 
     kept = list(_known.items())[-KEEP:]
     text = json.dumps({"stamp": _stamp(), "heads": {key: list(head) if head else None for key, head in kept}})
-    temporary = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
+    temporary = folder / f".{FILE_NAME}.{os.getpid()}.{id(text)}.tmp"
+    created = False
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        created = True
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, folder / FILE_NAME)
     except OSError:
-        with suppress(OSError):
-            temporary.unlink()
+        if created:  # never another writer's file
+            with suppress(OSError):
+                temporary.unlink()
 
 
 def forget() -> None:

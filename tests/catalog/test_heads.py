@@ -147,3 +147,16 @@ def test_the_cache_folder_follows_xdg_and_home(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert heads.cache_dir() == tmp_path / "home" / ".cache" / "kpigen"
+
+
+def test_a_failed_write_leaves_no_temporary_file(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = tmp_path / "shelf"
+    shelf.mkdir()
+    _write(shelf / "crm.yaml", "crm", "1.1.0")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(heads.os, "replace", full_disk)
+    assert _found(shelf) == [("crm", "1.1.0", "crm.yaml")]
+    assert list(cache.iterdir()) == []
