@@ -8,12 +8,13 @@ found at its cell. The selector itself (``SELECTOR_CELL``) is an input and holds
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from generator.catalog import Catalog
-from generator.catalog.model import Better
+from generator.catalog.model import Better, Unit
 from generator.chart_data_formulas import latest_month
+from generator.i18n.formats import NumberFormats
 from generator.layout import KPI_GRID, Layout, cell
 from generator.sheet_formulas import status_expression
 
@@ -60,6 +61,25 @@ class DashboardTexts:
     smallest: Mapping[str, float]
     """KPI id -> half a unit of the last decimal its card shows (a smaller change shows as 0, never "-0");
     a KPI missing here gets no change formula."""
+
+
+def dashboard_texts(
+    gettext: Callable[[str], str], inputs_sheet: str, catalog: Catalog, numbers: NumberFormats, *, money: bool = True
+) -> DashboardTexts:
+    """The Dashboard's words in a language, its hint naming the Inputs sheet as built, and each KPI's smallest
+    change shown in the workbook's number formats; without ``money`` (the currency is unknown) a money KPI
+    gets none."""
+    _ = gettext
+    hint = _("No figures yet: start on the {sheet} sheet by typing each month's figures in the yellow cells.")
+    usage = _(
+        "Leave the month empty to follow the latest month with data. The bars under each card show the whole year."
+    )
+    smallest = {
+        kpi.id: numbers.smallest_shown(kpi.unit, kpi.decimals)
+        for kpi in catalog.kpis.values()
+        if money or kpi.unit is not Unit.CURRENCY
+    }
+    return DashboardTexts(hint.format(sheet=inputs_sheet), usage, smallest)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from generator.dashboard_formulas import (
     DashboardTexts,
     card_cell,
     card_formulas,
+    dashboard_texts,
     header_formulas,
     no_data,
     plan_cards,
@@ -54,18 +55,6 @@ __all__ = [
 CATEGORIES_PER_PAGE = 2
 
 
-def dashboard_texts(ctx: Context) -> DashboardTexts:
-    """The hint, the selector's usage line and each KPI's smallest change shown, in this build's language."""
-    _ = ctx._
-    hint = _("No figures yet: start on the {sheet} sheet by typing each month's figures in the yellow cells.")
-    usage = _(
-        "Leave the month empty to follow the latest month with data. The bars under each card show the whole year."
-    )
-    numbers = ctx.texts.numbers
-    smallest = {kpi.id: numbers.smallest_shown(kpi.unit, kpi.decimals) for kpi in ctx.catalog.kpis.values()}
-    return DashboardTexts(hint.format(sheet=ctx.layout.sheets.inputs), usage, smallest)
-
-
 def write_dashboard(ctx: Context) -> None:
     _ = ctx._
     sheet = ctx.sheets["dashboard"]
@@ -83,7 +72,7 @@ def write_dashboard(ctx: Context) -> None:
     ctx.back_link(sheet, 0, 1)
     title = ctx.texts.pick(ctx.catalog.title)
     ctx.title(sheet, title)
-    texts = dashboard_texts(ctx)
+    texts = dashboard_texts(ctx._, layout.sheets.inputs, ctx.catalog, ctx.texts.numbers)
     header = header_formulas(layout, texts)
     sheet.write_formula(*COMPANY, header[COMPANY], style("subtitle"))
 
