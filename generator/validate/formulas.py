@@ -333,11 +333,33 @@ def _scorecard(check: Check, layout: Layout) -> Iterator[Expected]:
 
 
 _LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_PLAIN_SHEET = re.compile(r"[^\W\d]\w*")
+"""A sheet name LibreOffice writes without quotes (Inputs!D7): letters, digits and underscores."""
 
 
-def _same(found: str, expected: Expected) -> bool:
-    """Whether the file's formula is the expected one, in any program's spelling (``normalise``)."""
-    if found == expected.formula:
+def unquoted(formula: str, bare_names: list[tuple[str, str]]) -> str:
+    """``formula`` with its plain sheet names unquoted outside string literals, as LibreOffice saves it:
+    the same formula to ``normalise``, found by a string comparison instead (``_same``'s fast path)."""
+    if '"' not in formula:
+        for quoted, bare in bare_names:
+            formula = formula.replace(quoted, bare)
+        return formula
+    pieces = formula.split('"')
+    for i in range(0, len(pieces), 2):
+        for quoted, bare in bare_names:
+            pieces[i] = pieces[i].replace(quoted, bare)
+    return '"'.join(pieces)
+
+
+def plain_sheets(sheets: list[str]) -> list[tuple[str, str]]:
+    """(quoted, bare) prefixes of the sheet names ``unquoted`` drops the quotes of."""
+    return [(f"'{sheet}'!", f"{sheet}!") for sheet in sheets if _PLAIN_SHEET.fullmatch(sheet)]
+
+
+def _same(found: str, expected: Expected, bare_names: list[tuple[str, str]]) -> bool:
+    """Whether the file's formula is the expected one, in any program's spelling (``normalise``). The
+    writer's spelling and LibreOffice's are compared as text first: most formulas match one of them."""
+    if found == expected.formula or ("'" in expected.formula and found == unquoted(expected.formula, bare_names)):
         return True
     found_text, expected_text = normalise(found, expected.sheet), normalise(expected.formula, expected.sheet)
     if found_text == expected_text:
@@ -349,13 +371,14 @@ def check_formulas(check: Check) -> int:
     """Report each formula that was overwritten, deleted or changed; returns the formulas compared."""
     _ = check.gettext
     compared = 0
+    bare_names = plain_sheets(check.book.sheetnames)
     for expected in expected_formulas(check):
         compared += 1
         sheet, row, col, formula = expected.sheet, expected.row, expected.col, expected.formula
         found = check.book.formula(sheet, row, col)
         value: Scalar
         if isinstance(found, str) and found.startswith("="):
-            if _same(found, expected):
+            if _same(found, expected, bare_names):
                 continue
             code, value = Code.FORMULA_CHANGED, found
             if expected.copied:

@@ -252,3 +252,42 @@ def test_a_card_typed_over_in_libreoffice_is_reported(built: dict[str, Path], tm
     found = [(f.code, f.sheet, f.cell, f.kpi) for f in report.findings]
     assert found == [("formula-overwritten", "Dashboard", "F10", "email_ctr")], [f.message for f in report.findings]
     assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 1
+
+
+def test_the_hint_may_be_reworded_but_not_rewired(built: dict[str, Path], tmp_path: Path) -> None:
+    """The hint's words come from the translation, which a later version may improve: other words pass;
+    a changed condition is reported. Edited in the XML, so the cached values stay as they were."""
+    dashboard = "xl/worksheets/sheet5.xml"  # start, settings, inputs, KPIs, dashboard
+    reworded = fill.edit_part(
+        built["crm"],
+        tmp_path / "reworded.xlsx",
+        dashboard,
+        lambda text: text.replace("No figures yet: start on the Inputs sheet", "Nothing typed yet: begin on Inputs", 1),
+    )
+    assert validate(reworded).findings == []
+    rewired = fill.edit_part(
+        built["crm"], tmp_path / "rewired.xlsx", dashboard, lambda text: text.replace('$M$1)=0,"No', '$M$1)=1,"No', 1)
+    )
+    found = [(f.code, f.sheet, f.cell) for f in validate(rewired).findings]
+    assert ("formula-changed", "Dashboard", "H4") in found
+
+
+def test_libreoffice_spelling_shortcut_means_the_same(crm: Catalog, bsc: Catalog, tmp_path: Path) -> None:
+    """The comparison's shortcut (plain sheet names unquoted, as LibreOffice saves them) agrees with
+    ``normalise`` on every formula of crm and bsc in English and Turkish, and leaves string literals alone."""
+    from generator.validate.formulas import normalise, plain_sheets, unquoted
+
+    for catalog in (crm, bsc):
+        for locale in ("en", "tr"):
+            path = fill.build(tmp_path, f"{catalog.id}-{locale}.xlsx", catalog, None, locale=locale)
+            book = openpyxl.load_workbook(path)
+            bare = plain_sheets(book.sheetnames)
+            assert bare, book.sheetnames
+            for ws in book.worksheets:
+                for row in ws.iter_rows():
+                    for c in row:
+                        if isinstance(c.value, str) and c.value.startswith("="):
+                            assert normalise(unquoted(c.value, bare), ws.title) == normalise(c.value, ws.title)
+    assert unquoted("=IF(Inputs!A1=1,\"'Inputs'!A1\",'Inputs'!A1)", [("'Inputs'!", "Inputs!")]) == (
+        "=IF(Inputs!A1=1,\"'Inputs'!A1\",Inputs!A1)"
+    )
