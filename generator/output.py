@@ -147,7 +147,9 @@ def _refuse_overwriting(target: Path, reads: Sequence[Path]) -> None:
     for source in reads:
         with contextlib.suppress(OSError):
             if target.exists() and os.path.samefile(source, target):
-                raise UserError(f"--out {target}: is {source}, which this command reads and never changes; write to another file")
+                raise UserError(
+                    f"--out {target}: is {source}, which this command reads and never changes; write to another file"
+                )
 
 
 STALE_SECONDS = 15 * 60

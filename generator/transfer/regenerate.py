@@ -29,6 +29,18 @@ from generator.workbook.sheet_carried import CarriedRow
 Value = float | None
 
 
+class ExchangeRateUnused(UserError):
+    """An exchange rate given for a workbook whose currency stays."""
+
+
+class ExchangeRateNeeded(UserError):
+    """A new currency for a workbook holding money values, without the rate to convert them."""
+
+    def __init__(self, message: str, old: str, new: str) -> None:
+        super().__init__(message)
+        self.old, self.new = old, new
+
+
 @dataclass(frozen=True)
 class RegenerateOptions:
     """What to change; None keeps the old workbook's choice (the catalogue: its newest bundled version)."""
@@ -176,7 +188,7 @@ def _convert_money(
     old, new = (filled.settings.currency or "").upper(), currency.upper()
     changes = bool(old) and bool(new) and old != new
     if rate is not None and not changes:
-        raise UserError(
+        raise ExchangeRateUnused(
             "--exchange-rate converts money into a new --currency, but the workbook stays in "
             + (new or old or "its currency")
         )
@@ -189,10 +201,12 @@ def _convert_money(
     if not inputs and not money_targets:
         return
     if rate is None:
-        raise UserError(
+        raise ExchangeRateNeeded(
             f"{filled.path}: its money values ({len(inputs)} inputs, {len(money_targets)} targets you changed) "
             f"are in {old}; give the exchange rate, how many {new} one {old} buys (--exchange-rate), "
-            f"or keep the currency {old}"
+            f"or keep the currency {old}",
+            old,
+            new,
         )
     for input_id in inputs:
         values[input_id] = [None if v is None else _converted(v, rate, input_id) for v in values[input_id]]
