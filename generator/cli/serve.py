@@ -5,6 +5,13 @@ from __future__ import annotations
 import click
 
 from generator.cli.run import user_errors
+from generator.cli.validate import LimitValue
+from generator.validate.refusals import MIB, LimitOption
+
+_UPLOAD = LimitOption(
+    "max_upload_bytes", "--max-upload-mb", "Largest workbook accepted for upload, in MB.", MIB, 0.001, 10_000, False
+)
+"""Like the validator's --max-* options: a finite number in a sensible range (nan passes a FloatRange)."""
 
 
 @click.command()
@@ -12,10 +19,10 @@ from generator.cli.run import user_errors
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option(
     "--max-upload-mb",
-    type=click.FloatRange(min=0, min_open=True),
+    type=LimitValue(_UPLOAD),
     default=10.0,
     show_default=True,
-    help="Largest workbook accepted for upload, in MB.",
+    help=_UPLOAD.help,
 )
 @click.option(
     "--workers",
