@@ -29,10 +29,11 @@ def _refusal(path: Path, text: str, option: str, args: tuple[str, ...] = ()) -> 
     return Case(["validate", path.name, *args], 3, where, unchanged=[path])
 
 
-def _dense(folder: Path, bases: Bases, name: str, cells: int) -> Path:
+def _dense(folder: Path, bases: Bases, name: str, cells: int, references: bool = False) -> Path:
     """The CRM workbook plus a sheet of small numbers, bringing the file to ``cells`` cells in all."""
     extra = cells - packages.cell_count(bases.calculated)
-    return packages.with_extra_sheet(bases.calculated, folder / name, RAW, packages.number_rows(extra, 1000))
+    rows = packages.number_rows(extra, 1000, references=references)
+    return packages.with_extra_sheet(bases.calculated, folder / name, RAW, rows)
 
 
 @item("workbook (limits)")
@@ -45,8 +46,9 @@ def dense_sheet_just_over_max_cells(folder: Path, bases: Bases) -> Case:
 
 @item("workbook (limits)")
 def dense_sheet_just_under_max_cells(folder: Path, bases: Bases) -> Case:
-    """Exactly at the limit: read whole and validated (the extra sheet is the user's own)."""
-    path = _dense(folder, bases, "under.xlsx", LIMITS.max_cells)
+    """Exactly at the limit, every cell with its reference as Excel writes it: read whole and validated
+    (the extra sheet is the user's own), under the memory ceiling."""
+    path = _dense(folder, bases, "under.xlsx", LIMITS.max_cells, references=True)
     return Case(["validate", path.name], 0, "", unchanged=[path])
 
 

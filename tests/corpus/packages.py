@@ -96,23 +96,32 @@ POOL = 64
 32 KB window, so a long part compresses like data while costing 64 blocks to make."""
 
 
-def number_rows(cells: int, per_row: int, numbered: bool = True) -> Iterator[bytes]:
+def number_rows(cells: int, per_row: int, numbered: bool = True, references: bool = False) -> Iterator[bytes]:
     """Rows of small numbers (1 to 3 random digits), ``per_row`` to a row, ``cells`` in all.
 
-    The cells carry no ``r=`` (each follows the one before, as the format allows); with
-    ``numbered`` each ``<row>`` carries its ``r=``, without, rows follow one another too.
+    With ``references`` every cell carries its ``r=`` (``A1``, ``B1``...), as Excel writes it;
+    without, cells follow one another (as the format allows). With ``numbered`` each ``<row>``
+    carries its ``r=``; without, rows follow one another too.
     """
+    from generator.layout import column_letter
+
     pool: list[bytes] = []
     for _ in range(min(POOL, -(-cells // per_row))):
         digits = random_digits(3 * per_row)
         values = [digits[3 * i : 3 * i + 1 + digits[3 * i + 2] % 3] for i in range(per_row)]
-        pool.append(b"".join(b"<c><v>%s</v></c>" % value for value in values))
+        if references:  # the row number goes where the NUL is, one C-level replace per row
+            refs = [b' r="%s\x00"' % column_letter(i).encode() for i in range(per_row)]
+            pool.append(b"".join(b"<c%s><v>%s</v></c>" % (ref, value) for ref, value in zip(refs, values, strict=True)))
+        else:
+            pool.append(b"".join(b"<c><v>%s</v></c>" % value for value in values))
     row = 1
     left = cells
     while left > 0:
         body = pool[row % len(pool)]
         if left < per_row:
             body = body[: _nth_cell_end(body, left)]
+        if references:
+            body = body.replace(b"\x00", b"%d" % row)
         yield (b'<row r="%d">' % row if numbered else b"<row>") + body + b"</row>"
         left -= per_row
         row += 1
