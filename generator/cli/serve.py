@@ -5,13 +5,6 @@ from __future__ import annotations
 import click
 
 from generator.cli.run import user_errors
-from generator.cli.validate import LimitValue
-from generator.validate.refusals import MIB, LimitOption
-
-_UPLOAD = LimitOption(
-    "max_upload_bytes", "--max-upload-mb", "Largest workbook accepted for upload, in MB.", MIB, 0.001, 10_000, False
-)
-"""Like the validator's --max-* options: a finite number in a sensible range (nan passes a FloatRange)."""
 
 
 @click.command()
@@ -19,10 +12,10 @@ _UPLOAD = LimitOption(
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option(
     "--max-upload-mb",
-    type=LimitValue(_UPLOAD),
+    type=click.FloatRange(min=0, min_open=True),
     default=10.0,
     show_default=True,
-    help=_UPLOAD.help,
+    help="Largest workbook accepted for upload, in MB.",
 )
 @click.option(
     "--workers",
