@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.errors import CatalogError
-
-if TYPE_CHECKING:
-    from generator.i18n import Texts
 
 LAYOUT_VERSION = "1"
 """Stored in every workbook (``layout_version``); the validator warns about another one."""
@@ -77,7 +74,16 @@ class SheetNames:
 _FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
 
 
-def sheet_names(texts: Texts) -> SheetNames:
+class Translator(Protocol):
+    """What naming the sheets needs of a language: the writer's ``Texts`` or the validator's ``Messages``."""
+
+    @property
+    def locale(self) -> str: ...
+
+    def gettext(self, message: str) -> str: ...
+
+
+def sheet_names(texts: Translator) -> SheetNames:
     """Localised sheet names, refused when a translation breaks Excel's rules."""
     _ = texts.gettext
     names = SheetNames(
@@ -158,6 +164,8 @@ class Layout:
     target_rows: dict[str, int] = field(default_factory=dict)
     chart_rows: dict[str, int] = field(default_factory=dict)
     settings_rows: dict[str, int] = field(default_factory=dict)
+    labels_row: int = HEADER_ROW
+    """Row of the month labels on the Inputs sheet (``month_labels``)."""
 
     @classmethod
     def plan(cls, catalog: Catalog, sheets: SheetNames) -> Layout:
@@ -188,8 +196,7 @@ class Layout:
             if kpi.better is not Better.INFO:
                 layout.target_rows[kpi.id] = row
                 row += 1
-        for i, kpi_id in enumerate(catalog.kpis):
-            layout.chart_rows[kpi_id] = 2 + 2 * i
+        layout.chart_rows = plan_chart_rows(catalog)
         return layout
 
     @classmethod
@@ -239,10 +246,18 @@ class Layout:
         return quote_sheet(self.sheets.settings) + cell(self.settings_rows[name], SETTINGS_VALUE_COL, absolute=True)
 
     def month_label_cell(self, index: int) -> str:
-        return quote_sheet(self.sheets.inputs) + cell(HEADER_ROW, INPUT_GRID.month(index), absolute=True)
+        return quote_sheet(self.sheets.inputs) + cell(self.labels_row, INPUT_GRID.month(index), absolute=True)
 
     def row_range(self, sheet: str, row: int, first: int, last: int) -> str:
         return quote_sheet(sheet) + cell(row, first, absolute=True) + ":" + cell(row, last, absolute=True)
+
+
+def plan_chart_rows(catalog: Catalog) -> dict[str, int]:
+    """Rows of the hidden chart-data sheet: each KPI's months, then its target line, in catalogue order.
+
+    The sheet is hidden and protected, so these rows do not move: the validator plans them as the writer did.
+    """
+    return {kpi_id: 2 + 2 * i for i, kpi_id in enumerate(catalog.kpis)}
 
 
 def defined_names(layout: Layout) -> dict[str, str]:
@@ -263,5 +278,7 @@ def defined_names(layout: Layout) -> dict[str, str]:
         names[f"tolerance_{kpi_id}"] = layout.tolerance_cell(kpi_id)
     for name in SETTINGS_FIELDS:
         names[f"set_{name}"] = layout.setting_cell(name)
-    names["month_labels"] = layout.row_range(inputs, HEADER_ROW, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1))
+    names["month_labels"] = layout.row_range(
+        inputs, layout.labels_row, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1)
+    )
     return names

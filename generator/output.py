@@ -19,6 +19,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,6 +122,34 @@ def plan_output(out: str, *, several: bool = False, folder: bool = False) -> Out
         else "it is not an existing folder (end it with / to create one)"
     )
     raise UserError(f"--out {out}: {why}; give a name ending in {SUFFIX}, or a folder")
+
+
+def plan_workbook_output(out: str | Path, *, force: bool, reads: Sequence[Path] = ()) -> OutputPlan:
+    """``plan_output`` for a command that writes one workbook built from files it reads (regenerate,
+    import, consolidate), refusing before any work what can be refused then: a file ``--out`` that
+    is one of those files, or that exists without ``force``."""
+    plan = plan_output(str(out))
+    if plan.file is not None:
+        _refuse_overwriting(plan.file, reads)
+        check_target(plan.file, force=force)
+    return plan
+
+
+def write_planned(plan: OutputPlan, default_name: str, data: bytes, *, force: bool, reads: Sequence[Path] = ()) -> Path:
+    """Write a built workbook where ``plan`` says (a folder receives ``default_name``); returns the path."""
+    target = plan.target(default_name)
+    _refuse_overwriting(target, reads)
+    write_atomic(target, data, force=force)
+    return target
+
+
+def _refuse_overwriting(target: Path, reads: Sequence[Path]) -> None:
+    for source in reads:
+        with contextlib.suppress(OSError):
+            if target.exists() and os.path.samefile(source, target):
+                raise UserError(
+                    f"--out {target}: is {source}, which this command reads and never changes; write to another file"
+                )
 
 
 STALE_SECONDS = 15 * 60

@@ -12,7 +12,11 @@ from generator.cli.run import user_errors
 
 @click.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The consolidated workbook to write.")
+@click.option(
+    "--out",
+    required=True,
+    help="The consolidated workbook: a name ending in .xlsx, or a folder that receives the default name.",
+)
 @click.option("--locale", default=None, help="Language of the new workbook. [default: the first workbook's]")
 @click.option("--company", default=None, help="Company name of the new workbook. [default: the first workbook's]")
 @click.option(
@@ -25,7 +29,7 @@ from generator.cli.run import user_errors
 @force_option
 def consolidate(
     workbooks: tuple[Path, ...],
-    out: Path,
+    out: str,
     locale: str | None,
     company: str | None,
     catalog_path: Path | None,
@@ -48,6 +52,6 @@ def consolidate(
         click.echo(f"warning: {warning}", err=True)
     filled = sum(1 for row in result.values.values() for v in row if v is not None)
     click.echo(
-        f"wrote {out}: {len(result.sources)} workbooks consolidated, {filled} monthly input values, "
+        f"wrote {result.out}: {len(result.sources)} workbooks consolidated, {filled} monthly input values, "
         f"{len(result.sources[0].catalog.kpis)} KPIs recomputed"
     )

@@ -15,7 +15,11 @@ _SHOWN = 20
 
 @click.command(name="import")
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The workbook to write (.xlsx).")
+@click.option(
+    "--out",
+    required=True,
+    help="The workbook to write: a name ending in .xlsx, or a folder that receives the default name.",
+)
 @catalog_option
 @workbook_settings
 @click.option(
@@ -29,7 +33,7 @@ _SHOWN = 20
 @force_option
 def import_(
     data: Path,
-    out: Path,
+    out: str,
     catalog_path: Path,
     locale: str,
     company: str,
@@ -77,7 +81,7 @@ def import_(
         )
     skipped = f"; {len(result.imported.issues)} cells or columns skipped" if result.imported.issues else ""
     click.echo(
-        f"wrote {out}: {result.imported.count} values of {result.inputs_filled} inputs from {data} "
+        f"wrote {result.out}: {result.imported.count} values of {result.inputs_filled} inputs from {data} "
         f"({result.imported.form} form, fiscal year {result.imported.year} from month {result.imported.first_month})"
         + skipped
     )

@@ -30,6 +30,24 @@ class CatalogSpec(click.ParamType[Path, Any]):
             self.fail(error.message, param, ctx)
 
 
+class Positive(click.ParamType[float, Any]):
+    """A finite number above 0 and at most ``high``: click's FloatRange lets nan and inf through."""
+
+    name = "number"
+
+    def __init__(self, high: float) -> None:
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not 0 < number <= self.high:  # false for nan too
+            self.fail(f"{value} is not a number above 0 and at most {self.high:g}", param, ctx)
+        return number
+
+
 def catalog_option(function: F) -> F:
     return click.option(
         "--catalog",

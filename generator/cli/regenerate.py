@@ -6,13 +6,18 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import CatalogSpec
+from generator.cli.options import CatalogSpec, Positive
 from generator.cli.run import user_errors
 
 
 @click.command()
 @click.argument("filled", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The new workbook.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    help="The new workbook: a name ending in .xlsx, or a folder that receives the default name (crm-tr.xlsx).",
+)
 @click.option("--locale", default=None, help="Language of the new workbook. [default: the old one's]")
 @click.option(
     "--catalog",
@@ -30,16 +35,24 @@ from generator.cli.run import user_errors
     default=None,
     help="First month of the fiscal year, 1-12; refused if a month holding data would fall out. [default: the old one]",
 )
+@click.option(
+    "--exchange-rate",
+    type=Positive(1e9),
+    default=None,
+    help="With a new --currency: how many units of it one unit of the old currency buys (1 USD = 34.5 TRY: 34.5). "
+    "Money inputs and the money targets you changed are converted; needed when there are any.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def regenerate(
     filled: Path,
-    out: Path,
+    out: str,
     locale: str | None,
     catalog_path: Path | None,
     currency: str | None,
     company: str | None,
     year: int | None,
     first_month: int | None,
+    exchange_rate: float | None,
     force: bool,
 ) -> None:
     """Rebuild FILLED as a fresh workbook (another language, catalogue version, currency or year),
@@ -56,6 +69,7 @@ def regenerate(
             company=company,
             year=year,
             first_month=first_month,
+            exchange_rate=exchange_rate,
             force=force,
         )
         result = run_regenerate(filled, out, options)

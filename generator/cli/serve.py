@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from generator.cli.options import Positive
 from generator.cli.run import user_errors
 
 
@@ -12,7 +13,7 @@ from generator.cli.run import user_errors
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option(
     "--max-upload-mb",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Positive(1024),
     default=10.0,
     show_default=True,
     help="Largest workbook accepted for upload, in MB.",

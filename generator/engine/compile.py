@@ -183,7 +183,10 @@ class _Parser:
 def compile_shape(shape: str) -> tuple[Compiled, int]:
     """The closure for a shape, and how many references it reads."""
     parser = _Parser(shape)
-    node = parser.formula()
+    try:
+        node = parser.formula()
+    except RecursionError:  # thousands of nested brackets or signs: Excel itself stops at 64 levels
+        raise EngineError("the formula is nested too deeply to compute") from None
     if REF_MARK in shape and parser.refs != shape.count(REF_MARK):
         raise EngineError("a reference sits where the grammar does not allow one")
     return node, parser.refs

@@ -45,6 +45,8 @@ class Spreadsheet:
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
+        self._deepest: Key | None = None
+        """The deepest cell being computed when the stack ran out (see ``_evaluate_outermost``)."""
 
     # ------------------------------------------------------------------------------------ filling
 
@@ -83,8 +85,25 @@ class Spreadsheet:
         if found is not _UNKNOWN:
             return found
         if key in self._formulas:
-            return self._evaluate_cell(key)
+            return self._evaluate_cell(key) if self._active else self._evaluate_outermost(key)
         return None
+
+    def _evaluate_outermost(self, key: Key) -> Any:
+        """A cell asked for from outside: a chain of formulas deeper than Python's stack (a user's column
+        where each row uses the row below) is computed from its deep end, a stack's depth at a time."""
+        pending = [key]
+        while True:
+            try:
+                result = self._evaluate_cell(pending[-1])
+            except RecursionError:
+                deepest, self._deepest = self._deepest, None
+                if deepest is None or deepest in pending or len(pending) > len(self._formulas):
+                    raise EngineError(f"{_where(key)}: a chain of formulas too deep to compute") from None
+                pending.append(deepest)
+                continue
+            pending.pop()
+            if not pending:
+                return result
 
     def evaluate_all(self) -> dict[Key, Any]:
         """Every formula cell's result (numbers, text, booleans, XlErrors; never None)."""
@@ -138,6 +157,10 @@ class Spreadsheet:
             problem = EngineError(message if message.startswith("'") else f"{_where(key)}: {message}")
             self._failed[key] = problem
             raise problem from None
+        except RecursionError:
+            if self._deepest is None:
+                self._deepest = key
+            raise
         finally:
             self._active.discard(key)
         self._known[key] = result

@@ -61,10 +61,15 @@ async def regenerate(
     file: Annotated[UploadFile, File(description="The filled .xlsx to carry over")],
     locale: Annotated[str, Form(description="Language of the new workbook (en, tr); default: the file's.")] = "",
     currency: Annotated[str, Form(description="ISO 4217 code for money; default: the file's.")] = "",
+    exchange_rate: Annotated[
+        str, Form(description="With a new currency: how many units of it one unit of the old buys (34.5).")
+    ] = "",
 ) -> Response:
     """Carry a filled workbook's data into a fresh template from the newest version of its catalogue,
     in another locale or currency if asked: inputs, settings and changed targets; values without a
     place in the new catalogue are listed on its "Carried over" sheet."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    built = await operations.in_thread(operations.regenerate, request.app.state, upload, locale, currency)
+    built = await operations.in_thread(
+        operations.regenerate, request.app.state, upload, locale, currency, exchange_rate
+    )
     return operations.attachment(built.data, built.name)

@@ -12,8 +12,8 @@ from generator.errors import UserError
 from generator.server.catalogs import Catalogs
 from generator.server.download import XLSX, BuildCache, content_disposition, file_name
 from generator.server.language import messages
-from generator.server.options import WorkbookRequest, any_locale, checked_currency, resolve
-from generator.server.problems import Problem
+from generator.server.options import WorkbookRequest, any_locale, checked_currency, checked_rate, resolve
+from generator.server.problems import N_, Problem
 from generator.server.settings import ServerSettings
 from generator.server.uploads import Upload, refusal, stored
 from generator.validate.report import Report
@@ -60,24 +60,46 @@ def report_dict(report: Report) -> dict[str, Any]:
     return shaped
 
 
-def regenerate(state: Any, upload: Upload, locale: str, currency: str) -> Built:
+def regenerate(state: Any, upload: Upload, locale: str, currency: str, exchange_rate: str = "") -> Built:
     """Carry an upload's data into a fresh workbook, as ``kpigen regenerate`` does, and return its bytes.
 
     The new workbook uses the newest bundled version of the file's catalogue, in ``locale`` and
-    ``currency`` when given (else the file's own). Nothing is written but the upload's private copy.
+    ``currency`` when given (else the file's own); money values are converted by ``exchange_rate``,
+    which a new currency needs when there are any. Nothing is written but the upload's private copy.
     """
-    from generator.transfer.regenerate import RegenerateOptions, build_regenerated
+    from generator.transfer.regenerate import (
+        ExchangeRateNeeded,
+        ExchangeRateUnused,
+        RegenerateOptions,
+        build_regenerated,
+    )
 
     catalogs: Catalogs = state.catalogs
     settings: ServerSettings = state.settings
     chosen = RegenerateOptions(
         locale=any_locale(locale, catalogs) if locale.strip() else None,
         currency=checked_currency(currency) or None,
+        exchange_rate=checked_rate(exchange_rate),
         limits=settings.read_limits(),
     )
     with stored(upload) as path:
         try:
             _filled, plan, result = build_regenerated(path, chosen)
+        except ExchangeRateNeeded as error:
+            raise Problem(
+                422,
+                "exchange-rate-needed",
+                N_("The workbook's money values are in {old}; give the exchange rate: how many {new} one {old} buys."),
+                "exchange_rate",
+                {"old": error.old, "new": error.new},
+            ) from None
+        except ExchangeRateUnused:
+            raise Problem(
+                422,
+                "exchange-rate-unused",
+                N_("An exchange rate converts money into another currency; choose the new currency too."),
+                "exchange_rate",
+            ) from None
         except UserError as error:
             raise refusal(error, path, upload) from None
     name = file_name(plan.catalog, plan.options, messages(plan.options.locale).gettext)

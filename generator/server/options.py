@@ -8,6 +8,7 @@ company name with control characters or over ``COMPANY_MAX`` characters.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -109,6 +110,26 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
         sample=request.sample,
     )
     return catalog, options
+
+
+def checked_rate(text: str) -> float | None:
+    """An exchange rate as typed (34.5 or 34,5), or None when blank; a finite number above 0, at most 1e9."""
+    typed = text.strip().replace(",", ".")
+    if not typed:
+        return None
+    try:
+        rate = float(typed)
+    except ValueError:
+        rate = math.nan
+    if not 0 < rate <= 1e9:  # false for nan too
+        raise Problem(
+            422,
+            "bad-exchange-rate",
+            N_("'{value}' is not an exchange rate; type how many units of the new currency one of the old buys."),
+            "exchange_rate",
+            {"value": _shown(text)},
+        )
+    return rate
 
 
 def checked_currency(code: str) -> str:

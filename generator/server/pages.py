@@ -151,6 +151,7 @@ async def regenerate_upload_page(request: Request) -> Response:
             upload,
             str(form.get("locale") or ""),
             str(form.get("currency") or ""),
+            str(form.get("exchange_rate") or ""),
         )
     except Problem as problem:
         return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext))

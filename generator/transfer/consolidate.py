@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import DataError, OutputExists, UserError
-from generator.output import write_atomic
+from generator.errors import DataError, UserError
+from generator.output import plan_workbook_output, write_planned
 from generator.periods import kpi_values
 from generator.transfer.combine import combine
 from generator.transfer.filled import Filled, read_filled, same_number
@@ -24,7 +24,7 @@ from generator.transfer.filled import Filled, read_filled, same_number
 @dataclass(frozen=True)
 class ConsolidateRequest:
     sources: Sequence[Path]
-    out: Path
+    out: Path | str
     catalog: Path | None = None
     locale: str | None = None
     company: str | None = None
@@ -36,6 +36,7 @@ class ConsolidateResult:
     sources: list[Filled]
     values: dict[str, list[float | None]]
     data: bytes
+    out: Path
     warnings: list[str] = field(default_factory=list)
 
 
@@ -66,17 +67,14 @@ def check_compatible(books: Sequence[Filled]) -> None:
 
 
 def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
-    from generator.workbook.build import build_workbook
+    from generator.workbook.build import build_workbook, default_file_name
     from generator.workbook.context import BuildOptions
     from generator.workbook.sheet_sources import SourceKpis
 
     if len(request.sources) < 2:
         raise UserError("consolidate needs at least two workbooks")
-    out = request.out.resolve()
-    if any(Path(p).resolve() == out for p in request.sources):
-        raise UserError(f"--out {request.out} is one of the workbooks to consolidate; the sources are never changed")
-    if request.out.exists() and not request.force:
-        raise OutputExists(f"{request.out}: already exists; pass --force to replace it")
+    reads = [Path(p) for p in request.sources]
+    plan_out = plan_workbook_output(request.out, force=request.force, reads=reads)
     books = [read_filled(path, request.catalog) for path in request.sources]
     check_compatible(books)
     first = books[0]
@@ -97,8 +95,10 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
     built = build_workbook(
         catalog, options, values=combined.values, targets=targets, tolerances=tolerances, sources=sources
     )
-    write_atomic(request.out, built.data, force=request.force)
-    return ConsolidateResult(books, combined.values, built.data, warnings + built.warnings)
+    out = write_planned(
+        plan_out, default_file_name(catalog, built.options), built.data, force=request.force, reads=reads
+    )
+    return ConsolidateResult(books, combined.values, built.data, out, warnings + built.warnings)
 
 
 def _label(book: Filled) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import Catalog
-from generator.errors import DataError, OutputExists, UserError
-from generator.output import write_atomic
+from generator.errors import DataError
+from generator.output import plan_workbook_output, write_planned
 from generator.transfer.import_table import Imported, read_values
 from generator.transfer.mapping import read_mapping
 from generator.transfer.table import read_table
@@ -22,7 +22,7 @@ from generator.transfer.table import read_table
 @dataclass(frozen=True)
 class ImportRequest:
     data: Path
-    out: Path
+    out: Path | str
     catalog: Catalog
     locale: str = "en"
     company: str = ""
@@ -40,6 +40,7 @@ class ImportRequest:
 class ImportResult:
     imported: Imported
     data: bytes
+    out: Path
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -48,13 +49,10 @@ class ImportResult:
 
 
 def import_file(request: ImportRequest) -> ImportResult:
-    from generator.workbook.build import build_workbook, resolve_options
+    from generator.workbook.build import build_workbook, default_file_name, resolve_options
     from generator.workbook.context import BuildOptions
 
-    if request.out.exists() and not request.force:
-        raise OutputExists(f"{request.out}: already exists; pass --force to replace it")
-    if request.out.suffix.lower() != ".xlsx":
-        raise UserError(f"--out {request.out}: the workbook's name must end in .xlsx")  # a bad option: 2
+    plan_out = plan_workbook_output(request.out, force=request.force, reads=[request.data])
     mapping = read_mapping(request.mapping, request.catalog) if request.mapping else {}
     table = read_table(request.data, request.sheet)
     options = resolve_options(
@@ -83,6 +81,12 @@ def import_file(request: ImportRequest) -> ImportResult:
         fallback=request.fallback,
     )
     built = build_workbook(request.catalog, options, values=imported.values)
-    write_atomic(request.out, built.data, force=request.force)
+    out = write_planned(
+        plan_out,
+        default_file_name(request.catalog, built.options),
+        built.data,
+        force=request.force,
+        reads=[request.data],
+    )
     warnings = [f"{label}: {issue}" for issue in imported.issues] + built.warnings
-    return ImportResult(imported, built.data, warnings)
+    return ImportResult(imported, built.data, out, warnings)

@@ -10,23 +10,35 @@ text) is listed on its "Carried over" sheet, never dropped.
 
 from __future__ import annotations
 
-import os
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
-from generator.catalog.model import Better
-from generator.errors import OutputExists, UnreadableWorkbook, UserError
+from generator.catalog.model import Better, Unit
+from generator.errors import UnreadableWorkbook, UserError
 from generator.layout import MONTHS
-from generator.output import write_atomic
+from generator.output import plan_workbook_output, write_planned
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
 from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits
-from generator.workbook.build import BuildResult, build_workbook
+from generator.workbook.build import BuildResult, build_workbook, default_file_name
 from generator.workbook.context import BuildOptions
 from generator.workbook.sheet_carried import CarriedRow
 
 Value = float | None
+
+
+class ExchangeRateUnused(UserError):
+    """An exchange rate given for a workbook whose currency stays."""
+
+
+class ExchangeRateNeeded(UserError):
+    """A new currency for a workbook holding money values, without the rate to convert them."""
+
+    def __init__(self, message: str, old: str, new: str) -> None:
+        super().__init__(message)
+        self.old, self.new = old, new
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class RegenerateOptions:
     company: str | None = None
     year: int | None = None
     first_month: int | None = None
+    exchange_rate: float | None = None
+    """How many units of the new currency one unit of the old buys: money values are converted by it."""
     force: bool = False
     limits: ReadLimits = field(default_factory=ReadLimits)
 
@@ -78,16 +92,16 @@ class Regenerated:
 
 
 def regenerate(source: Path | str, out: Path | str, options: RegenerateOptions | None = None) -> Regenerated:
-    """Read ``source``, plan the new workbook, build it and write it atomically to ``out``."""
+    """Read ``source``, plan the new workbook, build it and write it atomically to ``out`` (the ``--out``
+    rule of every command: a .xlsx file, or a folder that receives the default name)."""
     options = options or RegenerateOptions()
-    source, out = Path(source), Path(out)
-    if out.exists() and _same_file(source, out):
-        raise UserError(f"{out}: is the workbook being regenerated; write the new one to another file")
-    if out.exists() and not options.force:
-        raise OutputExists(f"{out}: already exists; pass --force to replace it")
+    source = Path(source)
+    plan_out = plan_workbook_output(out, force=options.force, reads=[source])
     filled, plan, result = build_regenerated(source, options)
-    write_atomic(out, result.data, force=options.force)
-    return Regenerated(filled, replace(plan, options=result.options), out, len(result.data))
+    target = write_planned(
+        plan_out, default_file_name(plan.catalog, result.options), result.data, force=options.force, reads=[source]
+    )
+    return Regenerated(filled, replace(plan, options=result.options), target, len(result.data))
 
 
 def build_regenerated(source: Path, options: RegenerateOptions) -> tuple[Filled, Plan, BuildResult]:
@@ -103,13 +117,6 @@ def build_regenerated(source: Path, options: RegenerateOptions) -> tuple[Filled,
         carried=plan.carried,
     )
     return filled, plan, result
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def target_catalog(filled: Filled, path: Path | None) -> Catalog:
@@ -158,8 +165,61 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
         carried.append(CarriedRow(stray.kind, stray.id, name, month, stray.content, "not-a-number"))
     targets = _settings_values(filled, catalog, build.locale, "target", carried)
     tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
+    _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets)
     carried += filled.carried
     return Plan(catalog, build, values, targets, tolerances, carried)
+
+
+def _convert_money(
+    filled: Filled,
+    catalog: Catalog,
+    currency: str,
+    rate: float | None,
+    values: dict[str, list[Value]],
+    targets: dict[str, Value],
+) -> None:
+    """Money inputs and the money targets the user changed, converted into a new currency by ``rate``.
+
+    The same number is not the same amount in another currency (350 USD is not 350 TRY), and no
+    rate can be guessed: a currency change that would carry money values needs one, and a rate
+    without a currency change is a mistake. Targets the user left alone follow the new currency's
+    catalogue targets anyway.
+    """
+    old, new = (filled.settings.currency or "").upper(), currency.upper()
+    changes = bool(old) and bool(new) and old != new
+    if rate is not None and not changes:
+        raise ExchangeRateUnused(
+            "--exchange-rate converts money into a new --currency, but the workbook stays in "
+            + (new or old or "its currency")
+        )
+    if not changes:
+        return
+    inputs = [
+        i for i, row in values.items() if catalog.inputs[i].unit is Unit.CURRENCY and any(v is not None for v in row)
+    ]
+    money_targets = [k for k, v in targets.items() if catalog.kpis[k].unit is Unit.CURRENCY and v is not None]
+    if not inputs and not money_targets:
+        return
+    if rate is None:
+        raise ExchangeRateNeeded(
+            f"{filled.path}: its money values ({len(inputs)} inputs, {len(money_targets)} targets you changed) "
+            f"are in {old}; give the exchange rate, how many {new} one {old} buys (--exchange-rate), "
+            f"or keep the currency {old}",
+            old,
+            new,
+        )
+    for input_id in inputs:
+        values[input_id] = [None if v is None else _converted(v, rate, input_id) for v in values[input_id]]
+    for kpi_id in money_targets:
+        value = targets[kpi_id]
+        targets[kpi_id] = None if value is None else _converted(value, rate, kpi_id)
+
+
+def _converted(value: float, rate: float, what: str) -> float:
+    result = value * rate
+    if not math.isfinite(result):
+        raise UserError(f"{what}: {value:g} at the exchange rate {rate:g} is beyond what a spreadsheet can hold")
+    return result
 
 
 def _company(filled: Filled) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from generator.layout import cell
 from generator.validate.reader import WorkbookData, read_workbook
 from generator.validate.refusals import ReadLimits
-from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN, SheetCells
+from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN, MAX_ROW, SheetCells
 
 _REFERENCE = re.compile(
     r"""^\s*=?\s*(?:'((?:[^']|'')+)'|([\w.]+))!
@@ -80,11 +80,15 @@ def parse_reference(text: str) -> Range | None:
 
 
 def name_extent(text: str) -> int:
-    """How many cells a defined name's target spans; 0 when it is not a plain reference."""
+    """How many cells a defined name's target spans; 0 when it is not a plain reference, or reaches past
+    the sheet's last row or column (it points to no cells, and is reported as a broken name)."""
     found = parse_reference(text)
-    return 0 if found is None else found.size
+    if found is None or found.last_row >= SHEET_ROWS or found.last_col >= MAX_COLUMN:
+        return 0
+    return found.size
 
 
+SHEET_ROWS = MAX_ROW
 _EMPTY = SheetCells()
 
 

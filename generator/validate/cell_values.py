@@ -43,7 +43,12 @@ def number(text: str) -> int | float:
     """
     if "." in text or "E" in text or "e" in text:
         return float(text)
-    whole = int(text)
+    try:
+        whole = int(text)
+    except ValueError:
+        if text.lstrip("+-").isdecimal():  # more digits than int() converts (4,300): a double holds inf
+            return float(text)
+        raise
     return whole if abs(whole) <= 2**53 else float(text)
 
 

@@ -271,6 +271,11 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> lis
 _SI, _T, _RPH = (qualified(x) for x in ("si", "t", "rPh"))
 
 
+def _is_index(text: str) -> bool:
+    """Decimal digits int() reads ("²" is a digit to isdigit(), and 5,000 digits are too many for int())."""
+    return len(text) < 10 and text.isdecimal()
+
+
 def date_styles(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> tuple[frozenset[int], frozenset[int]]:
     """Indexes of the cell styles whose number format shows a date, and of those showing a duration."""
     if part is None:
@@ -284,13 +289,13 @@ def date_styles(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> tuple[
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal in_xfs
         budget.element()
-        if tag == num_fmt and attrs.get("numFmtId", "").isdigit():
+        if tag == num_fmt and _is_index(attrs.get("numFmtId", "")):
             custom[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
         elif tag == cell_xfs:
             in_xfs = True
         elif tag == xf and in_xfs:
             found = attrs.get("numFmtId", "0")
-            formats.append(int(found) if found.isdigit() else 0)
+            formats.append(int(found) if _is_index(found) else 0)
 
     def end(tag: str) -> None:
         if tag == cell_xfs:

@@ -187,12 +187,12 @@ def read_sheet(
         if tag is _C:
             cells += 1
             if cells > max_cells:
-                budget.too_many("has at least", cells, "max_cells", max_cells)
+                budget.too_many(f"has, counting up to {label}, at least", cells, "max_cells", max_cells)
             ref = attrs.get("r")
             if ref:
                 letters = ref.rstrip(_DIGITS)
                 number = _COLUMNS.get(letters)
-                if number is None or len(letters) == len(ref):
+                if number is None or len(letters) == len(ref) or len(ref) > 10:  # XFD1048576 has 10
                     row, col = _reference(ref, name, label)
                 else:
                     row, col = int(ref[len(letters) :]), number
@@ -200,7 +200,7 @@ def read_sheet(
                 col += 1
             kind = attrs.get("t", "n")
             s = attrs.get("s")
-            style = int(s) if s and s.isdigit() else 0
+            style = int(s) if s and len(s) < 10 and s.isdecimal() else 0
             f_attrs = v_text = f_text = inline = None
             return
         elements += 1
@@ -257,7 +257,9 @@ def read_sheet(
         formula = _formula() if f_attrs is not None else None
         if value is None and formula is None:
             return  # an empty (styled) cell: counted, not kept, not judged by its position
-        if row > max_rows or col > max_columns:
+        if row > max_rows or col > max_columns or row < 1:
+            if row < 1:  # r="E0": no such row in any spreadsheet
+                _bad(name, label, f"a cell reference {_address(row, col)!r}")
             refuse_size(name, label, "has a cell at", row, col, limits, f" ({_address(row, col)})")
         if keep:
             key = (row - 1) << COLUMN_BITS | (col - 1)
@@ -278,7 +280,10 @@ def read_sheet(
                         return "#VALUE!"
                 return number
             if kind == "s":
-                return strings[int(found)]
+                index = int(found)
+                if index < 0:  # a list would count it from the end: the last string, silently
+                    raise IndexError(index)
+                return strings[index]
             if kind == "b":
                 return bool(int(found))
             if kind == "inlineStr":

@@ -7,27 +7,52 @@ template must look right wherever it is opened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from generator.catalog import Catalog
 from generator.catalog.model import Better, Kpi
-from generator.layout import KPI_GRID, Layout, cell
-from generator.sheet_formulas import status_expression
+from generator.dashboard_formulas import (
+    CARD_COLS,
+    CARD_ROWS,
+    CARDS_PER_ROW,
+    CHART_COL,
+    COMPANY,
+    FIRST_CARD_ROW,
+    HINT,
+    INDEX,
+    INDEX_CELL,
+    INDEX_COL,
+    SELECTOR_ROW,
+    SHOWN,
+    CardGroup,
+    DashboardTexts,
+    card_cell,
+    card_formulas,
+    dashboard_texts,
+    header_formulas,
+    no_data,
+    plan_cards,
+)
+from generator.layout import cell
 from generator.workbook.context import Context, short_title
-from generator.workbook.sheet_chart_data import labels_range, latest_month, value_range
+from generator.workbook.sheet_chart_data import labels_range, value_range
 from generator.workbook.sheet_kpis import status_format
 from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
 
-CARDS_PER_ROW = 4
-CARD_COLS = 3  # label, number, spacer
-CARD_ROWS = 8  # title, value, target, change, year to date, status, sparkline, gap
-FIRST_CARD_ROW = 6
-CHART_COL = 1 + CARDS_PER_ROW * CARD_COLS + 1
-SELECTOR_ROW = 3
+__all__ = [
+    "CARDS_PER_ROW",
+    "CARD_COLS",
+    "CARD_ROWS",
+    "CHART_COL",
+    "FIRST_CARD_ROW",
+    "INDEX_CELL",
+    "INDEX_COL",
+    "SELECTOR_ROW",
+    "CardGroup",
+    "dashboard_texts",
+    "plan_cards",
+    "sparkline_axis",
+    "write_dashboard",
+]
 CATEGORIES_PER_PAGE = 2
-INDEX_COL = 25
-INDEX_CELL = cell(0, INDEX_COL, absolute=True)
-"""Hidden helper ($Z$1): the selected month's position (1-12) in the fiscal year."""
 
 
 def write_dashboard(ctx: Context) -> None:
@@ -47,7 +72,9 @@ def write_dashboard(ctx: Context) -> None:
     ctx.back_link(sheet, 0, 1)
     title = ctx.texts.pick(ctx.catalog.title)
     ctx.title(sheet, title)
-    sheet.write_formula(2, 1, "=" + layout.setting_cell("company"), style("subtitle"))
+    texts = dashboard_texts(ctx._, layout.sheets.inputs, ctx.catalog, ctx.texts.numbers)
+    header = header_formulas(layout, texts)
+    sheet.write_formula(*COMPANY, header[COMPANY], style("subtitle"))
 
     sheet.set_row(SELECTOR_ROW, 26)
     sheet.merge_range(SELECTOR_ROW, 1, SELECTOR_ROW, 2, _("Month") + " ▸", style("selector_label"))
@@ -66,17 +93,13 @@ def write_dashboard(ctx: Context) -> None:
             "error_message": _("Pick a month from the list."),
         },
     )
-    selector = "$D$" + str(SELECTOR_ROW + 1)
-    sheet.write_formula(INDEX_CELL, f"=IFERROR(MATCH({selector},month_labels,0),MAX(1,{latest_month(layout)}))")
-    no_data = f"{latest_month(layout)}=0"
+    sheet.write_formula(*INDEX, header[INDEX])
     sheet.merge_range(SELECTOR_ROW, 5, SELECTOR_ROW, 6, "", style("selector_shown"))
-    sheet.write_formula(
-        SELECTOR_ROW, 5, f'=IF({no_data},"",IFERROR("▸ "&INDEX(month_labels,{INDEX_CELL}),""))', style("selector_shown")
-    )
-    _where_to_start(ctx, no_data)
+    sheet.write_formula(*SHOWN, header[SHOWN], style("selector_shown"))
+    _where_to_start(ctx, texts, header[HINT])
 
     words = status_format(ctx)
-    groups, end = plan_cards(ctx.catalog, layout)
+    groups, end = plan_cards(ctx.catalog)
     for index, group in enumerate(groups):
         colour = category_colour(index)
         name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[group.category].name))
@@ -84,63 +107,29 @@ def write_dashboard(ctx: Context) -> None:
         sheet.set_row(group.row, 22)
         _chart(ctx, group.category, colour, group.row)
         for kpi_id, (top, left) in group.cards.items():
-            _card(ctx, ctx.catalog.kpis[kpi_id], top, left, colour, words)
+            _card(ctx, ctx.catalog.kpis[kpi_id], top, left, colour, words, texts)
     sheet.set_h_pagebreaks([g.row for i, g in enumerate(groups) if i and i % CATEGORIES_PER_PAGE == 0])
     sheet.print_area(0, 0, end, CHART_COL + 8)
     ctx.page_setup(sheet)
     ctx.protect(sheet)
 
 
-def _where_to_start(ctx: Context, no_data: str) -> None:
+def _where_to_start(ctx: Context, texts: DashboardTexts, formula: str) -> None:
     """Beside the selector: while no month has data, a highlighted hint linking to the Inputs
     sheet (an empty template's cards are blank, which alone says nothing); then how the selector works."""
     _ = ctx._
     sheet = ctx.sheets["dashboard"]
-    hint = _("No figures yet: start on the {sheet} sheet by typing each month's figures in the yellow cells.")
-    usage = _(
-        "Leave the month empty to follow the latest month with data. The bars under each card show the whole year."
-    )
-    hint = hint.format(sheet=ctx.layout.sheets.inputs)
     muted = ctx.styles("muted")
     sheet.merge_range(SELECTOR_ROW, 7, SELECTOR_ROW, 12, "", muted)
-    sheet.write_url(SELECTOR_ROW, 7, ctx.link(ctx.layout.sheets.inputs), muted, string=usage, tip=_("Go to the inputs"))
-    sheet.write_formula(SELECTOR_ROW, 7, f"=IF({no_data},{excel_text(hint)},{excel_text(usage)})", ctx.styles("muted"))
+    sheet.write_url(*HINT, ctx.link(ctx.layout.sheets.inputs), muted, string=texts.usage, tip=_("Go to the inputs"))
+    sheet.write_formula(*HINT, formula, ctx.styles("muted"))
     sheet.conditional_format(
         SELECTOR_ROW,
         7,
         SELECTOR_ROW,
         12,
-        {"type": "formula", "criteria": "=" + no_data, "format": ctx.styles.highlight()},
+        {"type": "formula", "criteria": "=" + no_data(ctx.layout), "format": ctx.styles.highlight()},
     )
-
-
-def excel_text(text: str) -> str:
-    """A string literal inside a formula."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-@dataclass(frozen=True)
-class CardGroup:
-    """A category's heading row and where each of its KPI cards starts (top row, left column)."""
-
-    category: str
-    row: int
-    cards: dict[str, tuple[int, int]]
-
-
-def plan_cards(catalog: Catalog, layout: Layout) -> tuple[list[CardGroup], int]:
-    """Where the cards go: four to a row under each category heading, the category's chart beside them."""
-    groups = []
-    row = FIRST_CARD_ROW
-    for category_id in layout.kpi_group_rows:
-        kpis = catalog.kpis_in(category_id)
-        cards = {
-            kpi.id: (row + 1 + (i // CARDS_PER_ROW) * CARD_ROWS, 1 + (i % CARDS_PER_ROW) * CARD_COLS)
-            for i, kpi in enumerate(kpis)
-        }
-        groups.append(CardGroup(category_id, row, cards))
-        row += 1 + max(-(-len(kpis) // CARDS_PER_ROW) * CARD_ROWS, 15)
-    return groups, row
 
 
 def sparkline_axis(catalog: Catalog, kpi: Kpi) -> dict[str, float]:
@@ -151,55 +140,42 @@ def sparkline_axis(catalog: Catalog, kpi: Kpi) -> dict[str, float]:
     return {"min": 0.0} if catalog.never_negative[kpi.id] else {}
 
 
-def change_formula(value: str, previous: str, smallest: float) -> str:
-    """The change on the previous month; one too small to show is 0, so the card never reads "-0"."""
-    half = f"{smallest:.12f}".rstrip("0")
-    difference = f"{value}-{previous}"
-    return (
-        f"=IF({INDEX_CELL}>1,IF(AND(ISNUMBER({value}),ISNUMBER({previous})),"
-        f'IF(ABS({difference})<{half},0,{difference}),""),"")'
-    )
-
-
-def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) -> None:
+def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str, texts: DashboardTexts) -> None:
     """Rows: title, the month's value, target, change on the previous month, year to date, status, sparkline."""
     _ = ctx._
     sheet = ctx.sheets["dashboard"]
     style = ctx.styles
     number_format = ctx.kpi_format(kpi)
     right = left + 1
+    formulas = card_formulas(ctx.catalog, ctx.layout, kpi.id, top, left, texts)
     sheet.set_row(top, 30)
     sheet.set_row(top + 1, 32)
     sheet.set_row(top + 6, 30)
     sheet.set_row(top + 7, 8)
     sheet.merge_range(top, left, top, right, ctx.texts.kpi(kpi).name, style("card_title", colour=colour))
-    months = f"kpi_{kpi.id}"
     sheet.merge_range(top + 1, left, top + 1, right, "", style("card_value", number_format))
-    sheet.write_formula(top + 1, left, f'=IFERROR(INDEX({months},{INDEX_CELL}),"")', style("card_value", number_format))
-    value = cell(top + 1, left)
+    value = card_cell(top, left, "value")
+    sheet.write_formula(*value, formulas[value], style("card_value", number_format))
     for offset, label in enumerate([_("Target"), _("vs previous month"), _("Year to date")], start=2):
         sheet.write_string(top + offset, left, label, style("card_label"))
-    previous = f"INDEX({months},{INDEX_CELL}-1)"
-    change = cell(top + 3, right)
+    change = card_cell(top, left, "change")
     sheet.write_formula(
-        top + 3,
-        right,
-        change_formula(value, previous, ctx.texts.numbers.smallest_shown(kpi.unit, kpi.decimals)),
-        style("card_number", f"+{number_format};-{number_format};{number_format}"),
+        *change, formulas[change], style("card_number", f"+{number_format};-{number_format};{number_format}")
     )
-    ytd = ctx.layout.kpi_cell(kpi.id, KPI_GRID.ytd)
-    sheet.write_formula(top + 4, right, "=" + ytd, style("card_number", number_format))
+    ytd = card_cell(top, left, "ytd")
+    sheet.write_formula(*ytd, formulas[ytd], style("card_number", number_format))
     if kpi.better is Better.INFO:
         sheet.write_string(top + 2, right, "—", style("card_number"))
         sheet.merge_range(top + 5, left, top + 5, right, _("for comparison"), style("card_status"))
     else:
-        target = f"target_{kpi.id}"
-        sheet.write_formula(top + 2, right, f'=IF(ISNUMBER({target}),{target},"")', style("card_number", number_format))
-        status = status_expression(value, target, f"tolerance_{kpi.id}", kpi.better, points=ctx.catalog.points(kpi.id))
+        target = card_cell(top, left, "target")
+        sheet.write_formula(*target, formulas[target], style("card_number", number_format))
+        status = card_cell(top, left, "status")
         sheet.merge_range(top + 5, left, top + 5, right, "", style("card_status", words))
-        sheet.write_formula(top + 5, left, "=" + status, style("card_status", words))
+        sheet.write_formula(*status, formulas[status], style("card_status", words))
         ctx.colour_status(sheet, top + 5, left, top + 5, right)
         better, worse = (">", "<") if kpi.better is Better.HIGHER else ("<", ">")
+        shown = cell(*change)
         for sign, colour_pair in ((better, ON_TRACK), (worse, OFF_TRACK)):
             sheet.conditional_format(
                 top + 3,
@@ -208,7 +184,7 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str) 
                 right,
                 {
                     "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({change}),{change}{sign}0)",
+                    "criteria": f"=AND(ISNUMBER({shown}),{shown}{sign}0)",
                     "format": ctx.styles.conditional("", colour_pair[1]),
                 },
             )

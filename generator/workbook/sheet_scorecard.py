@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.layout import KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL
+from generator.scorecard_formulas import (
+    HEADER,
+    LATEST_COL,
+    STATUS_COL,
+    TARGET_COL,
+    YTD_COL,
+    scorecard_formulas,
+    scorecard_rows,
+)
 from generator.workbook.context import Context
 from generator.workbook.sheet_kpis import status_format
 
-HEADER = 4
+__all__ = ["HEADER", "write_scorecard"]
 
 
 def write_scorecard(ctx: Context) -> None:
@@ -45,26 +53,23 @@ def write_scorecard(ctx: Context) -> None:
     periods = {"daily": _("daily"), "weekly": _("weekly"), "monthly": _("monthly"), "quarterly": _("quarterly")}
     words = status_format(ctx)
     row = HEADER + 1
-    for goal in catalog.scorecard:
+    for goal, lines in zip(catalog.scorecard, scorecard_rows(catalog), strict=True):
         first = row
-        for kpi_id in goal.kpis:
+        for row, kpi_id in lines:
             kpi = catalog.kpis[kpi_id]
             number_format = ctx.kpi_format(kpi)
+            formulas = scorecard_formulas(catalog, ctx.layout, kpi_id, row)
             sheet.write_string(row, 3, ctx.texts.kpi(kpi).name, style("label"))
-            sheet.write_formula(
-                row, 4, "=" + ctx.layout.kpi_cell(kpi_id, KPI_LATEST_COL), style("formula", number_format)
-            )
-            sheet.write_formula(
-                row, 7, "=" + ctx.layout.kpi_cell(kpi_id, KPI_GRID.ytd), style("formula", number_format)
-            )
+            sheet.write_formula(row, LATEST_COL, formulas[(row, LATEST_COL)], style("formula", number_format))
+            sheet.write_formula(row, YTD_COL, formulas[(row, YTD_COL)], style("formula", number_format))
             if kpi.better is Better.INFO:
-                sheet.write_string(row, 5, "", style("formula"))
-                sheet.write_string(row, 6, "", style("formula"))
+                sheet.write_string(row, TARGET_COL, "", style("formula"))
+                sheet.write_string(row, STATUS_COL, "", style("formula"))
             else:
-                target = f"target_{kpi_id}"
-                sheet.write_formula(row, 5, f'=IF(ISNUMBER({target}),{target},"")', style("formula", number_format))
-                sheet.write_formula(row, 6, "=" + ctx.layout.kpi_cell(kpi_id, KPI_STATUS_COL), style("status", words))
-            row += 1
+                target, status = formulas[(row, TARGET_COL)], formulas[(row, STATUS_COL)]
+                sheet.write_formula(row, TARGET_COL, target, style("formula", number_format))
+                sheet.write_formula(row, STATUS_COL, status, style("status", words))
+        row = first + len(lines)
         last = row - 1
         cells = [
             (1, ctx.texts.pick(catalog.perspectives[goal.perspective].name)),

@@ -227,3 +227,24 @@ def existing_output_without_force(folder: Path, bases: Bases) -> Case:
 def output_folder_is_a_file(folder: Path, _: Bases) -> Case:
     (folder / "out").write_text("a file, not a folder", encoding="utf-8")
     return Case(["build", "--out", "out/crm.xlsx"], 4, r"^Error: out", unchanged=[folder / "out"])
+
+
+# ------------------------------------------------------------------------------------------ options
+
+
+def _bad_option(args: list[str], option: str, why: str) -> Make:
+    def make(folder: Path, bases: Bases) -> Case:
+        book = shutil.copyfile(bases.calculated, folder / "crm.xlsx")
+        where = rf"^Error: Invalid value for '{re.escape(option)}': .*{why}"
+        return Case([arg.replace("BOOK", book.name) for arg in args], 2, where, unchanged=[book], empty=folder)
+
+    make.__name__ = f"option_{'_'.join(a.strip('-').replace('-', '_') for a in args[:1] + args[-2:])}"
+    return make
+
+
+# Issue 18: --max-* options accepted inf, nan and 1e308 and crashed, and --max-ratio nan turned the
+# zip-bomb check off; kpigen serve's --max-upload-mb took nan (switching its limit off) and inf.
+item("option")(_bad_option(["validate", "BOOK", "--max-ratio", "nan"], "--max-ratio", "not a finite number"))
+item("option")(_bad_option(["validate", "BOOK", "--max-cells", "1e308"], "--max-cells", "not between"))
+item("option")(_bad_option(["serve", "--max-upload-mb", "nan"], "--max-upload-mb", "not a number above 0"))
+item("option")(_bad_option(["serve", "--max-upload-mb", "inf"], "--max-upload-mb", "not a number above 0"))

@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.corpus import catalogue_items, file_items, workbook_items
+from tests.corpus import catalogue_items, edge_items, file_items, limit_items, workbook_items
 from tests.corpus.model import ITEMS, Bases, Case, Item
 from tests.corpus.workbook_items import UNO_JOBS
 
-__all__ = ["ITEMS", "UNO_JOBS", "Bases", "Case", "Item", "catalogue_items", "counts", "file_items", "workbook_items"]
+__all__ = [
+    "ITEMS",
+    "UNO_JOBS",
+    "Bases",
+    "Case",
+    "Item",
+    "catalogue_items",
+    "counts",
+    "edge_items",
+    "file_items",
+    "limit_items",
+    "workbook_items",
+]
 
 
 def counts() -> Counter[str]:

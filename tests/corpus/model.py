@@ -25,6 +25,8 @@ class Case:
     """A regex the answer must match: the refusal's one line, or ``sheet!cell`` of a finding."""
     code: str | None = None
     """For a validate run that finds problems: the finding code expected at ``where``."""
+    fields: dict[str, object] = field(default_factory=dict)
+    """More that finding must carry, as in the JSON report (``{"value": "twelve"}``)."""
     unchanged: list[Path] = field(default_factory=list)
     """Files that must be byte-identical afterwards (the workbook validated, an existing output)."""
     empty: Path | None = None

@@ -7,7 +7,10 @@ Run with Debian's /usr/bin/python3 (it has the ``uno`` module; the project's ven
 JOBS.json is a list of ``{"source": path, "target": path, "edits": [...]}``; each edit is one of
 ``{"op": "value", "sheet": s, "cell": "E8", "value": 1.5}``, ``{"op": "text", ...}``,
 ``{"op": "merge", "sheet": s, "range": "E42:G42"}``, ``{"op": "insert_rows", "sheet": s, "row": 8,
-"count": 2}`` (1-based row above which to insert), ``{"op": "rename", "sheet": s, "to": new}``.
+"count": 2}`` (1-based row above which to insert), ``{"op": "delete_rows", "sheet": s, "row": 4,
+"count": 1}`` (1-based first row deleted),
+``{"op": "background", "sheet": s, "range": "A60:XFD60", "color": 0xFFFF00}`` (whole rows or
+columns coloured, left empty), ``{"op": "rename", "sheet": s, "to": new}``.
 Every document is recalculated and saved as .xlsx ("Calc MS Excel 2007 XML"), as a user's save.
 One soffice serves all jobs; the edits of one document are applied in one batch.
 """
@@ -64,6 +67,10 @@ def _apply(document: object, edit: dict[str, object]) -> None:
         sheet.getCellRangeByName(edit["range"]).merge(True)
     elif op == "insert_rows":
         sheet.getRows().insertByIndex(int(edit["row"]) - 1, int(edit.get("count", 1)))  # type: ignore[call-overload]
+    elif op == "delete_rows":
+        sheet.getRows().removeByIndex(int(edit["row"]) - 1, int(edit.get("count", 1)))  # type: ignore[call-overload]
+    elif op == "background":
+        sheet.getCellRangeByName(edit["range"]).CellBackColor = int(edit["color"])  # type: ignore[call-overload]
     elif op == "rename":
         sheet.setName(str(edit["to"]))
     else:

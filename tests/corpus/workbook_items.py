@@ -200,6 +200,11 @@ UNO_JOBS: dict[str, list[dict[str, object]]] = {
     ],
     "rows_inserted": [{"op": "insert_rows", "sheet": "Inputs", "row": 20, "count": 2}],
     "sheet_renamed": [{"op": "rename", "sheet": "KPIs", "to": "My KPIs"}],
+    "row_deleted": [{"op": "delete_rows", "sheet": "Inputs", "row": 4}],
+    "styled_rows_and_columns": [
+        {"op": "background", "sheet": "Inputs", "range": "A60:XFD61", "color": 0xFFFF00},
+        {"op": "background", "sheet": "Inputs", "range": "X1:Y1048576", "color": 0xFFFF00},
+    ],
 }
 """Batches of edits made through LibreOffice's UNO API, one document each (uno_edit.py)."""
 
@@ -209,3 +214,24 @@ item("workbook (LibreOffice)")(_uno("text_in_count", "Inputs!E8", "not-a-number"
 item("workbook (LibreOffice)")(_uno("overflowing_totals", "Inputs!P8", "out-of-range"))
 item("workbook (LibreOffice)")(_uno("rows_inserted", r"^$", None, exit=0))
 item("workbook (LibreOffice)")(_uno("sheet_renamed", r"^$", None, exit=0))
+
+
+def _written_by_libreoffice(job: str, pattern: str) -> Make:
+    """A LibreOffice edit that must validate clean; ``pattern`` proves the file holds what the item is about."""
+
+    def make(folder: Path, bases: Bases) -> Case:
+        path = shutil.copyfile(bases.uno[job], folder / f"{job}.xlsx")
+        with zipfile.ZipFile(path) as package:
+            sheet = package.read(_sheet_part(path, "Inputs")).decode("utf-8")
+        assert re.search(pattern, sheet), f"LibreOffice no longer writes {pattern}"
+        return Case(["validate", path.name], 0, r"^$", unchanged=[path])
+
+    make.__name__ = f"libreoffice_{job}"
+    return make
+
+
+# Deleting any row, even a blank one, makes LibreOffice write an empty row 1048576 (issue 18).
+item("workbook (LibreOffice)")(_written_by_libreoffice("row_deleted", r'<row r="1048576"[^>]*>(</row>)?'))
+item("workbook (LibreOffice)")(
+    _written_by_libreoffice("styled_rows_and_columns", r'<row r="60" s="\d+" customFormat="true"[^>]*></row>')
+)

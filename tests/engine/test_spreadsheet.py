@@ -172,3 +172,31 @@ def test_a_users_file_computes_missing_parts_as_excel_shows_them() -> None:
         ("Inputs", 0, 1): ERRORS["#NAME?"],
         ("Inputs", 0, 2): -1,
     }
+
+
+def test_a_chain_deeper_than_pythons_stack_is_computed() -> None:
+    """Issue 18: a column where each row adds 1 to the row below (A3000 = 0) is 3,000 cells deep.
+
+    By hand: A(r) = 3000 - r, so A1 = 2999; every cell of the chain is computed, from the top too.
+    """
+    sheet = Spreadsheet(["Data"])
+    for row in range(2999):
+        sheet.set_formula("Data", row, 0, f"=A{row + 2}+1")
+    sheet.set_value("Data", 2999, 0, 0)
+    assert sheet.value("Data", 0, 0) == 2999
+    assert sheet.evaluate_all()[("Data", 1499, 0)] == 1500
+
+
+def test_a_cycle_deeper_than_pythons_stack_is_still_a_circular_reference() -> None:
+    sheet = Spreadsheet(["Data"])
+    for row in range(3000):
+        sheet.set_formula("Data", row, 0, f"=A{(row + 1) % 3000 + 1}+1")
+    with pytest.raises(EngineError):
+        sheet.value("Data", 0, 0)
+
+
+def test_thousands_of_nested_brackets_are_an_engine_error() -> None:
+    """Excel stops at 64 levels; 5,000 used to end in a RecursionError ("bug in kpigen")."""
+    with pytest.raises(EngineError, match="nested too deeply"):
+        run("=" + "(" * 5000 + "1" + ")" * 5000)
+    assert run("=" + "(" * 60 + "1" + ")" * 60) == 1

@@ -257,12 +257,15 @@ def month_cell(book: openpyxl.Workbook, name: str, month: int) -> Any:
     return cells[month].value
 
 
-def test_regenerate_into_turkish_and_another_currency_keeps_the_numbers(client: Any, filled: Path) -> None:
+def test_regenerate_into_turkish_and_another_currency_converts_the_money(client: Any, filled: Path) -> None:
+    """USD to EUR at 0,9 (typed the Turkish way): money inputs times 0.9, every other number as typed."""
     source = openpyxl.load_workbook(filled)
+    upload = {"file": (filled.name, filled.read_bytes(), XLSX)}
+    refused = client.post("/api/regenerate", files=upload, data={"locale": "tr-TR", "currency": "eur"})
+    assert refused.status_code == 422 and refused.json()["error"] == "exchange-rate-needed"
+    assert refused.json()["field"] == "exchange_rate" and "in USD" in refused.json()["message"]
     answer = client.post(
-        "/api/regenerate",
-        files={"file": (filled.name, filled.read_bytes(), XLSX)},
-        data={"locale": "tr-TR", "currency": "eur"},
+        "/api/regenerate", files=upload, data={"locale": "tr-TR", "currency": "eur", "exchange_rate": "0,9"}
     )
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == XLSX
@@ -273,6 +276,14 @@ def test_regenerate_into_turkish_and_another_currency_keeps_the_numbers(client: 
     assert month_cell(book, "in_emails_sent", 1) == -5  # what the person typed, carried as it was
     for month in range(12):
         assert month_cell(book, "in_new_leads", month) == month_cell(source, "in_new_leads", month)
+        assert month_cell(book, "in_campaign_cost", month) == pytest.approx(
+            month_cell(source, "in_campaign_cost", month) * 0.9, rel=1e-12
+        )
+    for rate, code in (("abc", "bad-exchange-rate"), ("-2", "bad-exchange-rate"), ("nan", "bad-exchange-rate")):
+        bad = client.post("/api/regenerate", files=upload, data={"currency": "EUR", "exchange_rate": rate})
+        assert (bad.status_code, bad.json()["error"]) == (422, code)
+    unused = client.post("/api/regenerate", files=upload, data={"exchange_rate": "2"})
+    assert (unused.status_code, unused.json()["error"]) == (422, "exchange-rate-unused")
 
 
 def test_regenerate_keeps_the_files_language_by_default(client: Any, filled: Path) -> None:

@@ -48,3 +48,10 @@ def test_the_command_line_does_not_import_the_web_framework() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_an_upload_limit_must_be_a_finite_positive_number() -> None:
+    """nan compares false with every size, so it would switch the limit off; inf too."""
+    for value in ("nan", "inf", "0", "-1", "1e308"):
+        result = CliRunner().invoke(main, ["serve", "--max-upload-mb", value])
+        assert result.exit_code == 2 and "--max-upload-mb" in result.output, (value, result.output)

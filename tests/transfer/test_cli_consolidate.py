@@ -133,7 +133,7 @@ def test_workbooks_that_do_not_add_up_are_refused_with_the_reason(tmp_path: Path
         assert code == 1 and reason in err and str(other) in err, err
         assert not (tmp_path / "t.xlsx").exists()
     code, _out, err = run("consolidate", str(a), str(b), "--out", str(a), "--force")
-    assert code == 2 and "never changed" in err
+    assert code == 2 and "never changes" in err
     code, _out, err = run("consolidate", str(a), "--out", str(tmp_path / "t.xlsx"))
     assert code == 2 and "at least two" in err
     (tmp_path / "t.xlsx").write_bytes(b"mine")
@@ -159,3 +159,15 @@ def test_targets_all_workbooks_share_are_kept_and_differing_ones_reset(tmp_path:
         sheet, ref = next(iter(book.defined_names[name].destinations))
         targets[name] = book[sheet][ref.replace("$", "")].value
     assert targets == {"target_email_ctr": 0.04, "target_churn_rate": crm.kpis["churn_rate"].target}
+
+
+def test_out_is_a_workbook_or_a_folder_as_for_every_command(tmp_path: Path, crm: Catalog) -> None:
+    a = write(tmp_path / "a.xlsx", crm, {})
+    b = write(tmp_path / "b.xlsx", crm, {})
+    folder = tmp_path / "total"
+    folder.mkdir()
+    code, out, err = run("consolidate", str(a), str(b), "--out", str(folder))
+    assert code == 0, err
+    assert out.startswith(f"wrote {folder / 'crm-en.xlsx'}: ") and [p.name for p in folder.iterdir()] == ["crm-en.xlsx"]
+    code, _out, err = run("consolidate", str(a), str(b), "--out", str(tmp_path / "total.csv"))
+    assert code == 2 and ".xlsx" in err and not (tmp_path / "total.csv").exists()

@@ -194,3 +194,17 @@ def test_refusals_keep_the_contract(tmp_path: Path) -> None:
     (tmp_path / "e.csv").write_text("month,input,value\n1,nothing,1\n")
     code, _out, err = run("import", str(tmp_path / "e.csv"), "--out", str(tmp_path / "n.xlsx"))
     assert code == 1 and "no value could be read" in err and not (tmp_path / "n.xlsx").exists()
+
+
+def test_out_is_a_workbook_or_a_folder_as_for_every_command(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("month,input,value\n1,emails_sent,1\n")
+    folder = tmp_path / "into"
+    folder.mkdir()
+    code, out, err = run("import", str(tmp_path / "d.csv"), "--out", str(folder), "--locale", "tr")
+    assert code == 0, err
+    assert out.startswith(f"wrote {folder / 'crm-tr.xlsx'}: ") and [p.name for p in folder.iterdir()] == ["crm-tr.xlsx"]
+    for bad in ("o.csv", "o.xls", "o"):
+        code, _out, err = run("import", str(tmp_path / "d.csv"), "--out", str(tmp_path / bad))
+        assert code == 2 and f"--out {tmp_path / bad}" in err and not (tmp_path / bad).exists(), err
+    code, _out, err = run("import", str(tmp_path / "d.csv"), "--out", str(tmp_path / "d.csv"))
+    assert code == 4 and "will not write to it" in err and (tmp_path / "d.csv").read_text().startswith("month,input")

@@ -189,3 +189,64 @@ def test_a_file_saved_by_libreoffice_after_edits(tmp_path: Path) -> None:
     expected = {i: values.get(i, [None] * MONTHS) for i in new.inputs} | {"email_unique_clicks": values["email_clicks"]}
     assert tr["inputs"] == expected
     assert (tr["company"], tr["year"], tr["targets"]["csat"]) == ("Kuzey Ltd", 2027, 4.4)
+
+
+def test_a_new_currency_needs_a_rate_and_converts_money(crm: Catalog, tmp_path: Path) -> None:
+    """USD to TRY at 40: money inputs and the changed money target times 40 (hand work), nothing else."""
+    values = fill.valid_values(crm, 8)
+    usd = BuildOptions(locale="en", year=2027, currency="USD")
+    source = fill.build(tmp_path, "usd.xlsx", crm, values, **usd.__dict__)
+    layout = fill.writer_layout(crm, usd)
+    edited = fill.edit_cells(
+        source,
+        tmp_path / "edited.xlsx",
+        {(layout.sheets.settings, cell(layout.target_rows["cost_per_lead"], SETTINGS_VALUE_COL)): 30},
+    )
+    refused = run("regenerate", edited, "--currency", "TRY", "--out", tmp_path / "try.xlsx")
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1, refused.output
+    assert "are in USD" in refused.output and "--exchange-rate" in refused.output
+    assert not (tmp_path / "try.xlsx").exists()
+
+    result = run("regenerate", edited, "--currency", "TRY", "--exchange-rate", "40", "--out", tmp_path / "try.xlsx")
+    assert result.exit_code == 0, result.output
+    new = typed(tmp_path / "try.xlsx", crm, BuildOptions(locale="en", currency="TRY"))
+    money = {"interaction_cost", "campaign_cost", "marketing_cost", "sales_cost", "net_profit", "investment_cost"}
+    money |= {"avg_sale_value", "company_sales", "market_sales"}
+    assert money == {i for i, spec in crm.inputs.items() if spec.unit == "currency"}
+    for input_id, row in values.items():
+        factor = 40 if input_id in money else 1
+        got = new["inputs"][input_id]
+        assert [v is None for v in got] == [v is None for v in row]
+        assert [v for v in got if v is not None] == pytest.approx([v * factor for v in row if v is not None], rel=1e-12)
+    assert new["targets"]["cost_per_lead"] == 1200  # the changed 30 USD
+    assert new["targets"]["customer_acquisition_cost"] == crm.target(crm.kpis["customer_acquisition_cost"], "TRY")
+    assert new["targets"]["churn_rate"] == crm.target(crm.kpis["churn_rate"], "TRY")
+
+    same = run("regenerate", edited, "--exchange-rate", "40", "--out", tmp_path / "same.xlsx")
+    assert same.exit_code == 2 and "stays in USD" in same.output
+    assert (
+        run("regenerate", edited, "--currency", "TRY", "--exchange-rate", "0", "--out", tmp_path / "z.xlsx").exit_code
+        == 2
+    )
+    assert (
+        run("regenerate", edited, "--currency", "TRY", "--exchange-rate", "nan", "--out", tmp_path / "z.xlsx").exit_code
+        == 2
+    )
+    assert not (tmp_path / "same.xlsx").exists() and not (tmp_path / "z.xlsx").exists()
+
+
+def test_out_follows_the_rule_of_every_command(crm: Catalog, tmp_path: Path) -> None:
+    """A folder receives the default name; a name that is not .xlsx is refused before any work."""
+    source = fill.build(tmp_path, "a.xlsx", crm, fill.valid_values(crm, 5))
+    folder = tmp_path / "new"
+    folder.mkdir()
+    result = run("regenerate", source, "--locale", "tr", "--out", folder)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"wrote {folder / 'crm-tr.xlsx'} ")
+    assert [p.name for p in folder.iterdir()] == ["crm-tr.xlsx"]
+    for bad in ("b.xls", "b.xlsm", "b"):
+        refused = run("regenerate", source, "--out", tmp_path / bad)
+        assert refused.exit_code == 2 and "--out" in refused.output and refused.output[-1] == "\n", refused.output
+        assert not (tmp_path / bad).exists()
+    again = run("regenerate", source, "--locale", "tr", "--out", folder)
+    assert again.exit_code == 4 and "--force" in again.output

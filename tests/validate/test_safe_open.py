@@ -261,7 +261,7 @@ def test_dense_sheet_is_refused_while_reading(tmp_path: Path, opener: Opener) ->
     """Issue 18: 7.7 million small cells took 133 s; the cell limit stops the read at the limit."""
     path = hostile.dense(tmp_path, rows=300, columns=100)
     message = refused(path, "--max-cells", opener, ReadLimits(max_cells=20_000))
-    assert "has at least 20001 cells, more than the limit of 20000" in message
+    assert "has, counting up to sheet 'Data', at least 20001 cells, more than the limit of 20000" in message
 
 
 def test_xml_elements_are_bounded_by_the_cell_limit(tmp_path: Path) -> None:

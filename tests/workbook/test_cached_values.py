@@ -140,7 +140,7 @@ def test_default_libreoffice_shows_the_demo_year(
     layout = Layout.plan(crm, sheet_names(Texts.for_build(crm, "en", "USD")))
     dashboard = shown[layout.sheets.dashboard]
     expected = kpi_values(crm, read_sample(crm))
-    groups, _end = plan_cards(crm, layout)
+    groups, _end = plan_cards(crm)
     checked = 0
     for group in groups:
         for kpi_id, (top, left) in group.cards.items():

@@ -155,7 +155,7 @@ def test_status_column_colours(crm: Catalog) -> None:
 @pytest.mark.parametrize(("kpi_id", "higher"), [("email_ctr", True), ("customer_acquisition_cost", False)])
 def test_dashboard_change_is_green_when_better_and_red_when_worse(crm: Catalog, kpi_id: str, higher: bool) -> None:
     book = Book(crm)
-    groups, _ = plan_cards(crm, book.layout)
+    groups, _ = plan_cards(crm)
     top, left = next(g.cards[kpi_id] for g in groups if kpi_id in g.cards)
     sheet = book.layout.sheets.dashboard
     found = {}
@@ -169,7 +169,7 @@ def test_dashboard_change_is_green_when_better_and_red_when_worse(crm: Catalog, 
 
 def test_dashboard_status_colours(crm: Catalog) -> None:
     book = Book(crm)
-    groups, _ = plan_cards(crm, book.layout)
+    groups, _ = plan_cards(crm)
     top, left = groups[0].cards["email_ctr"]
     sheet = book.layout.sheets.dashboard
     found = []

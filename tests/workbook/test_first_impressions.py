@@ -242,7 +242,7 @@ def test_no_change_shows_as_minus_zero(recalculated: dict[str, Path], crm: Catal
     """Every "vs previous month" cell is 0 or at least half a unit of its last shown decimal."""
     layout = layout_for(crm, "tr", "TRY")
     sheet = openpyxl.load_workbook(recalculated["sample-tr"], data_only=True)[layout.sheets.dashboard]
-    groups, _ = plan_cards(crm, layout)
+    groups, _ = plan_cards(crm)
     assert CARD_ROWS == 8
     zeros = 0
     for group in groups:

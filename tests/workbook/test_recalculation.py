@@ -170,7 +170,7 @@ def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> N
     index = max(months_with_data, default=1)
     assert sheet[INDEX_CELL.replace("$", "")].value == index
     expected = kpi_values(catalog, values)
-    groups, _ = plan_cards(catalog, layout)
+    groups, _ = plan_cards(catalog)
     cards = {kpi_id: place for group in groups for kpi_id, place in group.cards.items()}
     assert set(cards) == set(catalog.kpis)
     for kpi_id, (top, left) in cards.items():
@@ -245,6 +245,6 @@ def test_a_chosen_month_and_changed_settings_drive_the_labels_and_cards(
     assert labels[0] == "Jul 2025" and labels[5] == "Dec 2025" and labels[6] == "Jan 2026" and labels[11] == "Jun 2026"
     dashboard = result[layout.sheets.dashboard]
     assert dashboard[INDEX_CELL.replace("$", "")].value == 3
-    groups, _ = plan_cards(crm, layout)
+    groups, _ = plan_cards(crm)
     top, left = groups[0].cards["email_ctr"]
     assert_same(dashboard.cell(top + 2, left + 1).value, kpi_values(crm, values)["email_ctr"][2], "card in September")

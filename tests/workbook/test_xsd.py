@@ -9,7 +9,8 @@ No package on PyPI, npm or Debian ships these schemas (searched for this test: o
 carries them as JSON, not XSD), and the project may not commit copies taken from other
 repositories. So the folder comes from ``KPIGEN_OOXML_SCHEMAS`` (any folder holding ``sml.xsd``
 and its companions, such as a copy of the standard's transitional schema files). Without it the
-test is skipped and says why; with it, a missing schema file fails.
+test is skipped and says why; with it, a missing schema file fails. What CI always runs is
+``test_openxml_audit.py``: the Open XML SDK's constraints, which are generated from these schemas.
 """
 
 from __future__ import annotations

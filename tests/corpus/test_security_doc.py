@@ -1,0 +1,48 @@
+"""SECURITY.md lists every ``--max-*`` option of ``kpigen validate`` with its real default.
+
+The options are taken from the command itself (click's parameters), the defaults from what the
+command would use when the option is not given, and the document's table is parsed row by row:
+an option added, renamed or given another default without the page following fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from generator.cli.serve import serve
+from generator.cli.validate import validate
+from generator.validate.refusals import LIMITS, ReadLimits
+
+SECURITY = (Path(__file__).parents[2] / "SECURITY.md").read_text(encoding="utf-8")
+
+
+def _documented() -> dict[str, float]:
+    """Option -> default, from the rows of the limits table (``| what | 50 MB | `--max-file-mb` | ...``)."""
+    found: dict[str, float] = {}
+    for row in re.finditer(r"^\| [^|]+ \| ([0-9][0-9,.]*)(?: MB)? \| `(--max-[a-z-]+)` \|", SECURITY, re.MULTILINE):
+        found[row.group(2)] = float(row.group(1).replace(",", ""))
+    return found
+
+
+def _options(command: click.Command) -> list[str]:
+    return sorted(name for param in command.params for name in param.opts if name.startswith("--max-"))
+
+
+def test_every_limit_option_is_documented_with_its_default() -> None:
+    defaults = ReadLimits()
+    real = {
+        limit.option: getattr(defaults, limit.field) / limit.scale
+        for limit in LIMITS
+        if limit.option in _options(validate)
+    }
+    assert sorted(real) == _options(validate), "an option of kpigen validate is not in refusals.LIMITS"
+    assert _documented() == real
+
+
+def test_the_upload_limit_is_documented_with_its_default() -> None:
+    (upload,) = [param for param in serve.params if "--max-upload-mb" in param.opts]
+    assert f"at most {upload.default:g} MB (`--max-upload-mb`" in SECURITY
+    assert _options(serve) == ["--max-upload-mb"]
