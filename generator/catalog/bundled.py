@@ -4,6 +4,11 @@ Every ``.yaml``/``.yml``/``.json`` file under the catalogue folder (``generator.
 except the schema is a bundled catalogue, whatever its file name: one id may ship in several
 versions (``crm`` 1.0.0 and 1.1.0), so a workbook is checked against the version it was built
 from when that version is bundled, and against the newest otherwise.
+
+Finding ``crm`` means knowing the id and version of every bundled file, which a YAML parse of
+each gives: a fifth of a whole ``kpigen catalog check crm``. So what a file's bytes declare is
+remembered by ``generator.catalog.heads`` (a small JSON file in the user's cache folder, keyed
+by the SHA-256 of the bytes, so an edited file is parsed afresh).
 """
 
 from __future__ import annotations
@@ -13,9 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from generator import paths
+from generator.catalog import heads
 from generator.errors import UserError
 
 _SUFFIXES = (".yaml", ".yml", ".json")
@@ -41,6 +45,7 @@ def bundled(folder: Path | None = None) -> list[Bundled]:
     """Every bundled catalogue, by id then newest version first."""
     root = folder or paths.CATALOG_DIR
     found = [_head(path) for path in sorted(root.rglob("*")) if _is_catalogue(path)]
+    heads.save()
     catalogues = [entry for entry in found if entry is not None]
     catalogues.sort(key=lambda entry: entry.version_key, reverse=True)
     catalogues.sort(key=lambda entry: entry.id)
@@ -87,11 +92,25 @@ def _head(path: Path) -> Bundled | None:
 @cache
 def _read_head(path: Path, mtime_ns: int, size: int) -> Bundled | None:
     """The id and version a catalogue file declares; None for a file that is not one."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = heads.lookup(data, _parse_head)
+    return None if head is None else Bundled(head[0], head[1], path)
+
+
+def _parse_head(data: bytes) -> tuple[str, str] | None:
+    """What ``yaml.load`` gives for ``id`` and ``version``, the bytes read as ``Path.read_text``
+    reads them (UTF-8, universal newlines)."""
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        loaded = yaml.load(text, Loader=loader)
+    except (UnicodeDecodeError, yaml.YAMLError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("id"), str):
         return None
-    return Bundled(data["id"], str(data.get("version", "")), path)
+    return loaded["id"], str(loaded.get("version", ""))

@@ -56,15 +56,22 @@ def typed_number_problems(file: CatalogFile) -> Iterator[tuple[Path_, str]]:
             yield from ((at, message) for _, message in number_problems(value))
 
 
-def _leaves(data: Any, at: Path_) -> Iterator[tuple[Path_, Any]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _leaves(value, (*at, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _leaves(value, (*at, index))
-    else:
-        yield at, data
+def _leaves(data: Any, at: Path_) -> list[tuple[Path_, Any]]:
+    """Every value that is neither a mapping nor a list, with its path, in the file's order."""
+    found: list[tuple[Path_, Any]] = []
+
+    def visit(value: Any, at: Path_) -> None:  # a plain function: nested generators cost more per value
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, (*at, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*at, index))
+        else:
+            found.append((at, value))
+
+    visit(data, at)
+    return found
 
 
 def check_text_lengths(file: CatalogFile, data: Any, report: Report) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,8 +21,9 @@ MAX_DEPTH = 64
 """Deepest nesting of lists and mappings a catalogue may use; real ones use about six."""
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """Where a value was written (1-based); a tuple, as there is one per value of the file."""
+
     line: int
     column: int
 
@@ -80,10 +81,13 @@ def read_source(path: Path, what: str = "catalogue") -> SourceDocument:
         raise SourceError(f"{path}:1:1: the file is empty")
     positions: dict[Path_, Position] = {}
     duplicates: list[tuple[Path_, Position]] = []
+    loader = _Loader("")  # one constructor for every scalar of the file
     try:
-        data = _build(node, (), positions, duplicates, path, set())
+        data = _build(node, (), positions, duplicates, path, set(), loader)
     except RecursionError:
         raise SourceError(f"{path}:1:1: values are nested too deeply") from None
+    finally:
+        loader.dispose()
     return SourceDocument(path, data, positions, duplicates)
 
 
@@ -129,6 +133,7 @@ def _build(
     duplicates: list[tuple[Path_, Position]],
     path: Path,
     seen: set[int],
+    loader: yaml.SafeLoader,
 ) -> Any:
     positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.CollectionNode):
@@ -143,7 +148,7 @@ def _build(
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise SourceError(f"{path}:{key_node.start_mark.line + 1}: YAML merge keys (<<) are not supported")
-            key = _scalar(key_node, path)
+            key = _scalar(key_node, path, loader)
             if not isinstance(key, str | int | float | bool) or key is None:
                 raise SourceError(f"{path}:{key_node.start_mark.line + 1}: mapping keys must be plain text")
             key = str(key) if not isinstance(key, str) else key
@@ -151,26 +156,25 @@ def _build(
             key_position = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 duplicates.append((child, key_position))
-            result[key] = _build(value_node, child, positions, duplicates, path, seen)
+            result[key] = _build(value_node, child, positions, duplicates, path, seen, loader)
             if not isinstance(value_node, yaml.ScalarNode):
                 # A block mapping or list starts on the line after its key: point at the key.
                 positions[child] = key_position
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*at, i), positions, duplicates, path, seen) for i, item in enumerate(node.value)]
-    value = _scalar(node, path)
+        return [_build(item, (*at, i), positions, duplicates, path, seen, loader) for i, item in enumerate(node.value)]
+    value = _scalar(node, path, loader)
     if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"'):
         positions[at] = Position(node.start_mark.line + 1, node.start_mark.column + 2)
     return value
 
 
-def _scalar(node: yaml.Node, path: Path) -> Any:
+def _scalar(node: yaml.Node, path: Path, loader: yaml.SafeLoader) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise SourceError(f"{path}:{node.start_mark.line + 1}: expected a plain value here")
-    loader = _Loader("")
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value  # what construct_scalar returns for a scalar node
     try:
-        return loader.construct_scalar(node) if node.tag == "tag:yaml.org,2002:str" else loader.construct_object(node)
+        return loader.construct_object(node)
     except yaml.YAMLError as exc:
         raise SourceError(f"{path}:{node.start_mark.line + 1}: {' '.join(str(exc).split())}") from None
-    finally:
-        loader.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from babel import Locale
@@ -45,8 +45,13 @@ def default_currency(code: str) -> str:
 
 def month_names(code: str, width: MonthWidth = "wide") -> list[str]:
     """The 12 stand-alone month names, January first ("Ocak", "Oca" in Turkish)."""
+    return list(_month_names(code, width))
+
+
+@lru_cache(maxsize=64)
+def _month_names(code: str, width: MonthWidth) -> tuple[str, ...]:
     names = get_month_names(width, context="stand-alone", locale=parse_locale(code))
-    return [str(names[m]) for m in range(1, 13)]
+    return tuple(str(names[m]) for m in range(1, 13))
 
 
 def format_number(value: float, code: str) -> str:

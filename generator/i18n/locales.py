@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.core import get_global
@@ -30,8 +31,12 @@ class ResolvedLocale:
     """The catalogue locale whose texts are used, or None when the catalogue has none in this language."""
 
 
+@lru_cache(maxsize=64)  # a build asks for the same few locales thousands of times; a server sees any text
 def parse_spelling(spelling: str) -> Locale:
-    """Babel's locale for a spelling; encodings (``.UTF-8``) and modifiers (``@euro``) are ignored."""
+    """Babel's locale for a spelling; encodings (``.UTF-8``) and modifiers (``@euro``) are ignored.
+
+    The same ``Locale`` object is returned for the same spelling (cached): treat it as read-only.
+    """
     base = spelling.strip().split(".")[0].split("@")[0]
     try:
         return Locale.parse(base, sep="-" if "-" in base else "_")

@@ -1,8 +1,10 @@
 """Interface strings from gettext catalogues under ``locales/``, read directly from the .po files.
 
-Reading the .po (with Babel) rather than compiled .mo files keeps the translator's file the
-only artefact: edit, save, rebuild. Completeness is checked against ``locales/messages.pot``
-so a missing translation is found before a workbook is written half in English.
+Reading the .po rather than compiled .mo files keeps the translator's file the only artefact:
+edit, save, rebuild. ``generator.i18n.pofile`` reads them as Babel's reader does, without
+importing Babel's catalogue machinery for the plain files this project writes. Completeness is
+checked against ``locales/messages.pot`` so a missing translation is found before a workbook is
+written half in English.
 
 A translation counts when its msgstr is non-empty, not marked fuzzy, and keeps the msgid's
 ``{placeholders}``; anything else is missing. A build refuses a locale with missing strings
@@ -17,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from generator.errors import UnreadableInput, UserError
+from generator.i18n.pofile import read_entries
 from generator.paths import LOCALES_DIR
 
 SOURCE_LOCALE = "en"
@@ -68,17 +71,14 @@ def read_catalog(path: Path) -> PoFile:
 
 @cache
 def _read(path: Path, mtime_ns: int, size: int) -> PoFile:
-    from babel.messages.pofile import PoFileError, read_po
-
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
-    except (OSError, PoFileError, UnicodeDecodeError, ValueError) as exc:
+        entries = read_entries(path.read_bytes())
+    except (OSError, ValueError) as exc:  # a PoError or UnicodeDecodeError is a ValueError
         raise UnreadableInput(f"{path}: cannot read this gettext catalogue: {exc}; see {GUIDE}") from None
     table: dict[str, str] = {}
     broken: set[str] = set()
-    for m in catalog:
-        if not (m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy):
+    for m in entries:
+        if not (m.string and not m.fuzzy):
             continue
         if placeholders(m.id) != placeholders(m.string):
             broken.add(m.id)
@@ -98,10 +98,7 @@ def template_ids(root: Path = LOCALES_DIR) -> frozenset[str]:
 
 @cache
 def _template(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        return frozenset(str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str))
+    return frozenset(m.id for m in read_entries(path.read_bytes(), abort_invalid=False))
 
 
 def find_po(locale: str, root: Path = LOCALES_DIR) -> Path:

@@ -1,6 +1,7 @@
 """Build many workbooks at once, one worker process per core, a failing row never stopping the rest.
 
-Each worker loads the catalogue once and then builds the rows it is handed; a row's result is
+The catalogue is loaded once, in this process, and a forked worker inherits it (a spawned one
+loads it once); each worker then builds the rows it is handed; a row's result is
 a short outcome (file, size, or the one-line reason it failed), so nothing large crosses
 between processes. One core, or one row, builds in this process: no pool to start.
 """
@@ -19,6 +20,7 @@ from generator.errors import ExitCode, UserError
 from generator.transfer.batch_list import BatchRow
 
 _catalog: Catalog | None = None
+_catalog_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,12 @@ def default_jobs() -> int:
 
 
 def _start_worker(catalog_path: Path) -> None:
-    global _catalog
+    """Load the catalogue, unless this process has it already (a forked worker inherits the parent's)."""
+    global _catalog, _catalog_path
+    if _catalog is not None and _catalog_path == catalog_path:
+        return
     _catalog = load_catalog(catalog_path)
+    _catalog_path = catalog_path
 
 
 def _build(row: BatchRow, folder: Path, force: bool) -> Outcome:
@@ -100,7 +106,9 @@ def run_batch(
     """Build every row into ``folder``; ``progress`` is called once per finished row."""
     import generator.workbook.build  # noqa: F401 - forked workers inherit the writer already imported
 
+    global _catalog
     jobs = max(1, min(jobs or default_jobs(), len(rows)))
+    _catalog = None  # read afresh for each batch: the file may have changed since the last one
     _start_worker(catalog_path)  # a broken catalogue fails the batch once, here, not per row
     report = BatchReport(jobs=jobs)
     start = time.perf_counter()

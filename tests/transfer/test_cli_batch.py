@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
+from generator.catalog import Catalog, load_catalog
 from generator.cli import main
 
 LIST = """company,locale,currency,year,first_month,file
@@ -85,3 +89,27 @@ def test_a_list_that_cannot_be_used_is_refused_whole(tmp_path: Path) -> None:
     assert code == 3 and "missing.csv: file not found" in err
     code, _out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "one.xlsx"))
     assert code == 2 and "give a folder" in err
+
+
+def test_the_catalogue_is_read_once_per_batch_and_forked_workers_reuse_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each call of load_catalog notes its process; forked workers inherit the parent's catalogue."""
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("workers are spawned here: each loads the catalogue once")
+    from generator.transfer import batch
+
+    calls = tmp_path / "calls.txt"
+
+    def counting(path: Path) -> Catalog:
+        with calls.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return load_catalog(path)
+
+    monkeypatch.setattr(batch, "load_catalog", counting)
+    listing = tmp_path / "list.csv"
+    listing.write_text("company,file\nA,a.xlsx\nB,b.xlsx\nC,c.xlsx\n", encoding="utf-8")
+    for _ in range(2):  # a second batch in the same process reads the file again
+        code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "out"), "--jobs", "2", "--force")
+        assert code == 0, out + err
+    assert calls.read_text(encoding="utf-8").split() == [str(os.getpid())] * 2

@@ -1,0 +1,114 @@
+"""What start-up imports, and the lazily imported commands' help: no timing here, only facts.
+
+``kpigen --help`` lists the commands from summaries kept in ``generator.cli.COMMANDS`` and
+imports none of them; these tests hold the summaries to the commands' own help, the listing to
+what click writes for the same commands registered eagerly, and each path to the modules it may
+import (checked in a fresh interpreter, as a user runs it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = {"numpy", "pandas", "openpyxl", "fastapi", "starlette", "jinja2", "uvicorn", "email"}
+
+PROBE = """
+import json, runpy, sys
+sys.argv = ["kpigen", *sys.argv[1:]]
+try:
+    runpy.run_module("generator.cli", run_name="__main__")
+except SystemExit:
+    pass
+sys.stderr.write("\\n" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def modules_after(*args: str, cwd: Path = ROOT) -> set[str]:
+    """The modules a fresh ``kpigen ARGS`` process has imported when it finishes."""
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd, check=True)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def real(name: str) -> click.Command:
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    command = getattr(importlib.import_module(module), attribute)
+    assert isinstance(command, click.Command)
+    return command
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_summary_is_the_first_paragraph_of_the_commands_help(name: str) -> None:
+    command = real(name)
+    assert command.name == name
+    assert command.help is not None
+    assert COMMANDS[name][1] == " ".join(command.help.partition("\n\n")[0].split())
+    assert command.short_help is None and not command.hidden and not command.deprecated
+
+
+def eager_group() -> click.Group:
+    """The same group with every command registered up front, as it was before the lazy one."""
+    return click.Group(
+        name=main.name,
+        callback=main.callback,
+        params=main.params,
+        help=main.help,
+        context_settings=main.context_settings,
+        commands=[real(name) for name in COMMANDS],
+    )
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_listing_is_what_click_writes_for_the_commands_themselves(width: int) -> None:
+    eager = eager_group()
+    settings = {"terminal_width": width}
+    lazy = CliRunner().invoke(main, ["--help"], prog_name="kpigen", terminal_width=width)
+    expected = CliRunner().invoke(eager, ["--help"], prog_name="kpigen", **settings)  # type: ignore[arg-type]
+    assert lazy.exit_code == expected.exit_code == 0
+    assert lazy.output == expected.output
+    assert all(f"  {name} " in lazy.output for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args", [["biuld"], ["catalog", "chek"], ["valdate", "x.xlsx"], ["--nosuch"], []])
+def test_a_wrong_command_gets_the_error_and_suggestion_of_the_eager_group(args: list[str]) -> None:
+    expected = CliRunner().invoke(eager_group(), args, prog_name="kpigen")
+    for name in COMMANDS:  # a fresh lazy group: nothing registered yet
+        main.commands.pop(name, None)
+    found = CliRunner().invoke(main, args, prog_name="kpigen")
+    assert (found.exit_code, found.output) == (expected.exit_code, expected.output)
+    if args[:1] == ["biuld"]:
+        assert "Did you mean 'build'?" in found.output
+
+
+def test_a_command_and_its_own_help_are_found_by_name() -> None:
+    result = CliRunner().invoke(main, ["catalog", "check", "--help"])
+    assert result.exit_code == 0 and "--strict" in result.output
+    assert CliRunner().invoke(main, ["nosuch"]).exit_code == 2
+
+
+def test_help_imports_no_command_and_nothing_heavy() -> None:
+    loaded = modules_after("--help")
+    assert not {m for m in loaded if m.startswith("generator.cli.") and m != "generator.cli.run"}
+    assert not {m.split(".")[0] for m in loaded} & (HEAVY | {"yaml", "msgspec", "babel", "xlsxwriter"})
+
+
+def test_catalog_check_imports_only_the_catalogue_stack() -> None:
+    loaded = {m.split(".")[0] for m in modules_after("catalog", "check", "kpi_catalog/crm.yaml")}
+    assert not loaded & (HEAVY | {"xlsxwriter"})
+
+
+def test_build_imports_neither_the_data_stack_nor_babels_po_reader(tmp_path: Path) -> None:
+    loaded = modules_after("build", "--locale", "tr", "--out", str(tmp_path / "tr.xlsx"))
+    assert (tmp_path / "tr.xlsx").is_file()
+    assert not {m.split(".")[0] for m in loaded} & HEAVY
+    assert "babel.messages" not in loaded
