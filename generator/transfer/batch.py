@@ -11,16 +11,21 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.catalog import Catalog, load_catalog
 from generator.errors import ExitCode, UserError
 from generator.transfer.batch_list import BatchRow
 
+if TYPE_CHECKING:
+    from generator.workbook.personalise import Personaliser
+
 _catalog: Catalog | None = None
 _catalog_path: Path | None = None
+_personaliser: Personaliser | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,20 @@ def _start_worker(catalog_path: Path) -> None:
 
 def _build(row: BatchRow, folder: Path, force: bool) -> Outcome:
     """Build one row in the current process; any error becomes the row's outcome."""
-    from generator.workbook.build import build_to_file
+    from generator.output import check_target, write_atomic
+    from generator.workbook.personalise import Personaliser
 
+    global _personaliser
     if row.problem:
         return Outcome(row.line, row.file, error=row.problem, exit_code=int(ExitCode.PROBLEMS))
     assert _catalog is not None
+    if _personaliser is None or _personaliser.catalog is not _catalog:
+        _personaliser = Personaliser(_catalog)
     target = folder / row.file
     try:
-        result = build_to_file(_catalog, row.options, target, force=force)
+        check_target(target, force=force)
+        result = _personaliser.build(row.options)
+        write_atomic(target, result.data, force=force)
     except UserError as error:
         return Outcome(row.line, row.file, error=error.message, exit_code=int(error.exit_code))
     except Exception as error:  # a bug must not cost the other rows their workbooks
@@ -126,10 +137,25 @@ def _outcomes(catalog_path: Path, rows: Sequence[BatchRow], folder: Path, force:
             yield _build(row, folder, force)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(catalog_path,)) as pool:
-        futures: dict[Future[Outcome], BatchRow] = {pool.submit(_build, row, folder, force): row for row in rows}
+        futures = {pool.submit(_build_all, task, folder, force): task for task in tasks(rows, jobs)}
         for future in as_completed(futures):
-            row = futures[future]
             try:
-                yield future.result()
+                yield from future.result()
             except Exception as error:  # a worker that died (killed, out of memory)
-                yield Outcome(row.line, row.file, error=f"worker failed ({error})", exit_code=ExitCode.INTERNAL)
+                for row in futures[future]:
+                    yield Outcome(row.line, row.file, error=f"worker failed ({error})", exit_code=ExitCode.INTERNAL)
+
+
+def _build_all(rows: Sequence[BatchRow], folder: Path, force: bool) -> list[Outcome]:
+    return [_build(row, folder, force) for row in rows]
+
+
+def tasks(rows: Sequence[BatchRow], jobs: int) -> list[list[BatchRow]]:
+    """Rows grouped by everything but the company, so a worker builds each group's base workbook
+    once and personalises it per row; a group larger than a worker's share is split (each piece
+    then builds that base), so no worker is left with most of the batch."""
+    groups: dict[object, list[BatchRow]] = {}
+    for row in rows:
+        groups.setdefault(replace(row.options, company=""), []).append(row)
+    share = -(-len(rows) // jobs)
+    return [group[i : i + share] for group in groups.values() for i in range(0, len(group), share)]

@@ -41,6 +41,19 @@ FOOTER_LIMIT = 255
 FOOTER_COMPANY = 100
 """Characters of the company name a footer shows: what fits beside the page numbers in 8 pt on A4."""
 
+FOOTER_LEFT, FOOTER_RIGHT = "&L&8", "&R&8&P / &N"
+"""The footer around the company name: 8 pt, page numbers on the right."""
+
+
+def footer_text(company: str) -> str:
+    """The company as a footer spells it: '&' starts a footer code, so a literal one is doubled."""
+    return company.replace("&", "&&")
+
+
+def footer_room() -> int:
+    """Characters the company may take in the footer before it is shortened."""
+    return min(FOOTER_LIMIT - len(FOOTER_LEFT) - len(FOOTER_RIGHT), FOOTER_COMPANY)
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -156,9 +169,8 @@ class Context:
         """Company left, page numbers right. Excel drops a footer over 255 characters (XlsxWriter then
         removes it from every sheet), and past about 100 characters the company runs into the page
         numbers on A4 landscape: a longer name is shortened there with an ellipsis, and said so."""
-        left, right = "&L&8", "&R&8&P / &N"
-        company = self.options.company.replace("&", "&&")
-        room = min(FOOTER_LIMIT - len(left) - len(right), FOOTER_COMPANY)
+        company = footer_text(self.options.company)
+        room = footer_room()
         if len(company) > room:
             company = company[: room - 1].removesuffix("&") + "…"
             note = (
@@ -167,7 +179,7 @@ class Context:
             )
             if note not in self.notes:
                 self.notes.append(note)
-        return left + company + right
+        return FOOTER_LEFT + company + FOOTER_RIGHT
 
     def colour_status(self, sheet: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Green, amber, red for cells holding 1, 0, -1; blank cells (which equal 0 to Excel) stay plain."""

@@ -113,3 +113,29 @@ def test_the_catalogue_is_read_once_per_batch_and_forked_workers_reuse_it(
         code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "out"), "--jobs", "2", "--force")
         assert code == 0, out + err
     assert calls.read_text(encoding="utf-8").split() == [str(os.getpid())] * 2
+
+
+def test_batch_workbooks_are_what_single_builds_give(tmp_path: Path, crm: Catalog) -> None:
+    """Rows sharing everything but the company are personalised from one base: each file still equals,
+    part for part, what `kpigen build` writes for that row (docProps/core.xml holds the build time)."""
+    import io
+    import zipfile
+
+    names = ["Acme & Sons", "<Beta>", "Gama A.Ş.", "_x0041_ built directly", "Delta"]
+    listing = tmp_path / "list.csv"
+    listing.write_text(
+        "company,locale,year,file\n" + "".join(f'"{n}",tr,2026,w{i}.xlsx\n' for i, n in enumerate(names)),
+        encoding="utf-8",
+    )
+    code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "batch"), "--jobs", "2")
+    assert code == 0, out + err
+
+    def parts(path: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as package:
+            return {n: package.read(n) for n in package.namelist() if n != "docProps/core.xml"}
+
+    for i, name in enumerate(names):
+        single = tmp_path / f"single{i}.xlsx"
+        code, out, err = run("build", "--locale", "tr", "--year", "2026", "--company", name, "--out", str(single))
+        assert code == 0, out + err
+        assert parts(tmp_path / "batch" / f"w{i}.xlsx") == parts(single), name
