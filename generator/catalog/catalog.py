@@ -59,6 +59,8 @@ class Catalog:
     missing_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per declared locale (never the default one), each text it lacks as ``file:line:col: where``:
     warnings for ``catalog check``, a refusal for a build in that locale without ``--fallback``."""
+    shortened: tuple[str, ...] = ()
+    """Texts a workbook shows cut (``file:line:col: where: message``): warnings for ``catalog check``."""
     sample_currency: str = "USD"
 
     @classmethod

@@ -21,6 +21,8 @@ MAX_CELL_TEXT = 32_767
 """Excel's limit on the characters in one cell."""
 MAX_NAME_TEXT = 255
 """Excel's limit on a text inside a formula or a chart title, where names are used."""
+MAX_MESSAGE_TEXT = 255
+"""Excel's limit on a data validation's input message, where an input's help shows as its cell is picked."""
 
 Report = Callable[[Path_, str], None]
 
@@ -91,6 +93,19 @@ def check_text_lengths(file: CatalogFile, data: Any, report: Report) -> None:
             )
         elif len(value) > MAX_CELL_TEXT:
             report(at, f"a text of {len(value)} characters is longer than {MAX_CELL_TEXT:,}, Excel's limit for a cell")
+
+
+def shortened_texts(file: CatalogFile) -> Iterator[tuple[Path_, str]]:
+    """Help texts longer than an input message: the cell's message shows them cut at a word (the
+    Inputs sheet's help column shows them whole), so the end of the text is what people miss."""
+    for i, spec in enumerate(file.inputs):
+        for code, text in spec.help.items():
+            if len(text) > MAX_MESSAGE_TEXT:
+                yield (
+                    ("inputs", i, "help", code),
+                    f"{len(text)} characters: the input message shows the first {MAX_MESSAGE_TEXT} at most, "
+                    "cut at a word (the Inputs sheet shows it whole); shorten it or move the end to the front",
+                )
 
 
 def constant_problems(expr: Expr) -> Iterator[str]:

@@ -16,7 +16,13 @@ import msgspec
 from babel.numbers import is_currency
 
 from generator.catalog.catalog import Catalog
-from generator.catalog.limits import check_text_lengths, constant_problems, number_problems, typed_number_problems
+from generator.catalog.limits import (
+    check_text_lengths,
+    constant_problems,
+    number_problems,
+    shortened_texts,
+    typed_number_problems,
+)
 from generator.catalog.model import Aggregation, CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
 from generator.errors import CatalogError, UnreadableCatalog
@@ -72,7 +78,8 @@ class _Loader:
         _check(catalog, file, report)
         check_text_lengths(file, doc.data, report)
         missing = {code: tuple(found) for code, found in report.missing.items() if found}
-        return replace(catalog, missing_texts=missing) if missing else catalog
+        shortened = tuple(f"{doc.where(at)}: {_dotted(at)}: {message}" for at, message in shortened_texts(file))
+        return replace(catalog, missing_texts=missing, shortened=shortened) if missing or shortened else catalog
 
     def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
         spec = file.imports[index]

@@ -44,7 +44,11 @@ def catalog_list() -> None:
 
 @catalog.command("check")
 @click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
-@click.option("--strict", is_flag=True, help="Treat warnings (texts missing in a declared locale) as errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (texts missing in a declared locale, texts a workbook shows cut) as errors.",
+)
 def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
@@ -67,7 +71,7 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             for problem in error.problems:
                 click.echo(problem, err=True)
             continue
-        gaps = [text for texts in loaded.missing_texts.values() for text in texts]
+        gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened)
         label = "error" if strict else "warning"
         for text in gaps:
             where, _, message = text.partition(": ")

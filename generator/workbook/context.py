@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from generator.catalog import Catalog
+from generator.catalog.limits import MAX_MESSAGE_TEXT
 from generator.catalog.model import Kpi, Unit
 from generator.i18n import Texts
 from generator.layout import Layout, cell, quote_sheet
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 TITLE_LIMIT = 32
 """Excel refuses a data validation title longer than this."""
-MESSAGE_LIMIT = 255
+MESSAGE_LIMIT = MAX_MESSAGE_TEXT
 """... and a message longer than this."""
 
 

@@ -96,3 +96,25 @@ def test_missing_texts_are_warnings_and_errors_under_strict() -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert ": error: kpis[1].texts: missing the 'tr' text" in result.stderr
+
+
+def test_a_help_text_the_input_message_cuts_is_a_warning(tmp_path: Path) -> None:
+    """Excel's input message holds 255 characters: the writer cuts a longer help at a word, so say so."""
+    path = tmp_path / "long_help.yaml"
+    long = "Clicks on links in this month's emails, " + "counted the way your email tool counts them " * 6
+    assert len(long) > 255
+    path.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("Clicks on links in this month's emails.", long.strip()),
+        encoding="utf-8",
+    )
+    result = check(path)
+    no_crash(result)
+    assert result.exit_code == 0, result.output
+    (line,) = result.stderr.splitlines()
+    row = line_of(path, "counted the way", 0)
+    assert line.startswith(f"{path}:{row}:")
+    assert (
+        f": warning: inputs[1].help.en: {len(long.strip())} characters: the input message shows the first 255" in line
+    )
+    strict = CliRunner().invoke(main, ["catalog", "check", "--strict", str(path)])
+    assert strict.exit_code == 1 and ": error: inputs[1].help.en: " in strict.stderr
