@@ -15,7 +15,18 @@ from generator.engine.reference import Area, parse_address, parse_target, sheet_
 from generator.engine.values import NAME, REF, EngineError, XlError
 
 Key = tuple[str, int, int]
+Parsed = tuple[Compiled, tuple[tuple[str | None, str], ...]]
 _SHAPES: dict[str, tuple[Compiled, int]] = {}
+_FORMULAS: dict[str, Parsed] = {}
+Resolved = tuple[Compiled, tuple[Any, ...]]
+_RESOLVED: dict[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = {}
+"""(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
+a workbook with the same sheets (a batch, a second validation) looks each formula up once."""
+_MOST_KEPT = 50_000
+"""Shapes and formulas kept per process, at most (a file of a million distinct formulas must not
+fill the memory of a server that validates it): past it, the table starts again empty."""
+_LONGEST_KEPT = 2_000
+"""Formulas longer than this (characters) are parsed each time, never kept."""
 _UNKNOWN = object()
 
 
@@ -23,7 +34,31 @@ def compiled(shape: str) -> tuple[Compiled, int]:
     """The closure of a shape, compiled once per process."""
     found = _SHAPES.get(shape)
     if found is None:
-        found = _SHAPES[shape] = compile_shape(shape)
+        found = compile_shape(shape)
+        if len(_SHAPES) >= _MOST_KEPT:
+            _SHAPES.clear()
+        _SHAPES[shape] = found
+    return found
+
+
+def parsed(formula: str) -> Parsed:
+    """A formula's compiled shape and its references (sheet prefix or None, address text), in order.
+
+    Kept per process by the formula's text: the formulas of a catalogue are the same in every
+    workbook built from it and in every file filled from one, so a batch, a server or a second
+    validation splits and looks up each formula once.
+    """
+    found = _FORMULAS.get(formula)
+    if found is None:
+        shape, references = split_shape(formula)
+        fn, count = compiled(shape)
+        if count != len(references):
+            raise EngineError("a reference sits where the grammar does not allow one")
+        found = (fn, tuple(references))
+        if len(formula) <= _LONGEST_KEPT:
+            if len(_FORMULAS) >= _MOST_KEPT:
+                _FORMULAS.clear()
+            _FORMULAS[formula] = found
     return found
 
 
@@ -39,6 +74,7 @@ class Spreadsheet:
         self.sheets = list(sheets)
         self.strict = strict
         self._folded = {name.casefold(): name for name in self.sheets}
+        self._identity = (tuple(self.sheets), strict)
         self._known: dict[Key, Any] = {}
         self._formulas: dict[Key, str] = {}
         self._names: dict[str, Area | XlError] = {}
@@ -143,20 +179,27 @@ class Spreadsheet:
         self._known[key] = result
         return result
 
-    def _compile(self, sheet: str, formula: str) -> tuple[Compiled, tuple[Area | XlError, ...]]:
-        shape, found = split_shape(formula)
-        fn, count = compiled(shape)
-        if count != len(found):
-            raise EngineError("a reference sits where the grammar does not allow one")
+    def _compile(self, sheet: str, formula: str) -> Resolved:
+        """The closure of ``formula`` typed on ``sheet`` and the blocks (or #REF!) its references name."""
+        key = (self._identity, sheet, formula)
+        found = _RESOLVED.get(key)
+        if found is not None:
+            return found
+        fn, references = parsed(formula)
         cache = self._refs
         resolved = []
-        for prefix, address in found:
-            key = (sheet, prefix, address)
-            area = cache.get(key)
+        for prefix, address in references:
+            ref = (sheet, prefix, address)
+            area = cache.get(ref)
             if area is None:
-                area = cache[key] = self._area(sheet, prefix, address)
+                area = cache[ref] = self._area(sheet, prefix, address)
             resolved.append(area)
-        return fn, tuple(resolved)
+        found = (fn, tuple(resolved))
+        if len(formula) <= _LONGEST_KEPT:
+            if len(_RESOLVED) >= _MOST_KEPT:
+                _RESOLVED.clear()
+            _RESOLVED[key] = found
+        return found
 
     def _area(self, here: str, prefix: str | None, address: str) -> Area | XlError:
         sheet = self._folded.get(sheet_of(prefix).casefold()) if prefix else here

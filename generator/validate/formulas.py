@@ -36,6 +36,13 @@ _SKIPPED = re.compile(r"[\s$]")
 _QUOTED_NAME = re.compile(r"('(?:[^']|'')*')")
 
 
+_NORMALISED: dict[tuple[str, str | None], str] = {}
+_MOST_KEPT = 50_000
+"""Spellings kept per process, at most; past it the table starts again empty."""
+_LONGEST_KEPT = 2_000
+"""Formulas longer than this (characters) are normalised each time, never kept."""
+
+
 def normalise(formula: str, own_sheet: str | None = None) -> str:
     """One spelling for formulas that mean the same.
 
@@ -47,7 +54,22 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
     - no ``_xlfn.`` / ``_xlws.`` prefixes (Excel's marks for newer functions).
     String literals ("" and text) are kept exactly. Whitespace and '$' inside a name or reference
     are dropped without splitting it (one regular-expression pass: this runs for every formula).
+
+    Each spelling is kept per process: a formula found as the writer wrote it is the expected
+    text itself, and the expected formulas are the same for every file of a catalogue.
     """
+    key = (formula, own_sheet)
+    found = _NORMALISED.get(key)
+    if found is None:
+        found = _normalise(formula, own_sheet)
+        if len(formula) <= _LONGEST_KEPT:
+            if len(_NORMALISED) >= _MOST_KEPT:
+                _NORMALISED.clear()
+            _NORMALISED[key] = found
+    return found
+
+
+def _normalise(formula: str, own_sheet: str | None) -> str:
     text = formula.strip()
     if text.startswith("="):
         text = text[1:]
