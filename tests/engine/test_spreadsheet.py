@@ -172,3 +172,30 @@ def test_a_users_file_computes_missing_parts_as_excel_shows_them() -> None:
         ("Inputs", 0, 1): ERRORS["#NAME?"],
         ("Inputs", 0, 2): -1,
     }
+
+
+def test_a_formula_kept_per_process_is_resolved_for_each_workbook() -> None:
+    """The same text on the same sheet names other blocks in another workbook: by hand, B!A1 is #REF!
+    where sheet B is missing (a user's file), 5 where it exists, and an error in the writer's strict mode."""
+    missing = Spreadsheet(["A"], strict=False)
+    missing.set_formula("A", 0, 0, "=B!A1+1")
+    assert missing.value("A", 0, 0) is ERRORS["#REF!"]
+    present = Spreadsheet(["A", "B"], strict=False)
+    present.set_value("B", 0, 0, 4)
+    present.set_formula("A", 0, 0, "=B!A1+1")
+    assert present.value("A", 0, 0) == 5
+    strict = Spreadsheet(["A"])
+    strict.set_formula("A", 0, 0, "=B!A1+1")
+    with pytest.raises(EngineError, match="missing sheet"):
+        strict.value("A", 0, 0)
+
+
+def test_the_tables_kept_per_process_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.engine import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "_MOST_KEPT", 3)
+    for n in range(10):
+        sheet = Spreadsheet(["A"])
+        sheet.set_formula("A", 0, 0, f"={n}+A2")
+        assert sheet.value("A", 0, 0) == n
+    assert len(spreadsheet._FORMULAS) <= 3 and len(spreadsheet._RESOLVED) <= 3 and len(spreadsheet._SHAPES) <= 3
