@@ -11,34 +11,25 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
+from generator.engine.kept import Kept
 from generator.engine.reference import Area, parse_address, parse_target, sheet_of, split_shape
 from generator.engine.values import NAME, REF, EngineError, XlError
 
 Key = tuple[str, int, int]
 Parsed = tuple[Compiled, tuple[tuple[str | None, str], ...]]
-_SHAPES: dict[str, tuple[Compiled, int]] = {}
-_FORMULAS: dict[str, Parsed] = {}
 Resolved = tuple[Compiled, tuple[Any, ...]]
-_RESOLVED: dict[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = {}
+_SHAPES: Kept[str, tuple[Compiled, int]] = Kept()
+_FORMULAS: Kept[str, Parsed] = Kept()
+_RESOLVED: Kept[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = Kept()
 """(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
 a workbook with the same sheets (a batch, a second validation) looks each formula up once."""
-_MOST_KEPT = 50_000
-"""Shapes and formulas kept per process, at most (a file of a million distinct formulas must not
-fill the memory of a server that validates it): past it, the table starts again empty."""
-_LONGEST_KEPT = 2_000
-"""Formulas longer than this (characters) are parsed each time, never kept."""
 _UNKNOWN = object()
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
     """The closure of a shape, compiled once per process."""
     found = _SHAPES.get(shape)
-    if found is None:
-        found = compile_shape(shape)
-        if len(_SHAPES) >= _MOST_KEPT:
-            _SHAPES.clear()
-        _SHAPES[shape] = found
-    return found
+    return found if found is not None else _SHAPES.keep(shape, compile_shape(shape), len(shape))
 
 
 def parsed(formula: str) -> Parsed:
@@ -54,11 +45,7 @@ def parsed(formula: str) -> Parsed:
         fn, count = compiled(shape)
         if count != len(references):
             raise EngineError("a reference sits where the grammar does not allow one")
-        found = (fn, tuple(references))
-        if len(formula) <= _LONGEST_KEPT:
-            if len(_FORMULAS) >= _MOST_KEPT:
-                _FORMULAS.clear()
-            _FORMULAS[formula] = found
+        found = _FORMULAS.keep(formula, (fn, tuple(references)), len(formula))
     return found
 
 
@@ -194,12 +181,7 @@ class Spreadsheet:
             if area is None:
                 area = cache[ref] = self._area(sheet, prefix, address)
             resolved.append(area)
-        found = (fn, tuple(resolved))
-        if len(formula) <= _LONGEST_KEPT:
-            if len(_RESOLVED) >= _MOST_KEPT:
-                _RESOLVED.clear()
-            _RESOLVED[key] = found
-        return found
+        return _RESOLVED.keep(key, (fn, tuple(resolved)), len(formula))
 
     def _area(self, here: str, prefix: str | None, address: str) -> Area | XlError:
         sheet = self._folded.get(sheet_of(prefix).casefold()) if prefix else here

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.engine.kept import Kept
 from generator.layout import (
     INPUT_GRID,
     KPI_GRID,
@@ -36,11 +37,7 @@ _SKIPPED = re.compile(r"[\s$]")
 _QUOTED_NAME = re.compile(r"('(?:[^']|'')*')")
 
 
-_NORMALISED: dict[tuple[str, str | None], str] = {}
-_MOST_KEPT = 50_000
-"""Spellings kept per process, at most; past it the table starts again empty."""
-_LONGEST_KEPT = 2_000
-"""Formulas longer than this (characters) are normalised each time, never kept."""
+_NORMALISED: Kept[tuple[str, str | None], str] = Kept()
 
 
 def normalise(formula: str, own_sheet: str | None = None) -> str:
@@ -60,13 +57,7 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
     """
     key = (formula, own_sheet)
     found = _NORMALISED.get(key)
-    if found is None:
-        found = _normalise(formula, own_sheet)
-        if len(formula) <= _LONGEST_KEPT:
-            if len(_NORMALISED) >= _MOST_KEPT:
-                _NORMALISED.clear()
-            _NORMALISED[key] = found
-    return found
+    return found if found is not None else _NORMALISED.keep(key, _normalise(formula, own_sheet), len(formula))
 
 
 def _normalise(formula: str, own_sheet: str | None) -> str:

@@ -193,7 +193,8 @@ def test_a_formula_kept_per_process_is_resolved_for_each_workbook() -> None:
 def test_the_tables_kept_per_process_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.engine import spreadsheet
 
-    monkeypatch.setattr(spreadsheet, "_MOST_KEPT", 3)
+    for table in (spreadsheet._FORMULAS, spreadsheet._RESOLVED, spreadsheet._SHAPES):
+        monkeypatch.setattr(table, "most", 3)
     for n in range(10):
         sheet = Spreadsheet(["A"])
         sheet.set_formula("A", 0, 0, f"={n}+A2")
