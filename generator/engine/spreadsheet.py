@@ -147,22 +147,31 @@ class Spreadsheet:
     # ------------------------------------------------------------------------------------ internal
 
     def _evaluate_cell(self, key: Key) -> Any:
-        failed = self._failed.get(key)
-        if failed is not None:
-            raise failed
-        if key in self._active:
+        if self._failed:
+            failed = self._failed.get(key)
+            if failed is not None:
+                raise failed
+        active = self._active
+        if key in active:
             raise EngineError(f"{_where(key)}: circular reference")
-        self._active.add(key)
+        active.add(key)
         try:
-            fn, refs = self._compile(key[0], self._formulas[key])
-            result = _result(self.scalar(fn(self, refs)))
+            sheet = key[0]
+            formula = self._formulas[key]
+            found = _RESOLVED.get((self._identity, sheet, formula))
+            fn, refs = found if found is not None else self._compile(sheet, formula)
+            result = fn(self, refs)
+            if result.__class__ is Area:
+                result = self.scalar(result)
+            if result is None:
+                result = 0  # a blank read through a reference shows as 0
         except EngineError as error:
             message = str(error)
             problem = EngineError(message if message.startswith("'") else f"{_where(key)}: {message}")
             self._failed[key] = problem
             raise problem from None
         finally:
-            self._active.discard(key)
+            active.discard(key)
         self._known[key] = result
         return result
 
