@@ -8,10 +8,12 @@ from typing import Generic, TypeVar
 K = TypeVar("K")
 V = TypeVar("V")
 
-MOST_KEPT = 50_000
-"""Entries per table, at most: past it, the table starts again empty."""
-LONGEST_KEPT = 2_000
-"""Formulas longer than this (characters) are worked out each time, never kept."""
+MOST_KEPT = 20_000
+"""Entries per table, at most (a workbook of the CRM catalogue has about 1,300 distinct formulas):
+past it, the table starts again empty."""
+LONGEST_KEPT = 1_000
+"""Formulas longer than this (characters; the templates' longest is under 300) are worked out each
+time, never kept: a table holds at most about 20 MB of formula text."""
 
 
 class Kept(Generic[K, V]):

@@ -200,3 +200,14 @@ def test_the_tables_kept_per_process_stay_bounded(monkeypatch: pytest.MonkeyPatc
         sheet.set_formula("A", 0, 0, f"={n}+A2")
         assert sheet.value("A", 0, 0) == n
     assert len(spreadsheet._FORMULAS) <= 3 and len(spreadsheet._RESOLVED) <= 3 and len(spreadsheet._SHAPES) <= 3
+
+
+def test_a_long_formula_is_computed_but_not_kept() -> None:
+    from generator.engine import spreadsheet
+    from generator.engine.kept import LONGEST_KEPT
+
+    formula = "=" + "+".join(["1"] * (LONGEST_KEPT // 2 + 1))  # 1+1+...: as many ones as terms, by hand
+    sheet = Spreadsheet(["A"])
+    sheet.set_formula("A", 0, 0, formula)
+    assert sheet.value("A", 0, 0) == LONGEST_KEPT // 2 + 1
+    assert spreadsheet._FORMULAS.get(formula) is None
