@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -76,6 +77,41 @@ def _print_series(title: str, series: list[Series]) -> None:
     print(f"\n## {title}")
     for found in series:
         print(f"- {found.label}: {found.summary()}")
+
+
+def _row(line: Line) -> str:
+    return "| " + " | ".join(line) + " |"
+
+
+class Summary:
+    """The table's rows, each printed as soon as it is measured (a run cut short still shows what it
+    measured) and all of them again at the end, with the time against catalogue size."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.sizes: list[str] = []
+
+    def add(self, lines: list[Line]) -> None:
+        print("\nrows of the summary:")
+        for line in lines:
+            self.lines.append(line)
+            print(_row(line), flush=True)
+
+    def add_size(self, row: str) -> None:
+        if not self.sizes:
+            print(f"\n## {SIZES_TITLE}\n{SIZES_HEADER}")
+        self.sizes.append(row)
+        print(row, flush=True)
+
+    def print(self, rounds: int, complete: bool) -> None:
+        plural = "s" if rounds > 1 else ""
+        cut = "" if complete else "; the run was stopped before its end: rows not listed were not measured"
+        print(f"\n## summary ({rounds} round{plural}, medians of wall time; ratios taken round by round{cut})")
+        print("| work | measured | target | verdict |\n|---|---|---|---|")
+        for line in self.lines:
+            print(_row(line))
+        print(f"\n## {SIZES_TITLE}\n{SIZES_HEADER}")
+        print("\n".join(self.sizes or ["| (not measured) | | | |"]), flush=True)
 
 
 def validate_rows(inputs: Inputs, rounds: int, heavy: bool, work: Path) -> list[Line]:
@@ -256,15 +292,44 @@ def _both(series: Series) -> str:
     return f"{wall:.3f} s (CPU {statistics.median(s.cpu for s in series.samples):.3f} s)"
 
 
-def size_rows(inputs: Inputs, rounds: int) -> list[str]:
+SIZES_TITLE = "time against catalogue size (medians of wall time; CPU time in brackets)"
+SIZES_HEADER = "| KPIs | build in process | validate in process | validate, whole process |\n|---|---|---|---|"
+
+
+def size_rows(inputs: Inputs, rounds: int, summary: Summary) -> None:
+    """One row per catalogue size, each printed as soon as it is measured."""
     from generator.catalog import load_catalog
 
-    rows = ["| KPIs | build in process | validate in process | validate, whole process |", "|---|---|---|---|"]
-    # medians of wall time, CPU time in brackets
     for size, catalog_path in inputs.catalogs.items():
-        series = interleaved(_size_alternatives(load_catalog(catalog_path), catalog_path, inputs.filled[size]), rounds)
-        rows.append(f"| {size} | " + " | ".join(_both(s) for s in series) + " |")
-    return rows
+        try:
+            alternatives = _size_alternatives(load_catalog(catalog_path), catalog_path, inputs.filled[size])
+        except Exception as exc:  # one size that cannot run is reported in its row, not fatal to the others
+            summary.add_size(f"| {size} | failed: {' '.join(str(exc).split())[:200]} | | |")
+            continue
+        series = interleaved(alternatives, rounds)
+        summary.add_size(f"| {size} | " + " | ".join(_both(s) for s in series) + " |")
+
+
+def _bytecode() -> str:
+    """Compile the project's modules to bytecode (``__pycache__``, ignored by git) before timing.
+
+    An installed wheel has its ``.pyc`` files; a checkout run with PYTHONDONTWRITEBYTECODE (as on
+    the development machine) compiled every module of ``generator`` from source in each process,
+    about 70 ms of a whole ``kpigen validate`` there. With the bytecode written once, the
+    processes the benchmark starts read it (that variable only stops writing), so a whole process
+    is timed as a user runs it; stale files are recompiled by Python's own date check.
+    """
+    import compileall
+
+    import generator
+
+    folder = Path(generator.__file__).parent
+    compiled = compileall.compile_dir(folder, quiet=1)
+    return f"the project's modules compiled to __pycache__ in {folder} ({'ok' if compiled else 'with errors'})"
+
+
+def _stopped(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt("stopped by SIGTERM")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -272,6 +337,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=7, help="rounds per row (default 7)")
     parser.add_argument("--tiny", action="store_true", help="one round, 26 KPIs, small edge files, no heavy tools")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _stopped)
     global LOADED
     LOADED = os.getloadavg()[0] > (os.cpu_count() or 1)
     rounds = 1 if args.tiny else args.runs
@@ -281,25 +347,24 @@ def main(argv: list[str] | None = None) -> None:
     print(f"machine: {_machine()}")
     with tempfile.TemporaryDirectory(prefix="kpigen-bench-") as folder:
         work = Path(folder)
+        print(f"bytecode: {_bytecode()}")
         inputs = prepare(work, sizes, recalculate=not args.tiny)
         if args.tiny:
             inputs.edge_files = edge_files(work / "edge-tiny", scale=0.001)
         print(f"inputs: {len(sizes)} catalogue sizes, workbooks recalculated by LibreOffice: {inputs.recalculated}")
-        lines = validate_rows(inputs, rounds, heavy=not args.tiny, work=work)
-        lines += build_rows(inputs, rounds, work)
-        lines += batch_rows(inputs, rounds, work, count=4 if args.tiny else 100)
-        lines += startup_rows(rounds)
-        lines += edge_rows(inputs.edge_files)
-        sizes_table = size_rows(inputs, rounds)
-    print(
-        f"\n## summary ({rounds} round{'s' if rounds > 1 else ''}, medians of wall time; ratios taken round by round)"
-    )
-    print("| work | measured | target | verdict |\n|---|---|---|---|")
-    for work_label, measured, target, verdict in lines:
-        print(f"| {work_label} | {measured} | {target} | {verdict} |")
-    print("\n## time against catalogue size (medians of wall time; CPU time in brackets)")
-    print("\n".join(sizes_table))
-    print(f"\nmachine at the end: {_machine()}")
+        summary = Summary()
+        complete = False
+        try:
+            summary.add(validate_rows(inputs, rounds, heavy=not args.tiny, work=work))
+            summary.add(build_rows(inputs, rounds, work))
+            summary.add(batch_rows(inputs, rounds, work, count=4 if args.tiny else 100))
+            size_rows(inputs, rounds, summary)
+            summary.add(startup_rows(rounds))
+            summary.add(edge_rows(inputs.edge_files))
+            complete = True
+        finally:  # also when stopped (Ctrl+C, or a time limit's SIGTERM): print what was measured
+            summary.print(rounds, complete)
+            print(f"\nmachine at the end: {_machine()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,17 @@ edge of the default reading limits."""
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from generator.paths import CATALOG_DIR
+from generator.validate.refusals import MIB, ReadLimits
 
 SIZES = (26, 52, 104, 208)
 
@@ -142,10 +145,6 @@ def edge_files(folder: Path, scale: float = 1.0) -> dict[str, Path]:
     Values are pseudo-random so the parts compress like real data: a run of identical cells
     would compress over 200:1 and be refused by the zip-bomb check before any parsing.
     """
-    import random
-
-    from generator.validate.refusals import ReadLimits
-
     folder.mkdir(parents=True, exist_ok=True)
     limits = ReadLimits()
     rng = random.Random(17)
@@ -158,23 +157,62 @@ def edge_files(folder: Path, scale: float = 1.0) -> dict[str, Path]:
     strings = int(limits.max_shared_strings * scale) - 1
     table = b"".join(b"<si><t>%x</t></si>" % rng.getrandbits(128) for _ in range(strings))
     length = limits.max_string_chars - 1
-    long_count = max(1, int(100 * 1024 * 1024 * scale) // length)
-    letters = bytes(range(97, 123))
-    long_table = b"".join(
-        b"<si><t>" + bytes(rng.choice(letters) for _ in range(length)) + b"</t></si>"
-        for _ in range(min(long_count, 50))
-    )
-    long_table *= max(1, long_count // 50)
+    long_path, long_label = _long_texts(folder / "long.xlsx", limits, length, scale, rng)
     return {
         f"{cells} cells": _zip(folder / "cells.xlsx", _sheet(rows)),
         f"{strings} shared strings": _zip(folder / "strings.xlsx", _sheet(b""), _table(table)),
-        f"{long_count // 50 * 50 or 1} texts of {length} characters": _zip(
-            folder / "long.xlsx", _sheet(b""), _table(long_table)
-        ),
+        long_label: long_path,
         "a phantom row 1048576 (LibreOffice)": _zip(
             folder / "phantom.xlsx", _sheet(b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"/>')
         ),
     }
+
+
+_DISTINCT = 50
+"""Distinct long texts, repeated to fill the table: deflate's 32 KB window cannot see the repetition
+of 1.6 MB blocks, so the part compresses like that many distinct texts."""
+_MARGIN = 0.995
+"""How close to a limit a file made "just inside" it comes."""
+
+
+def _long_texts(path: Path, limits: ReadLimits, length: int, scale: float, rng: random.Random) -> tuple[Path, str]:
+    """A table of texts of ``length`` characters, just inside every default limit at once.
+
+    The size on disk (``max_file_bytes``) and the unpacked size (``max_uncompressed_bytes``) both
+    bind: the texts are random letters, some of three letters and some of four, mixed so that the
+    table compresses about as much as the two limits' ratio (4 to 1); the count is fitted to the
+    tighter limit, then checked on the file written.
+    """
+    unpacked_limit = limits.max_uncompressed_bytes * scale * _MARGIN
+    file_limit = limits.max_file_bytes * scale * _MARGIN
+
+    def texts(letters: bytes) -> list[bytes]:
+        table = bytes.maketrans(bytes(range(256)), (letters * 256)[:256])
+        return [b"<si><t>" + rng.randbytes(length).translate(table) + b"</t></si>" for _ in range(_DISTINCT)]
+
+    three, four = texts(b"acg"), texts(b"acgt")
+    item = len(three[0])
+    packed3, packed4 = (len(zlib.compress(b"".join(block))) / _DISTINCT for block in (three, four))
+    wanted = item * file_limit / unpacked_limit  # bytes on disk per text that fill both limits together
+    share = min(1.0, max(0.0, (packed4 - wanted) / (packed4 - packed3)))
+    block = [three[i] if i < round(share * _DISTINCT) else four[i] for i in range(_DISTINCT)]
+    packed = len(zlib.compress(b"".join(block))) / _DISTINCT
+    count = int(min(unpacked_limit / item, file_limit / packed, limits.max_shared_strings - 1))
+    for _ in range(4):
+        count = max(1, count)
+        _zip(path, _sheet(b""), _table(b"".join(block[i % _DISTINCT] for i in range(count))))
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        size = path.stat().st_size
+        fit = min(file_limit / size, unpacked_limit / unpacked)
+        if fit >= 1 or count == 1:
+            break
+        count = int(count * fit)
+    label = (
+        f"{count} texts of {length} characters ({size / MIB:.1f} MiB on disk of {limits.max_file_bytes / MIB:.0f}, "
+        f"{unpacked / MIB:.1f} MiB unpacked of {limits.max_uncompressed_bytes / MIB:.0f})"
+    )
+    return path, label
 
 
 def _table(items: bytes) -> bytes:

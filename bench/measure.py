@@ -75,6 +75,10 @@ def run_process(command: Sequence[str], env: dict[str, str] | None = None, timeo
             child.kill()
             child.communicate()
             raise RuntimeError(f"timed out after {timeout:.0f} s: {' '.join(command[:3])}") from None
+        except BaseException:  # stopped (Ctrl+C, SIGTERM): leave no child running
+            child.kill()
+            child.communicate()
+            raise
         wall = time.perf_counter() - start
         text = error.decode(errors="replace")
         if child.returncode not in (0, 1, 3):  # 1 and 3: a validation that found problems or refused

@@ -77,8 +77,8 @@ def sheet_of(prefix: str) -> str:
     return name
 
 
-def column_number(letters: str) -> int:
-    """Column letters to a 0-based index (A -> 0, AA -> 26)."""
+def column_index(letters: str) -> int:
+    """Column letters to a 0-based index (A -> 0, AA -> 26), either case; the one place that reads them."""
     number = 0
     for ch in letters.upper():
         number = number * 26 + ord(ch) - 64
@@ -102,8 +102,8 @@ def _corners(address: str) -> tuple[int, int, int, int] | None:
     if found is None:
         return None
     col1, row1, col2, row2 = found.groups()
-    r1, c1 = int(row1) - 1, column_number(col1)
-    r2, c2 = (int(row2) - 1, column_number(col2)) if col2 else (r1, c1)
+    r1, c1 = int(row1) - 1, column_index(col1)
+    r2, c2 = (int(row2) - 1, column_index(col2)) if col2 else (r1, c1)
     if not (min(r1, r2) >= 0 and max(r1, r2) < MAX_ROWS and min(c1, c2) >= 0 and max(c1, c2) < MAX_COLS):
         return None
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)

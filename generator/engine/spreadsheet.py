@@ -11,19 +11,41 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
+from generator.engine.kept import Kept
 from generator.engine.reference import Area, parse_address, parse_target, sheet_of, split_shape
 from generator.engine.values import NAME, REF, EngineError, XlError
 
 Key = tuple[str, int, int]
-_SHAPES: dict[str, tuple[Compiled, int]] = {}
+Parsed = tuple[Compiled, tuple[tuple[str | None, str], ...]]
+Resolved = tuple[Compiled, tuple[Any, ...]]
+_SHAPES: Kept[str, tuple[Compiled, int]] = Kept()
+_FORMULAS: Kept[str, Parsed] = Kept()
+_RESOLVED: Kept[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = Kept()
+"""(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
+a workbook with the same sheets (a batch, a second validation) looks each formula up once."""
 _UNKNOWN = object()
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
     """The closure of a shape, compiled once per process."""
     found = _SHAPES.get(shape)
+    return found if found is not None else _SHAPES.keep(shape, compile_shape(shape), len(shape))
+
+
+def parsed(formula: str) -> Parsed:
+    """A formula's compiled shape and its references (sheet prefix or None, address text), in order.
+
+    Kept per process by the formula's text: the formulas of a catalogue are the same in every
+    workbook built from it and in every file filled from one, so a batch, a server or a second
+    validation splits and looks up each formula once.
+    """
+    found = _FORMULAS.get(formula)
     if found is None:
-        found = _SHAPES[shape] = compile_shape(shape)
+        shape, references = split_shape(formula)
+        fn, count = compiled(shape)
+        if count != len(references):
+            raise EngineError("a reference sits where the grammar does not allow one")
+        found = _FORMULAS.keep(formula, (fn, tuple(references)), len(formula))
     return found
 
 
@@ -39,6 +61,7 @@ class Spreadsheet:
         self.sheets = list(sheets)
         self.strict = strict
         self._folded = {name.casefold(): name for name in self.sheets}
+        self._identity = (tuple(self.sheets), strict)
         self._known: dict[Key, Any] = {}
         self._formulas: dict[Key, str] = {}
         self._names: dict[str, Area | XlError] = {}
@@ -143,15 +166,24 @@ class Spreadsheet:
     # ------------------------------------------------------------------------------------ internal
 
     def _evaluate_cell(self, key: Key) -> Any:
-        failed = self._failed.get(key)
-        if failed is not None:
-            raise failed
-        if key in self._active:
+        if self._failed:
+            failed = self._failed.get(key)
+            if failed is not None:
+                raise failed
+        active = self._active
+        if key in active:
             raise EngineError(f"{_where(key)}: circular reference")
-        self._active.add(key)
+        active.add(key)
         try:
-            fn, refs = self._compile(key[0], self._formulas[key])
-            result = _result(self.scalar(fn(self, refs)))
+            sheet = key[0]
+            formula = self._formulas[key]
+            found = _RESOLVED.get((self._identity, sheet, formula))
+            fn, refs = found if found is not None else self._compile(sheet, formula)
+            result = fn(self, refs)
+            if result.__class__ is Area:
+                result = self.scalar(result)
+            if result is None:
+                result = 0  # a blank read through a reference shows as 0
         except EngineError as error:
             message = str(error)
             problem = EngineError(message if message.startswith("'") else f"{_where(key)}: {message}")
@@ -162,24 +194,26 @@ class Spreadsheet:
                 self._deepest = key
             raise
         finally:
-            self._active.discard(key)
+            active.discard(key)
         self._known[key] = result
         return result
 
-    def _compile(self, sheet: str, formula: str) -> tuple[Compiled, tuple[Area | XlError, ...]]:
-        shape, found = split_shape(formula)
-        fn, count = compiled(shape)
-        if count != len(found):
-            raise EngineError("a reference sits where the grammar does not allow one")
+    def _compile(self, sheet: str, formula: str) -> Resolved:
+        """The closure of ``formula`` typed on ``sheet`` and the blocks (or #REF!) its references name."""
+        key = (self._identity, sheet, formula)
+        found = _RESOLVED.get(key)
+        if found is not None:
+            return found
+        fn, references = parsed(formula)
         cache = self._refs
         resolved = []
-        for prefix, address in found:
-            key = (sheet, prefix, address)
-            area = cache.get(key)
+        for prefix, address in references:
+            ref = (sheet, prefix, address)
+            area = cache.get(ref)
             if area is None:
-                area = cache[key] = self._area(sheet, prefix, address)
+                area = cache[ref] = self._area(sheet, prefix, address)
             resolved.append(area)
-        return fn, tuple(resolved)
+        return _RESOLVED.keep(key, (fn, tuple(resolved)), len(formula))
 
     def _area(self, here: str, prefix: str | None, address: str) -> Area | XlError:
         sheet = self._folded.get(sheet_of(prefix).casefold()) if prefix else here

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.engine.reference import column_index
 from generator.layout import cell
 from generator.validate.reader import WorkbookData, read_workbook
 from generator.validate.refusals import ReadLimits
@@ -23,14 +24,6 @@ _REFERENCE = re.compile(
     \$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?\s*$""",
     re.VERBOSE,
 )
-
-
-def column_index(letters: str) -> int:
-    """Column letters to a 0-based index (A -> 0, AA -> 26)."""
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ord(ch) - 64
-    return number - 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +83,8 @@ def name_extent(text: str) -> int:
 
 SHEET_ROWS = MAX_ROW
 _EMPTY = SheetCells()
+MAX_MERGES = 10_000
+"""More merged blocks than this on one sheet are not listed (the template has a few dozen)."""
 
 
 class Book:
@@ -124,6 +119,25 @@ class Book:
         if sheet not in self.sheetnames:
             raise KeyError(f"Worksheet {sheet} does not exist.")
         return self._data.sheets.get(sheet, _EMPTY)
+
+    def merged(self, sheet: str) -> list[Range]:
+        """The merged blocks of ``sheet``, read in the same pass as its cells (a missing sheet has none).
+
+        A merged block shows only its first cell; Excel empties the others, LibreOffice may keep
+        their values hidden, and openpyxl reads them as empty. Months typed into a merged block are
+        therefore read differently by each program, and the validator says so at the block instead
+        of reporting the KPIs that differ as "recalculate". A ``ref`` that is not a block (reversed
+        corners, a stray text) is left out.
+        """
+        found: list[Range] = []
+        quoted = sheet.replace("'", "''")
+        for ref in self._data.sheets.get(sheet, _EMPTY).merges:
+            block = parse_reference(f"'{quoted}'!{ref}")
+            if block is not None:
+                found.append(block)
+                if len(found) >= MAX_MERGES:
+                    break
+        return found
 
     def formula(self, sheet: str, row: int, col: int) -> Any:
         """What the cell holds as typed: a formula (text starting with '='), a constant, or None."""

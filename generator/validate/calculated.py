@@ -17,6 +17,7 @@ from typing import Any
 from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
 from generator.layout import cell
 from generator.validate.book import Book
+from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain, show
 
@@ -53,9 +54,7 @@ def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
 
 def _constant(value: Any) -> Any:
     if isinstance(value, _dt.datetime | _dt.date | _dt.time):
-        from openpyxl.utils.datetime import to_excel
-
-        return float(to_excel(value))
+        return to_serial(value)
     if isinstance(value, str) and value in ERRORS:
         return ERRORS[value]
     if value is None or isinstance(value, bool | int | float | str):
@@ -117,44 +116,43 @@ def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:
         by_sheet: dict[str, list[tuple[Key, Any, Any]]] = {}
         for item in stale:
             by_sheet.setdefault(item[0][0], []).append(item)
-        for sheet, items in by_sheet.items():
+        for items in by_sheet.values():
             examples = ", ".join(cell(row, col) for (_sheet, row, col), _s, _c in items[:3])
             message = _(
                 "{count} formula cells show values their formulas no longer give (such as {examples}): {advice}"
             ).format(count=len(items), examples=examples, advice=advice)
-            (_sheet, row, col), value, computed = items[0]
-            check.add(
-                Severity.ERROR,
-                Code.STALE_VALUE,
-                message,
-                sheet=sheet,
-                row=row,
-                col=col,
-                value=plain(value),
-                expected=_plain(computed),
-            )
+            _add(check, items[0], message)
         return
     kpis = {row: kpi for kpi, row in check.layout.kpi_rows.items()}
     inputs = {row: input_id for input_id, row in check.layout.input_rows.items()}
-    for (sheet, row, col), value, computed in stale:
+    for item in stale:
+        (sheet, row, col), value, computed = item
         kpi = kpis.get(row) if sheet == check.layout.sheets.kpis else None
         input_id = inputs.get(row) if sheet == check.layout.sheets.inputs else None
         what = check.kpi_name(kpi) if kpi else check.input_name(input_id) if input_id else f"{sheet}!{cell(row, col)}"
         message = _("{what} shows {value}, but its formula gives {expected}: {advice}").format(
             what=what, value=_shown(check, value), expected=_shown(check, computed), advice=advice
         )
-        check.add(
-            Severity.ERROR,
-            Code.STALE_VALUE,
-            message,
-            sheet=sheet,
-            row=row,
-            col=col,
-            kpi=kpi,
-            input=input_id,
-            value=plain(value),
-            expected=_plain(computed),
-        )
+        _add(check, item, message, kpi=kpi, input_id=input_id)
+
+
+def _add(
+    check: Check, item: tuple[Key, Any, Any], message: str, kpi: str | None = None, input_id: str | None = None
+) -> None:
+    """One stale-value finding at the cell of ``item`` (its key, the value shown, the value computed)."""
+    (sheet, row, col), value, computed = item
+    check.add(
+        Severity.ERROR,
+        Code.STALE_VALUE,
+        message,
+        sheet=sheet,
+        row=row,
+        col=col,
+        kpi=kpi,
+        input=input_id,
+        value=plain(value),
+        expected=_plain(computed),
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -45,7 +45,7 @@ class Check:
     flagged: set[tuple[str, int, int]] = field(default_factory=set)
     """Cells already reported as a wrong formula: their values are not compared again."""
     merged: list[Range] = field(default_factory=list)
-    """Merged blocks on the inputs sheet (``merged.py``): months typed there read differently per program."""
+    """Merged blocks on the inputs sheet (``Book.merged``): months typed there read differently per program."""
 
     @property
     def gettext(self) -> Callable[[str], str]:

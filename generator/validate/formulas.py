@@ -30,6 +30,7 @@ from generator.dashboard_formulas import (
     header_formulas,
     plan_cards,
 )
+from generator.engine.kept import Kept
 from generator.errors import CatalogError
 from generator.i18n.formats import NumberFormats
 from generator.layout import (
@@ -66,6 +67,9 @@ _QUOTED_NAME = re.compile(r"('(?:[^']|'')*')")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
+_NORMALISED: Kept[tuple[str, str | None], str] = Kept()
+
+
 def normalise(formula: str, own_sheet: str | None = None) -> str:
     """One spelling for formulas that mean the same.
 
@@ -77,7 +81,16 @@ def normalise(formula: str, own_sheet: str | None = None) -> str:
     - no ``_xlfn.`` / ``_xlws.`` prefixes (Excel's marks for newer functions).
     String literals ("" and text) are kept exactly. Whitespace and '$' inside a name or reference
     are dropped without splitting it (one regular-expression pass: this runs for every formula).
+
+    Each spelling is kept per process: a formula found as the writer wrote it is the expected
+    text itself, and the expected formulas are the same for every file of a catalogue.
     """
+    key = (formula, own_sheet)
+    found = _NORMALISED.get(key)
+    return found if found is not None else _NORMALISED.keep(key, _normalise(formula, own_sheet), len(formula))
+
+
+def _normalise(formula: str, own_sheet: str | None) -> str:
     text = formula.strip()
     if text.startswith("="):
         text = text[1:]

@@ -212,34 +212,23 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> lis
         return []
     strings: list[str] = []
     limits = budget.limits
-    most_strings, most_chars = limits.max_shared_strings, limits.max_string_chars
+    most_strings = limits.max_shared_strings
     most_elements = limits.max_cells * ELEMENTS_PER_CELL
     elements = budget.elements
     parser = new_parser({name: name for name in (_SI, _T, _RPH)})
     pieces: list[str] = []
-    text: list[str] = []
-    size = 0
     inside = phonetic = False
-
-    def chars(data: str) -> None:
-        nonlocal size
-        if inside:
-            size += len(data)
-            if size > most_chars:
-                budget.too_many(
-                    f"shared string {len(strings) + 1} holds at least", size, "max_string_chars", most_chars
-                )
-            text.append(data)
+    start_text, finish_text = text_collector(parser, budget, lambda: f"shared string {len(strings) + 1}")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal inside, phonetic, size, elements
+        nonlocal inside, phonetic, elements
         elements += 1
         if elements > most_elements:
             budget.too_many_elements()
         if tag is _T:
             if not phonetic:
-                inside, size = True, 0
-                text.clear()
+                inside = True
+                start_text()
         elif tag is _SI:
             if len(strings) >= most_strings:
                 budget.too_many("has at least", len(strings) + 1, "max_shared_strings", most_strings)
@@ -250,7 +239,7 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> lis
     def end(tag: str) -> None:
         nonlocal inside, phonetic
         if inside:
-            pieces.append(text[0] if len(text) == 1 else "".join(text))
+            pieces.append(finish_text())
             inside = False
         elif tag is _SI:
             found = pieces[0] if len(pieces) == 1 else "".join(pieces)
@@ -260,7 +249,6 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> lis
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
     try:
         parse_member(zf, part, budget, parser)
     finally:

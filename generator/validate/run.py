@@ -106,7 +106,7 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
     """Sort key: findings about the whole file first (in the order found), then by sheet, row and column."""
     import re
 
-    from generator.validate.book import column_index
+    from generator.engine.reference import column_index
 
     found = re.fullmatch(r"([A-Z]+)([0-9]+)", finding.cell or "")
     if found is None or finding.sheet not in sheets:
@@ -122,7 +122,6 @@ def _check(path: Path, book: Book, info: TemplateInfo, catalog: Catalog, label: 
     from generator.validate.identify import identity_findings, load_messages
     from generator.validate.inputs import check_inputs
     from generator.validate.locate import locate, month_labels
-    from generator.validate.merged import merged_ranges
     from generator.validate.recompute import compare, recompute, report_never_calculated
     from generator.validate.settings import check_settings
 
@@ -132,7 +131,7 @@ def _check(path: Path, book: Book, info: TemplateInfo, catalog: Catalog, label: 
     check = Check(book, catalog, messages, located, findings=findings + structure)
     check.labels = month_labels(book, located, info)
     if located.layout.sheets.inputs:
-        check.merged = merged_ranges(path, {located.layout.sheets.inputs}).get(located.layout.sheets.inputs, [])
+        check.merged = book.merged(located.layout.sheets.inputs)
     # A broken setting, a missing sheet or a missing or broken name is the thing to fix, reported where
     # it is; the values that depend on it (#REF!, #NAME?, empty labels) are then not called stale.
     broken = {Code.MISSING_SHEET, Code.MISSING_NAME, Code.BROKEN_NAME, Code.MOVED_CELLS}

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+from generator.engine.reference import column_index
+from generator.layout import column_letter
+
 _TOKEN = re.compile(
     r"""
     (?P<text>"(?:[^"]|"")*")                                  # a string literal
@@ -25,26 +28,11 @@ _TOKEN = re.compile(
 )
 
 
-def _letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _number(letters: str) -> int:
-    found = 0
-    for ch in letters.upper():
-        found = found * 26 + ord(ch) - 64
-    return found
-
-
 def _col(letters: str, absolute: str, shift: int) -> str:
     if absolute:
         return absolute + letters
-    moved = _number(letters) + shift
-    return _letters(moved) if 1 <= moved <= 16384 else "#REF!"
+    moved = column_index(letters) + shift
+    return column_letter(moved) if 0 <= moved < 16384 else "#REF!"
 
 
 def _row(digits: str, absolute: str, shift: int) -> str:

@@ -17,10 +17,20 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from generator.engine.reference import column_index
+from generator.layout import column_letter
 from generator.validate.cell_values import from_iso, from_serial
 from generator.validate.cell_values import number as _number
 from generator.validate.refusals import ReadLimits, clean, over_limits, refuse
-from generator.validate.xml_stream import ELEMENTS_PER_CELL, Budget, Done, new_parser, parse_member, qualified
+from generator.validate.xml_stream import (
+    ELEMENTS_PER_CELL,
+    Budget,
+    Done,
+    new_parser,
+    parse_member,
+    qualified,
+    text_collector,
+)
 
 COLUMN_BITS = 14
 """A cell's key is ``row << COLUMN_BITS | column`` (0-based); Excel's 16384 columns fit in 14 bits."""
@@ -64,24 +74,22 @@ _AFTER_MERGES = {
 """Elements that come after ``<mergeCells>`` in a worksheet (ECMA-376 CT_Worksheet): nothing more is needed."""
 
 
-def column_number(letters: str) -> int:
-    """Column letters to a 1-based number (A -> 1, AA -> 27)."""
-    found = 0
-    for ch in letters.upper():
-        found = found * 26 + ord(ch) - 64
-    return found
+_COLUMNS: dict[str, int] = {}
+"""Column letters (A to XFD) met so far -> their 1-based number: one dict look-up per cell reference.
+Filled as columns are met (at most 16384 entries), not at import."""
 
 
-def _letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _column(letters: str) -> int | None:
+    """The 1-based number of plain upper-case column letters within a sheet (A to XFD); None for anything else."""
+    if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha() and letters.isupper()):
+        return None
+    number = column_index(letters) + 1
+    if number > MAX_COLUMN:
+        return None
+    _COLUMNS[letters] = number
+    return number
 
 
-_COLUMNS = {_letters(n): n for n in range(1, MAX_COLUMN + 1)}
-"""Every column's letters (A to XFD) -> its number: one dict look-up per cell reference."""
 _INTERNED = {name: name for name in (_C, _V, _F, _ROW, _IS, _T, _RPH, _SHEET_DATA, _MERGE, _MERGES)}
 """Handed to expat as its table of names, so it reports these very strings and ``is`` compares them."""
 
@@ -117,6 +125,8 @@ class SheetCells:
     """What each cell shows: a constant, or a formula's cached result (absent when never calculated)."""
     formulas: dict[int, str] = field(default_factory=dict)
     """Formula text as typed, with its leading '='."""
+    merges: list[str] = field(default_factory=list)
+    """The ``ref`` of each ``<mergeCell>``, as written (``E42:G42``), in the file's order."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,7 @@ def read_sheet(
     of every file goes through.
     """
     limits, name = budget.limits, budget.name
-    max_rows, max_columns, most_chars = limits.max_rows, limits.max_columns, limits.max_string_chars
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     max_cells, max_elements = limits.max_cells, limits.max_cells * ELEMENTS_PER_CELL
     cells, elements = budget.cells, budget.elements
     strings, date_styles = types.shared_strings, types.date_styles
@@ -166,23 +176,12 @@ def read_sheet(
     v_text: str | None = None
     f_text: str | None = None
     inline: list[str] | None = None
-    text: list[str] = []
-    size = 0
     mode = 0  # 1 while inside <v>, 2 inside <f>, 3 inside an inline string's <t>
     phonetic = after_data = False
-
-    def chars(data: str) -> None:
-        nonlocal size
-        if mode:
-            size += len(data)
-            if size > most_chars:
-                budget.too_many(
-                    f"{label}, cell {_address(row, col)}, holds at least", size, "max_string_chars", most_chars
-                )
-            text.append(data)
+    start_text, finish_text = text_collector(parser, budget, lambda: f"{label}, cell {_address(row, col)},")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal row, col, kind, style, f_attrs, v_text, f_text, inline, phonetic, after_data, mode, size
+        nonlocal row, col, kind, style, f_attrs, v_text, f_text, inline, phonetic, after_data, mode
         nonlocal cells, elements
         if tag is _C:
             cells += 1
@@ -191,7 +190,7 @@ def read_sheet(
             ref = attrs.get("r")
             if ref:
                 letters = ref.rstrip(_DIGITS)
-                number = _COLUMNS.get(letters)
+                number = _COLUMNS.get(letters) or _column(letters)
                 if number is None or len(letters) == len(ref) or len(ref) > 10:  # XFD1048576 has 10
                     row, col = _reference(ref, name, label)
                 else:
@@ -207,20 +206,20 @@ def read_sheet(
         if elements > max_elements:
             budget.too_many_elements()
         if tag is _V:
-            mode, size = 1, 0
-            text.clear()
+            mode = 1
+            start_text()
         elif tag is _F:
             f_attrs = attrs
-            mode, size = 2, 0
-            text.clear()
+            mode = 2
+            start_text()
         elif tag is _ROW:
             r = attrs.get("r")
             row = _row_number(r, name, label) if r else row + 1
             col = 0
         elif tag is _T:
             if inline is not None and not phonetic:
-                mode, size = 3, 0
-                text.clear()
+                mode = 3
+                start_text()
         elif tag is _IS:
             inline = []
         elif tag is _RPH:
@@ -237,7 +236,7 @@ def read_sheet(
             if v_text or inline is not None or f_attrs is not None:
                 _store()
         elif mode:
-            found = text[0] if len(text) == 1 else "".join(text)
+            found = finish_text()
             if mode == 1:
                 v_text = found
             elif mode == 2:
@@ -310,13 +309,13 @@ def read_sheet(
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
     try:
         parse_member(zf, part, budget, parser)
     finally:
         budget.cells, budget.elements = cells, elements
     if merges and keep:
         _unmerge(sheet, merges, budget, label)
+        sheet.merges = merges
     return sheet
 
 
@@ -325,7 +324,7 @@ def _reference(ref: str, name: str, label: str) -> tuple[int, int]:
     found = _REF.fullmatch(ref)
     if found is None:
         _bad(name, label, f"a cell reference {clean(ref, 20)!r}")
-    return int(found.group(2)), column_number(found.group(1))
+    return int(found.group(2)), column_index(found.group(1)) + 1
 
 
 def _row_number(text: str, name: str, label: str) -> int:
@@ -356,8 +355,8 @@ def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -
         corners = [_REF.fullmatch(part.strip()) for part in ref.split(":")]
         if len(corners) != 2 or not all(corners):
             continue
-        (c1, r1), (c2, r2) = ((column_number(m.group(1)), int(m.group(2))) for m in corners if m)
-        top, left, bottom, right = min(r1, r2) - 1, min(c1, c2) - 1, max(r1, r2) - 1, max(c1, c2) - 1
+        (c1, r1), (c2, r2) = ((column_index(m.group(1)), int(m.group(2)) - 1) for m in corners if m)
+        top, left, bottom, right = min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
         area = (bottom - top + 1) * (right - left + 1)
         budget.elements += min(area, kept)
         if budget.elements > budget.limits.max_cells * ELEMENTS_PER_CELL:
@@ -384,7 +383,7 @@ def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -
 
 
 def _address(row: int, col: int) -> str:
-    return f"{_letters(col) or '?'}{row}"
+    return f"{column_letter(col - 1) or '?'}{row}"
 
 
 def _bad(name: str, label: str, what: str) -> NoReturn:

@@ -200,3 +200,42 @@ def test_thousands_of_nested_brackets_are_an_engine_error() -> None:
     with pytest.raises(EngineError, match="nested too deeply"):
         run("=" + "(" * 5000 + "1" + ")" * 5000)
     assert run("=" + "(" * 60 + "1" + ")" * 60) == 1
+
+
+def test_a_formula_kept_per_process_is_resolved_for_each_workbook() -> None:
+    """The same text on the same sheet names other blocks in another workbook: by hand, B!A1 is #REF!
+    where sheet B is missing (a user's file), 5 where it exists, and an error in the writer's strict mode."""
+    missing = Spreadsheet(["A"], strict=False)
+    missing.set_formula("A", 0, 0, "=B!A1+1")
+    assert missing.value("A", 0, 0) is ERRORS["#REF!"]
+    present = Spreadsheet(["A", "B"], strict=False)
+    present.set_value("B", 0, 0, 4)
+    present.set_formula("A", 0, 0, "=B!A1+1")
+    assert present.value("A", 0, 0) == 5
+    strict = Spreadsheet(["A"])
+    strict.set_formula("A", 0, 0, "=B!A1+1")
+    with pytest.raises(EngineError, match="missing sheet"):
+        strict.value("A", 0, 0)
+
+
+def test_the_tables_kept_per_process_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.engine import spreadsheet
+
+    for table in (spreadsheet._FORMULAS, spreadsheet._RESOLVED, spreadsheet._SHAPES):
+        monkeypatch.setattr(table, "most", 3)
+    for n in range(10):
+        sheet = Spreadsheet(["A"])
+        sheet.set_formula("A", 0, 0, f"={n}+A2")
+        assert sheet.value("A", 0, 0) == n
+    assert len(spreadsheet._FORMULAS) <= 3 and len(spreadsheet._RESOLVED) <= 3 and len(spreadsheet._SHAPES) <= 3
+
+
+def test_a_long_formula_is_computed_but_not_kept() -> None:
+    from generator.engine import spreadsheet
+    from generator.engine.kept import LONGEST_KEPT
+
+    formula = "=" + "+".join(["1"] * (LONGEST_KEPT // 2 + 1))  # 1+1+...: as many ones as terms, by hand
+    sheet = Spreadsheet(["A"])
+    sheet.set_formula("A", 0, 0, formula)
+    assert sheet.value("A", 0, 0) == LONGEST_KEPT // 2 + 1
+    assert spreadsheet._FORMULAS.get(formula) is None

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from generator.errors import ExitCode, UnreadableWorkbook
 from generator.validate import reader, safe_open
-from generator.validate.book import Book
+from generator.validate.book import Book, Range
 from generator.validate.safe_open import ReadLimits, inspect_file
 
 from . import hostile
@@ -308,6 +308,16 @@ def test_merged_cells_show_only_their_first_cell(tmp_path: Path) -> None:
     )
     book = Book.open(path)
     assert [book.value("Data", 0, 0), book.value("Data", 0, 1), book.value("Data", 1, 0)] == [1, None, 3]
+
+
+def test_merged_blocks_are_listed_from_the_same_pass(tmp_path: Path) -> None:
+    """The blocks in file order, 0-based; a ref with reversed corners or no cells is left out."""
+    rows = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    merges = b'<mergeCell ref="E42:G42"/><mergeCell ref="B2:A1"/><mergeCell ref="x"/><mergeCell ref="$b$3:C4"/>'
+    after = b'<mergeCells count="4">' + merges + b"</mergeCells>"
+    book = Book.open(hostile.with_sheet_data(tmp_path, "blocks.xlsx", rows, after))
+    assert book.merged("Data") == [Range("Data", 41, 4, 41, 6), Range("Data", 2, 1, 3, 2)]
+    assert book.merged("No such sheet") == []
 
 
 def test_a_whole_sheet_merge_costs_one_pass(tmp_path: Path) -> None:

@@ -55,6 +55,14 @@ def test_normalise_keeps_real_differences(written: str, changed: str) -> None:
     assert normalise(written) != normalise(changed)
 
 
+def test_normalise_keeps_each_spelling_for_its_own_sheet() -> None:
+    """One text, two sheets: the reference to the formula's own sheet loses its name, the other keeps it."""
+    text = "='KPIs'!E8+'Inputs'!D7"
+    assert normalise(text, "KPIs") == "E8+'INPUTS'!D7"
+    assert normalise(text, "Inputs") == "'KPIS'!E8+D7"
+    assert normalise(text, "KPIs") == "E8+'INPUTS'!D7"
+
+
 def test_generated_formulas_normalise_to_themselves(crm: Catalog) -> None:
     layout = Layout.plan(crm, SheetNames("Start", "Ayarlar", "Girdiler", "KPI'lar", "D", "Def", "Sc", "Grafik verisi"))
     for kpi_id, kpi in crm.kpis.items():
