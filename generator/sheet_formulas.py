@@ -6,11 +6,13 @@ file and compares, so a formula a user overwrote is found by simple text compari
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import lru_cache, partial
 
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better
 from generator.formula import to_excel
+from generator.formula.expr import Expr
 from generator.layout import (
     INPUT_GRID,
     KPI_GRID,
@@ -63,7 +65,8 @@ def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str
     pairs = [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
     pairs += [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
     pairs += [(KPI_GRID.ytd, INPUT_GRID.ytd)]
-    formulas = {kcol: to_excel(expr, partial(_input_at, layout, icol)) for kcol, icol in pairs}
+    parts = _excel_parts(expr)
+    formulas = {kcol: _filled(parts, partial(_input_at, layout, icol)) for kcol, icol in pairs}
     formulas[KPI_LATEST_COL] = latest_formula(layout.kpi_rows[kpi_id], KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
     return formulas
 
@@ -75,6 +78,18 @@ def latest_formula(row: int, first: int, last: int) -> str:
     empty-string result, and an array formula would not compute alike everywhere.
     """
     return aggregate_formula(Aggregation.CLOSING, row, first, last)
+
+
+@lru_cache(maxsize=4096)
+def _excel_parts(expr: Expr) -> tuple[str, ...]:
+    """``to_excel`` of a KPI formula once, split around its inputs (odd items are input ids): the 17
+    period columns differ only in the input cells, and the writer and the validator both need them."""
+    return tuple(to_excel(expr, lambda name: f"\x00{name}\x00").split("\x00"))
+
+
+def _filled(parts: tuple[str, ...], ref: Callable[[str], str]) -> str:
+    """The formula of ``_excel_parts`` with each input id replaced by its cell."""
+    return "".join(ref(part) if i % 2 else part for i, part in enumerate(parts))
 
 
 def _input_at(layout: Layout, col: int, input_id: str) -> str:
