@@ -246,13 +246,16 @@ def startup_rows(rounds: int) -> list[Line]:
                 "kpigen catalog check crm.yaml",
                 lambda: run_process(alt.kpigen("catalog", "check", CATALOG_DIR / "crm.yaml")),
             ),
+            ("python -c pass (the interpreter alone)", lambda: run_process([sys.executable, "-c", "pass"])),
         ],
         rounds,
     )
     _print_series("start-up, whole process", series)
     return [
         ("--help, whole process", series[0].summary(), "<= 0.10 s", _verdict(_median(series[0]), 0.10)),
+        ("  / python -c pass", ratio(series[0], series[2]), "(reference)", ""),
         ("catalog check, whole process", series[1].summary(), "<= 0.15 s", _verdict(_median(series[1]), 0.15)),
+        ("  / python -c pass", ratio(series[1], series[2]), "(reference)", ""),
     ]
 
 
