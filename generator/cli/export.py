@@ -19,7 +19,7 @@ from generator.errors import OutputError
     "output_format",
     type=click.Choice(["csv", "xlsx", "json", "parquet"]),
     default=None,
-    help="Table format. [default: from the --out suffix, else csv]",
+    help="Table format. [default: from the --out suffix (.csv, .xlsx, .json, .parquet); csv for a name without one]",
 )
 @click.option("--out", required=True, help="File to write, or - for standard output.")
 @click.option("--locale", default=None, help="Language of the names. [default: the workbook's]")
@@ -43,11 +43,11 @@ def export(
     from generator.i18n.formats import parse_locale
     from generator.output import write_atomic
     from generator.transfer.export_table import tidy_rows
-    from generator.transfer.export_write import FORMATS, to_bytes
+    from generator.transfer.export_write import to_bytes
     from generator.transfer.filled import read_filled
 
-    chosen = output_format or next((f for f in FORMATS if out.lower().endswith("." + f)), "csv")
     with user_errors():
+        chosen = output_format or _format_of(out)
         if locale is not None:
             parse_locale(locale)
         book = read_filled(filled, catalog_path)
@@ -72,3 +72,17 @@ def _to_stdout(data: bytes) -> None:
         stream.flush()
     except BrokenPipeError:
         raise OutputError("standard output: closed before the table was written (a closed pipe)") from None
+
+
+def _format_of(out: str) -> str:
+    """The format an --out name asks for: its suffix, csv for none (or stdout); another suffix is refused,
+    never written as csv under a name that says otherwise (report.doc, table.tsv)."""
+    from generator.errors import UserError
+    from generator.transfer.export_write import FORMATS
+
+    suffix = Path(out).suffix.lower().lstrip(".") if out != "-" else ""
+    if not suffix:
+        return "csv"
+    if suffix in FORMATS:
+        return suffix
+    raise UserError(f"--out {out}: export writes {', '.join('.' + f for f in FORMATS)}; give such a name or --format")

@@ -112,3 +112,11 @@ def test_export_refusals_keep_the_contract(tmp_path: Path, crm: Catalog) -> None
     assert code == 3 and "Traceback" not in err
     code, _out, err = run("export", str(source), "--out", str(tmp_path / "u.csv"), "--format", "pdf")
     assert code == 2
+    for name in ("u.doc", "u.tsv", "u.xls"):
+        code, _out, err = run("export", str(source), "--out", str(tmp_path / name))
+        assert code == 2 and f"--out {tmp_path / name}: export writes .csv, .xlsx, .json, .parquet" in err
+        assert not (tmp_path / name).exists()
+    code, _out, err = run("export", str(source), "--out", str(tmp_path / "plain"))
+    assert code == 0 and (tmp_path / "plain").read_text(encoding="utf-8").startswith("period_type,")
+    code, _out, err = run("export", str(source), "--out", str(tmp_path / "v.tsv"), "--format", "csv")
+    assert code == 0 and (tmp_path / "v.tsv").exists()
