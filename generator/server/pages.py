@@ -154,7 +154,8 @@ async def regenerate_upload_page(request: Request) -> Response:
             str(form.get("exchange_rate") or ""),
         )
     except Problem as problem:
-        return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext))
+        chosen = {key: str(form.get(key) or "") for key in ("locale", "currency", "exchange_rate")}
+        return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext), values=chosen)
     return operations.attachment(built.data, built.name)
 
 
@@ -170,7 +171,7 @@ def _regenerate_form(request: Request, language: Language, status: int = 200, **
         status,
         workbook_locales={code: language_name(code, ui) for code in catalogs.locales()},
         currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
-        **context,
+        **({"values": {}} | context),
     )
 
 

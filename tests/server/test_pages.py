@@ -147,3 +147,16 @@ def test_regenerate_page_shows_a_refusal(client: Any, tmp_path: Path) -> None:
     assert answer.status_code == 415
     assert heading(answer.text) == "Translate or update a filled workbook"
     assert "The file was refused: list.xlsx: is a text/CSV file" in answer.text
+
+
+def test_a_refused_regeneration_keeps_what_was_chosen(client: Any, filled: Path) -> None:
+    """A new currency without a rate: the page says what is needed and keeps the language and currency."""
+    answer = client.post(
+        "/regenerate",
+        data={"lang": "en", "locale": "tr", "currency": "TRY"},
+        files={"file": (filled.name, filled.read_bytes(), XLSX)},
+    )
+    assert answer.status_code == 422
+    assert "money values are in USD; give the exchange rate: how many TRY one USD buys." in answer.text
+    assert '<option value="TRY" selected>' in answer.text and '<option value="tr" selected>' in answer.text
+    assert 'name="exchange_rate" id="exchange_rate" inputmode="decimal" placeholder="34.5" value=""' in answer.text
