@@ -275,7 +275,7 @@ def test_the_hint_may_be_reworded_but_not_rewired(built: dict[str, Path], tmp_pa
 def test_libreoffice_spelling_shortcut_means_the_same(crm: Catalog, bsc: Catalog, tmp_path: Path) -> None:
     """The comparison's shortcut (plain sheet names unquoted, as LibreOffice saves them) agrees with
     ``normalise`` on every formula of crm and bsc in English and Turkish, and leaves string literals alone."""
-    from generator.validate.formulas import normalise, plain_sheets, unquoted
+    from generator.validate.spelling import normalise, plain_sheets, unquoted
 
     for catalog in (crm, bsc):
         for locale in ("en", "tr"):

@@ -16,10 +16,10 @@ from generator.sheet_formulas import kpi_formulas, kpi_status_formula
 from generator.validate import identify as identify_module
 from generator.validate.book import Range, parse_reference
 from generator.validate.findings import Code
-from generator.validate.formulas import normalise
 from generator.validate.identify import TemplateInfo
 from generator.validate.inputs import read_cell, stock_pairs
 from generator.validate.run import validate
+from generator.validate.spelling import normalise
 from tests.checkout import ROOT
 
 from . import fill
