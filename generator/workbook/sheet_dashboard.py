@@ -209,24 +209,31 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str, 
 
 
 def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
-    """The category's headline KPI by month, with its target as a dashed line."""
+    """The category's headline KPI by month as columns, with its target as a dashed line.
+
+    Columns, not a line: a month without data holds #N/A, which Excel leaves out of either, but
+    LibreOffice plots as 0, so a line would fall to zero after the last month typed, while a
+    column of height 0 is simply not there.
+    """
     _ = ctx._
     kpi = ctx.catalog.headline(category_id)
     if kpi is None:
         return
-    chart = ctx.workbook.add_chart({"type": "line"})
+    chart = ctx.workbook.add_chart({"type": "column"})
     name = ctx.texts.kpi(kpi).name
     chart.add_series(
         {
             "name": name,
             "categories": "=" + labels_range(ctx.layout),
             "values": "=" + value_range(ctx.layout, kpi.id),
-            "line": {"color": colour, "width": 2.5},
-            "marker": {"type": "circle", "size": 6, "fill": {"color": colour}, "border": {"color": colour}},
+            "fill": {"color": colour},
+            "border": {"none": True},
+            "gap": 60,
         }
     )
     if kpi.better is not Better.INFO:
-        chart.add_series(
+        target = ctx.workbook.add_chart({"type": "line"})
+        target.add_series(
             {
                 "name": _("Target"),
                 "categories": "=" + labels_range(ctx.layout),
@@ -235,6 +242,7 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
                 "marker": {"type": "none"},
             }
         )
+        chart.combine(target)
     chart.set_title({"name": name, "name_font": {"size": 11, "bold": True, "color": NAVY}})
     number_format = ctx.kpi_format(kpi)
     axis: dict[str, object] = {

@@ -182,6 +182,29 @@ def test_sparkline_axes_start_at_zero(crm: Catalog) -> None:
     assert seen == set(crm.kpis)
 
 
+def test_dashboard_charts_draw_months_as_columns_and_the_target_as_a_line(crm: Catalog) -> None:
+    """A month without data holds #N/A: Excel leaves it out of a line, LibreOffice 7.4 draws it as 0
+    (seen in a default-profile render: the line fell to zero after the last month typed). A column of
+    height 0 is simply not there in either, so each category chart's KPI is a column series over the
+    chart data's value row, and only the target is a dashed line, over the target row."""
+    data = build_workbook(crm, BuildOptions(locale="en")).data
+    layout = layout_for(crm, "en")
+    package = zipfile.ZipFile(io.BytesIO(data))
+    charts = sorted(n for n in package.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+    headlines = [k.id for k in (crm.headline(c) for c in crm.categories) if k is not None]
+    assert len(charts) == len(headlines)
+    by_row = {row + 1: kpi_id for kpi_id, row in layout.chart_rows.items()}
+    for name, kpi_id in zip(charts, headlines, strict=True):
+        xml = package.read(name).decode()
+        bars = re.findall(r"<c:barChart>.*?</c:barChart>", xml, re.S)
+        lines = re.findall(r"<c:lineChart>.*?</c:lineChart>", xml, re.S)
+        assert len(bars) == 1 and '<c:barDir val="col"/>' in bars[0], name
+        (value_row,) = {int(r) for r in re.findall(r"<c:val><c:numRef><c:f>[^<]*!\$B\$(\d+):", bars[0])}
+        assert by_row[value_row] == kpi_id, name
+        (target_row,) = {int(r) for r in re.findall(r"<c:val><c:numRef><c:f>[^<]*!\$B\$(\d+):", lines[0])}
+        assert target_row == value_row + 1 and '<a:prstDash val="dash"/>' in lines[0], name
+
+
 # ----------------------------------------------------------------------------------------- computed by LibreOffice
 
 
