@@ -67,6 +67,8 @@ class Plan:
     targets: dict[str, Value]
     tolerances: dict[str, Value]
     carried: list[CarriedRow]
+    converted: float | None = None
+    """The exchange rate money values were multiplied by, when the currency changed."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Regenerated:
             f"{numbers} input values",
             f"{len(new.targets)} targets and {len(new.tolerances)} tolerances you changed",
         ]
+        if new.converted is not None:
+            parts.append(f"money {old.settings.currency} -> {new.options.currency} at {new.converted:g}")
         sheet = load_messages(new.options.locale).gettext("Carried over")
         carried = f"; {len(new.carried)} values without a place listed on sheet '{sheet}'" if new.carried else ""
         return f"wrote {self.out} ({', '.join(parts)}){carried}"
@@ -165,9 +169,9 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
         carried.append(CarriedRow(stray.kind, stray.id, name, month, stray.content, "not-a-number"))
     targets = _settings_values(filled, catalog, build.locale, "target", carried)
     tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
-    _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets)
+    converted = _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets)
     carried += filled.carried
-    return Plan(catalog, build, values, targets, tolerances, carried)
+    return Plan(catalog, build, values, targets, tolerances, carried, converted)
 
 
 def _convert_money(
@@ -177,8 +181,9 @@ def _convert_money(
     rate: float | None,
     values: dict[str, list[Value]],
     targets: dict[str, Value],
-) -> None:
-    """Money inputs and the money targets the user changed, converted into a new currency by ``rate``.
+) -> float | None:
+    """Money inputs and the money targets the user changed, converted into a new currency by ``rate``;
+    returns the rate when values were converted.
 
     The same number is not the same amount in another currency (350 USD is not 350 TRY), and no
     rate can be guessed: a currency change that would carry money values needs one, and a rate
@@ -193,13 +198,13 @@ def _convert_money(
             + (new or old or "its currency")
         )
     if not changes:
-        return
+        return None
     inputs = [
         i for i, row in values.items() if catalog.inputs[i].unit is Unit.CURRENCY and any(v is not None for v in row)
     ]
     money_targets = [k for k, v in targets.items() if catalog.kpis[k].unit is Unit.CURRENCY and v is not None]
     if not inputs and not money_targets:
-        return
+        return None
     if rate is None:
         raise ExchangeRateNeeded(
             f"{filled.path}: its money values ({len(inputs)} inputs, {len(money_targets)} targets you changed) "
@@ -213,6 +218,7 @@ def _convert_money(
     for kpi_id in money_targets:
         value = targets[kpi_id]
         targets[kpi_id] = None if value is None else _converted(value, rate, kpi_id)
+    return rate
 
 
 def _converted(value: float, rate: float, what: str) -> float:

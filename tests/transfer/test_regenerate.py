@@ -209,6 +209,7 @@ def test_a_new_currency_needs_a_rate_and_converts_money(crm: Catalog, tmp_path: 
 
     result = run("regenerate", edited, "--currency", "TRY", "--exchange-rate", "40", "--out", tmp_path / "try.xlsx")
     assert result.exit_code == 0, result.output
+    assert ", money USD -> TRY at 40)" in result.output and result.output.count("\n") == 1
     new = typed(tmp_path / "try.xlsx", crm, BuildOptions(locale="en", currency="TRY"))
     money = {"interaction_cost", "campaign_cost", "marketing_cost", "sales_cost", "net_profit", "investment_cost"}
     money |= {"avg_sale_value", "company_sales", "market_sales"}
