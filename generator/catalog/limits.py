@@ -22,7 +22,7 @@ MAX_CELL_TEXT = 32_767
 MAX_NAME_TEXT = 255
 """Excel's limit on a text inside a formula or a chart title, where names are used."""
 MAX_MESSAGE_TEXT = 255
-"""Excel's limit on a data validation's input message, where an input's help shows as its cell is picked."""
+"""Excel's limit on a data validation's input or error message (an input's help shows as its input message)."""
 
 Report = Callable[[Path_, str], None]
 

@@ -11,7 +11,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from generator.catalog import Catalog
-from generator.catalog.limits import MAX_MESSAGE_TEXT
 from generator.catalog.model import Kpi, Unit
 from generator.i18n import Texts
 from generator.layout import Layout, cell, quote_sheet
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
 
 TITLE_LIMIT = 32
 """Excel refuses a data validation title longer than this."""
-MESSAGE_LIMIT = MAX_MESSAGE_TEXT
-"""... and a message longer than this."""
 
 
 def short_title(text: str, limit: int = TITLE_LIMIT) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.catalog.limits import MAX_MESSAGE_TEXT
 from generator.catalog.model import InputSpec, Unit
 from generator.formula.excel import render
 from generator.formula.expr import refs
 from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS, cell
 from generator.sheet_formulas import input_period_formulas, month_label_formula
-from generator.workbook.context import MESSAGE_LIMIT, Context, short_title
+from generator.workbook.context import Context, short_title
 from generator.workbook.styles import AT_RISK, OFF_TRACK, category_colour
 
 LIMIT = 1e15
@@ -162,8 +163,8 @@ def validation(ctx: Context, spec: InputSpec, help_text: str) -> dict[str, Any]:
         "minimum": low,
         "maximum": high,
         "input_title": short_title(name),
-        "input_message": short_title(help_text, MESSAGE_LIMIT),
+        "input_message": short_title(help_text, MAX_MESSAGE_TEXT),
         "error_title": short_title(_("Invalid value")),
-        "error_message": short_title(name + ": " + message, MESSAGE_LIMIT),
+        "error_message": short_title(name + ": " + message, MAX_MESSAGE_TEXT),
         "ignore_blank": True,
     }
