@@ -4,12 +4,12 @@ formula cell carries, and the validator's recomputation of a filled file.
 It computes a closed set of functions (``functions.SUPPORTED``) with Excel's rules for blanks,
 text, booleans and errors; anything else raises EngineError, so nothing is ever cached as a
 silent 0. Kept apart from the catalogue's own Python evaluation (``generator.formula``,
-``generator.periods``): that one is the independent check of every KPI.
+``generator.template.periods``): that one is the independent check of every KPI.
 """
 
 from generator.engine.functions import SUPPORTED
-from generator.engine.reference import Area
 from generator.engine.spreadsheet import Spreadsheet
 from generator.engine.values import ERRORS, EngineError, XlError
+from generator.formula.reference import Area
 
 __all__ = ["ERRORS", "SUPPORTED", "Area", "EngineError", "Spreadsheet", "XlError"]

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from generator.engine.reference import Area
 from generator.engine.values import (
     DIV0,
     NA,
@@ -27,6 +26,7 @@ from generator.engine.values import (
     to_bool,
     to_number,
 )
+from generator.formula.reference import Area
 
 if TYPE_CHECKING:
     from generator.engine.compile import Compiled

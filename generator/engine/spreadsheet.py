@@ -12,8 +12,10 @@ from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
 from generator.engine.kept import Kept
-from generator.engine.reference import Area, parse_address, parse_target, sheet_of, split_shape
+from generator.engine.reference import split_shape
 from generator.engine.values import NAME, REF, EngineError, XlError
+from generator.formula.address import cell, quote_sheet
+from generator.formula.reference import Area, parse_address, parse_target, sheet_of
 
 Key = tuple[str, int, int]
 Parsed = tuple[Compiled, tuple[tuple[str | None, str], ...]]
@@ -233,6 +235,4 @@ def _result(value: Any) -> Any:
 
 
 def _where(key: Key) -> str:
-    from generator.layout import cell, quote_sheet
-
     return quote_sheet(key[0]) + cell(key[1], key[2])

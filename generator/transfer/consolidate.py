@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.errors import DataError, UserError
 from generator.output import plan_workbook_output, write_planned
-from generator.periods import kpi_values
+from generator.template.periods import kpi_values
 from generator.transfer.combine import combine
 from generator.transfer.filled import Filled, read_filled, same_number
 

@@ -18,7 +18,7 @@ from typing import Any
 from generator.catalog import Catalog
 from generator.catalog.catalog import in_locale
 from generator.catalog.model import Unit
-from generator.periods import MONTHS, PERIODS, input_periods, kpi_values, period_target, spans, status
+from generator.template.periods import MONTHS, PERIODS, input_periods, kpi_values, period_target, spans, status
 from generator.transfer.filled import Filled
 
 COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "value", "target", "status")

@@ -21,10 +21,11 @@ from typing import Any
 from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.errors import UnreadableWorkbook, UserError
+from generator.formula.reference import parse_target
 from generator.i18n import Messages
 from generator.i18n.formats import month_names
-from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
-from generator.validate.book import Book, parse_reference
+from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.validate.book import Book
 from generator.validate.findings import Severity
 from generator.validate.identify import TemplateInfo, recognise, template_catalog
 from generator.validate.inputs import read_cell
@@ -251,7 +252,7 @@ def _first_month(book: Book, chosen: Any, locale: str) -> int | None:
 
 def _named_list(book: Book, name: str) -> list[str]:
     """Twelve texts from a defined name (the month names the workbook keeps), or []."""
-    found = parse_reference(book.defined_names().get(name, ""))
+    found = parse_target(book.defined_names().get(name, ""))
     if found is None or not book.has_sheet(found.sheet):
         return []
     texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
@@ -260,7 +261,7 @@ def _named_list(book: Book, name: str) -> list[str]:
 
 def _carried(book: Book) -> tuple[CarriedRow, ...]:
     """The rows of a "Carried over" sheet, found by its defined name; none when the file has none."""
-    found = parse_reference(book.defined_names().get(NAME, ""))
+    found = parse_target(book.defined_names().get(NAME, ""))
     if found is None or not book.has_sheet(found.sheet) or found.last_col - found.first_col + 1 != COLUMNS:
         return ()
     rows = []

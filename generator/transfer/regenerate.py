@@ -17,8 +17,8 @@ from pathlib import Path
 from generator.catalog import Catalog, load_catalog
 from generator.catalog.model import Better, Unit
 from generator.errors import UnreadableWorkbook, UserError
-from generator.layout import MONTHS
 from generator.output import plan_workbook_output, write_planned
+from generator.template.layout import MONTHS
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
 from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits

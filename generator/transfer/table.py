@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import EnvironmentProblem, UnreadableInput
-from generator.layout import column_letter
+from generator.formula.address import column_letter
 from generator.user_file import MIB, read_user_bytes, read_user_text
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -96,7 +96,8 @@ def _read_csv(path: Path) -> Any:
 def _read_xlsx(path: Path, sheet: str | None) -> Any:
     import pandas as pd
 
-    from generator.validate.safe_open import ReadLimits, inspect_file
+    from generator.validate.reader import inspect_file
+    from generator.validate.safe_open import ReadLimits
 
     inspect_file(path, ReadLimits())  # the validator's refusals first: file kind, zip bombs, entities
     try:

@@ -7,81 +7,15 @@ the layout addresses them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.engine.reference import column_index
-from generator.layout import cell
+from generator.formula.reference import Area, parse_target
 from generator.validate.reader import WorkbookData, read_workbook
 from generator.validate.refusals import ReadLimits
-from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN, MAX_ROW, SheetCells
+from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN, SheetCells
 
-_REFERENCE = re.compile(
-    r"""^\s*=?\s*(?:'((?:[^']|'')+)'|([\w.]+))!
-    \$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?\s*$""",
-    re.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class Range:
-    """A block of cells on one sheet, 0-based and inclusive."""
-
-    sheet: str
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
-
-    @property
-    def size(self) -> int:
-        """How many cells the range spans (check it before listing them)."""
-        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
-
-    def cells(self) -> list[tuple[int, int]]:
-        return [
-            (row, col)
-            for row in range(self.first_row, self.last_row + 1)
-            for col in range(self.first_col, self.last_col + 1)
-        ]
-
-    def address(self) -> str:
-        first = cell(self.first_row, self.first_col)
-        last = cell(self.last_row, self.last_col)
-        return first if first == last else f"{first}:{last}"
-
-
-def parse_reference(text: str) -> Range | None:
-    """A defined name's target (``'KPI''lar'!$E$8:$P$8``) as a Range; None for #REF! or anything else.
-
-    openpyxl's ``DefinedName.destinations`` keeps an apostrophe doubled (``KPI''lar``), so the
-    text is parsed here and the doubling undone.
-    """
-    found = _REFERENCE.match(text or "")
-    if found is None:
-        return None
-    quoted, bare, col1, row1, col2, row2 = found.groups()
-    sheet = quoted.replace("''", "'") if quoted is not None else bare
-    first_row, first_col = int(row1) - 1, column_index(col1)
-    last_row, last_col = (int(row2) - 1, column_index(col2)) if col2 else (first_row, first_col)
-    if first_row < 0 or last_row < first_row or last_col < first_col:
-        return None
-    return Range(sheet, first_row, first_col, last_row, last_col)
-
-
-def name_extent(text: str) -> int:
-    """How many cells a defined name's target spans; 0 when it is not a plain reference, or reaches past
-    the sheet's last row or column (it points to no cells, and is reported as a broken name)."""
-    found = parse_reference(text)
-    if found is None or found.last_row >= SHEET_ROWS or found.last_col >= MAX_COLUMN:
-        return 0
-    return found.size
-
-
-SHEET_ROWS = MAX_ROW
 _EMPTY = SheetCells()
 MAX_MERGES = 10_000
 """More merged blocks than this on one sheet are not listed (the template has a few dozen)."""
@@ -120,19 +54,19 @@ class Book:
             raise KeyError(f"Worksheet {sheet} does not exist.")
         return self._data.sheets.get(sheet, _EMPTY)
 
-    def merged(self, sheet: str) -> list[Range]:
+    def merged(self, sheet: str) -> list[Area]:
         """The merged blocks of ``sheet``, read in the same pass as its cells (a missing sheet has none).
 
         A merged block shows only its first cell; Excel empties the others, LibreOffice may keep
         their values hidden, and openpyxl reads them as empty. Months typed into a merged block are
         therefore read differently by each program, and the validator says so at the block instead
-        of reporting the KPIs that differ as "recalculate". A ``ref`` that is not a block (reversed
-        corners, a stray text) is left out.
+        of reporting the KPIs that differ as "recalculate". A ``ref`` that is not a block (a stray
+        text) is left out; reversed corners name the same block, as everywhere.
         """
-        found: list[Range] = []
+        found: list[Area] = []
         quoted = sheet.replace("'", "''")
         for ref in self._data.sheets.get(sheet, _EMPTY).merges:
-            block = parse_reference(f"'{quoted}'!{ref}")
+            block = parse_target(f"'{quoted}'!{ref}")
             if block is not None:
                 found.append(block)
                 if len(found) >= MAX_MERGES:

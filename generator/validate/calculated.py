@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
-from generator.layout import cell
+from generator.formula.address import cell
 from generator.validate.book import Book
 from generator.validate.cell_values import to_serial
 from generator.validate.context import Check

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
 from generator.catalog.catalog import in_locale
+from generator.formula.address import cell
 from generator.formula.expr import refs
+from generator.formula.reference import Area
 from generator.i18n import Messages
-from generator.layout import INPUT_GRID, Layout, cell
-from generator.validate.book import Book, Range
+from generator.template.layout import INPUT_GRID, Layout
+from generator.validate.book import Book
 from generator.validate.findings import Finding, Scalar, Severity
 
 
@@ -19,7 +21,7 @@ class Located:
     """Where the template's parts are in this file, found by defined name."""
 
     layout: Layout
-    ranges: dict[str, Range]
+    ranges: dict[str, Area]
     """Every expected name that points at cells of the template's shape on an existing sheet."""
     inputs: set[str]
     kpis: set[str]
@@ -44,7 +46,7 @@ class Check:
     findings: list[Finding] = field(default_factory=list)
     flagged: set[tuple[str, int, int]] = field(default_factory=set)
     """Cells already reported as a wrong formula: their values are not compared again."""
-    merged: list[Range] = field(default_factory=list)
+    merged: list[Area] = field(default_factory=list)
     """Merged blocks on the inputs sheet (``Book.merged``): months typed there read differently per program."""
 
     @property

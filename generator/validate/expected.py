@@ -12,14 +12,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
-from generator.chart_data_formulas import (
+from generator.errors import CatalogError
+from generator.formula.reference import parse_target
+from generator.i18n.formats import NumberFormats
+from generator.template.chart_data_formulas import (
     has_data_formulas,
     kpi_value_formulas,
     label_formulas,
     month_col,
 )
-from generator.chart_data_formulas import kpi_target_formulas as chart_target_formulas
-from generator.dashboard_formulas import (
+from generator.template.chart_data_formulas import kpi_target_formulas as chart_target_formulas
+from generator.template.dashboard_formulas import (
     COMPANY,
     HINT,
     INDEX,
@@ -30,9 +33,7 @@ from generator.dashboard_formulas import (
     header_formulas,
     plan_cards,
 )
-from generator.errors import CatalogError
-from generator.i18n.formats import NumberFormats
-from generator.layout import (
+from generator.template.layout import (
     HEADER_ROW,
     INPUT_GRID,
     KPI_GRID,
@@ -46,14 +47,20 @@ from generator.layout import (
     plan_chart_rows,
     sheet_names,
 )
-from generator.scorecard_formulas import LATEST_COL, STATUS_COL, TARGET_COL, YTD_COL, scorecard_formulas, scorecard_rows
-from generator.sheet_formulas import (
+from generator.template.scorecard_formulas import (
+    LATEST_COL,
+    STATUS_COL,
+    TARGET_COL,
+    YTD_COL,
+    scorecard_formulas,
+    scorecard_rows,
+)
+from generator.template.sheet_formulas import (
     input_period_formulas,
     kpi_formulas,
     kpi_target_formulas,
     month_label_formula,
 )
-from generator.validate.book import parse_reference
 from generator.validate.context import Check
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -141,7 +148,7 @@ def _shown_layout(check: Check, built: SheetNames) -> Layout:
     stays "" and its formulas are not compared."""
     book = check.book
     chart_data = ""
-    found = parse_reference(book.defined_names().get("list_months", ""))
+    found = parse_target(book.defined_names().get("list_months", ""))
     if found is not None and book.is_worksheet(found.sheet):
         chart_data = found.sheet
     elif book.is_worksheet(built.chart_data):

@@ -13,7 +13,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.catalog.bundled import bundled, find_bundled
 from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
-from generator.layout import MONTHS
+from generator.template.layout import MONTHS
 from generator.validate.book import Book
 from generator.validate.findings import Code, Finding, Severity
 
@@ -123,7 +123,7 @@ def recognise(book: Book) -> TemplateInfo | None:
     names (of several versions, the one whose inputs match its ``in_`` names best), and the
     locale whose sheet names the file has."""
     from generator.i18n import Texts
-    from generator.layout import sheet_names
+    from generator.template.layout import sheet_names
 
     kpis = {name[4:] for name in book.defined_names() if name.startswith("kpi_")}
     inputs = {name[3:] for name in book.defined_names() if name.startswith("in_")}
@@ -154,7 +154,7 @@ def recognise(book: Book) -> TemplateInfo | None:
 
 def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:
     """Warnings when the file and the catalogue (or the layout) are of different versions."""
-    from generator.layout import LAYOUT_VERSION
+    from generator.template.layout import LAYOUT_VERSION
 
     findings: list[Finding] = []
     if info.inferred:

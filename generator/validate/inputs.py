@@ -17,7 +17,7 @@ from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, InputSpec, Unit
 from generator.formula.evaluate import evaluate, holds
 from generator.formula.expr import refs
-from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.validate.context import Check
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
 

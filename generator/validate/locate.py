@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
+from generator.formula.reference import Area, parse_target
 from generator.i18n import Messages
-from generator.layout import MONTHS, Layout, SheetNames, defined_names
-from generator.validate.book import Book, Range, parse_reference
+from generator.template.layout import MONTHS, Layout, SheetNames, defined_names
+from generator.validate.book import Book
 from generator.validate.context import Located, kpi_name, pick
 from generator.validate.findings import Code, Finding, Severity, brief
 from generator.validate.identify import TemplateInfo
 
-SHEET_ROWS, SHEET_COLUMNS = 1_048_576, 16_384
 """A worksheet's size in Excel and LibreOffice: a name pointing beyond it points to no cells."""
 _GROUP_OVER = 10
 """More problems of one kind than this are reported as one finding, not a screenful."""
@@ -47,12 +47,12 @@ def _items(catalog: Catalog) -> list[_Item]:
     return items
 
 
-def _shapes(catalog: Catalog) -> dict[str, Range]:
+def _shapes(catalog: Catalog) -> dict[str, Area]:
     """Every name's cells in a fresh workbook: the columns and height each must keep."""
     placeholder = SheetNames(*(["x"] * 8))
     shapes = {}
     for name, target in defined_names(Layout.plan(catalog, placeholder)).items():
-        found = parse_reference(target)
+        found = parse_target(target)
         assert found is not None, target
         shapes[name] = found
     return shapes
@@ -63,7 +63,7 @@ def has_cells(book: Book, sheet: str) -> bool:
     return book.is_worksheet(sheet)
 
 
-def _same_shape(found: Range, expected: Range) -> bool:
+def _same_shape(found: Area, expected: Area) -> bool:
     return (found.first_col, found.last_col, found.last_row - found.first_row) == (
         expected.first_col,
         expected.last_col,
@@ -98,16 +98,16 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
     items = _items(catalog)
     absent: list[tuple[str, _Item]] = []
     broken: list[tuple[str, _Item, str]] = []
-    moved: list[tuple[str, _Item, Range]] = []
+    moved: list[tuple[str, _Item, Area]] = []
     lost_sheets: dict[str, list[str]] = {}
-    good: dict[str, Range] = {}
+    good: dict[str, Area] = {}
     for item in items:
         for name in item.names:
             if name not in names:
                 absent.append((name, item))
                 continue
-            found = parse_reference(names[name])
-            if found is None or found.last_row >= SHEET_ROWS or found.last_col >= SHEET_COLUMNS:
+            found = parse_target(names[name])
+            if found is None:
                 broken.append((name, item, names[name]))
             elif not has_cells(book, found.sheet):
                 lost_sheets.setdefault(found.sheet, []).append(name)
@@ -286,7 +286,7 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
     settings = located.layout.settings_rows
     sheet = located.layout.sheets.settings
     if sheet and has_cells(book, sheet):
-        from generator.layout import SETTINGS_VALUE_COL
+        from generator.template.layout import SETTINGS_VALUE_COL
 
         chosen = book.value(sheet, settings["first_month"], SETTINGS_VALUE_COL) if "first_month" in settings else None
         wide = _list(book, names.get("list_months"))
@@ -305,10 +305,10 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
 
 def _list(book: Book, target: str | None) -> list[str]:
     """Twelve texts from a named list (the locale's month names kept in the workbook), or []."""
-    found = parse_reference(target or "")
+    found = parse_target(target or "")
     if found is None or found.size != MONTHS:
         return []
-    if found.last_row >= SHEET_ROWS or found.last_col >= SHEET_COLUMNS or not has_cells(book, found.sheet):
+    if not has_cells(book, found.sheet):
         return []
     texts = [book.value(found.sheet, row, col) for row, col in found.cells()]
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.formula.reference import parse_target
 from generator.validate.package import (
     custom_properties,
     date_styles,
@@ -18,7 +19,7 @@ from generator.validate.package import (
     workbook_index,
 )
 from generator.validate.refusals import ReadLimits, clean, over_limit, refuse
-from generator.validate.safe_open import open_package
+from generator.validate.safe_open import DEFAULT_LIMITS, open_package
 from generator.validate.sheet_cells import CellTypes, SheetCells, read_sheet
 
 
@@ -40,8 +41,6 @@ def read_workbook(path: Path | str, limits: ReadLimits, keep: bool = True) -> Wo
     ``keep=False`` reads and counts everything but keeps no cells (a check before another program
     reads the file).
     """
-    from generator.validate.book import name_extent
-
     with open_package(path, limits) as package:
         zf, names, budget = package.zf, package.names, package.budget
         index = workbook_index(zf, package.workbook, names, budget)
@@ -68,3 +67,19 @@ def read_workbook(path: Path | str, limits: ReadLimits, keep: bool = True) -> Wo
         return WorkbookData(
             package.kind, [entry.name for entry in index.sheets], sheets, properties, index.defined_names
         )
+
+
+def name_extent(text: str) -> int:
+    """How many cells a defined name's target spans; 0 when it is not a plain reference, or reaches past
+    the sheet's last row or column (it points to no cells, and is reported as a broken name)."""
+    found = parse_target(text)
+    return 0 if found is None else found.size
+
+
+def inspect_file(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
+    """Read the whole workbook under ``limits`` and return its kind ("xlsx" or "xlsm"); refuse otherwise.
+
+    For a file about to be handed to another program (LibreOffice for ``--recalc``): it is read
+    exactly as the validator reads it, so what passes here cannot hurt more than validating it.
+    """
+    return read_workbook(path, limits).kind

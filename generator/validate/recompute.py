@@ -1,4 +1,4 @@
-"""Recompute every KPI in Python (``generator.periods``) and compare with the values the file shows.
+"""Recompute every KPI in Python (``generator.template.periods``) and compare with the values the file shows.
 
 The file's numbers were computed by whatever spreadsheet saved it; the catalogue's formula
 evaluated here is the reference. A file that holds no calculated values (saved by a library)
@@ -13,8 +13,8 @@ from typing import Any
 
 from generator.catalog.model import Better
 from generator.formula.expr import refs
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
-from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
+from generator.template.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
+from generator.template.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain, show
 from generator.validate.inputs import ERRORS, Typed

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.errors import UnreadableWorkbook, UserError
+from generator.validate.reader import inspect_file
 from generator.validate.report import Report
-from generator.validate.safe_open import ReadLimits, inspect_file
+from generator.validate.safe_open import ReadLimits
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,7 +107,7 @@ def _position(sheets: list[str], finding: Finding) -> tuple[int, ...]:
     """Sort key: findings about the whole file first (in the order found), then by sheet, row and column."""
     import re
 
-    from generator.engine.reference import column_index
+    from generator.formula.reference import column_index
 
     found = re.fullmatch(r"([A-Z]+)([0-9]+)", finding.cell or "")
     if found is None or finding.sheet not in sheets:

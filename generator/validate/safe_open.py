@@ -49,7 +49,7 @@ from generator.validate.refusals import (
 )
 from generator.validate.xml_stream import Budget
 
-__all__ = ["Package", "ReadLimits", "inspect_file", "open_package"]
+__all__ = ["Package", "ReadLimits", "open_package"]
 
 DEFAULT_LIMITS = ReadLimits()
 
@@ -326,14 +326,3 @@ def open_package(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> Itera
             raise
         except Exception as exc:  # read, zip or decompression errors while streaming members
             unreadable(name, exc)
-
-
-def inspect_file(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
-    """Read the whole workbook under ``limits`` and return its kind ("xlsx" or "xlsm"); refuse otherwise.
-
-    For a file about to be handed to another program (LibreOffice for ``--recalc``): it is read
-    exactly as the validator reads it, so what passes here cannot hurt more than validating it.
-    """
-    from generator.validate.reader import read_workbook
-
-    return read_workbook(path, limits).kind

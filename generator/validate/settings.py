@@ -8,8 +8,8 @@ was never calculated.
 
 from __future__ import annotations
 
-from generator.layout import SETTINGS_VALUE_COL
-from generator.validate.book import parse_reference
+from generator.formula.reference import parse_target
+from generator.template.layout import SETTINGS_VALUE_COL
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 
@@ -62,7 +62,7 @@ def _add(
 
 def _month_names(check: Check) -> list[str]:
     """The twelve month names the first-month list offers (the ``list_months`` name), or []."""
-    found = parse_reference(check.book.defined_names().get("list_months", ""))
+    found = parse_target(check.book.defined_names().get("list_months", ""))
     if found is None or not check.book.has_sheet(found.sheet):
         return []
     names = [check.book.value(found.sheet, row, col) for row, col in found.cells()]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from generator.engine.reference import column_index
-from generator.layout import column_letter
+from generator.formula.address import column_letter
+from generator.formula.reference import column_index
 
 _TOKEN = re.compile(
     r"""

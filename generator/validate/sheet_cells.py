@@ -17,8 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from generator.engine.reference import column_index
-from generator.layout import column_letter
+from generator.formula.address import column_letter
+from generator.formula.reference import column_index
 from generator.validate.cell_values import from_iso, from_serial
 from generator.validate.cell_values import number as _number
 from generator.validate.refusals import ReadLimits, clean, over_limits, refuse

@@ -13,11 +13,12 @@ from xlsxwriter.workbook import Workbook
 from generator import __version__
 from generator.catalog import Catalog
 from generator.errors import OutputExists, UserError
+from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.i18n.locales import resolve_locale
-from generator.layout import LAYOUT_VERSION, Layout, cell, defined_names, quote_sheet, sheet_names
 from generator.output import write_atomic
+from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, sheet_names
 from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
 from generator.workbook.sample import read_sample

@@ -12,8 +12,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from generator.catalog import Catalog
 from generator.catalog.model import Kpi, Unit
+from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
-from generator.layout import Layout, cell, quote_sheet
+from generator.template.layout import Layout
 from generator.workbook.styles import AT_RISK, OFF_TRACK, ON_TRACK, Styles
 
 if TYPE_CHECKING:

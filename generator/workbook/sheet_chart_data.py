@@ -7,7 +7,8 @@ becomes #N/A, which every engine leaves out of a line, so a half-filled year dra
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.chart_data_formulas import (
+from generator.formula.address import cell, quote_sheet
+from generator.template.chart_data_formulas import (
     HAS_DATA_ROW,
     LABEL_ROW,
     LIST_COL,
@@ -19,7 +20,7 @@ from generator.chart_data_formulas import (
     latest_month,
     value_range,
 )
-from generator.layout import MONTHS, cell, quote_sheet
+from generator.template.layout import MONTHS
 from generator.workbook.context import Context
 
 __all__ = ["HAS_DATA_ROW", "LABEL_ROW", "LIST_COL", "labels_range", "latest_month", "value_range", "write_chart_data"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better, Kpi
-from generator.dashboard_formulas import (
+from generator.formula.address import cell
+from generator.template.dashboard_formulas import (
     CARD_COLS,
     CARD_ROWS,
     CARDS_PER_ROW,
@@ -31,7 +32,6 @@ from generator.dashboard_formulas import (
     no_data,
     plan_cards,
 )
-from generator.layout import cell
 from generator.workbook.context import Context, short_title
 from generator.workbook.sheet_chart_data import labels_range, value_range
 from generator.workbook.sheet_kpis import status_format

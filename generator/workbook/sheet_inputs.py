@@ -10,10 +10,11 @@ from typing import Any
 
 from generator.catalog.limits import MAX_MESSAGE_TEXT
 from generator.catalog.model import InputSpec, Unit
+from generator.formula.address import cell
 from generator.formula.excel import render
 from generator.formula.expr import refs
-from generator.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS, cell
-from generator.sheet_formulas import input_period_formulas, month_label_formula
+from generator.template.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS
+from generator.template.sheet_formulas import input_period_formulas, month_label_formula
 from generator.workbook.context import Context, short_title
 from generator.workbook.styles import AT_RISK, OFF_TRACK, category_colour
 

@@ -7,7 +7,8 @@ and a number format prints the words, so formulas and charts stay language-free.
 from __future__ import annotations
 
 from generator.catalog.model import Better, Kpi
-from generator.layout import (
+from generator.formula.address import cell
+from generator.template.layout import (
     HEADER_ROW,
     KPI_GRID,
     KPI_LATEST_COL,
@@ -15,9 +16,8 @@ from generator.layout import (
     KPI_TARGET_COL,
     KPI_TOLERANCE_COL,
     MONTHS,
-    cell,
 )
-from generator.sheet_formulas import (
+from generator.template.sheet_formulas import (
     kpi_formulas,
     kpi_target_formulas,
     period_target,

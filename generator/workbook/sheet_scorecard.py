@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.scorecard_formulas import (
+from generator.template.scorecard_formulas import (
     HEADER,
     LATEST_COL,
     STATUS_COL,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.catalog.model import Better
-from generator.layout import SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.template.layout import SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.workbook.context import Context, short_title
 
 

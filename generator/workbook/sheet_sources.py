@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.layout import KPI_GRID, cell, quote_sheet
-from generator.periods import kpi_values
+from generator.formula.address import cell, quote_sheet
+from generator.template.layout import KPI_GRID
+from generator.template.periods import kpi_values
 from generator.workbook.context import Context
 
 HEADER = 4

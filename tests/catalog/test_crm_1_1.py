@@ -15,8 +15,8 @@ from generator.catalog.model import Aggregation, Better
 from generator.errors import CatalogError
 from generator.formula import parse
 from generator.paths import CATALOG_DIR
-from generator.periods import aggregate, kpi_status, status
-from generator.sheet_formulas import aggregate_formula, status_expression
+from generator.template.periods import aggregate, kpi_status, status
+from generator.template.sheet_formulas import aggregate_formula, status_expression
 from generator.transfer.regenerate import regenerate
 from generator.validate.identify import bundled_catalog
 from generator.workbook.build import build_workbook
@@ -63,7 +63,7 @@ def test_distinct_counts_are_averaged_not_summed() -> None:
 
 
 def test_repeat_rate_of_a_quarter_is_the_average_months_rate(crm: Catalog) -> None:
-    from generator.periods import kpi_values
+    from generator.template.periods import kpi_values
 
     months = {"repeat_customers": [30, 10, 20] + [None] * 9, "purchasing_customers": [100, 50, 90] + [None] * 9}
     q1 = kpi_values(crm, months)["repeat_purchase_rate"][12]

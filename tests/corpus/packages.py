@@ -103,7 +103,7 @@ def number_rows(cells: int, per_row: int, numbered: bool = True, references: boo
     without, cells follow one another (as the format allows). With ``numbered`` each ``<row>``
     carries its ``r=``; without, rows follow one another too.
     """
-    from generator.layout import column_letter
+    from generator.formula.address import column_letter
 
     pool: list[bytes] = []
     for _ in range(min(POOL, -(-cells // per_row))):

@@ -13,7 +13,7 @@ from generator.catalog.model import Aggregation, Better
 from generator.formula import evaluate
 from generator.formula.expr import refs
 from generator.paths import CATALOG_DIR
-from generator.periods import (
+from generator.template.periods import (
     MONTHS,
     PERIODS,
     aggregate,

@@ -24,8 +24,8 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from generator.catalog import Catalog
 from generator.catalog.model import Unit
 from generator.i18n import month_names
-from generator.layout import KPI_GRID, Layout
 from generator.recalc import LibreOffice
+from generator.template.layout import KPI_GRID, Layout
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 

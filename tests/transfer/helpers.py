@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from generator.validate.book import parse_reference
+from generator.formula.reference import parse_target
 
 
 def input_values(path: Path) -> dict[str, list[float | None]]:
@@ -16,7 +16,7 @@ def input_values(path: Path) -> dict[str, list[float | None]]:
     values: dict[str, list[float | None]] = {}
     for name, definition in book.defined_names.items():
         if name.startswith("in_"):
-            found = parse_reference(definition.attr_text)
+            found = parse_target(definition.attr_text)
             assert found is not None
             sheet = book[found.sheet]
             values[name[3:]] = [

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation
 from generator.cli import main
-from generator.periods import kpi_values
+from generator.template.periods import kpi_values
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions
 from tests.transfer.helpers import input_values

@@ -16,7 +16,8 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.errors import UnreadableWorkbook
-from generator.layout import SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, cell
+from generator.formula.address import cell
+from generator.template.layout import SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.transfer.filled import Stray, read_filled
 from generator.workbook.context import BuildOptions
 from tests.validate import fill

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 
 from generator.catalog import Catalog, load_catalog
 from generator.cli import main
-from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, cell
+from generator.formula.address import cell
 from generator.paths import CATALOG_DIR
+from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.workbook.context import BuildOptions
 from tests.validate import fill
 

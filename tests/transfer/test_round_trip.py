@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.catalog import Catalog, load_catalog
 from generator.catalog.model import Better
 from generator.paths import CATALOG_DIR
-from generator.periods import kpi_values
+from generator.template.periods import kpi_values
 from generator.transfer.regenerate import RegenerateOptions, regenerate
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions

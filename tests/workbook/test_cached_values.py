@@ -21,9 +21,9 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.i18n import Texts
-from generator.layout import Layout, sheet_names
-from generator.periods import kpi_values
 from generator.recalc import LibreOffice
+from generator.template.layout import Layout, sheet_names
+from generator.template.periods import kpi_values
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import read_sample
@@ -123,7 +123,7 @@ def test_every_cached_value_is_what_libreoffice_computes(
 def test_every_kpi_cell_is_the_catalogues(
     request: pytest.FixtureRequest, built: dict[str, tuple[Path, Values]], name: str
 ) -> None:
-    """The file's own cached values (no spreadsheet involved) against generator.periods."""
+    """The file's own cached values (no spreadsheet involved) against generator.template.periods."""
     _name, catalog_name, locale, _first, _kind = next(s for s in SCENARIOS if s[0] == name)
     path, values = built[name]
     assert check_workbook(path, request.getfixturevalue(catalog_name), values, locale) > 300

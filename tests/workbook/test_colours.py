@@ -18,7 +18,14 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from generator.catalog import Catalog
 from generator.engine import Spreadsheet
 from generator.i18n import Texts
-from generator.layout import INPUT_GRID, KPI_GRID, KPI_STATUS_COL, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, Layout
+from generator.template.layout import (
+    INPUT_GRID,
+    KPI_GRID,
+    KPI_STATUS_COL,
+    SETTINGS_TOLERANCE_COL,
+    SETTINGS_VALUE_COL,
+    Layout,
+)
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 from generator.workbook.sheet_dashboard import plan_cards

@@ -29,9 +29,9 @@ from click.testing import CliRunner
 from generator.catalog import Catalog
 from generator.cli import main
 from generator.i18n import Texts
-from generator.layout import KPI_TOLERANCE_COL, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, Layout
 from generator.paths import CATALOG_DIR
 from generator.recalc import LibreOffice
+from generator.template.layout import KPI_TOLERANCE_COL, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, Layout
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 from generator.workbook.sheet_dashboard import CARD_ROWS, SELECTOR_ROW, plan_cards

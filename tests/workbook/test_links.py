@@ -12,7 +12,7 @@ from openpyxl.utils import column_index_from_string
 
 from generator.catalog import Catalog
 from generator.i18n import Texts
-from generator.layout import Layout
+from generator.template.layout import Layout
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 

@@ -8,7 +8,7 @@ import openpyxl
 
 from generator.catalog import Catalog
 from generator.i18n import Texts
-from generator.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, Layout
+from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL, Layout
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 from generator.workbook.sheet_dashboard import SELECTOR_ROW

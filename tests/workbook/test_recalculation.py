@@ -16,9 +16,9 @@ import pytest
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better, Unit
-from generator.layout import HEADER_ROW, INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
-from generator.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.recalc import LibreOffice
+from generator.template.layout import HEADER_ROW, INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
+from generator.template.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import read_sample
@@ -160,7 +160,7 @@ def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> N
     """With the selector left empty, every card shows the last month with any input: its value,
     target, change on the month before, year to date and status, as the catalogue computes them."""
     from generator.i18n import Texts
-    from generator.periods import status
+    from generator.template.periods import status
     from generator.workbook.sheet_dashboard import INDEX_CELL, plan_cards
 
     path, catalog, values, locale = recalculated[scenario]

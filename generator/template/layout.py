@@ -14,32 +14,12 @@ from typing import Protocol
 from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.errors import CatalogError
+from generator.formula.address import cell, quote_sheet
 
 LAYOUT_VERSION = "1"
 """Stored in every workbook (``layout_version``); the validator warns about another one."""
 MONTHS = 12
 QUARTERS = 4
-
-
-def column_letter(col: int) -> str:
-    """0-based column index to letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell(row: int, col: int, *, absolute: bool = False) -> str:
-    """0-based row and column to an A1 address."""
-    dollar = "$" if absolute else ""
-    return f"{dollar}{column_letter(col)}{dollar}{row + 1}"
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula prefix: always quoted, inner apostrophes doubled (KPI'lar)."""
-    return "'" + name.replace("'", "''") + "'!"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better, Unit
-from generator.chart_data_formulas import latest_month
+from generator.formula.address import cell
 from generator.i18n.formats import NumberFormats
-from generator.layout import KPI_GRID, Layout, cell
-from generator.sheet_formulas import status_expression
+from generator.template.chart_data_formulas import latest_month
+from generator.template.layout import KPI_GRID, Layout
+from generator.template.sheet_formulas import status_expression
 
 Cell = tuple[int, int]
 """A 0-based (row, column) on the Dashboard."""

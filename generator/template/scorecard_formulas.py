@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.layout import KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
+from generator.template.layout import KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, Layout
 
 Cell = tuple[int, int]
 """A 0-based (row, column) on the Scorecard."""

@@ -12,8 +12,9 @@ from functools import lru_cache, partial
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better
 from generator.formula import to_excel
+from generator.formula.address import cell
 from generator.formula.expr import Expr
-from generator.layout import (
+from generator.template.layout import (
     INPUT_GRID,
     KPI_GRID,
     KPI_LATEST_COL,
@@ -22,7 +23,6 @@ from generator.layout import (
     KPI_TOLERANCE_COL,
     MONTHS,
     Layout,
-    cell,
 )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
-from generator.layout import INPUT_GRID, KPI_GRID, MONTHS, Layout, cell, quote_sheet
+from generator.formula.address import cell, quote_sheet
+from generator.template.layout import INPUT_GRID, KPI_GRID, MONTHS, Layout
 
 Cell = tuple[int, int]
 """A 0-based (row, column) on the chart-data sheet."""
