@@ -287,14 +287,16 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
     sheet = located.layout.sheets.settings
     if sheet and has_cells(book, sheet):
         from generator.template.layout import SETTINGS_VALUE_COL
+        from generator.template.options import YEAR_MAX, YEAR_MIN
 
         chosen = book.value(sheet, settings["first_month"], SETTINGS_VALUE_COL) if "first_month" in settings else None
         wide = _list(book, names.get("list_months"))
         if isinstance(chosen, str) and chosen.strip() in wide:
             first = wide.index(chosen.strip()) + 1
         typed_year = book.value(sheet, settings["year"], SETTINGS_VALUE_COL) if "year" in settings else None
-        if isinstance(typed_year, int | float) and not isinstance(typed_year, bool) and 1900 <= typed_year <= 2200:
-            year = int(typed_year)
+        number = isinstance(typed_year, int | float) and not isinstance(typed_year, bool)
+        if number and YEAR_MIN <= typed_year <= YEAR_MAX:  # type: ignore[operator]
+            year = int(typed_year)  # type: ignore[arg-type]
     labels = []
     for m in range(MONTHS):
         position = first - 1 + m
