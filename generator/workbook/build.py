@@ -113,6 +113,9 @@ def _build(
         options = replace(options, company=texts.gettext("Your company"))
     names = sheet_names(texts)
     layout = Layout.plan(catalog, names)
+    renamed: list[str] = []
+    if values is None and options.sample:
+        values = read_sample(catalog, options.currency, renamed)
     buffer = io.BytesIO()
     workbook = Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -124,12 +127,14 @@ def _build(
         layout,
         workbook,
         Styles(workbook),
-        values if values is not None else read_sample(catalog, options.currency) if options.sample else None,
+        values,
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
         sources=tuple(sources),
     )
+    if renamed and catalog.sample is not None:
+        ctx.notes.append(catalog.renamed_note(f"sample data {catalog.sample.name}", renamed))
     order = ["start", "settings", "inputs", "kpis", "dashboard"]
     if catalog.scorecard:
         order.append("scorecard")
