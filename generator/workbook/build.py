@@ -33,6 +33,7 @@ from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_sources import SourceKpis, write_sources
 from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
+from generator.workbook.widths import fit_columns
 from generator.workbook.worksheet import FormulaWorksheet
 
 __all__ = ["LAYOUT_VERSION", "BuildResult", "build_to_file", "build_workbook", "default_file_name", "sheet_names"]
@@ -168,6 +169,7 @@ def _build(
     if sources:
         write_sources(ctx)
     write_definitions(ctx)
+    fit_columns(ctx)
     _properties(ctx)
     cache_values(workbook)
     workbook.close()
