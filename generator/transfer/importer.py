@@ -56,6 +56,9 @@ def import_file(request: ImportRequest) -> ImportResult:
     renamed: list[str] = []
     mapping = read_mapping(request.mapping, request.catalog, renamed) if request.mapping else {}
     table = read_table(request.data, request.sheet)
+    if not table.rows:
+        what = "has a header but no rows" if table.headers else "is empty"
+        raise DataError(f"{request.data}: the table {what}; no value could be read")
     options = resolve_options(
         BuildOptions(
             locale=request.locale, company=request.company, currency=request.currency, fallback=request.fallback
