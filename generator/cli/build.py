@@ -58,7 +58,7 @@ from generator.paths import DEFAULT_CATALOG
 @click.option(
     "--batch",
     "batch_list",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     metavar="LIST.csv",
     help="Build one workbook per row of this CSV (company, locale, currency, year, first_month, file) "

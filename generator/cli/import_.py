@@ -14,7 +14,7 @@ _SHOWN = 20
 
 
 @click.command(name="import")
-@click.argument("data", type=click.Path(path_type=Path))
+@click.argument("data", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--out",
     required=True,
@@ -24,7 +24,7 @@ _SHOWN = 20
 @workbook_settings
 @click.option(
     "--mapping",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     help="YAML file renaming the report's own column headers (or metric names) to input ids.",
 )

@@ -12,12 +12,12 @@ from xlsxwriter.workbook import Workbook
 
 from generator import __version__
 from generator.catalog import Catalog
-from generator.errors import OutputExists, UserError
+from generator.errors import UserError
 from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.i18n.locales import resolve_locale
-from generator.output import write_atomic
+from generator.output import check_target, write_atomic
 from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, sheet_names
 from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
@@ -181,8 +181,7 @@ def build_to_file(
     carried: Sequence[CarriedRow] = (),
 ) -> BuildResult:
     """Build, then write atomically; an existing file is kept unless ``force``."""
-    if Path(path).exists() and not force:
-        raise OutputExists(f"{path}: already exists; pass --force to replace it")
+    check_target(Path(path), force=force)
     result = build_workbook(catalog, options, values, targets=targets, tolerances=tolerances, carried=carried)
     write_atomic(Path(path), result.data, force=force)
     return result

@@ -1,0 +1,112 @@
+"""Corpus items: what a user types or points at (issue 24, "Inputs and commands").
+
+Text that is not UTF-8 (a company name typed in a Latin-1 terminal reaches Python as lone
+surrogates), folders and files the user may not enter or read, a directory where a workbook
+belongs, a year no workbook has: each is one line and its documented code, never exit 70.
+Permissions are exercised for real: the command runs as a process that file modes bind
+(``Case.unprivileged``), in a folder owned by someone else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from tests.corpus.model import SAMPLE, Bases, Case, item
+
+LATIN1_COMPANY = b"\xd6rnek".decode("utf-8", "surrogateescape")
+"""``--company $'\\xd6rnek'`` as Python receives it from a Latin-1 terminal."""
+NOT_UTF8 = r"Invalid value for '--company': '\\xd6rnek' is not UTF-8 text"
+NOBODY = 65534
+
+
+def _filled(folder: Path, bases: Bases, name: str = "filled.xlsx") -> Path:
+    path = folder / name
+    shutil.copyfile(bases.built, path)
+    return path
+
+
+def _not_yours(path: Path, mode: int) -> Path:
+    """``path`` with ``mode``, owned by someone else when the tests run as root."""
+    if os.geteuid() == 0:
+        os.chown(path, NOBODY, NOBODY)
+    path.chmod(mode)
+    return path
+
+
+def _locked(folder: Path) -> Path:
+    locked = folder / "locked"
+    locked.mkdir()
+    return _not_yours(locked, 0o700)
+
+
+@item("input")
+def company_not_utf8_in_build(folder: Path, _: Bases) -> Case:
+    return Case(["build", "--company", LATIN1_COMPANY, "--out", "a.xlsx"], 2, NOT_UTF8, empty=folder)
+
+
+@item("input")
+def company_not_utf8_in_regenerate(folder: Path, bases: Bases) -> Case:
+    filled = _filled(folder, bases)
+    args = ["regenerate", filled.name, "--company", LATIN1_COMPANY, "--out", "new.xlsx"]
+    return Case(args, 2, NOT_UTF8, unchanged=[filled], empty=folder)
+
+
+@item("input")
+def company_not_utf8_in_consolidate(folder: Path, bases: Bases) -> Case:
+    one, two = _filled(folder, bases, "one.xlsx"), _filled(folder, bases, "two.xlsx")
+    args = ["consolidate", one.name, two.name, "--company", LATIN1_COMPANY, "--out", "all.xlsx"]
+    return Case(args, 2, NOT_UTF8, unchanged=[one, two], empty=folder)
+
+
+@item("input")
+def company_not_utf8_in_import(folder: Path, _: Bases) -> Case:
+    args = ["import", str(SAMPLE), "--company", LATIN1_COMPANY, "--out", "imported.xlsx"]
+    return Case(args, 2, NOT_UTF8, empty=folder)
+
+
+@item("input")
+def build_out_in_a_folder_not_yours(folder: Path, _: Bases) -> Case:
+    _locked(folder)
+    where = r"^Error: locked/a\.xlsx: cannot write here: Permission denied$"
+    return Case(["build", "--out", "locked/a.xlsx"], 4, where, empty=folder, unprivileged=True)
+
+
+@item("input")
+def regenerate_out_in_a_folder_not_yours(folder: Path, bases: Bases) -> Case:
+    filled, locked = _filled(folder, bases), _locked(folder)
+    where = r"^Error: locked/new\.xlsx: cannot write here: Permission denied$"
+    args = ["regenerate", filled.name, "--out", f"{locked.name}/new.xlsx"]
+    return Case(args, 4, where, unchanged=[filled], empty=folder, unprivileged=True)
+
+
+@item("input")
+def import_out_below_a_folder_not_yours(folder: Path, _: Bases) -> Case:
+    """A new folder below one the user may not enter: not created, one line, exit 4."""
+    _locked(folder)
+    where = r"^Error: locked/sub/imported\.xlsx: cannot write here: Permission denied$"
+    args = ["import", str(SAMPLE), "--out", "locked/sub/imported.xlsx"]
+    return Case(args, 4, where, empty=folder, unprivileged=True)
+
+
+@item("input")
+def validate_a_file_not_readable(folder: Path, bases: Bases) -> Case:
+    """Mode 000: click's own check would say exit 2; the project's refusal says 3, in the JSON document too."""
+    path = _not_yours(_filled(folder, bases), 0o000)
+    where = r"^Error: filled\.xlsx: cannot be opened \(Permission denied\); check the path and permissions$"
+    return Case(["validate", path.name, "--format", "json"], 3, where, empty=folder, unprivileged=True)
+
+
+@item("input")
+def regenerate_a_directory(folder: Path, _: Bases) -> Case:
+    (folder / "book.xlsx").mkdir()
+    where = r"^Error: book\.xlsx: is a directory, not a workbook file"
+    return Case(["regenerate", "book.xlsx", "--out", "new.xlsx"], 3, where, empty=folder)
+
+
+@item("input")
+def import_year_1800(folder: Path, _: Bases) -> Case:
+    """Refused as ``build`` refuses it, not blamed on the data."""
+    args = ["import", str(SAMPLE), "--year", "1800", "--out", "imported.xlsx"]
+    return Case(args, 2, r"^Error: year must be between 1900 and 2200, not 1800$", empty=folder)
