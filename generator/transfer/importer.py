@@ -42,6 +42,8 @@ class ImportResult:
     data: bytes
     out: Path
     warnings: list[str] = field(default_factory=list)
+    unlisted: int = 0
+    """Issues beyond ``MAX_LISTED_ISSUES``, counted but not in ``warnings``."""
 
     @property
     def inputs_filled(self) -> int:
@@ -64,13 +66,15 @@ def import_file(request: ImportRequest) -> ImportResult:
         table, request.catalog, options.locale, year=request.year, first_month=request.first_month, mapping=mapping
     )
     label = str(request.data)
+    unlisted = imported.issue_count - len(imported.issues)
     if imported.issues and request.strict:
         lines = [f"{label}: {issue}" for issue in imported.issues]
-        raise DataError(f"{len(lines)} problems, nothing written (--strict):\n" + "\n".join(lines))
+        lines += [f"{label}: ... and {unlisted} more problems, not listed"] if unlisted else []
+        raise DataError(f"{imported.issue_count} problems, nothing written (--strict):\n" + "\n".join(lines))
     if imported.count == 0:
         raise DataError(
             f"{label}: no value could be read"
-            + (f" ({len(imported.issues)} problems, the first: {imported.issues[0]})" if imported.issues else "")
+            + (f" ({imported.issue_count} problems, the first: {imported.issues[0]})" if imported.issues else "")
         )
     options = BuildOptions(
         locale=options.locale,
@@ -89,4 +93,4 @@ def import_file(request: ImportRequest) -> ImportResult:
         reads=[request.data],
     )
     warnings = [f"{label}: {issue}" for issue in imported.issues] + built.warnings
-    return ImportResult(imported, built.data, out, warnings)
+    return ImportResult(imported, built.data, out, warnings, unlisted)
