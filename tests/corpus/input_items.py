@@ -9,10 +9,12 @@ Permissions are exercised for real: the command runs as a process that file mode
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from pathlib import Path
 
+from generator.catalog.limits import MAX_KPIS
 from tests.corpus.model import SAMPLE, Bases, Case, item
 
 LATIN1_COMPANY = b"\xd6rnek".decode("utf-8", "surrogateescape")
@@ -110,3 +112,44 @@ def import_year_1800(folder: Path, _: Bases) -> Case:
     """Refused as ``build`` refuses it, not blamed on the data."""
     args = ["import", str(SAMPLE), "--year", "1800", "--out", "imported.xlsx"]
     return Case(args, 2, r"^Error: year must be between 1900 and 2200, not 1800$", empty=folder)
+
+
+def _replicated(folder: Path, kpis: int) -> Path:
+    """crm.yaml with its KPIs copied until there are ``kpis`` of them (ids, numbers, names made unique)."""
+    import yaml
+
+    from tests.corpus.model import CRM
+
+    source = yaml.safe_load(CRM.read_text(encoding="utf-8"))
+    original = source["kpis"]
+    copies = []
+    for i in range(kpis):
+        kpi = copy.deepcopy(original[i % len(original)])
+        round_ = i // len(original)
+        if round_:
+            kpi["id"] = f"{kpi['id']}_{round_ + 1}"
+            kpi["texts"] = {
+                code: {**texts, "name": f"{texts['name']} ({round_ + 1})"} for code, texts in kpi["texts"].items()
+            }
+        kpi["number"] = i + 1
+        copies.append(kpi)
+    source["kpis"] = copies
+    source.pop("sample", None)
+    path = folder / f"crm{kpis}.yaml"
+    path.write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@item("catalogue")
+def catalogue_of_1001_kpis(folder: Path, _: Bases) -> Case:
+    """One past MAX_KPIS: refused at the 1,001st KPI, before checks and a build whose work grows with the KPIs."""
+    path = _replicated(folder, MAX_KPIS + 1)
+    where = rf"^Error: {path.name}:[0-9]+:[0-9]+: kpis\[1000\]: 1,001 KPIs, more than the limit of 1,000 KPIs in one catalogue"
+    return Case(["build", "--catalog", path.name, "--out", "out/"], 1, where, empty=folder)
+
+
+@item("catalogue")
+def catalogue_of_1000_kpis(folder: Path, _: Bases) -> Case:
+    """Exactly at the limit: checked and usable."""
+    path = _replicated(folder, MAX_KPIS)
+    return Case(["catalog", "check", path.name], 0, "")
