@@ -216,7 +216,10 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
     if kpi.better.value == "info" and (kpi.target is not None or kpi.tolerance is not None):
         report((*at, "target"), "an informational KPI (better: info) takes no target or tolerance")
     if kpi.unit.value == "currency" and kpi.target is not None:
-        message = "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...}"
+        message = (
+            "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...} "
+            "('kpigen catalog migrate FILE' rewrites it so)"
+        )
         report((*at, "target"), message)
     if kpi.targets and kpi.unit.value != "currency":
         report((*at, "targets"), "targets per currency are for money KPIs (unit: currency); use target")

@@ -84,6 +84,12 @@ def test_an_input_total_off_is_stale_and_names_the_input(sample: Path, crm: Cata
     where = (finding.code, finding.cell, finding.input, finding.kpi)
     assert where == (Code.STALE_VALUE.value, address, "emails_sent", None)
     assert (finding.value, finding.expected) == (before[address] + 1, before[address])
+    name = crm.inputs["emails_sent"].name["en"]
+    assert finding.message == (
+        f"{name} shows {before[address] + 1:.0f}, but its formula gives {before[address]:.0f}: the file was saved "
+        "without recalculating after a change (by a script, or with calculation switched off). Recalculate and "
+        "save it in Excel or LibreOffice (Ctrl+Alt+F9 or Ctrl+Shift+F9), or pass --recalc."
+    )
 
 
 def test_many_stale_cells_are_one_finding_per_sheet(sample: Path, crm: Catalog, tmp_path: Path) -> None:
@@ -110,7 +116,11 @@ def test_a_file_never_calculated_is_one_finding(sample: Path, crm: Catalog, tmp_
                 data = re.sub(rb'(<c [^>]*?) t="(?:str|b|e)"([^>]*><f)', rb"\1\2", data)
             out.writestr(item, data)
     report = validate(target, Options())
-    assert [(f.code, f.sheet) for f in report.findings] == [(Code.NOT_RECALCULATED.value, "KPIs")]
+    assert [(f.code, f.severity, f.sheet) for f in report.findings] == [(Code.NOT_RECALCULATED.value, "error", "KPIs")]
+    assert report.findings[0].message == (
+        "The file holds no calculated results (it was saved by a program that does not calculate, such as a script), "
+        "so the KPI values cannot be compared. Open and save it in Excel or LibreOffice, or pass --recalc."
+    )
     assert report.cells_compared == 0 and report.kpis_checked == 0
 
 
@@ -129,8 +139,10 @@ def test_the_comparison_alone_names_kpi_month_value_and_expected(sample: Path, c
         "May 2026",
     )
     assert finding.expected == pytest.approx(before[address], rel=1e-12)
-    assert "Churn rate (attrition): the file shows " in finding.message
-    assert finding.message.endswith("(open and save it) or look for a changed formula or input.")
+    assert finding.message == (
+        f"Churn rate (attrition): the file shows {before[address] * 1.001!r}, but the catalogue's formula gives "
+        f"{finding.expected!r}; recalculate the workbook (open and save it) or look for a changed formula or input."
+    )
     assert report.cells_compared == 739
 
 
