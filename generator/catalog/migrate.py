@@ -65,7 +65,8 @@ def migrate_text(path: Path, currency: str | None = None) -> Migration:
         value = _NUMBER.match(line, start)
         if key is None or value is None:
             where = f"{path}:{line_number}:{column}"
-            raise CatalogError([f"{where}: kpis[{index}].target: write it as 'target: NUMBER' on one line to migrate it"])
+            message = f"kpis[{index}].target: write it as 'target: NUMBER' on one line to migrate it"
+            raise CatalogError([f"{where}: {message}"])
         amount = value.group(0)
         code = f'"{chosen}"' if json_style else chosen
         quote = key.group(1)

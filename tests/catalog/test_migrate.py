@@ -44,7 +44,8 @@ def test_migrate_changes_only_the_two_lines_and_loads(old: Path, tmp_path: Path)
     new = tmp_path / "new.yaml"
     code, output = run("migrate", str(old), "--out", str(new), "--currency", "try")
     assert code == 0, output
-    assert output == f"wrote {new}: the single target of cost_per_lead, customer_acquisition_cost is now its TRY target\n"
+    kpis = "cost_per_lead, customer_acquisition_cost"
+    assert output == f"wrote {new}: the single target of {kpis} is now its TRY target\n"
     before, after = old.read_text("utf-8").splitlines(), new.read_text("utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [
