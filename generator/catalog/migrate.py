@@ -16,6 +16,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.catalog.source import SourceError, read_source
 from generator.errors import CatalogError, UnreadableCatalog, UserError
@@ -47,7 +48,8 @@ def migrate_text(path: Path, currency: str | None = None) -> Migration:
     lines = text.split("\n")
     json_style = path.suffix.lower() == ".json"
     migration = Migration(text, chosen)
-    kpis = data.get("kpis") if isinstance(data.get("kpis"), list) else []
+    found = data.get("kpis")
+    kpis: list[Any] = found if isinstance(found, list) else []
     for index, kpi in enumerate(kpis):
         if not isinstance(kpi, dict) or kpi.get("unit") != "currency" or "target" not in kpi or "targets" in kpi:
             continue
