@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from generator.catalog.limits import MAX_KPIS
-from tests.corpus.model import SAMPLE, Bases, Case, item
+from tests.corpus.model import INPUTS_E42, SAMPLE, Bases, Case, item
 
 LATIN1_COMPANY = b"\xd6rnek".decode("utf-8", "surrogateescape")
 """``--company $'\\xd6rnek'`` as Python receives it from a Latin-1 terminal."""
@@ -153,3 +153,12 @@ def catalogue_of_1000_kpis(folder: Path, _: Bases) -> Case:
     """Exactly at the limit: checked and usable."""
     path = _replicated(folder, MAX_KPIS)
     return Case(["catalog", "check", path.name], 0, "")
+
+
+@item("workbook (LibreOffice)")
+def libreoffice_merged_months_one_finding(folder: Path, bases: Bases) -> Case:
+    """Months merged in LibreOffice (which keeps the hidden values and computes with them): the one
+    merged-cells finding, and no stale-value errors advising --recalc, which could not help."""
+    path = Path(shutil.copyfile(bases.uno["merged_months"], folder / "merged.xlsx"))
+    args = ["validate", path.name, "--format", "json"]
+    return Case(args, 1, INPUTS_E42, code="merged-cells", unchanged=[path], absent=("stale-value",))
