@@ -162,3 +162,23 @@ def libreoffice_merged_months_one_finding(folder: Path, bases: Bases) -> Case:
     path = Path(shutil.copyfile(bases.uno["merged_months"], folder / "merged.xlsx"))
     args = ["validate", path.name, "--format", "json"]
     return Case(args, 1, INPUTS_E42, code="merged-cells", unchanged=[path], absent=("stale-value",))
+
+
+@item("input")
+def decimal_read_as_a_date_in_a_count(folder: Path, _: Bases) -> Case:
+    """Turkish "12.5" typed into a count becomes 12 May 2026 (serial 46154): accepted by data validation,
+    a warning at its cell (exit 0) naming the figure probably meant."""
+    from generator.catalog import load_catalog
+    from generator.workbook.build import build_workbook
+    from generator.workbook.context import BuildOptions
+    from generator.workbook.sample import read_sample
+    from tests.corpus.model import CRM
+
+    catalog = load_catalog(CRM)
+    values = read_sample(catalog, "TRY")
+    assert values is not None
+    values["new_leads"][4] = 46154.0
+    path = folder / "leads.xlsx"
+    path.write_bytes(build_workbook(catalog, BuildOptions(locale="tr", year=2026), values).data)
+    args = ["validate", path.name, "--format", "json"]
+    return Case(args, 0, r"Veri Girişi!H19", code="looks-like-date", fields={"value": 46154, "expected": "12,5"})
