@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from generator.errors import UnreadableInput, UserError
+from generator.errors import ExitCode, UnreadableInput, UserError
 from generator.i18n.pofile import read_entries
 from generator.paths import LOCALES_DIR
 
@@ -32,6 +32,13 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 class MissingTranslation(UserError):
     """A locale without interface strings, or with some missing, and no fallback allowed."""
+
+
+class BrokenTranslation(MissingTranslation):
+    """A .po whose translations rename a ``{placeholder}``: the translation was read and has
+    problems, so exit 1 (README, "Exit codes": build's 1 column), not a bad option."""
+
+    exit_code = ExitCode.PROBLEMS
 
 
 def po_path(locale: str, root: Path = LOCALES_DIR) -> Path:
@@ -137,7 +144,7 @@ class Messages:
             own = read_catalog(path)
         if own.broken and fallback is None:
             first = sorted(own.broken)[0]
-            raise MissingTranslation(
+            raise BrokenTranslation(
                 f"{path}: {len(own.broken)} translations change the {{placeholders}} of their msgid "
                 f"(first: {first!r} needs {', '.join('{' + p + '}' for p in placeholders(first))}); "
                 f"fix them or pass --fallback {SOURCE_LOCALE}"
