@@ -34,6 +34,7 @@ from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_sources import SourceKpis, write_sources
 from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
+from generator.workbook.widths import fit_columns
 from generator.workbook.worksheet import FormulaWorksheet
 
 __all__ = ["LAYOUT_VERSION", "BuildResult", "build_to_file", "build_workbook", "default_file_name", "sheet_names"]
@@ -103,6 +104,9 @@ def _build(
         options = replace(options, company=texts.gettext("Your company"))
     names = sheet_names(texts)
     layout = Layout.plan(catalog, names)
+    renamed: list[str] = []
+    if values is None and options.sample:
+        values = read_sample(catalog, options.currency, renamed)
     buffer = io.BytesIO()
     workbook = Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -114,12 +118,14 @@ def _build(
         layout,
         workbook,
         Styles(workbook),
-        values if values is not None else read_sample(catalog, options.currency) if options.sample else None,
+        values,
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
         sources=tuple(sources),
     )
+    if renamed and catalog.sample is not None:
+        ctx.notes.append(catalog.renamed_note(f"sample data {catalog.sample.name}", renamed))
     order = ["start", "settings", "inputs", "kpis", "dashboard"]
     if catalog.scorecard:
         order.append("scorecard")
@@ -153,6 +159,7 @@ def _build(
     if sources:
         write_sources(ctx)
     write_definitions(ctx)
+    fit_columns(ctx)
     _properties(ctx)
     cache_values(workbook)
     workbook.close()
