@@ -136,10 +136,12 @@ def _mo_bytes(po_path: Path, po_stat: tuple[int, int], pot_path: Path, pot_stat:
     po = po_path.read_bytes() if po_path.is_file() else b""
     pot = pot_path.read_bytes() if pot_path.is_file() else b""
     wanted = source_hash(po, pot)
-    data = _read(po_path.with_suffix(".mo"), wanted) or _read(_cache_dir() / f"{wanted}.mo", wanted)
+    cache = _cache_dir()
+    data = _read(po_path.with_suffix(".mo"), wanted) or (_read(cache / f"{wanted}.mo", wanted) if cache else None)
     if data is None:
         data = compile_catalog(po, pot)
-        _store(_cache_dir() / f"{wanted}.mo", data)
+        if cache is not None:
+            _store(cache / f"{wanted}.mo", data)
     return data
 
 
@@ -152,8 +154,12 @@ def _read(path: Path, wanted: str) -> bytes | None:
         return None
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def _cache_dir() -> Path | None:
+    """The user's own cache folder; None without a home (compiled in memory then, never in a shared /tmp)."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no HOME and no password entry: a bare container user
+        return None
     return Path(base) / "kpigen" / "mo"
 
 
