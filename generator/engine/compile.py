@@ -197,6 +197,15 @@ class _Parser:
 def compile_shape(shape: str) -> tuple[Compiled, int]:
     """The closure for a shape, and how many references it reads."""
     parser = _Parser(shape)
+    depth = deepest = 0
+    for kind, text in parser.tokens:  # brackets counted first: 5,000 of them are refused before any recursion
+        if kind == "op" and text == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "op" and text == ")":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise EngineError(f"the formula is nested more than {MAX_NESTING} levels deep")
     node = parser.formula()
     if REF_MARK in shape and parser.refs != shape.count(REF_MARK):
         raise EngineError("a reference sits where the grammar does not allow one")

@@ -83,8 +83,10 @@ def _iferror(args: list[Compiled]) -> Compiled:
     value, fallback = args
 
     def run(sheet: Spreadsheet, refs: Refs) -> Any:
-        result = sheet.scalar(value(sheet, refs))
-        return fallback(sheet, refs) if result.__class__ is XlError else result
+        found = value(sheet, refs)
+        if sheet.scalar(found).__class__ is XlError:
+            return fallback(sheet, refs)
+        return found  # a reference stays one, as IF's result does: MIN(IFERROR(C3,0),5) skips a blank C3
 
     return run
 
