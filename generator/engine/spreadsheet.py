@@ -37,8 +37,9 @@ DENSE_WALK = 4_096
 over the cells the sheet stores, in the same row-by-row order. Every function that takes a range
 skips blanks, so the two walks give the same results."""
 MOST_CELLS = 5_000_000
-"""Cells one Spreadsheet may read through ranges, in all: about 5 s of work. A template reads
-under 100,000; past the limit, every further range is an EngineLimit."""
+"""Cells one user's file (``strict=False``) may make the engine read through ranges, in all: about
+5 s of work. A template reads under 100,000; past the limit, every further range is an EngineLimit.
+The writer's own workbooks (``strict``) are bounded by the catalogue's limits instead."""
 
 
 class _NameFormula(str):
@@ -76,11 +77,11 @@ class Spreadsheet:
     them, #REF! and #NAME?.
     """
 
-    def __init__(self, sheets: Iterable[str], *, strict: bool = True, most_cells: int = MOST_CELLS) -> None:
+    def __init__(self, sheets: Iterable[str], *, strict: bool = True, most_cells: int | None = None) -> None:
         self.sheets = list(sheets)
         self.strict = strict
-        self.most_cells = most_cells
-        self.cells_left = most_cells
+        self.most_cells = most_cells if most_cells is not None else (1 << 62 if strict else MOST_CELLS)
+        self.cells_left = self.most_cells
         self._stored: dict[str, tuple[list[int], dict[int, list[int]]]] | None = None
         self._name_values: dict[str, Any] = {}
         self._active_names: set[str] = set()

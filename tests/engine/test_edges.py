@@ -282,3 +282,10 @@ def test_the_comparison_helpers() -> None:
     assert same_number(0.1 + 0.2, 0.3) and not same_number(1.0, 1.0000000000001)
     assert not same_number(1.0, -1.0) and not same_number(0.0, 1e-300)
     assert compare(2.0, 10.0) == -1 and compare("10", "2") == -1 and compare(None, "") == 0
+
+
+def test_the_default_limit_applies_to_a_users_file() -> None:
+    from generator.engine.spreadsheet import MOST_CELLS
+
+    assert Spreadsheet(["S"], strict=False).cells_left == MOST_CELLS
+    assert Spreadsheet(["S"]).cells_left > 1e18  # the writer's own workbooks: bounded by the catalogue's limits
