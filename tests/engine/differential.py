@@ -7,6 +7,7 @@ A disagreement between the engine and LibreOffice is *explained* when one known 
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -152,6 +153,29 @@ def _booleans_are_numbers(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(values, "_RANK", rank)
     to_text = values.to_text
     patch.setattr(compile, "to_text", lambda v: ("1" if v else "0") if v.__class__ is bool else to_text(v))
+    match = functions._match
+
+    def match_logical_text(sheet: Spreadsheet, args: list[Any]) -> Any:
+        wanted = sheet.scalar(args[0])
+        truth = values.text_to_bool(wanted) if isinstance(wanted, str) else None
+        return match(sheet, [truth, *args[1:]] if truth is not None else args)
+
+    patch.setitem(functions._EAGER, "MATCH", (2, 3, match_logical_text))
+
+
+def _modulo_rounds_the_quotient(patch: pytest.MonkeyPatch) -> None:
+    """LibreOffice's MOD floors the quotient after rounding it to 15 digits (approxFloor): MOD(3,0.01) is 0."""
+    mod = functions._mod
+
+    def modulo(sheet: Spreadsheet, args: list[Any]) -> Any:
+        found = mod(sheet, args)
+        if found.__class__ is values.XlError:
+            return found
+        n, d = (values.to_number(sheet.scalar(a)) for a in args)
+        quotient = float(f"{n / d:.15g}")  # type: ignore[operator]
+        return n - d * math.floor(quotient)  # type: ignore[operator]
+
+    patch.setitem(functions._EAGER, "MOD", (2, 2, modulo))
 
 
 def _power_rules(patch: pytest.MonkeyPatch) -> None:
@@ -327,6 +351,12 @@ KNOWN: list[Difference] = [
         "MS-OI29500 §18.17.2.4 (operands evaluated left to right: the first error is the result); LibreOffice "
         "takes arguments from a stack, the last first",
         _last_argument_first,
+    ),
+    Difference(
+        "MOD of fractions",
+        _FN.format("MOD") + " (MOD(n, d) = n - d*INT(n/d), in doubles); LibreOffice rounds n/d to 15 digits "
+        "before INT (rtl::math::approxFloor), so MOD(3,0.01) is 0 there",
+        _modulo_rounds_the_quotient,
     ),
     Difference(
         "which error when two arguments are errors",
