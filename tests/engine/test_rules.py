@@ -183,3 +183,70 @@ def test_a_table_kept_per_process_starts_again_when_full() -> None:
 
 def test_an_error_value_shows_its_code() -> None:
     assert repr(NA) == "#N/A" and NA.code == "#N/A" and str(DIV0) == "#DIV/0!"
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ('=0&""', "0"),
+        ('=-2&""', "-2"),
+        ('=999999999999999&""', "999999999999999"),
+        ('=1E+15&""', "1E+15"),  # General format: 15 digits, then scientific
+        ('=-1E+20&""', "-1E+20"),
+        ('=1.5E-7&""', "1.5E-07"),
+        ('=1.25E+100&""', "1.25E+100"),
+        ('=123456789012345678&""', "1.23456789012346E+17"),
+        ('=0.1+0.2&""', "0.3"),
+        ('=MIN(A5:A6)&"x"', "0x"),  # no numbers: the number 0, not a blank
+        ('=MAX(A5:A6)&"x"', "0x"),
+        ('=IF(FALSE,1)&""', "FALSE"),
+        ('=IF(A1,A1,A2)&""', "5"),
+        ('=IF(A3,A1,A2)&""', "7"),
+    ],
+)
+def test_numbers_as_text(formula: str, expected: str) -> None:
+    assert run(formula, A1=5.0, A2=7.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("formula", "kind", "expected"),
+    [
+        ("=INT(1E+15)", float, 1e15),  # at 2**50 and past, INT keeps the float it was given
+        ("=INT(-1E+15)", float, -1e15),
+        ("=INT(999999999999999.5)", int, 999999999999999),
+        ("=INT(-999999999999999)", int, -999999999999999),
+    ],
+)
+def test_int_keeps_large_results_as_floats(formula: str, kind: type, expected: float) -> None:
+    result = run(formula)
+    assert type(result) is kind and result == expected
+
+
+def test_a_large_range_on_a_sheet_without_cells_is_empty() -> None:
+    sheet = Spreadsheet(["S", "Empty"])
+    sheet.set_value("S", 0, 0, 1.0)
+    assert sheet.evaluate("S", "=SUM(Empty!A1:A5000)+COUNT(Empty!A:A)") == 0
+    assert sheet.evaluate("S", "=MATCH(1,Empty!A:A,0)") is NA
+
+
+def test_formula_cells_lists_every_formula() -> None:
+    sheet = Spreadsheet(["S"])
+    sheet.set_formula("S", 0, 0, "=1")
+    sheet.set_value("S", 0, 1, 2.0)
+    sheet.set_formula("S", 3, 2, "=A1+B1")
+    assert sheet.formula_cells() == [("S", 0, 0), ("S", 3, 2)]
+    assert sheet.formula(("S", 3, 2)) == "=A1+B1"
+
+
+def test_values_outside_the_cell_types_are_engine_errors() -> None:
+    from generator.engine.values import compare, to_bool, to_number, to_text
+
+    odd = object()
+    with pytest.raises(EngineError, match=r"^cannot use <object object at .*> as a condition$"):
+        to_bool(odd)
+    with pytest.raises(EngineError, match=r"^cannot use .* as a number$"):
+        to_number(odd)
+    with pytest.raises(EngineError, match=r"^cannot use .* as text$"):
+        to_text(odd)
+    with pytest.raises(EngineError, match=r"^cannot compare"):
+        compare(odd, 1.0)
