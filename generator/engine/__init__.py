@@ -3,7 +3,7 @@ formula cell carries, and the validator's recomputation of a filled file.
 
 It computes a closed set of functions (``functions.SUPPORTED``) with Excel's rules for blanks,
 text, booleans and errors (Excel is the reference; where LibreOffice departs from it, the tests
-say so: tests/engine/differential.py); anything else raises EngineError, so nothing is ever cached as a
+say so: tests/engine/known_differences.py); anything else raises EngineError, so nothing is ever cached as a
 silent 0. Kept apart from the catalogue's own Python evaluation (``generator.formula``,
 ``generator.template.periods``): that one is the independent check of every KPI.
 """

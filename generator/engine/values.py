@@ -6,7 +6,7 @@ beside text, and equals both in a comparison; these rules decide what a template
 month without data. Excel is the reference for every rule (its function pages, MS-OI29500 and
 ECMA-376 Part 1 §18.17); LibreOffice is *not* a witness for all of them: it reads booleans as the
 numbers 1 and 0, so ranges of booleans sum and compare differently, and it converts text to numbers
-by its own setting. tests/engine/differential.py (KNOWN) lists each difference with its source.
+by its own setting. tests/engine/known_differences.py lists each difference with its source.
 """
 
 from __future__ import annotations
