@@ -23,6 +23,8 @@ from generator.workbook.context import BuildOptions
 from generator.workbook.sample import DEMO_RATES
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: JSON can spell them (``\\ud800``), but no UTF-8 file or workbook can hold them."""
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _LOCALE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 
@@ -69,6 +71,13 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             {"value": request.first_month},
         )
     company = request.company.strip()
+    if _UNENCODABLE.search(company):
+        raise Problem(
+            422,
+            "company-unencodable",
+            N_("The company name holds a character no text file can store (a lone UTF-16 surrogate); type it again."),
+            "company",
+        )
     if _CONTROL.search(company):
         raise Problem(
             422,
@@ -218,5 +227,5 @@ def _is_currency(code: str) -> bool:
 
 def _shown(value: str, limit: int = 40) -> str:
     """A user's value quoted back: one line, no control characters, bounded."""
-    text = _CONTROL.sub("\ufffd", value)
+    text = _UNENCODABLE.sub("\ufffd", _CONTROL.sub("\ufffd", value))
     return text if len(text) <= limit else text[: limit - 1] + "…"

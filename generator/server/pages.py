@@ -53,8 +53,6 @@ def _render(request: Request, template: str, language: Language, status: int = 2
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == language.code:
         response.set_cookie(COOKIE, language.code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self'; style-src 'self'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -173,6 +171,18 @@ def _regenerate_form(request: Request, language: Language, status: int = 200, **
         currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
         **({"values": {}} | context),
     )
+
+
+def error_page(request: Request, problem: Problem) -> HTMLResponse:
+    """A refusal the framework or the guard gave, on the page of the form that was sent, in its language."""
+    language = _language(request)
+    error = problem.text(language.gettext)
+    path = request.url.path
+    if path == "/validate":
+        return _render(request, "validate.html", language, problem.status, error=error)
+    if path == "/regenerate":
+        return _regenerate_form(request, language, problem.status, error=error)
+    return _index(request, language, problem.status, problem=problem, error=error)
 
 
 def _upload(request: Request, form: FormData) -> Upload:

@@ -6,7 +6,12 @@ same sentence in the interface language. Messages are msgids, translated where t
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+PAGE_PATHS = frozenset({"/", "/download", "/validate", "/regenerate"})
+"""The HTML pages; a refusal anywhere else is JSON."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Problem(Exception):
@@ -24,7 +29,7 @@ class Problem(Exception):
 
     def text(self, gettext: Any = None) -> str:
         template = gettext(self.message) if gettext is not None else self.message
-        return str(template).format(**self.values)
+        return _SURROGATE.sub("\ufffd", str(template).format(**self.values))
 
     def as_dict(self) -> dict[str, Any]:
         return {"error": self.code, "field": self.field, "message": self.text()}
@@ -33,3 +38,7 @@ class Problem(Exception):
 def N_(message: str) -> str:
     """Mark an msgid for extraction (Babel's default keywords include ``N_``); it is translated where shown."""
     return message
+
+
+def is_api(path: str) -> bool:
+    return path not in PAGE_PATHS

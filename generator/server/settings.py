@@ -12,14 +12,28 @@ COMPANY_MAX = 100
 """Longest company name accepted: it is shown on every sheet and in the file name."""
 YEAR_MIN, YEAR_MAX = 1900, 2200
 """The writer's own range (``generator.workbook.build.resolve_options``)."""
+FORM_BYTES = 64 * 1024
+"""Largest body of a request that uploads no file (the download form, a JSON body), and the room
+for a multipart form's boundaries and other fields on top of an uploaded file."""
+UPLOAD_PATHS = frozenset({"/validate", "/regenerate", "/api/validate", "/api/regenerate"})
+"""The only paths that take a file; every other request body is held to ``FORM_BYTES``."""
 
 
 @dataclass(frozen=True)
 class ServerSettings:
     max_upload_bytes: int = 10 * MIB
     """Largest uploaded workbook; a request body larger than this (plus the form's envelope) gets 413."""
+    max_connections: int = 100
+    """Open connections per worker process; one more is answered 503 and closed at once."""
+    max_uploads: int = 4
+    """Uploads read or worked on at once per worker; one more is answered 503 before its body is read."""
+    read_timeout: float = 15.0
+    """Seconds a client may stay silent while sending request headers or a body; then it gets 408
+    (or, in the headers, is closed)."""
+    keep_alive: float = 5.0
+    """Seconds an idle connection is kept open between requests (uvicorn's ``timeout_keep_alive``)."""
     cache_entries: int = 64
-    """Built workbooks kept in memory by their options (about 100 KB each)."""
+    """Built workbooks kept in memory by their options (about 100 KB each), and as many bases."""
     catalog_dir: Path = CATALOG_DIR
     """Where the bundled catalogues are; requests choose one by id, never by path."""
     limits: ReadLimits = field(default_factory=ReadLimits)
@@ -29,3 +43,7 @@ class ServerSettings:
         from dataclasses import replace
 
         return replace(self.limits, max_file_bytes=min(self.limits.max_file_bytes, self.max_upload_bytes))
+
+    def body_limit(self, path: str) -> int:
+        """Largest request body accepted on ``path``: an upload and its form, or a small form."""
+        return self.max_upload_bytes + FORM_BYTES if path in UPLOAD_PATHS else FORM_BYTES
