@@ -51,7 +51,9 @@ def workbooks(request: Request, options: WorkbookRequest) -> Response:
 async def validate(request: Request, file: Annotated[UploadFile, File(description="The filled .xlsx")]) -> JSONResponse:
     """Validate a filled workbook; the answer is the validator's JSON report (schema kpigen.validation/1)."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    report = await operations.in_thread(validate_upload, upload, request.app.state.settings)
+    report = await operations.in_thread(
+        validate_upload, upload, request.app.state.settings, ", ".join(_catalogs(request).ids())
+    )
     return JSONResponse(operations.report_dict(report))
 
 

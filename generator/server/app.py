@@ -23,9 +23,8 @@ from generator import __version__
 from generator.server.catalogs import Catalogs
 from generator.server.download import BuildCache
 from generator.server.middleware import AccessLog, Guard, SecurityHeaders
-from generator.server.problems import N_, Problem, is_api
+from generator.server.problems import N_, Problem, Size, is_api
 from generator.server.settings import FORM_BYTES, ServerSettings
-from generator.validate.refusals import human_size
 
 LOG = logging.getLogger("kpigen.server")
 
@@ -114,7 +113,7 @@ def from_framework(status: int, detail: str) -> Problem:
         return Problem(400, "too-many-fields", N_("The form has more fields than it can have."))
     if detail.startswith("Field exceeded maximum size"):
         return Problem(
-            413, "field-too-large", N_("A form field is longer than {limit}."), None, {"limit": human_size(FORM_BYTES)}
+            413, "field-too-large", N_("A form field is longer than {limit}."), None, {"limit": Size(FORM_BYTES)}
         )
     if status == 400:
         return Problem(400, "bad-form", N_("The form could not be read; send it again from the page."))

@@ -19,9 +19,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from generator.server.problems import N_, Problem
+from generator.server.problems import N_, Problem, Size
 from generator.server.settings import UPLOAD_PATHS, ServerSettings
-from generator.validate.refusals import human_size
 
 ACCESS_LOG = logging.getLogger("kpigen.access")
 CSP = (
@@ -120,14 +119,14 @@ class Guard:
                 "upload-too-large",
                 N_("The request is larger than this server accepts (files up to {limit})."),
                 "file",
-                {"limit": human_size(self.settings.max_upload_bytes)},
+                {"limit": Size(self.settings.max_upload_bytes)},
             )
         return Problem(
             413,
             "request-too-large",
             N_("The request is larger than a form needs ({limit} at most)."),
             None,
-            {"limit": human_size(limit)},
+            {"limit": Size(limit)},
         )
 
     async def _send_refusal(self, scope: Scope, send: Send, problem: Problem) -> None:

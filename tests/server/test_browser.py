@@ -150,6 +150,5 @@ def test_a_hostile_upload_is_refused_clearly(server: str, browser: Any, tmp_path
         page.click("#check")
     assert answer.value.status == 422
     alert = page.locator("[role=alert]").inner_text()
-    assert alert.startswith("The file was refused: bomb.xlsx: ")
-    assert "possible zip bomb" in alert
+    assert alert == "bomb.xlsx unpacks to far more than its size (a possible zip bomb), so it is not read."
     page.close()
