@@ -79,8 +79,15 @@ def file_name(catalog: Catalog, options: BuildOptions, gettext: Callable[[str], 
     return safe_name(stem) + ".xlsx"
 
 
+def visible(text: str) -> str:
+    """``text`` without format characters (Unicode category Cf): the bidirectional overrides, embeddings
+    and isolates (U+202A-E, U+2066-9, U+061C, U+200E-F) that can show ``gpj.exe`` as ``exe.jpg``, and the
+    invisible ones (U+200B-D, U+2060, U+FEFF, U+00AD) that make two names look alike."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def safe_name(stem: str) -> str:
-    cleaned = " ".join(_UNSAFE.sub(" ", stem).split()).strip(" .")
+    cleaned = " ".join(_UNSAFE.sub(" ", visible(stem)).split()).strip(" .")
     return cleaned[:_NAME_MAX].rstrip(" .") or "workbook"
 
 
