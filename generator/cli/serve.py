@@ -35,9 +35,9 @@ from generator.cli.run import user_errors
 @click.option(
     "--max-uploads",
     type=click.IntRange(1, 1000),
-    default=4,
+    default=8,
     show_default=True,
-    help="Uploads read or checked at once per worker; one more is answered 503.",
+    help="Uploads read or checked at once per worker; one more waits --read-timeout seconds, then gets 503.",
 )
 @click.option(
     "--read-timeout",

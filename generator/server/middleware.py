@@ -4,7 +4,8 @@
 a file past 1 MB to an anonymous temporary file), counting it as it passes: a body over its
 limit (``ServerSettings.body_limit``) gets 413 as soon as it is known, a client silent for
 ``read_timeout`` seconds in the middle of a body gets 408, and at most ``max_uploads`` uploads
-are read or worked on at once (one more gets 503 before its body is read). Whatever the
+are read or worked on at once (one more waits, its body unread, for up to ``read_timeout`` seconds,
+then gets 503). Whatever the
 application answered meanwhile is replaced by that refusal, so every refusal has the one format.
 """
 
@@ -40,7 +41,8 @@ class Guard:
         self.app = app
         self.settings = settings
         self.refuse = refuse
-        self.uploads = 0
+        self.slots: asyncio.Semaphore | None = None
+        """Uploads under way; made in the server's event loop, on the first upload."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
@@ -59,15 +61,18 @@ class Guard:
         if path not in UPLOAD_PATHS:
             await self._run(scope, receive, send, limit)
             return
-        if self.uploads >= self.settings.max_uploads:
+        if self.slots is None:
+            self.slots = asyncio.Semaphore(self.settings.max_uploads)
+        try:  # wait for a slot with the body unread (uvicorn stops reading past 64 KB)
+            await asyncio.wait_for(self.slots.acquire(), self.settings.read_timeout)
+        except TimeoutError:
             busy = Problem(503, "server-busy", N_("The server is busy checking other files; try again in a minute."))
             await self._send_refusal(scope, send, busy)
             return
-        self.uploads += 1
         try:
             await self._run(scope, receive, send, limit)
         finally:
-            self.uploads -= 1
+            self.slots.release()
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         refusal: Problem | None = None

@@ -25,8 +25,9 @@ class ServerSettings:
     """Largest uploaded workbook; a request body larger than this (plus the form's envelope) gets 413."""
     max_connections: int = 100
     """Open connections per worker process; one more is answered 503 and closed at once."""
-    max_uploads: int = 4
-    """Uploads read or worked on at once per worker; one more is answered 503 before its body is read."""
+    max_uploads: int = 8
+    """Uploads read or worked on at once per worker; one more waits for ``read_timeout`` seconds with its
+    body unread, then is answered 503."""
     read_timeout: float = 15.0
     """Seconds a client may stay silent while sending request headers or a body; then it gets 408
     (or, in the headers, is closed)."""

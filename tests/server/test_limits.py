@@ -79,12 +79,23 @@ def test_a_stalled_upload_is_answered_408_and_holds_no_copy_in_memory(live: Live
     # Starlette spools a file past 1 MiB to a temporary file: the two stalled uploads hold a few MiB
     # (buffers), not the 14 MiB they sent
     assert held < UPLOAD // 1024, f"{held} KiB held by two stalled uploads"
-    with live.connect() as third:  # two uploads are under way: a third is refused at once
+    with live.connect() as third:  # two uploads are under way: a third waits 3 s for a slot, then is refused
         third.sendall(
             b"POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
             b"Content-Length: 100\r\n\r\n"
         )
-        status, problem = refusal(read_response(third, limit=2.5))
+        third.settimeout(0.5)
+        answer = b""
+        for _ in range(20):  # at most 10 s; the two uploads trickle a byte each half second, so keep their slots
+            for sock in (first, second):
+                sock.sendall(b"\0")
+            try:
+                answer += third.recv(65536)
+            except TimeoutError:
+                continue
+            if b"\r\n\r\n" in answer and answer.endswith(b"}"):
+                break
+        status, problem = refusal(answer)
         assert (status, problem["error"]) == (503, "server-busy")
     for sock in (first, second):
         with sock:
