@@ -61,4 +61,4 @@ def test_a_new_company_is_personalised_byte_for_byte_as_a_build(client: Any, crm
         options = BuildOptions(locale="tr", company=company, year=2027, first_month=4, currency="EUR", sample=True)
         assert parts(answer.content) == parts(build_workbook(crm, options).data)
     cache: BuildCache = client.app.state.cache
-    assert len(cache._bases._items) >= 1  # the names went through a base
+    assert len(cache.bases) >= 1  # the names went through a prepared base
