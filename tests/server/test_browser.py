@@ -50,7 +50,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "--port", str(port), "--max-upload-mb", "5"],
+            [
+                sys.executable,
+                "-m",
+                "generator.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--max-upload-mb",
+                "5",
+                "--workers",
+                "1",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -164,6 +164,7 @@ def test_a_refused_regeneration_keeps_what_was_chosen(client: Any, filled: Path)
     assert answer.status_code == 422
     assert "money values are in USD; give the exchange rate: how many TRY one USD buys." in answer.text
     assert '<option value="TRY" selected>' in answer.text and '<option value="tr" selected>' in answer.text
+    assert "choose the workbook again" in answer.text  # a browser never keeps the file: the page says so
     assert 'name="exchange_rate" id="exchange_rate" inputmode="decimal" placeholder="34.5" value=""' in answer.text
 
 
