@@ -2,7 +2,8 @@
 
 In a footer '&' starts a code (``&P`` is the page number), so a literal one is written '&&'; a
 cut through or just after such a pair must not leave '&' before the ellipsis. Expected footers
-are written out by hand from the rule: at most 100 characters for the company, ellipsis included.
+are written out by hand from the rule: at most 100 characters for the company, ellipsis included
+(a name has at most 100 characters, so only doubled '&'s make it too long for the footer).
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ def footers(catalog: Catalog, company: str) -> set[str]:
 @pytest.mark.parametrize(
     ("company", "shown"),
     [
-        # 96 a's, " && Co" in the footer: 102 characters; 99 would end in "&&", the old cut left "&"
-        ("a" * 96 + " & Co", "a" * 96 + "…"),
-        # 97 a's: the cut falls inside the pair
-        ("a" * 97 + " & Co", "a" * 97 + "…"),
+        # 96 a's and " &&": 101 characters in the footer; the old cut (99) ended on a whole pair and took
+        # one '&' of it away, leaving a bare '&' (a footer code) before the ellipsis
+        ("a" * 96 + " &&", "a" * 96 + "…"),
+        # 97 a's: the cut falls inside the first pair; the old one left "aaa …"
+        ("a" * 97 + " &&", "a" * 97 + "…"),
+        # 93 a's and four '&': the old cut left two shown ampersands before the ellipsis
+        ("a" * 93 + " &&&&", "a" * 93 + "…"),
         # a name of ampersands: nothing is left but the ellipsis after the first word
         ("Smith " + "&" * 60, "Smith…"),
-        # no '&' at all: 99 characters and the ellipsis
-        ("b" * 120, "b" * 99 + "…"),
     ],
 )
 def test_a_shortened_footer_never_ends_in_an_ampersand(crm: Catalog, company: str, shown: str) -> None:
