@@ -70,6 +70,7 @@ def app_from_environment() -> Any:
     from generator.server import create_app
     from generator.server.protocol import BoundedH11Protocol
 
+    os.environ["KPIGEN_CACHE_DIR"] = ""  # no bundled-heads.json: the server writes nothing of its own
     settings = settings_from_environment()
     BoundedH11Protocol.configure(settings)
     return create_app(settings)
@@ -86,7 +87,6 @@ def run(host: str, port: int, workers: int, settings: Any) -> None:
 
     check_address(host, port)
     os.environ[_SETTINGS_ENV] = json.dumps({key: value for key, value in asdict(settings).items() if key in _TUNED})
-    os.environ["KPIGEN_CACHE_DIR"] = ""  # no bundled-heads.json: the server writes nothing of its own
     app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
     try:
         uvicorn.run(

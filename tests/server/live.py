@@ -59,7 +59,7 @@ def children(pid: int) -> list[int]:
 
 
 @contextmanager
-def serving(folder: Path, *options: str) -> Iterator[Live]:
+def serving(folder: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[Live]:
     """Start ``kpigen serve`` with ``options`` (one worker unless told), wait for /healthz, stop it with SIGTERM."""
     port = free_port()
     log = folder / f"serve-{port}.log"
@@ -69,7 +69,7 @@ def serving(folder: Path, *options: str) -> Iterator[Live]:
             [sys.executable, "-m", "generator.cli", "serve", "--port", str(port), *workers, *options],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"},
         )
         live = Live(port, process, log)
         try:

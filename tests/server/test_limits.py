@@ -9,6 +9,7 @@ tests stay short; every loop is bounded by a count or a deadline.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import uuid
@@ -25,10 +26,16 @@ UPLOAD = 7 * 1024 * 1024
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     options = ("--read-timeout", "3", "--max-connections", "6", "--max-uploads", "2", "--max-upload-mb", "8")
-    with serving(tmp_path_factory.mktemp("limits"), *options) as server:
+    folder = tmp_path_factory.mktemp("limits")
+    home = folder / "home"  # where the user's cache would be (~/.cache/kpigen/bundled-heads.json)
+    home.mkdir()
+    env = {key: value for key, value in os.environ.items() if key not in {"KPIGEN_CACHE_DIR", "XDG_CACHE_HOME"}}
+    with serving(folder, *options, env={**env, "HOME": str(home)}) as server:
         yield server
     # whatever happened, the log is JSON lines (a line that is not JSON fails in entries())
     assert all("message" in entry or "path" in entry for entry in server.entries())
+    # and the server wrote nothing of its own: no bundled-heads.json in the cache folder
+    assert [str(path.relative_to(home)) for path in home.rglob("*")] == []
 
 
 def stalled_upload(live: Live, size: int = UPLOAD) -> socket.socket:
