@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import Scope
 
 from generator import __version__
@@ -84,6 +85,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         message = str(first.get("msg", "invalid request"))
         text = f"{field}: {message}" if field else message
         return respond(request, Problem(422, "invalid-request", "{text}", field, {"text": text}))
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, error: ClientDisconnect) -> Response:
+        """The client left in the middle of its request: nobody to answer, nothing to log as a failure."""
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def failed(request: Request, error: Exception) -> Response:

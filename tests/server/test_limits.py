@@ -142,3 +142,18 @@ def test_a_lone_surrogate_in_json_is_422_naming_the_field_and_the_log_stays_json
     entries = live.entries()  # each line parses as JSON
     assert any(e.get("path") == "/api/workbooks" and e.get("status") == 422 for e in entries)
     assert not any(e.get("level") == "error" for e in entries)
+
+
+def test_a_client_leaving_mid_upload_is_no_failure(live: Live) -> None:
+    """The page's form parser meets the end of the connection: no 500, no error line in the log."""
+    with live.connect() as sock:
+        sock.sendall(
+            b"POST /validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            b"Content-Length: 5000\r\n\r\n"
+            b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nPK'
+        )
+        time.sleep(0.5)
+    time.sleep(1)
+    entries = live.entries()
+    assert not any(e.get("level") == "error" for e in entries), [e for e in entries if e.get("level") == "error"]
+    assert not any(e.get("status") == 500 for e in entries)
