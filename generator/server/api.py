@@ -18,9 +18,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "A bad option or a refused file: `{error, field, message}`."},
 }
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "An empty upload."},
+    400: {"description": "An empty upload, a second file, or a form that cannot be read."},
+    408: {"description": "The client stayed silent for --read-timeout seconds while sending the file."},
     413: {"description": "The upload is larger than the server's limit."},
     415: {"description": "The upload is not an .xlsx workbook (an .xls, CSV, ...)."},
+    503: {"description": "More uploads under way than --max-uploads for longer than --read-timeout; try again."},
     **_ERRORS,
 }
 _XLSX_RESPONSE: dict[str, Any] = {
