@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import itertools
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -80,9 +78,13 @@ def workbook_request(body: dict[str, object]) -> bytes:
 def validate_request(workbook: bytes) -> bytes:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="crm-demo.xlsx"\r\n'
-        "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
-    ).encode() + workbook + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="crm-demo.xlsx"\r\n'
+            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n"
+        ).encode()
+        + workbook
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return (
         b"POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + f"Content-Type: multipart/form-data; boundary={boundary}\r\n".encode()
@@ -141,7 +143,12 @@ async def client(port: int, deadline: float, limit: int, requests: Iterator[byte
 
 
 def run_mix(
-    server: subprocess.Popen[bytes], port: int, mix: str, clients: int, args: argparse.Namespace, requests: Iterator[bytes]
+    server: subprocess.Popen[bytes],
+    port: int,
+    mix: str,
+    clients: int,
+    args: argparse.Namespace,
+    requests: Iterator[bytes],
 ) -> Result:
     result = Result(mix, clients, [], [], 0.0, 0.0, 0.0)
     cpu_before = cpu_seconds(server.pid)
@@ -149,9 +156,7 @@ def run_mix(
 
     async def drive() -> None:
         deadline = time.perf_counter() + args.seconds
-        await asyncio.gather(
-            *(client(port, deadline, args.max_requests, requests, result) for _ in range(clients))
-        )
+        await asyncio.gather(*(client(port, deadline, args.max_requests, requests, result) for _ in range(clients)))
 
     asyncio.run(drive())
     result.seconds = time.perf_counter() - started
@@ -231,7 +236,9 @@ def main() -> None:
         f"kpigen serve, {args.workers or cores} workers on {cores} cores, {args.seconds:.0f} s a mix, "
         f"load average {load[0]:.1f} at the end (a shared machine reads slower)"
     )
-    print("| mix | clients | requests | errors | throughput | p50 | p95 | p99 | server CPU a request | server peak memory |")
+    print(
+        "| mix | clients | requests | errors | throughput | p50 | p95 | p99 | server CPU a request | server peak memory |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.line())
