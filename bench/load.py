@@ -237,7 +237,8 @@ def main() -> None:
         f"load average {load[0]:.1f} at the end (a shared machine reads slower)"
     )
     print(
-        "| mix | clients | requests | errors | throughput | p50 | p95 | p99 | server CPU a request | server peak memory |"
+        "| mix | clients | requests | errors | throughput | p50 | p95 | p99 | server CPU a request "
+        + "| server peak memory |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for result in results:
