@@ -157,3 +157,11 @@ def test_a_client_leaving_mid_upload_is_no_failure(live: Live) -> None:
     entries = live.entries()
     assert not any(e.get("level") == "error" for e in entries), [e for e in entries if e.get("level") == "error"]
     assert not any(e.get("status") == 500 for e in entries)
+
+
+def test_headers_past_h11s_limit_get_the_one_format(live: Live) -> None:
+    """h11 holds at most 16 KiB of an unfinished request head; past it, a JSON 400 and the connection closed."""
+    with live.connect() as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 20_000)  # not finished
+        status, problem = refusal(read_response(sock, limit=10))
+    assert (status, problem["error"]) == (400, "bad-request")
