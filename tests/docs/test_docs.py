@@ -7,8 +7,8 @@ lock file, no extras unless a block names one). See ``tests/docs/shell.py`` for 
 A block that cannot run here carries ``<!-- skip: next "reason" -->`` in the page, and pytest
 reports it skipped with that reason.
 
-Marked ``docs``: its own step of .ci/run (``pytest -m docs``). 8.5 minutes measured on the 2-core machine
-with a load average of 12 from other work, most of it pip installing two environments (the base
+Marked ``docs``: its own step of .ci/run (``pytest -m docs``). 5.5 to 8.5 minutes measured on the 2-core machine
+under load averages of 11 to 12 from other work, most of it pip installing two environments (the base
 install, and the web extra that docs/translating.md names); pip's cache makes the next run faster.
 """
 
