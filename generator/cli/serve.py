@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from generator.cli.options import Positive
 from generator.cli.run import user_errors
+from generator.errors import EnvironmentProblem
+
+WEB_MODULES = {"fastapi": ("fastapi",), "uvicorn": ("uvicorn",), "python-multipart": ("python_multipart", "multipart"),
+               "Jinja2": ("jinja2",)}  # fmt: skip
+"""What the web extra installs (pyproject.toml), by package, with the modules each may be imported as."""
 
 
 @click.command()
@@ -68,6 +75,7 @@ def serve(
     Ctrl-C or SIGTERM stops it gracefully: requests under way are finished first.
     """
     with user_errors():
+        require_web_extra()
         from generator.server.run import default_workers, run
         from generator.server.settings import ServerSettings
         from generator.validate.refusals import MIB
@@ -80,3 +88,21 @@ def serve(
             keep_alive=keep_alive,
         )
         run(host, port, workers or default_workers(), settings)
+
+
+def require_web_extra() -> None:
+    """One line and exit 5 when the web extra is missing, before ``generator.server`` fails to import."""
+    missing = [package for package, modules in WEB_MODULES.items() if not any(map(_importable, modules))]
+    if missing:
+        raise EnvironmentProblem(
+            f"kpigen serve needs the web extra ({', '.join(missing)} not installed): "
+            "pip install 'kpi-template-generator[web]'"
+        )
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)  # serve imports it next anyway; a broken install counts as missing
+    except ImportError:
+        return False
+    return True
