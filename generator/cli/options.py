@@ -48,6 +48,30 @@ class Positive(click.ParamType[float, Any]):
         return number
 
 
+class MonthNumber(click.ParamType[int, Any]):
+    """``--first-month``: a month's number, 1-12. A month's name is refused with its number as the
+    hint (``Nisan`` is 4), since click's own wording says nothing of what is wanted."""
+
+    name = "1-12"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
+            return value
+        text = str(value).strip()
+        if text.isdigit() and 1 <= int(text) <= 12:
+            return int(text)
+        from generator.i18n.formats import month_names
+
+        folded = text.casefold()
+        for locale in ("en", "tr"):
+            for width in ("wide", "abbreviated"):
+                names = [name.casefold() for name in month_names(locale, width)]
+                if folded in names:
+                    number = names.index(folded) + 1
+                    self.fail(f"{text!r} is a month's name; give its number, {number} (months are 1-12)", param, ctx)
+        self.fail(f"{text!r} is not a month number; give 1-12 (4 for April)", param, ctx)
+
+
 def catalog_option(function: F) -> F:
     return click.option(
         "--catalog",
@@ -73,7 +97,7 @@ def workbook_settings(function: F) -> F:
             ),
             click.option(
                 "--first-month",
-                type=click.IntRange(1, 12),
+                type=MonthNumber(),
                 default=None,
                 help="First month of the fiscal year, 1-12. [default: from the data's dates, else 1]",
             ),
