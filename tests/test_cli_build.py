@@ -64,8 +64,8 @@ def test_build_to_a_folder_uses_the_default_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "phrase", "expected"),
     [
-        (["--currency", "XYZ"], "unknown currency 'XYZ'", ExitCode.USAGE),
-        (["--year", "1200"], "year must be between", ExitCode.USAGE),
+        (["--currency", "XYZ"], "Invalid value for '--currency': Unknown currency 'XYZ'", ExitCode.USAGE),
+        (["--year", "1200"], "'--year': The fiscal year must be between 1900 and 2200, not 1200.", ExitCode.USAGE),
         (["--locale", "de"], "has no 'de' texts", ExitCode.USAGE),
         (["--locale", "qq"], "'qq'", ExitCode.USAGE),
         (["--company", "bad\x07name"], "control characters", ExitCode.USAGE),
@@ -118,7 +118,8 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     [
         ("Nisan", "'Nisan' is a month's name; give its number, 4 (months are 1-12)"),
         ("april", "'april' is a month's name; give its number, 4 (months are 1-12)"),
-        ("13", "'13' is not a month number; give 1-12 (4 for April)"),
+        ("13", "The first month must be 1 to 12, not 13."),
+        ("x", "'x' is not a month number; give 1 to 12 (4 for April)"),
     ],
 )
 def test_a_first_month_that_is_not_1_to_12_says_what_is_wanted(tmp_path: Path, given: str, said: str) -> None:

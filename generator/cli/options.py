@@ -55,11 +55,14 @@ class MonthNumber(click.ParamType[int, Any]):
     name = "1-12"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
-            return value
+        from generator.template.options import OptionError, check_first_month
+
         text = str(value).strip()
-        if text.isdigit() and 1 <= int(text) <= 12:
-            return int(text)
+        if isinstance(value, int) or text.lstrip("-").isdigit():
+            try:
+                return check_first_month(int(text))
+            except OptionError as error:  # the rule and sentence the server uses too
+                self.fail(error.message, param, ctx)
         from generator.i18n.formats import month_names
 
         folded = text.casefold()
@@ -69,7 +72,24 @@ class MonthNumber(click.ParamType[int, Any]):
                 if folded in names:
                     number = names.index(folded) + 1
                     self.fail(f"{text!r} is a month's name; give its number, {number} (months are 1-12)", param, ctx)
-        self.fail(f"{text!r} is not a month number; give 1-12 (4 for April)", param, ctx)
+        self.fail(f"{text!r} is not a month number; give 1 to 12 (4 for April)", param, ctx)
+
+
+class ExchangeRate(click.ParamType[float, Any]):
+    """``--exchange-rate``: the library's rule (``check_rate``), as the server applies it too."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from generator.template.options import OptionError, check_rate
+
+        try:
+            rate = check_rate(value)
+        except OptionError as error:
+            self.fail(error.message, param, ctx)
+        if rate is None:
+            self.fail("an exchange rate is a number, such as 34.5", param, ctx)
+        return rate
 
 
 def catalog_option(function: F) -> F:

@@ -40,7 +40,7 @@ def test_batch_builds_every_good_row_and_reports_the_bad_ones(tmp_path: Path) ->
     code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "out"), "--jobs", "2")
     assert code == 1, out + err
     assert sorted(p.name for p in (tmp_path / "out").rglob("*.xlsx")) == ["acme.xlsx", "last.xlsx", "ornek.xlsx"]
-    assert f"{listing}:4: broken.xlsx: unknown currency 'XYZ'" in err
+    assert f"{listing}:4: broken.xlsx: Unknown currency 'XYZ'; use an ISO 4217 code such as TRY, USD or EUR." in err
     assert f"{listing}:5: later.xlsx: year 'twenty' is not a whole number" in err
     assert "Traceback" not in out + err
     assert out.startswith("built 3 of 5 workbooks") and out.strip().endswith("2 failed")
