@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
 from generator.formula.address import cell
+from generator.template.layout import INPUT_GRID, MONTHS
 from generator.validate.book import Book
 from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
@@ -100,9 +101,46 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
             found.stale.append((key, shown[key], computed))
     if not trusted:
         found.stale.clear()
+    merged = _reading_merged_cells(check, [key for key, _shown, _computed in found.stale], results)
+    check.flagged.update(merged)  # the merged-cells finding says their totals and KPIs are not compared
+    found.stale = [item for item in found.stale if item[0] not in merged]
     _report(check, found.stale)
     check.flagged.update(key for key, _shown, _computed in found.stale)
     return found
+
+
+MERGED_PROBE = 7_654_321.5
+"""What the hidden cells of a merged block are set to in the second evaluation: no template value."""
+
+
+def _reading_merged_cells(check: Check, keys: list[Key], results: dict[Key, Any]) -> set[Key]:
+    """Of these formula cells, those whose result depends on the hidden cells of a merged block.
+
+    Excel empties all but the first cell of a merge; LibreOffice keeps their values and computes
+    with them, while the file shows them as blank. So a cell that reads them cannot be called
+    stale (recalculating cannot make it agree: issue 24 saw nine such errors advising --recalc
+    after the one merged-cells finding). The engine is run again with the hidden cells holding a
+    probe value: a cell whose result changes reads them.
+    """
+    if not check.merged or not keys:
+        return set()
+    engine, _shown = file_engine(check.book)
+    months = range(INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1) + 1)
+    for block in check.merged:  # only the month cells of inputs: a hostile block may span the whole sheet
+        for row in sorted(set(check.layout.input_rows.values())):
+            for col in months:
+                inside = block.first_row <= row <= block.last_row and block.first_col <= col <= block.last_col
+                if inside and (row, col) != (block.first_row, block.first_col):
+                    engine.set_value(block.sheet, row, col, MERGED_PROBE)
+    reading: set[Key] = set()
+    for key in keys:
+        try:
+            probed = engine.value(*key)
+        except EngineError:
+            continue
+        if not agrees(probed, results[key]):
+            reading.add(key)
+    return reading
 
 
 def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:

@@ -44,6 +44,7 @@ class Code(StrEnum):
     BELOW_MIN = "below-min"
     ABOVE_MAX = "above-max"
     CONTINUITY = "continuity"
+    LOOKS_LIKE_DATE = "looks-like-date"
     # Formulas and calculated values
     FORMULA_OVERWRITTEN = "formula-overwritten"
     FORMULA_MISSING = "formula-missing"
