@@ -50,16 +50,26 @@ def catalog_list() -> None:
     is_flag=True,
     help="Treat warnings (texts missing in a declared locale, texts a workbook shows cut) as errors.",
 )
-def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
+@click.option(
+    "--mapping",
+    "mappings",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also check an import mapping file's input ids against each catalogue (repeatable).",
+)
+def catalog_check(catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path, ...]) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
     A text missing in a declared locale other than the default one is a warning (builds in that
-    locale need --fallback until it is written). Exit status: 0 usable, 1 problems found (or
+    locale need --fallback until it is written). The catalogue's sample file and each --mapping
+    file must name its inputs: an id an earlier version used is a warning naming the input that
+    replaces it, an id naming no input an error. Exit status: 0 usable, 1 problems found (or
     warnings, with --strict), 3 a file could not be read.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.errors import CatalogError, ExitCode, UserError
+    from generator.transfer.mapping import check_mapping
     from generator.workbook.sample import sample_findings
 
     code = ExitCode.OK
@@ -77,6 +87,11 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             sample_errors, renamed = sample_findings(loaded)
         except UserError as error:  # an unreadable sample file
             sample_errors, renamed = str(error).splitlines()[-1:], []
+        for mapping in mappings:
+            with user_errors():
+                errors, warnings = check_mapping(mapping, loaded)
+            sample_errors += errors
+            renamed += warnings
         gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened) + renamed
         label = "error" if strict else "warning"
         for text in gaps:
