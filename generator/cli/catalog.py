@@ -70,7 +70,7 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool, profiles: tuple[str, 
     from generator.errors import CatalogError, ExitCode
 
     if not catalogs and not profiles:
-        raise click.UsageError("give a catalogue (ID|FILE) or --profile")
+        raise click.UsageError("Missing argument 'ID|FILE...' (or give --profile NAME|FILE).")
     if profiles:
         sys.exit(_check_profiles(profiles, catalogs[0] if catalogs else None, strict))
     code = ExitCode.OK
