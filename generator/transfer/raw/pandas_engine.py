@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from generator.transfer.raw.grammar import Bool, Cmp, Col, Days, Filter, In, IsNull, Lit, Not, Value
 from generator.transfer.raw.model import SNAPSHOTS, ColumnType, MeasureKind
 from generator.transfer.raw.profile import MeasureSpec, Profile, TableSpec
-from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, month_bounds
+from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, format_pattern, month_bounds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,11 +55,13 @@ def prepare(frame: pd.DataFrame, table: TableSpec, zone: str) -> tuple[pd.DataFr
             what = "a number (such as 1234.5)"
         else:
             values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+            readable = text.str.rstrip("Z") if spec.utc else text
             for fmt in date_formats(table.date_formats):
                 missing = values.isna() & text.notna()
                 if not missing.any():
                     break
-                values[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+                missing &= readable.str.fullmatch(format_pattern(fmt)).fillna(False).astype(bool)
+                values[missing] = pd.to_datetime(readable[missing], format=fmt, errors="coerce")
             if spec.utc:
                 values = values.dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
             what = f"a date ({', '.join(table.date_formats)})"

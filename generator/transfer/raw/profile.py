@@ -7,6 +7,7 @@ column, table, vocabulary and filter resolved, and both engines take it as it is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +31,7 @@ from generator.transfer.raw.model import (
     ProfileFile,
     Table,
 )
+from generator.transfer.raw.semantics import DIRECTIVES
 
 PROFILE_DIR = paths.CATALOG_DIR / "profiles"
 
@@ -173,6 +175,13 @@ class _Resolver:
             for key, value in spec.columns.items()
         }
         headers = {c.header for c in columns.values()}
+        for i, fmt in enumerate(spec.date_formats):
+            unknown = sorted(set(re.findall(r"%(.)", fmt)) - set(DIRECTIVES))
+            if unknown:
+                self.report(
+                    ("tables", name, "date_formats", i),
+                    f"'%{unknown[0]}' is not one of the date directives %{', %'.join(DIRECTIVES)}",
+                )
         for i, header in enumerate(spec.recognise):
             if header not in headers:
                 self.report(("tables", name, "recognise", i), f"'{header}' is not one of the table's columns")

@@ -16,7 +16,7 @@ from sqlglot import exp
 from generator.transfer.raw.grammar import Bool, Cmp, Col, Days, Filter, In, IsNull, Lit, Not, Value
 from generator.transfer.raw.model import SNAPSHOTS, ColumnType, MeasureKind
 from generator.transfer.raw.profile import ColumnSpec, MeasureSpec, Profile, TableSpec
-from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, month_bounds
+from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, format_pattern, month_bounds
 
 MONTHS = "kpigen_months"
 MONTH, START, END = "kpigen_month", "kpigen_start", "kpigen_end"
@@ -27,20 +27,32 @@ def rows_name(table: str) -> str:
     return f"{table}__rows"
 
 
-def _text(header: str) -> exp.Expr:
+def cell_text(header: str) -> exp.Expr:
     cell = exp.Trim(this=exp.cast(exp.column(header, quoted=True), exp.DataType.Type.VARCHAR))
     return exp.Nullif(this=cell, expression=exp.Literal.string(""))
 
 
-def _typed(spec: ColumnSpec, table: TableSpec, zone: str) -> exp.Expr:
-    text = _text(spec.header)
+def typed_column(spec: ColumnSpec, table: TableSpec, zone: str) -> exp.Expr:
+    text = cell_text(spec.header)
     if spec.type is ColumnType.TEXT:
         return text
     if spec.type is ColumnType.NUMBER:
         matches = exp.RegexpLike(this=text, expression=exp.Literal.string(NUMBER_PATTERN))
         return exp.Case(ifs=[exp.If(this=matches, true=exp.cast(text, exp.DataType.Type.DOUBLE))])
+    if spec.utc:  # ISO's "Z" says UTC, which the column declares; some dialects read it as a zone field
+        text = exp.Trim(this=text, expression=exp.Literal.string("Z"), position="TRAILING")
     formats = date_formats(table.date_formats)
-    tries = [exp.StrToTime(this=text, format=exp.Literal.string(fmt), safe=True) for fmt in formats]
+    tries = [
+        exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.RegexpLike(this=text, expression=exp.Literal.string(format_pattern(fmt))),
+                    true=exp.StrToTime(this=text, format=exp.Literal.string(fmt), safe=True),
+                )
+            ]
+        )
+        for fmt in formats
+    ]
     parsed: exp.Expr = exp.Coalesce(this=tries[0], expressions=tries[1:])
     if spec.utc:
         in_utc = exp.AtTimeZone(this=parsed, zone=exp.Literal.string("UTC"))
@@ -226,7 +238,9 @@ def build_query(profile: Profile, year: int, first_month: int, tables: set[str] 
     ctes: list[tuple[str, exp.Expr]] = [(MONTHS, _months(year, first_month))]
     for name in used:
         table = profile.tables[name]
-        columns = [exp.alias_(_typed(spec, table, profile.time_zone), spec.name) for spec in table.columns.values()]
+        columns = [
+            exp.alias_(typed_column(spec, table, profile.time_zone), spec.name) for spec in table.columns.values()
+        ]
         ctes.append((rows_name(name), exp.select(*columns).from_(exp.to_table(name))))
     parts = [_measure(m, profile.tables[m.table], bounds) for m in measures]
     union: exp.Expr = parts[0]
