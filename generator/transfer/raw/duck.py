@@ -32,27 +32,51 @@ def connect() -> Any:
     need_raw_extra()
     import duckdb
 
-    return duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")  # a constant setting, no user text
+    return con
 
 
 def register(con: Any, name: str, source: Path | Any) -> None:
-    """A file (CSV or Parquet) or a pandas frame as the view ``name``."""
+    """A file (CSV or Parquet) or a pandas frame as the view ``name``, read lazily by DuckDB."""
+    from sqlglot import exp
+
     if not isinstance(source, Path):
         con.register(name, source)
         return
     suffix = source.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        reader = exp.func("read_parquet", exp.Literal.string(str(source)))
+    elif suffix in (".csv", ".txt", ".tsv"):
+        options = [exp.EQ(this=exp.var(k), expression=exp.true()) for k in ("header", "all_varchar")]
+        reader = exp.func("read_csv", exp.Literal.string(str(source)), *options)
+    else:
+        raise UnreadableInput(f"{source}: DuckDB reads CSV or Parquet; give a .csv or .parquet file")
+    view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(exp.Star()).from_(reader))
     try:
-        if suffix in (".parquet", ".pq"):
-            relation = con.read_parquet(str(source))
-        elif suffix in (".csv", ".txt", ".tsv"):
-            relation = con.read_csv(str(source), header=True, all_varchar=True)
-        else:
-            raise UnreadableInput(f"{source}: DuckDB reads CSV or Parquet; give a .csv or .parquet file")
-    except UnreadableInput:
-        raise
+        con.execute(view.sql(dialect="duckdb"))
     except Exception as exc:  # duckdb's own error types: all mean "cannot read this file"
         raise UnreadableInput(f"{source}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
-    relation.create_view(name)
+
+
+def materialize(con: Any, profile: Profile, name: str) -> None:
+    """The table's typed rows, parsed once into ``<name>__rows`` (with the text of typed columns),
+    so the measures and the counts read them instead of parsing the file again for each."""
+    from sqlglot import exp
+
+    from generator.transfer.raw.sql import rows_name, rows_select
+
+    table = exp.to_table(rows_name(name))
+    create = exp.Create(
+        this=table,
+        kind="TABLE",
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        expression=rows_select(profile, name, flags=True),
+    )
+    try:
+        con.execute(create.sql(dialect="duckdb"))
+    except Exception as exc:  # duckdb's own error types: a file it cannot read (the view reads it here)
+        raise UnreadableInput(f"table {name}: cannot read its file ({' '.join(str(exc).split())[:200]})") from None
 
 
 def run(profile: Profile, sources: dict[str, Path | Any], year: int, first_month: int) -> Values:
@@ -62,7 +86,8 @@ def run(profile: Profile, sources: dict[str, Path | Any], year: int, first_month
     con = connect()
     for name, source in sources.items():
         register(con, name, source)
-    query = build_query(profile, year, first_month, set(sources)).sql(dialect="duckdb")
+        materialize(con, profile, name)
+    query = build_query(profile, year, first_month, set(sources), materialized=True).sql(dialect="duckdb")
     return to_values(con.execute(query).fetchall(), year, first_month)
 
 

@@ -165,12 +165,13 @@ def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> tuple[Values
     tables: dict[str, TableStats] = {}
     for raw in files:
         duck.register(con, raw.table, raw.path)
-        stats = duck_stats(con, profile.tables[raw.table], profile.time_zone)
+        duck.materialize(con, profile, raw.table)
+        stats = duck_stats(con, profile.tables[raw.table])
         stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
         tables[raw.table] = stats
     year, first = _fiscal_year(request, [s.latest for s in tables.values()])
     bounds = month_bounds(year, first)
     for name, stats in tables.items():
-        stats.outside = duck_outside(con, profile.tables[name], profile.time_zone, bounds[0], bounds[12])
-    query = build_query(profile, year, first, set(tables)).sql(dialect="duckdb")
+        stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
+    query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
     return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first

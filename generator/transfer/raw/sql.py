@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from generator.transfer.raw.grammar import Bool, Cmp, Col, Days, Filter, In, IsNull, Lit, Not, Value
+from generator.transfer.raw.grammar import Bool, Cmp, Col, Days, Filter, In, IsNull, Lit, Not, Value, columns_of
 from generator.transfer.raw.model import SNAPSHOTS, ColumnType, MeasureKind
 from generator.transfer.raw.profile import ColumnSpec, MeasureSpec, Profile, TableSpec
 from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, format_pattern, month_bounds
@@ -32,8 +32,9 @@ def cell_text(header: str) -> exp.Expr:
     return exp.Nullif(this=cell, expression=exp.Literal.string(""))
 
 
-def typed_column(spec: ColumnSpec, table: TableSpec, zone: str) -> exp.Expr:
-    text = cell_text(spec.header)
+def typed_column(spec: ColumnSpec, table: TableSpec, zone: str, text: exp.Expr | None = None) -> exp.Expr:
+    """The column in its type, from ``text`` (the cell's trimmed text; by default read here)."""
+    text = cell_text(spec.header) if text is None else text
     if spec.type is ColumnType.TEXT:
         return text
     if spec.type is ColumnType.NUMBER:
@@ -228,20 +229,68 @@ def _measure(measure: MeasureSpec, table: TableSpec, bounds: list[Any]) -> exp.S
     )
 
 
-def build_query(profile: Profile, year: int, first_month: int, tables: set[str] | None = None) -> exp.Expr:
-    """One query over the profile's tables (named as it names them); ``tables`` limits it to those given."""
+BAD = "bad__"
+"""Prefix of a flag kept beside each typed column by ``rows_select(flags=True)``: its text was not empty
+and did not read as its type, so unreadable cells are counted without reading the file again."""
+
+
+def used_columns(profile: Profile, name: str) -> list[ColumnSpec]:
+    """The columns a measure or the table's filter reads, and every typed one (whose cells are checked)."""
+    table = profile.tables[name]
+    used = {c.name for c in columns_of(table.where)} if table.where is not None else set()
+    for measure in profile.measures.values():
+        if measure.table == name:
+            used |= {n for n in (measure.date, measure.start, measure.end) if n is not None}
+            used |= {c.name for node in (measure.of, measure.filter) if node is not None for c in columns_of(node)}
+    return [spec for spec in table.columns.values() if spec.name in used or spec.type is not ColumnType.TEXT]
+
+
+def _subquery(select: exp.Select, alias: str) -> exp.Subquery:
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def rows_select(profile: Profile, name: str, *, flags: bool = False) -> exp.Select:
+    """The columns measures use, by their profile names, typed (each cell trimmed once, in an inner
+    select); with ``flags``, a ``bad__<column>`` flag beside each typed one (computed from the typed
+    value, not by typing the cell twice)."""
+    table = profile.tables[name]
+    specs = used_columns(profile, name)
+    cells = exp.select(*(exp.alias_(cell_text(spec.header), f"c{i}") for i, spec in enumerate(specs)))
+    cells = cells.from_(exp.to_table(name))
+    typed = [
+        exp.alias_(typed_column(spec, table, profile.time_zone, exp.column(f"c{i}")), spec.name)
+        for i, spec in enumerate(specs)
+    ]
+    if not flags:
+        return exp.select(*typed).from_(_subquery(cells, "cells"))
+    checked = [i for i, spec in enumerate(specs) if spec.type is not ColumnType.TEXT]
+    inner = exp.select(*typed, *(exp.column(f"c{i}") for i in checked)).from_(_subquery(cells, "cells"))
+    bad = [
+        exp.alias_(
+            exp.and_(
+                exp.Not(this=exp.Is(this=exp.column(f"c{i}"), expression=exp.null())),
+                exp.Is(this=exp.column(specs[i].name), expression=exp.null()),
+            ),
+            BAD + specs[i].name,
+        )
+        for i in checked
+    ]
+    return exp.select(*(exp.column(spec.name) for spec in specs), *bad).from_(_subquery(inner, "typed"))
+
+
+def build_query(
+    profile: Profile, year: int, first_month: int, tables: set[str] | None = None, *, materialized: bool = False
+) -> exp.Expr:
+    """One query over the profile's tables (named as it names them); ``tables`` limits it to those given.
+    ``materialized``: the typed rows are already tables named ``<table>__rows`` (``rows_select``)."""
     bounds = month_bounds(year, first_month)
     measures = [m for m in profile.measures.values() if tables is None or m.table in tables]
     used = sorted({m.table for m in measures})
     if not measures:
         raise ValueError("no measure on the given tables")
     ctes: list[tuple[str, exp.Expr]] = [(MONTHS, _months(year, first_month))]
-    for name in used:
-        table = profile.tables[name]
-        columns = [
-            exp.alias_(typed_column(spec, table, profile.time_zone), spec.name) for spec in table.columns.values()
-        ]
-        ctes.append((rows_name(name), exp.select(*columns).from_(exp.to_table(name))))
+    if not materialized:
+        ctes += [(rows_name(name), rows_select(profile, name)) for name in used]
     parts = [_measure(m, profile.tables[m.table], bounds) for m in measures]
     union: exp.Expr = parts[0]
     for part in parts[1:]:

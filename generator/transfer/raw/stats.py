@@ -42,25 +42,22 @@ def outside_of(frame: Any, table: TableSpec, start: dt.datetime, end: dt.datetim
     return int((~inside).sum())
 
 
-def duck_stats(con: Any, table: TableSpec, zone: str) -> TableStats:
-    """Rows, latest date, and unreadable cells per column, in one DuckDB pass."""
+def duck_stats(con: Any, table: TableSpec) -> TableStats:
+    """Rows, latest date, and unreadable cells per column, from the materialized typed rows."""
     from sqlglot import exp
 
-    from generator.transfer.raw.sql import cell_text, typed_column
+    from generator.transfer.raw.sql import BAD, rows_name
 
     selects: list[exp.Expr] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     typed = [c for c in table.columns.values() if c.type is not ColumnType.TEXT]
     for spec in typed:
-        bad = exp.and_(
-            exp.Not(this=exp.Is(this=cell_text(spec.header), expression=exp.null())),
-            exp.Is(this=typed_column(spec, table, zone), expression=exp.null()),
-        )
-        selects.append(
-            exp.Sum(this=exp.Case(ifs=[exp.If(this=bad, true=exp.Literal.number(1))], default=exp.Literal.number(0)))
-        )
+        bad = exp.column(BAD + spec.name)
+        one, zero = exp.Literal.number(1), exp.Literal.number(0)
+        selects.append(exp.Sum(this=exp.Case(ifs=[exp.If(this=bad, true=one)], default=zero)))
     dated = [c for c in typed if c.type is ColumnType.DATE]
-    selects.extend(exp.Max(this=typed_column(c, table, zone)) for c in dated)
-    row = con.execute(exp.select(*selects).from_(exp.to_table(table.name)).sql(dialect="duckdb")).fetchall()[0]
+    selects.extend(exp.Max(this=exp.column(c.name)) for c in dated)
+    query = exp.select(*selects).from_(exp.to_table(rows_name(table.name)))
+    row = con.execute(query.sql(dialect="duckdb")).fetchall()[0]
     stats = TableStats(rows=int(row[0]))
     for spec, count in zip(typed, row[1 : 1 + len(typed)], strict=True):
         if count:
@@ -73,22 +70,23 @@ def duck_stats(con: Any, table: TableSpec, zone: str) -> TableStats:
     return stats
 
 
-def duck_outside(con: Any, table: TableSpec, zone: str, start: dt.datetime, end: dt.datetime) -> int:
+def duck_outside(con: Any, table: TableSpec, start: dt.datetime, end: dt.datetime) -> int:
     from sqlglot import exp
 
-    from generator.transfer.raw.sql import typed_column
+    from generator.transfer.raw.sql import rows_name
 
-    bounds = [exp.cast(exp.Literal.string(f"{x:%Y-%m-%d %H:%M:%S}"), exp.DataType.Type.TIMESTAMP) for x in (start, end)]
+    low, high = (
+        exp.cast(exp.Literal.string(f"{x:%Y-%m-%d %H:%M:%S}"), exp.DataType.Type.TIMESTAMP) for x in (start, end)
+    )
     inside = [
-        exp.and_(
-            exp.GTE(this=typed_column(c, table, zone), expression=bounds[0]),
-            exp.LT(this=typed_column(c, table, zone), expression=bounds[1]),
-        )
+        exp.and_(exp.GTE(this=exp.column(c.name), expression=low), exp.LT(this=exp.column(c.name), expression=high))
         for c in table.columns.values()
         if c.type is ColumnType.DATE
     ]
     if not inside:
         return 0
     anywhere = exp.Coalesce(this=exp.paren(exp.or_(*inside)), expressions=[exp.false()])
-    query = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(table.name)).where(exp.Not(this=anywhere))
+    query = (
+        exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(rows_name(table.name))).where(exp.Not(this=anywhere))
+    )
     return int(con.execute(query.sql(dialect="duckdb")).fetchall()[0][0])
