@@ -98,3 +98,17 @@ def test_sql_command_output_gives_the_same_numbers(name: str, dialect: str) -> N
     parsed = sqlglot.parse_one(stdout.rstrip().rstrip(";"), read=dialect)  # parses back in its own dialect
     con = _connect(name)
     assert _values(con.execute(parsed.sql(dialect="duckdb")).fetchall()) == EXPECTED[name]  # type: ignore[attr-defined]
+
+
+def test_sql_result_imports_in_long_form(tmp_path: Path) -> None:
+    """What a warehouse returns, saved as CSV, is the long form `kpigen import` reads."""
+    code, stdout, _ = run("sql", "--profile", "zoho", "--year", "2026")
+    assert code == 0
+    con = _connect("zoho")
+    result = tmp_path / "result.csv"
+    copy = f"COPY ({stdout.rstrip().rstrip(';')}) TO '{result}' (HEADER)"
+    con.execute(copy)  # type: ignore[attr-defined]
+    out = tmp_path / "filled.xlsx"
+    code, stdout, stderr = run("import", str(result), "--out", str(out))
+    assert code == 0, stderr
+    assert input_values(out) == expected_all("zoho")
