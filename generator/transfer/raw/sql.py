@@ -54,8 +54,8 @@ def typed_column(spec: ColumnSpec, table: TableSpec, zone: str, text: exp.Expr |
         )
         for fmt in formats
     ]
-    parsed: exp.Expr = exp.Coalesce(this=tries[0], expressions=tries[1:])
-    if spec.utc:
+    parsed: exp.Expr = exp.cast(exp.Coalesce(this=tries[0], expressions=tries[1:]), exp.DataType.Type.TIMESTAMP)
+    if spec.utc:  # a wall time (as Postgres' TO_TIMESTAMP reads it too) taken as UTC, then made local
         in_utc = exp.AtTimeZone(this=parsed, zone=exp.Literal.string("UTC"))
         parsed = exp.AtTimeZone(this=in_utc, zone=exp.Literal.string(zone))
     return exp.cast(parsed, exp.DataType.Type.TIMESTAMP)
