@@ -26,6 +26,7 @@ def test_benchmark_runs_on_a_tiny_case() -> None:
         "| catalog check, whole process |",
         "a phantom row 1048576 (LibreOffice)",
         "| 26 |",
+        "| import, long CSV of",
     ):
         assert row in out, row
     assert "failed" not in out, out

@@ -111,3 +111,21 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     code, text = run("build", "--out", str(tmp_path / "crm.xlsx"))
     assert code == ExitCode.NOT_WRITTEN and "cannot write here: Permission denied" in text
     assert not (tmp_path / "crm.xlsx").exists()
+
+
+def test_a_long_build_shows_its_steps_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PROGRESS_KPIS (lowered here to the CRM's 26) each step is a line on stderr, not on stdout."""
+    from generator.cli import build as build_command
+
+    monkeypatch.setattr(build_command, "PROGRESS_KPIS", 25)
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 0, result.output
+    steps = result.stderr.splitlines()
+    assert steps[0] == "building en: sheet Chart data (1/9)"
+    assert steps[-2:] == ["building en: computing the cached values (8/9)", "building en: compressing (9/9)"]
+    assert "building" not in result.stdout
+
+
+def test_a_short_build_is_quiet(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 0 and result.stderr == "", result.stderr

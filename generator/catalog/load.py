@@ -17,8 +17,10 @@ from babel.numbers import is_currency
 
 from generator.catalog.catalog import Catalog
 from generator.catalog.limits import (
+    MAX_KPIS,
     check_text_lengths,
     constant_problems,
+    kpi_count_problem,
     number_problems,
     shortened_texts,
     typed_number_problems,
@@ -75,6 +77,10 @@ class _Loader:
         report = _Reporter(doc, self.problems)
         imported = [self._import(doc, file, i, depth) for i in range(len(file.imports))]
         catalog = Catalog.assemble(file, [c for c in imported if c is not None], doc.path)
+        too_many = kpi_count_problem(len(catalog.kpis))
+        if too_many is not None:  # before the checks, whose work grows with the KPIs
+            report(("kpis", min(MAX_KPIS, len(file.kpis) - 1)) if file.kpis else ("kpis",), too_many)
+            raise CatalogError(self.problems)
         _check(catalog, file, report)
         check_text_lengths(file, doc.data, report)
         missing = {code: tuple(found) for code, found in report.missing.items() if found}
@@ -210,7 +216,10 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
     if kpi.better.value == "info" and (kpi.target is not None or kpi.tolerance is not None):
         report((*at, "target"), "an informational KPI (better: info) takes no target or tolerance")
     if kpi.unit.value == "currency" and kpi.target is not None:
-        message = "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...}"
+        message = (
+            "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...} "
+            "('kpigen catalog migrate FILE' rewrites it so)"
+        )
         report((*at, "target"), message)
     if kpi.targets and kpi.unit.value != "currency":
         report((*at, "targets"), "targets per currency are for money KPIs (unit: currency); use target")

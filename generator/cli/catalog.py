@@ -163,3 +163,32 @@ def catalog_schema(out: Path | None, force: bool) -> None:
     with user_errors():
         write_atomic(out, text.encode("utf-8"), force=force)
     click.echo(f"wrote {out}")
+
+
+@catalog.command("migrate")
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write here. [default: FILE itself]")
+@click.option(
+    "--currency",
+    default=None,
+    help="The currency a single money target was meant in. [default: the catalogue's sample_currency]",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file (FILE itself, or --out).")
+def catalog_migrate(file: Path, out: Path | None, currency: str | None, force: bool) -> None:
+    """Update a catalogue written for an earlier release: a money KPI's single target becomes a target
+    per currency (targets: {USD: 350}). Only those lines change; the result must load before it is
+    written, atomically, and an existing file is replaced only with --force.
+    """
+    from generator.catalog.migrate import check_loads, migrate_text
+    from generator.output import write_atomic
+
+    target = out or file
+    with user_errors():
+        migration = migrate_text(file, currency)
+        if not migration.kpis:
+            click.echo(f"{file}: nothing to migrate")
+            return
+        check_loads(migration.text, target if out is None else file)
+        write_atomic(target, migration.text.encode("utf-8"), force=force)
+    kpis = ", ".join(migration.kpis)
+    click.echo(f"wrote {target}: the single target of {kpis} is now its {migration.currency} target")

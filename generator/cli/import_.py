@@ -24,7 +24,7 @@ _SHOWN = 20
 @workbook_settings
 @click.option(
     "--mapping",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     help="YAML file renaming the report's own column headers (or metric names) to input ids.",
 )
@@ -94,6 +94,7 @@ def import_(
         return
     if len(data) != 1:
         raise click.UsageError("give one DATA file (several table files need --profile)")
+    from generator.transfer.import_table import MAX_LISTED_ISSUES
     from generator.transfer.importer import ImportRequest, import_file
 
     with user_errors():
@@ -115,11 +116,10 @@ def import_(
         result = import_file(request)
     for warning in result.warnings[:_SHOWN]:
         click.echo(f"warning: {warning}", err=True)
-    if len(result.warnings) > _SHOWN:
-        click.echo(
-            f"warning: ... and {len(result.warnings) - _SHOWN} more like these (--strict lists them all)", err=True
-        )
-    skipped = f"; {len(result.imported.issues)} cells or columns skipped" if result.imported.issues else ""
+    if len(result.warnings) + result.unlisted > _SHOWN:
+        more = len(result.warnings) + result.unlisted - _SHOWN
+        click.echo(f"warning: ... and {more} more like these (--strict lists up to {MAX_LISTED_ISSUES})", err=True)
+    skipped = f"; {result.imported.issue_count} cells or columns skipped" if result.imported.issues else ""
     click.echo(
         f"wrote {result.out}: {result.imported.count} values of {result.inputs_filled} inputs from {data[0]} "
         f"({result.imported.form} form, fiscal year {result.imported.year} from month {result.imported.first_month})"

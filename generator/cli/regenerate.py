@@ -11,7 +11,7 @@ from generator.cli.run import user_errors
 
 
 @click.command()
-@click.argument("filled", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("filled", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--out",
     "out",

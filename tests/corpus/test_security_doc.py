@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.build import PROGRESS_KPIS
 from generator.cli.serve import serve
 from generator.cli.validate import validate
 from generator.validate.refusals import LIMITS, ReadLimits
@@ -40,6 +41,17 @@ def test_every_limit_option_is_documented_with_its_default() -> None:
     }
     assert sorted(real) == _options(validate), "an option of kpigen validate is not in refusals.LIMITS"
     assert _documented() == real
+
+
+def test_catalogue_limits_are_documented_with_their_values() -> None:
+    """The catalogue table's rows name constants of the code, with their real values."""
+    from generator.catalog import limits
+    from generator.user_file import MAX_TEXT_BYTES, MIB
+
+    rows = dict(re.findall(r"^\| [^|]+ \| ([0-9][0-9,]*)(?: MB)? \| `(MAX_[A-Z_]+)` \|", SECURITY, re.MULTILINE))
+    documented = {name: int(value.replace(",", "")) for value, name in rows.items()}
+    assert documented == {"MAX_TEXT_BYTES": MAX_TEXT_BYTES // MIB, "MAX_KPIS": limits.MAX_KPIS}
+    assert f"Builds of more than {PROGRESS_KPIS} KPIs show each step" in SECURITY
 
 
 def test_the_upload_limit_is_documented_with_its_default() -> None:

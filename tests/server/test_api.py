@@ -323,3 +323,13 @@ def test_regenerate_refuses_what_validate_refuses(
     assert answer.status_code == status
     assert answer.json()["message"].startswith(f"The file was refused: {path.name}: ")
     assert words in answer.json()["message"]
+
+
+def test_the_build_cache_keeps_languages_apart(client: Any) -> None:
+    """Two requests that differ only in the language: the second must not get the first's cached bytes."""
+    options = {"company": "Cache Test", "currency": "USD", "year": 2031, "first_month": 1}
+    english = workbook(client.post("/api/workbooks", json={**options, "locale": "en"}).content)
+    turkish = workbook(client.post("/api/workbooks", json={**options, "locale": "tr"}).content)
+    again = workbook(client.post("/api/workbooks", json={**options, "locale": "en"}).content)
+    assert [properties(book)["locale"] for book in (english, turkish, again)] == ["en", "tr", "en"]
+    assert "KPI'lar" in turkish.sheetnames and "KPIs" in english.sheetnames and "KPIs" in again.sheetnames
