@@ -95,6 +95,6 @@ def read_frame(raw: RawFile) -> object:
     import pandas as pd
 
     table = read_table(raw.path)
-    frame = pd.DataFrame(table.rows, columns=table.headers, dtype=object)
+    frame = pd.DataFrame(list(table.rows()), columns=table.headers, dtype=object)
     frame.attrs["table"] = table
     return frame
