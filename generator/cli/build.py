@@ -39,7 +39,7 @@ from generator.paths import DEFAULT_CATALOG
     "(an existing one, or a name ending in /).",
 )
 @click.option("--sample", is_flag=True, help="Fill a demo year so the dashboard shows something on first open.")
-@click.option("--company", default="", help="Company name shown on every sheet (at most 255 characters).")
+@click.option("--company", default="", help="Company name shown on every sheet (at most 100 characters).")
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option(
     "--first-month",

@@ -104,14 +104,16 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
 
     raw = read_user_bytes(path, "data CSV", MAX_DATA_BYTES)  # a plain file, bounded
     _check_utf8(raw, path)
+    if not raw.strip():  # an empty table, judged as one with a header and no rows is (exit 1, not 3)
+        return [], lambda: iter(())
     first = raw[: raw.find(b"\n")] if b"\n" in raw else raw
-    separator = max((";", "\t", ","), key=lambda s: first.count(s.encode())) if first.strip() else ","
+    sep = separator(first.decode("utf-8-sig"))
 
     def chunks() -> Any:
         return pd.read_csv(
             io.BytesIO(raw),
             encoding="utf-8-sig",
-            sep=separator,
+            sep=sep,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
@@ -119,9 +121,7 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
         )
 
     with chunks() as reader:
-        headers = [str(h).strip() for h in reader.get_chunk(1).columns] if raw.strip() else []
-    if not headers:
-        raise UnreadableInput(f"{path}: cannot read it as CSV (No columns to parse from file)")
+        headers = [str(h).strip() for h in reader.get_chunk(1).columns]
 
     def rows() -> Iterator[list[Any]]:
         with chunks() as reader:
@@ -129,6 +129,13 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
                 yield from _frame_rows(frame)
 
     return headers, rows
+
+
+def separator(text: str) -> str:
+    """The CSV's separator, by its header line: Excel writes ``;`` where the decimal sign is a comma
+    (Turkish, German), ``,`` elsewhere; a tab-separated export has tabs."""
+    first = text.split("\n", 1)[0]
+    return max((";", "\t", ","), key=first.count) if first.strip() else ","
 
 
 def _check_utf8(raw: bytes, path: Path) -> None:
