@@ -58,7 +58,7 @@ def import_file(request: ImportRequest) -> ImportResult:
     renamed: list[str] = []
     mapping = read_mapping(request.mapping, request.catalog, renamed) if request.mapping else {}
     table = read_table(request.data, request.sheet)
-    if next(table.rows(), None) is None:
+    if next(iter(table.rows()), None) is None:  # one chunk read to know; the rows are walked again below
         what = "has a header but no rows" if table.headers else "is empty"
         raise DataError(f"{request.data}: the table {what}; no value could be read")
     options = resolve_options(

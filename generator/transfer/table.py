@@ -107,7 +107,7 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
     if not raw.strip():  # an empty table, judged as one with a header and no rows is (exit 1, not 3)
         return [], lambda: iter(())
     first = raw[: raw.find(b"\n")] if b"\n" in raw else raw
-    sep = separator(first.decode("utf-8-sig"))
+    sep = separator(first.decode("utf-8-sig", errors="replace"))
 
     def chunks() -> Any:
         return pd.read_csv(
@@ -122,6 +122,8 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
 
     with chunks() as reader:
         headers = [str(h).strip() for h in reader.get_chunk(1).columns]
+    if not headers:
+        raise UnreadableInput(f"{path}: cannot read it as CSV (No columns to parse from file)")
 
     def rows() -> Iterator[list[Any]]:
         with chunks() as reader:
@@ -129,13 +131,6 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
                 yield from _frame_rows(frame)
 
     return headers, rows
-
-
-def separator(text: str) -> str:
-    """The CSV's separator, by its header line: Excel writes ``;`` where the decimal sign is a comma
-    (Turkish, German), ``,`` elsewhere; a tab-separated export has tabs."""
-    first = text.split("\n", 1)[0]
-    return max((";", "\t", ","), key=first.count) if first.strip() else ","
 
 
 def _check_utf8(raw: bytes, path: Path) -> None:
@@ -148,6 +143,13 @@ def _check_utf8(raw: bytes, path: Path) -> None:
     except UnicodeDecodeError:
         read_user_text(path, "data CSV", MAX_DATA_BYTES)  # raises, naming the line and column
         raise
+
+
+def separator(text: str) -> str:
+    """The CSV's separator, by its header line: Excel writes ``;`` where the decimal sign is a comma
+    (Turkish, German), ``,`` elsewhere; a tab-separated export has tabs."""
+    first = text.split("\n", 1)[0]
+    return max((";", "\t", ","), key=first.count) if first.strip() else ","
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Any:

@@ -1,7 +1,8 @@
 """The engine against Excel's documented rules, one hand-worked case each.
 
-Expected values come from Excel's behaviour (and LibreOffice's, which agrees on all of these),
-worked out by hand: blank versus "" versus 0, text versus numbers, errors, and references.
+Expected values come from Excel's documented behaviour (LibreOffice departs from some of them, such as
+=1=TRUE: tests/engine/differential.py), worked out by hand: blank versus "" versus 0, text versus
+numbers, errors, and references.
 """
 
 from __future__ import annotations
