@@ -142,6 +142,7 @@ def test_the_comparison_alone_names_kpi_month_value_and_expected(sample: Path, c
         "May 2026",
     )
     assert finding.expected == pytest.approx(before[address], rel=1e-12)
+    assert finding.severity == "error" and finding.value == pytest.approx(before[address] * 1.001, rel=1e-12)
     assert finding.message == (
         f"Churn rate (attrition): the file shows {before[address] * 1.001!r}, but the catalogue's formula gives "
         f"{finding.expected!r}; recalculate the workbook (open and save it) or look for a changed formula or input."
@@ -272,4 +273,31 @@ def test_an_error_shown_where_a_number_belongs(sample: Path, crm: Catalog, tmp_p
     assert finding.message == (
         f"Return on investment (ROI): the file shows the error #NUM!, but the catalogue's formula gives "
         f"{finding.expected!r}; look for a huge or mistyped figure among the inputs of this column."
+    )
+
+
+@pytest.mark.usefixtures("recompute_alone")
+def test_a_status_cell_holding_text(sample: Path, crm: Catalog, tmp_path: Path) -> None:
+    """Text where the status number belongs (typed over the formula's result): quoted in the message."""
+    layout = _layout(crm)
+    address = cell(layout.kpi_rows["nps"], KPI_STATUS_COL)
+
+    def text(xml: str) -> str:
+        found = re.search(rf'<c r="{address}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', xml)
+        assert found, address
+        return xml.replace(found[0], f'<c r="{address}"{found[1]} t="str"><f>{found[2]}</f><v>good</v></c>')
+
+    path = _edit_sheet(sample, tmp_path / "text.xlsx", layout.sheets.kpis, text)
+    (finding,) = validate(path, Options()).findings
+    assert (finding.code, finding.severity, finding.cell, finding.kpi, finding.value) == (
+        Code.STATUS_MISMATCH.value,
+        "error",
+        address,
+        "nps",
+        "good",
+    )
+    words = {1: "On track", 0: "At risk", -1: "Off track"}
+    assert finding.message == (
+        f'Net Promoter Score (NPS): the file shows the status "good", but the latest month and the target give '
+        f"{words[int(finding.expected)]}."
     )
