@@ -44,7 +44,7 @@ def catalog_list() -> None:
 
 
 @catalog.command("check")
-@click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
+@click.argument("catalogs", nargs=-1, metavar="ID|FILE...")
 @click.option(
     "--strict",
     is_flag=True,
@@ -57,14 +57,25 @@ def catalog_list() -> None:
     type=click.Path(path_type=Path),
     help="Also check an import mapping file's input ids against each catalogue (repeatable).",
 )
-def catalog_check(catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path, ...]) -> None:
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar="NAME|FILE",
+    help="A source profile (bundled: hubspot, salesforce, pipedrive, zoho) to check against the catalogue "
+    "given (or the one the profile names).",
+)
+def catalog_check(
+    catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path, ...], profiles: tuple[str, ...]
+) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
     A text missing in a declared locale other than the default one is a warning (builds in that
     locale need --fallback until it is written). The catalogue's sample file and each --mapping
     file must name its inputs: an id an earlier version used is a warning naming the input that
-    replaces it, an id naming no input an error. Exit status: 0 usable, 1 problems found (or
-    warnings, with --strict), 3 a file could not be read.
+    replaces it, an id naming no input an error. With --profile, each profile is checked against
+    the catalogue: unknown input ids and columns, a measure that does not fit its input. Exit
+    status: 0 usable, 1 problems found (or warnings, with --strict), 3 a file could not be read.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
@@ -72,6 +83,10 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path,
     from generator.transfer.mapping import check_mapping
     from generator.workbook.sample import sample_findings
 
+    if not catalogs and not profiles:
+        raise click.UsageError("Missing argument 'ID|FILE...' (or give --profile NAME|FILE).")
+    if profiles:
+        sys.exit(_check_profiles(profiles, catalogs[0] if catalogs else None, strict))
     code = ExitCode.OK
     for spec in catalogs:
         with user_errors():
@@ -112,6 +127,41 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path,
             f"{len(loaded.inputs)} inputs, locales {', '.join(loaded.locales)}{missing})"
         )
     sys.exit(code)
+
+
+def _check_profiles(profiles: tuple[str, ...], catalog_spec: str | None, strict: bool) -> int:
+    from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
+    from generator.errors import CatalogError, ExitCode
+    from generator.transfer.raw.check import check_profile
+    from generator.transfer.raw.profile import load_profile
+
+    code = ExitCode.OK
+    for spec in profiles:
+        with user_errors():  # a profile name that is not bundled: one line and exit 2
+            try:
+                profile = load_profile(spec)
+                catalog = load_catalog(resolve_catalog(catalog_spec or profile.catalog))
+            except CatalogError as error:
+                code = max(code, error.exit_code)
+                for problem in error.problems:
+                    click.echo(problem, err=True)
+                continue
+        problems, warnings = check_profile(profile, catalog)
+        label = "error" if strict else "warning"
+        for line in problems:
+            click.echo(line, err=True)
+        for line in warnings:
+            where, _, message = line.partition(": ")
+            click.echo(f"{where}: {label}: {message}", err=True)
+        if problems or (warnings and strict):
+            code = max(code, ExitCode.PROBLEMS)
+            continue
+        click.echo(
+            f"{profile.path}: ok ({profile.id} against {catalog.id} {catalog.version}: "
+            f"{len(profile.measures)} inputs measured, {len(profile.unmeasured)} left to type)"
+        )
+    return code
 
 
 @catalog.command("schema")

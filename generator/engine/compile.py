@@ -68,7 +68,6 @@ class _Parser:
         self.tokens = tokenize(shape)
         self.pos = 0
         self.refs = 0
-        self.depth = 0
 
     def peek(self) -> tuple[str, str]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
@@ -155,22 +154,12 @@ class _Parser:
                 return _constant(upper == "TRUE")
             return _name(text)
         if kind == "func":
-            return self._nested(lambda: self.call(text))
+            return self.call(text)
         if kind == "op" and text == "(":
-            node = self._nested(self.comparison)
+            node = self.comparison()
             self.expect(")")
             return node
         raise EngineError(f"unexpected {text or 'end of formula'!r}")
-
-    def _nested(self, inner: Callable[[], Compiled]) -> Compiled:
-        """One level of brackets or function call; deeper than MAX_NESTING is the project's error, found
-        before Python's stack runs out in parsing or evaluating."""
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise EngineError(f"the formula is nested more than {MAX_NESTING} levels deep")
-        node = inner()
-        self.depth -= 1
-        return node
 
     def call(self, name: str) -> Compiled:
         upper = name.upper()
@@ -198,7 +187,9 @@ def compile_shape(shape: str) -> tuple[Compiled, int]:
     """The closure for a shape, and how many references it reads."""
     parser = _Parser(shape)
     depth = deepest = 0
-    for kind, text in parser.tokens:  # brackets counted first: 5,000 of them are refused before any recursion
+    # Brackets (a function call's too) are the only recursion of the parser and of the closures it builds:
+    # counted first, so 5,000 of them are refused before any recursion and 64 always fit Python's stack.
+    for kind, text in parser.tokens:
         if kind == "op" and text == "(":
             depth += 1
             deepest = max(deepest, depth)

@@ -16,7 +16,7 @@ from generator.catalog.model import Unit
 from generator.template.layout import MONTHS
 from generator.validate.cell_values import WINDOWS_EPOCH, from_serial
 from generator.validate.context import Check
-from generator.validate.findings import Code, Severity, show
+from generator.validate.findings import Code, Severity
 
 Value = float | None
 DATE_SERIALS = (36_526.0, 73_050.0)
@@ -45,7 +45,7 @@ def check_date_serials(check: Check, months: dict[str, list[Value]]) -> None:
                 "{name}: {value} looks like a date ({date}), far larger than the other months; was {guess} "
                 "meant? A spreadsheet that writes decimals with a comma reads a figure typed with a point as a "
                 "day and month."
-            ).format(name=check.input_name(input_id), value=show(value), date=day.isoformat(), guess=guess)
+            ).format(name=check.input_name(input_id), value=check.show(value), date=day.isoformat(), guess=guess)
             check.add_input(Severity.WARNING, Code.LOOKS_LIKE_DATE, message, input_id, month, value, guess)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from generator.engine import ERRORS, EngineError, Spreadsheet
+from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet
 from generator.engine.kept import Kept
 
 VALUE, NUM, REF, NA, DIV0, NAME = (ERRORS[c] for c in ("#VALUE!", "#NUM!", "#REF!", "#N/A", "#DIV/0!", "#NAME?"))
@@ -250,3 +250,68 @@ def test_values_outside_the_cell_types_are_engine_errors() -> None:
         to_text(odd)
     with pytest.raises(EngineError, match=r"^cannot compare"):
         compare(odd, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("formula", "cells", "expected"),
+    [
+        ("=COUNT(A1:A2,B1:B2)", {"A1": 1.0, "A2": 2.0, "B1": 3.0}, 3),  # counts add up over ranges
+        ("=AND(A1:A2)", {"A1": True, "A2": "FALSE"}, True),  # text in a range is ignored, even "FALSE"
+        ("=FALSE+1", {}, 1),
+        ("=10000000000+0.00001=10000000000", {}, True),  # equal at 15 significant digits
+        ("=10000000000+0.0001=10000000000", {}, False),
+    ],
+)
+def test_more_rules(formula: str, cells: dict[str, Any], expected: Any) -> None:
+    assert run(formula, **cells) is expected or run(formula, **cells) == expected
+
+
+def test_positions_are_whole_numbers() -> None:
+    cells = {"A1": "a", "A2": "b", "B1": "c", "C1": "d"}
+    assert type(run('=MATCH("b",A1:A3,0)', **cells)) is int
+    assert type(run('=MATCH("d",A1:C1,0)', **cells)) is int
+    assert run('=MATCH("d",A1:C1,0)', **cells) == 3
+
+
+def test_a_cell_formula_reading_a_blank_shows_0_and_a_replaced_constant_is_gone() -> None:
+    sheet = Spreadsheet(["S"])
+    sheet.set_formula("S", 0, 0, "=C9")
+    sheet.set_value("S", 0, 1, 5.0)
+    sheet.set_formula("S", 0, 1, "=2")  # a formula typed over a constant
+    assert sheet.value("S", 0, 0) == 0 and sheet.value("S", 0, 0) is not None
+    assert sheet.value("S", 0, 1) == 2
+
+
+def test_a_failed_cell_does_not_stop_the_others() -> None:
+    sheet = Spreadsheet(["S"], strict=False)
+    sheet.set_formula("S", 0, 0, "=FOO(1)")
+    sheet.set_formula("S", 0, 1, "=1+1")
+    with pytest.raises(EngineError, match=r"^'S'!A1: function FOO is not supported by the engine$"):
+        sheet.value("S", 0, 0)
+    with pytest.raises(EngineError, match=r"^'S'!A1: function FOO"):  # asked again: the same error
+        sheet.value("S", 0, 0)
+    assert sheet.value("S", 0, 1) == 2
+
+
+def test_more_messages() -> None:
+    with pytest.raises(EngineError, match=r"^MATCH is supported with match type 0 \(exact\) only$"):
+        run("=MATCH(1,A1:A2,1)")
+    with pytest.raises(EngineError, match=r"^SUM: an empty argument is not supported$"):
+        run("=SUM(,1)")
+    with pytest.raises(EngineError, match=r"^not a cell address: A0$"):
+        run("=A0+1")
+
+
+def test_the_cells_a_range_costs() -> None:
+    """A large block costs its stored cells plus one a row; a block of up to 4,096 cells costs its size."""
+    sheet = Spreadsheet(["S"], most_cells=4)
+    for col in range(3):
+        sheet.set_value("S", 0, col, 1.0)
+    assert sheet.evaluate("S", "=SUM(A1:XFD1)") == 3  # three cells and one row: 4
+    with pytest.raises(EngineLimit):
+        sheet.evaluate("S", "=SUM(A1:XFD1)")
+    dense = Spreadsheet(["S"], most_cells=4095)
+    with pytest.raises(EngineLimit):
+        dense.evaluate("S", "=SUM(A1:A4096)")  # read cell by cell, though nothing is stored
+    sparse = Spreadsheet(["S"], most_cells=10)
+    assert sparse.evaluate("S", "=SUM(A1:A4097)+SUM(A1:B2049)") == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ from generator.workbook.context import BuildOptions
 from generator.workbook.sample import read_sample
 
 from . import fill
-from .test_validator_catches import with_cached
+from .test_validator_catches import sheet_part, with_cached
 
 YEAR = 2026
 
@@ -62,7 +63,9 @@ def test_a_kpi_month_off_by_one_percent_is_stale(sample: Path, crm: Catalog, tmp
     layout = _layout(crm)
     address = fill.kpi_address(layout, "email_ctr", KPI_GRID.month(2))
     path, before = with_cached(sample, tmp_path / "off.xlsx", layout.sheets.kpis, {address: lambda v: v * 1.01})
-    (finding,) = validate(path, Options()).findings
+    report = validate(path, Options())
+    assert report.cells_compared == 739 - 1, "the stale cell is not compared again"
+    (finding,) = report.findings
     assert (finding.code, finding.sheet, finding.cell, finding.kpi, finding.input) == (
         Code.STALE_VALUE.value,
         layout.sheets.kpis,
@@ -86,7 +89,7 @@ def test_an_input_total_off_is_stale_and_names_the_input(sample: Path, crm: Cata
     assert (finding.value, finding.expected) == (before[address] + 1, before[address])
     name = crm.inputs["emails_sent"].name["en"]
     assert finding.message == (
-        f"{name} shows {before[address] + 1:.0f}, but its formula gives {before[address]:.0f}: the file was saved "
+        f"{name} shows {before[address] + 1:,.0f}, but its formula gives {before[address]:,.0f}: the file was saved "
         "without recalculating after a change (by a script, or with calculation switched off). Recalculate and "
         "save it in Excel or LibreOffice (Ctrl+Alt+F9 or Ctrl+Shift+F9), or pass --recalc."
     )
@@ -139,6 +142,7 @@ def test_the_comparison_alone_names_kpi_month_value_and_expected(sample: Path, c
         "May 2026",
     )
     assert finding.expected == pytest.approx(before[address], rel=1e-12)
+    assert finding.severity == "error" and finding.value == pytest.approx(before[address] * 1.001, rel=1e-12)
     assert finding.message == (
         f"Churn rate (attrition): the file shows {before[address] * 1.001!r}, but the catalogue's formula gives "
         f"{finding.expected!r}; recalculate the workbook (open and save it) or look for a changed formula or input."
@@ -219,7 +223,81 @@ def test_blank_is_only_the_same_as_no_value() -> None:
         (None, "x", False),
         ("1", 1.0, False),
         (None, 0.0, False),
+        (0.0, 1e-13, True),  # near zero the engine's check is absolute, to 1e-12
+        (0.0, 1e-11, False),
     ],
 )
 def test_what_the_engine_check_calls_the_same(shown: object, computed: object, same: bool) -> None:
     assert agrees(shown, computed) is same
+
+
+def _edit_sheet(source: Path, target: Path, sheet: str, edit: Callable[[str], str]) -> Path:
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        part = sheet_part(package, sheet)
+        for item in package.infolist():
+            data = package.read(item.filename)
+            out.writestr(item, edit(data.decode()).encode() if item.filename == part else data)
+    return target
+
+
+def test_merged_months_leave_their_input_and_kpis_uncompared(sample: Path, crm: Catalog, tmp_path: Path) -> None:
+    """avg_sale_value's months merged: one finding; its 5 totals and LTV's 20 cells (17 periods, latest,
+    target, status) are not compared, nor called stale: 739 - 25 cells."""
+    layout = _layout(crm)
+    first = fill.input_address(layout, "avg_sale_value", 0)
+    block = f"{first}:{fill.input_address(layout, 'avg_sale_value', 2)}"
+
+    def merge(xml: str) -> str:
+        assert "<mergeCells" not in xml
+        return xml.replace("</sheetData>", f'</sheetData><mergeCells count="1"><mergeCell ref="{block}"/></mergeCells>')
+
+    path = _edit_sheet(sample, tmp_path / "merged.xlsx", layout.sheets.inputs, merge)
+    report = validate(path, Options())
+    assert [(f.code, f.cell, f.value) for f in report.findings] == [(Code.MERGED_CELLS.value, first, block)]
+    assert report.cells_compared == 739 - 5 - 20 and report.kpis_checked == 25
+
+
+@pytest.mark.usefixtures("recompute_alone")
+def test_an_error_shown_where_a_number_belongs(sample: Path, crm: Catalog, tmp_path: Path) -> None:
+    layout = _layout(crm)
+    address = fill.kpi_address(layout, "roi", KPI_GRID.month(0))
+
+    def error(xml: str) -> str:
+        found = re.search(rf'<c r="{address}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', xml)
+        assert found, address
+        return xml.replace(found[0], f'<c r="{address}"{found[1]} t="e"><f>{found[2]}</f><v>#NUM!</v></c>')
+
+    path = _edit_sheet(sample, tmp_path / "error.xlsx", layout.sheets.kpis, error)
+    (finding,) = validate(path, Options()).findings
+    assert (finding.code, finding.cell, finding.value) == (Code.VALUE_MISMATCH.value, address, "#NUM!")
+    assert finding.message == (
+        f"Return on investment (ROI): the file shows the error #NUM!, but the catalogue's formula gives "
+        f"{finding.expected!r}; look for a huge or mistyped figure among the inputs of this column."
+    )
+
+
+@pytest.mark.usefixtures("recompute_alone")
+def test_a_status_cell_holding_text(sample: Path, crm: Catalog, tmp_path: Path) -> None:
+    """Text where the status number belongs (typed over the formula's result): quoted in the message."""
+    layout = _layout(crm)
+    address = cell(layout.kpi_rows["nps"], KPI_STATUS_COL)
+
+    def text(xml: str) -> str:
+        found = re.search(rf'<c r="{address}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', xml)
+        assert found, address
+        return xml.replace(found[0], f'<c r="{address}"{found[1]} t="str"><f>{found[2]}</f><v>good</v></c>')
+
+    path = _edit_sheet(sample, tmp_path / "text.xlsx", layout.sheets.kpis, text)
+    (finding,) = validate(path, Options()).findings
+    assert (finding.code, finding.severity, finding.cell, finding.kpi, finding.value) == (
+        Code.STATUS_MISMATCH.value,
+        "error",
+        address,
+        "nps",
+        "good",
+    )
+    words = {1: "On track", 0: "At risk", -1: "Off track"}
+    assert finding.message == (
+        f'Net Promoter Score (NPS): the file shows the status "good", but the latest month and the target give '
+        f"{words[int(finding.expected)]}."
+    )

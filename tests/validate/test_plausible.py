@@ -26,10 +26,10 @@ def _with(crm: Catalog, tmp_path: Path, input_id: str, month: int, value: float,
 
 
 @pytest.mark.parametrize(
-    ("locale", "guess", "words"),
+    ("locale", "guess", "words"),  # the serial written as each language groups digits
     [
-        ("en", "12.5", "looks like a date (2026-05-12), far larger than the other months; was 12.5 meant?"),
-        ("tr", "12,5", "bir tarihe benziyor (2026-05-12) ve diğer aylardan çok büyük; 12,5 mi kastedildi?"),
+        ("en", "12.5", "46,154 looks like a date (2026-05-12), far larger than the other months; was 12.5 meant?"),
+        ("tr", "12,5", "46.154 bir tarihe benziyor (2026-05-12) ve diğer aylardan çok büyük; 12,5 mi kastedildi?"),
     ],
 )
 def test_a_date_serial_in_a_count_is_a_warning(
@@ -43,7 +43,7 @@ def test_a_date_serial_in_a_count_is_a_warning(
     assert found == [
         (Code.LOOKS_LIKE_DATE.value, "warning", layout.sheets.inputs, address, "new_leads", MAY_12_2026, guess)
     ]
-    assert f": 46154 {words}" in report.findings[0].message
+    assert f": {words}" in report.findings[0].message
     assert report.exit_code(strict=False) == 0 and report.exit_code(strict=True) == 1
 
 
