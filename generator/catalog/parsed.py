@@ -4,10 +4,11 @@ One JSON file per catalogue, ``parsed/<sha256 of the file's bytes>.json`` in the
 folder (``heads.cache_dir``: ``$KPIGEN_CACHE_DIR`` if set, empty for none; the server sets it
 empty and so writes nothing). An entry holds the decoded file (msgspec JSON, never pickle), the
 warnings the checks gave, the path it was read from and a stamp of this kpigen: its version and
-the size and time of every module of ``generator/catalog``, PyYAML, Babel and msgspec, so another
-kpigen, an edited rule or another parser parses afresh. Only a catalogue that loaded without
-problems and imports nothing is remembered (an import's bytes would be a second key). A cache
-that cannot be read, written or decoded is the same as none: the file is parsed as before.
+the size and time of every module of ``generator/catalog`` and ``generator/formula`` and of
+PyYAML, Babel and msgspec, so another kpigen, an edited rule or another parser parses afresh.
+Only a catalogue that loaded without problems and imports nothing is remembered (an import's
+bytes would be a second key). A cache that cannot be read, written or decoded is the same as
+none: the file is parsed as before.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def stamp() -> str:
         from generator import __version__
 
         parts = [f"rules {RULES}", f"kpigen {__version__}"]
-        sources = [Path(__file__).parent]
+        sources = [Path(__file__).parent, Path(__file__).parent.parent / "formula"]  # the checks parse formulas
         for package in ("yaml", "babel", "msgspec"):
             with suppress(ImportError, ValueError):
                 spec = find_spec(package)

@@ -132,3 +132,22 @@ def test_no_cache_folder_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_catalogue_that_imports_is_not_remembered(cache: Path) -> None:
     parsed.load_catalog(CATALOG_DIR / "bsc.yaml")
     assert not list(cache.glob("**/*.json"))
+
+
+def test_a_remembered_catalogue_loads_without_pyyaml_or_the_checks(tmp_path: Path) -> None:
+    """What a second ``kpigen build`` saves: a fresh process imports neither PyYAML nor the loader."""
+    import os
+    import subprocess
+    import sys
+
+    path = _copy(tmp_path)
+    code = (
+        "import sys; from generator.catalog import load_catalog; c = load_catalog(sys.argv[1]); "
+        "print(len(c.kpis), 'yaml' in sys.modules, 'generator.catalog.load' in sys.modules)"
+    )
+    env = dict(os.environ, KPIGEN_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [
+        subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [run.stdout.split() for run in runs] == [["26", "True", "True"], ["26", "False", "False"]]
