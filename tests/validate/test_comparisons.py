@@ -240,12 +240,16 @@ def _edit_sheet(source: Path, target: Path, sheet: str, edit: Callable[[str], st
     return target
 
 
-def test_merged_months_leave_their_input_and_kpis_uncompared(sample: Path, crm: Catalog, tmp_path: Path) -> None:
-    """avg_sale_value's months merged: one finding; its 5 totals and LTV's 20 cells (17 periods, latest,
-    target, status) are not compared, nor called stale: 739 - 25 cells."""
+@pytest.mark.parametrize(("first_month", "last_month"), [(0, 2), (9, 11)])
+def test_merged_months_leave_their_input_and_kpis_uncompared(
+    sample: Path, crm: Catalog, tmp_path: Path, first_month: int, last_month: int
+) -> None:
+    """avg_sale_value's months merged (the first three, or the last three): one finding; its 5 totals
+    and LTV's 20 cells (17 periods, latest, target, status) are neither compared nor called stale:
+    739 - 25 cells. A stale cell elsewhere is still reported."""
     layout = _layout(crm)
-    first = fill.input_address(layout, "avg_sale_value", 0)
-    block = f"{first}:{fill.input_address(layout, 'avg_sale_value', 2)}"
+    first = fill.input_address(layout, "avg_sale_value", first_month)
+    block = f"{first}:{fill.input_address(layout, 'avg_sale_value', last_month)}"
 
     def merge(xml: str) -> str:
         assert "<mergeCells" not in xml
@@ -255,6 +259,10 @@ def test_merged_months_leave_their_input_and_kpis_uncompared(sample: Path, crm: 
     report = validate(path, Options())
     assert [(f.code, f.cell, f.value) for f in report.findings] == [(Code.MERGED_CELLS.value, first, block)]
     assert report.cells_compared == 739 - 5 - 20 and report.kpis_checked == 25
+    other = fill.kpi_address(layout, "email_ctr", KPI_GRID.month(first_month + 1))
+    path, _ = with_cached(path, tmp_path / "both.xlsx", layout.sheets.kpis, {other: lambda v: v * 1.01})
+    found = [(f.code, f.cell) for f in validate(path, Options()).findings]
+    assert found == [(Code.MERGED_CELLS.value, first), (Code.STALE_VALUE.value, other)]
 
 
 @pytest.mark.usefixtures("recompute_alone")
