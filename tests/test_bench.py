@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench  # about 3 minutes: its own step of .ci/run, not in the README's test command
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

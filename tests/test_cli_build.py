@@ -113,6 +113,23 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     assert not (tmp_path / "crm.xlsx").exists()
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("Nisan", "'Nisan' is a month's name; give its number, 4 (months are 1-12)"),
+        ("april", "'april' is a month's name; give its number, 4 (months are 1-12)"),
+        ("13", "The first month must be 1 to 12, not 13."),
+        ("x", "'x' is not a month number; give 1 to 12 (4 for April)"),
+    ],
+)
+def test_a_first_month_that_is_not_1_to_12_says_what_is_wanted(tmp_path: Path, given: str, said: str) -> None:
+    """click said "'Nisan' is not a valid integer range" with no hint that 1-12 is wanted (issue 22)."""
+    for command in (["build"], ["import", str(tmp_path / "data.csv")], ["regenerate", str(tmp_path / "old.xlsx")]):
+        code, text = run(*command, "--first-month", given, "--out", str(tmp_path / "out.xlsx"))
+        assert code == 2 and said in text, text
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def test_a_long_build_shows_its_steps_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above PROGRESS_KPIS (lowered here to the CRM's 26) each step is a line on stderr, not on stdout."""
     from generator.cli import build as build_command

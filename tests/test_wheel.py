@@ -34,6 +34,8 @@ DATA_FILES = {
     "generator/kpi_catalog/bsc.yaml",
     "generator/kpi_catalog/schema.json",
     "generator/kpi_catalog/crm.sample.csv",
+    "generator/kpi_catalog/profiles/hubspot.yaml",
+    "generator/kpi_catalog/profiles/zoho.yaml",
     "generator/locales/messages.pot",
     "generator/locales/en/LC_MESSAGES/messages.po",
     "generator/locales/tr/LC_MESSAGES/messages.po",

@@ -66,7 +66,7 @@ class _Loader:
         try:
             file = msgspec.convert(document.data, CatalogFile, strict=False)
         except msgspec.ValidationError as exc:
-            message, at = _split_msgspec(str(exc))
+            message, at = split_msgspec(str(exc))
             raise CatalogError([*self.problems, f"{document.where(at)}: {_dotted(at)}: {message}"]) from None
         numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in typed_number_problems(file)]
         if numbers:
@@ -357,7 +357,7 @@ def _suggest(name: str, known: Mapping[str, object]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _split_msgspec(message: str) -> tuple[str, Path_]:
+def split_msgspec(message: str) -> tuple[str, Path_]:
     """msgspec says ``Expected `int`, got `str` - at `$.kpis[3].number` ``: split text and path."""
     text, _, where = message.rpartition(" - at `")
     if not text:

@@ -47,6 +47,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.cli.serve:serve",
         "Serve the download page, the upload pages and the JSON API (/openapi.json).",
     ),
+    "sql": (
+        "generator.cli.sql:sql",
+        "Print one SQL query returning (month, input, value) rows for the fiscal year, over tables named as the "
+        "profile names them (deals, contacts, ...).",
+    ),
     "validate": ("generator.cli.validate:validate", "Check a filled workbook: inputs, formulas and every KPI value."),
 }
 """Each command: where it is defined (``module:attribute``), and the first paragraph of its help."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.options import MonthNumber
 from generator.cli.run import user_errors
 from generator.paths import DEFAULT_CATALOG
 
@@ -43,7 +44,7 @@ from generator.paths import DEFAULT_CATALOG
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option(
     "--first-month",
-    type=click.IntRange(1, 12),
+    type=MonthNumber(),
     default=1,
     show_default=True,
     help="First month of the fiscal year, 1-12.",

@@ -44,24 +44,49 @@ def catalog_list() -> None:
 
 
 @catalog.command("check")
-@click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
+@click.argument("catalogs", nargs=-1, metavar="ID|FILE...")
 @click.option(
     "--strict",
     is_flag=True,
     help="Treat warnings (texts missing in a declared locale, texts a workbook shows cut) as errors.",
 )
-def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
+@click.option(
+    "--mapping",
+    "mappings",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also check an import mapping file's input ids against each catalogue (repeatable).",
+)
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar="NAME|FILE",
+    help="A source profile (bundled: hubspot, salesforce, pipedrive, zoho) to check against the catalogue "
+    "given (or the one the profile names).",
+)
+def catalog_check(
+    catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path, ...], profiles: tuple[str, ...]
+) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
     A text missing in a declared locale other than the default one is a warning (builds in that
-    locale need --fallback until it is written). Exit status: 0 usable, 1 problems found (or
-    warnings, with --strict), 3 a file could not be read.
+    locale need --fallback until it is written). The catalogue's sample file and each --mapping
+    file must name its inputs: an id an earlier version used is a warning naming the input that
+    replaces it, an id naming no input an error. With --profile, each profile is checked against
+    the catalogue: unknown input ids and columns, a measure that does not fit its input. Exit
+    status: 0 usable, 1 problems found (or warnings, with --strict), 3 a file could not be read.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.errors import CatalogError, ExitCode, UserError
+    from generator.transfer.mapping import check_mapping
     from generator.workbook.sample import sample_findings
 
+    if not catalogs and not profiles:
+        raise click.UsageError("Missing argument 'ID|FILE...' (or give --profile NAME|FILE).")
+    if profiles:
+        sys.exit(_check_profiles(profiles, catalogs[0] if catalogs else None, strict))
     code = ExitCode.OK
     for spec in catalogs:
         with user_errors():
@@ -77,6 +102,11 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             sample_errors, renamed = sample_findings(loaded)
         except UserError as error:  # an unreadable sample file
             sample_errors, renamed = str(error).splitlines()[-1:], []
+        for mapping in mappings:
+            with user_errors():
+                errors, warnings = check_mapping(mapping, loaded)
+            sample_errors += errors
+            renamed += warnings
         gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened) + renamed
         label = "error" if strict else "warning"
         for text in gaps:
@@ -97,6 +127,41 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             f"{len(loaded.inputs)} inputs, locales {', '.join(loaded.locales)}{missing})"
         )
     sys.exit(code)
+
+
+def _check_profiles(profiles: tuple[str, ...], catalog_spec: str | None, strict: bool) -> int:
+    from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
+    from generator.errors import CatalogError, ExitCode
+    from generator.transfer.raw.check import check_profile
+    from generator.transfer.raw.profile import load_profile
+
+    code = ExitCode.OK
+    for spec in profiles:
+        with user_errors():  # a profile name that is not bundled: one line and exit 2
+            try:
+                profile = load_profile(spec)
+                catalog = load_catalog(resolve_catalog(catalog_spec or profile.catalog))
+            except CatalogError as error:
+                code = max(code, error.exit_code)
+                for problem in error.problems:
+                    click.echo(problem, err=True)
+                continue
+        problems, warnings = check_profile(profile, catalog)
+        label = "error" if strict else "warning"
+        for line in problems:
+            click.echo(line, err=True)
+        for line in warnings:
+            where, _, message = line.partition(": ")
+            click.echo(f"{where}: {label}: {message}", err=True)
+        if problems or (warnings and strict):
+            code = max(code, ExitCode.PROBLEMS)
+            continue
+        click.echo(
+            f"{profile.path}: ok ({profile.id} against {catalog.id} {catalog.version}: "
+            f"{len(profile.measures)} inputs measured, {len(profile.unmeasured)} left to type)"
+        )
+    return code
 
 
 @catalog.command("schema")

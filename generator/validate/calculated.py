@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
+from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet, XlError
 from generator.formula.address import cell
 from generator.template.layout import INPUT_GRID, MONTHS
 from generator.validate.book import Book
@@ -87,11 +87,19 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     """
     engine, shown = file_engine(check.book)
     results: dict[Key, Any] = {}
+    unchecked: list[tuple[Key, EngineError]] = []
     for key in engine.formula_cells():
         try:
             results[key] = engine.value(*key)
-        except EngineError:
-            continue  # a formula outside the engine's set: a changed formula, reported by its own check
+        except EngineLimit as error:
+            unchecked.append((key, error))  # every further range would hit the limit too: stop here
+            break
+        except EngineError as error:
+            # reported where it arises: not at the cells that read it, nor at a changed template formula
+            # (its own check reports that)
+            if key not in check.flagged and str(error).startswith(_where(key)):
+                unchecked.append((key, error))
+    _report_unchecked(check, unchecked)
     found = Calculated(compared=len(results))
     if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
         found.never = True
@@ -174,6 +182,30 @@ def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:
         _add(check, item, message, kpi=kpi, input_id=input_id)
 
 
+def _report_unchecked(check: Check, unchecked: list[tuple[Key, EngineError]]) -> None:
+    """A warning at each cell (the first 25) whose formula the engine cannot compute: a user's own formula
+    outside its functions, a circular reference, a file past the cells one check may read."""
+    _ = check.gettext
+    for (sheet, row, col), error in unchecked[:_ONE_BY_ONE]:
+        reason = str(error).removeprefix(_where((sheet, row, col)))
+        check.add(
+            Severity.WARNING,
+            Code.UNCHECKED_FORMULA,
+            _("{where}: this formula could not be checked ({reason}); the value it shows is taken as it is.").format(
+                where=f"{sheet}!{cell(row, col)}", reason=brief(reason, 160)
+            ),
+            sheet=sheet,
+            row=row,
+            col=col,
+        )
+    if len(unchecked) > _ONE_BY_ONE:
+        check.add(
+            Severity.WARNING,
+            Code.UNCHECKED_FORMULA,
+            _("{count} more formula cells could not be checked.").format(count=len(unchecked) - _ONE_BY_ONE),
+        )
+
+
 def _add(
     check: Check, item: tuple[Key, Any, Any], message: str, kpi: str | None = None, input_id: str | None = None
 ) -> None:
@@ -191,6 +223,11 @@ def _add(
         value=plain(value),
         expected=_plain(computed),
     )
+
+
+def _where(key: Key) -> str:
+    """How the engine's messages start for a cell (``'Inputs'!E42: ``)."""
+    return "'" + key[0].replace("'", "''") + "'!" + cell(key[1], key[2]) + ": "
 
 
 def _plain(value: Any) -> Any:

@@ -51,6 +51,7 @@ class Code(StrEnum):
     FORMULA_CHANGED = "formula-changed"
     NOT_RECALCULATED = "not-recalculated"
     STALE_VALUE = "stale-value"
+    UNCHECKED_FORMULA = "unchecked-formula"
     VALUE_MISMATCH = "value-mismatch"
     STATUS_MISMATCH = "status-mismatch"
 
