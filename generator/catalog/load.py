@@ -41,6 +41,16 @@ def load_catalog(path: Path | str) -> Catalog:
     return _Loader().load(Path(path), depth=0)
 
 
+def load_with_file(path: Path) -> tuple[Catalog, CatalogFile]:
+    """``load_catalog`` and the decoded top file, which ``parsed`` remembers between runs."""
+    loader = _Loader()
+    document, file = loader._decode(path)
+    catalog = loader._resolve(document, file, 0)
+    if loader.problems:
+        raise CatalogError(loader.problems)
+    return catalog, file
+
+
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[str] = []
