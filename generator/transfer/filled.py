@@ -31,7 +31,7 @@ from generator.validate.identify import TemplateInfo, recognise, template_catalo
 from generator.validate.inputs import read_cell
 from generator.validate.locate import locate
 from generator.validate.safe_open import ReadLimits
-from generator.workbook.sheet_carried import COLUMNS, NAME, CarriedRow
+from generator.workbook.sheet_carried import COLUMNS, NAME, CarriedRow, kind_texts, reason_texts
 
 Value = float | None
 
@@ -182,7 +182,7 @@ def read_filled(
             k for k, v in tolerances.items() if not same_number(v, default_tolerance(resolved, k))
         ),
         strays=tuple(strays),
-        carried=_carried(book),
+        carried=_carried(book, locale),
         problems=tuple(f.message for f in findings if f.severity is Severity.ERROR),
         inferred=info.inferred,
         extra={k: v for k, v in info.as_dict().items() if k in ("generator_version", "layout_version")},
@@ -259,8 +259,14 @@ def _named_list(book: Book, name: str) -> list[str]:
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []
 
 
-def _carried(book: Book) -> tuple[CarriedRow, ...]:
-    """The rows of a "Carried over" sheet, found by its defined name; none when the file has none."""
+def _carried(book: Book, locale: str) -> tuple[CarriedRow, ...]:
+    """The rows of a "Carried over" sheet, found by its defined name; none when the file has none.
+    A reason worded in the workbook's language reads back as its code, so it can be acted on."""
+    from generator.validate.identify import load_messages
+
+    gettext = load_messages(locale).gettext
+    codes = {text: code for code, text in reason_texts(gettext).items()}
+    kinds = {text: code for code, text in kind_texts(gettext).items()}
     found = parse_target(book.defined_names().get(NAME, ""))
     if found is None or not book.has_sheet(found.sheet) or found.last_col - found.first_col + 1 != COLUMNS:
         return ()
@@ -272,5 +278,9 @@ def _carried(book: Book) -> tuple[CarriedRow, ...]:
             continue
         number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
         shown = number if number is not None else (str(value) if value != "" else None)
-        rows.append(CarriedRow(str(kind), str(item), str(name), str(month), shown, str(why)))
+        rows.append(
+            CarriedRow(
+                kinds.get(str(kind), str(kind)), str(item), str(name), str(month), shown, codes.get(str(why), str(why))
+            )
+        )
     return tuple(rows)

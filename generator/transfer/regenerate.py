@@ -16,9 +16,11 @@ from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
 from generator.catalog.model import Better, Unit
+from generator.catalog.selection import apply_recorded, resolve_kpi, select
 from generator.errors import UnreadableWorkbook, UserError
 from generator.output import plan_workbook_output, write_planned
 from generator.template.layout import MONTHS
+from generator.transfer.carried_back import restore_carried
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
 from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits
@@ -53,6 +55,9 @@ class RegenerateOptions:
     first_month: int | None = None
     exchange_rate: float | None = None
     """How many units of the new currency one unit of the old buys: money values are converted by it."""
+    kpis: tuple[str, ...] | None = None
+    categories: tuple[str, ...] = ()
+    """A new selection of KPIs (``("all",)`` for the whole catalogue); None keeps the old workbook's."""
     force: bool = False
     limits: ReadLimits = field(default_factory=ReadLimits)
 
@@ -137,7 +142,8 @@ def target_catalog(filled: Filled, path: Path | None) -> Catalog:
 
 def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
     """Map the old workbook's data onto the new catalogue and settings; raise UserError when months fall out."""
-    catalog = target_catalog(filled, options.catalog)
+    whole = target_catalog(filled, options.catalog)
+    catalog = _selected(whole, filled, options)
     old = filled.settings
     year = options.year if options.year is not None else old.year
     first = options.first_month if options.first_month is not None else old.first_month or 1
@@ -157,9 +163,10 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
         if input_id in used:
             continue
         name = _input_name(filled.catalog, input_id, build.locale)
+        why = "not-selected" if input_id in whole.inputs else "removed"
         for m, value in enumerate(row):
             if value is not None:
-                carried.append(CarriedRow("input", input_id, name, _month(filled, m), value, "removed"))
+                carried.append(CarriedRow("input", input_id, name, _month(filled, m), value, why))
     for stray in filled.strays:
         if stray.kind == "input":
             name = _input_name(filled.catalog, stray.id, build.locale)
@@ -167,10 +174,10 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
         else:
             name, month = _kpi_name(filled.catalog, stray.id, build.locale), ""
         carried.append(CarriedRow(stray.kind, stray.id, name, month, stray.content, "not-a-number"))
-    targets = _settings_values(filled, catalog, build.locale, "target", carried)
-    tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
+    targets = _settings_values(filled, catalog, whole, build.locale, "target", carried)
+    tolerances = _settings_values(filled, catalog, whole, build.locale, "tolerance", carried)
     converted = _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets)
-    carried += filled.carried
+    carried += restore_carried(filled.carried, catalog, build, values, targets, tolerances)
     return Plan(catalog, build, values, targets, tolerances, carried, converted)
 
 
@@ -273,7 +280,7 @@ def _inputs(filled: Filled, catalog: Catalog, shift: int) -> tuple[dict[str, lis
 
 
 def _settings_values(
-    filled: Filled, catalog: Catalog, locale: str, kind: str, carried: list[CarriedRow]
+    filled: Filled, catalog: Catalog, whole: Catalog, locale: str, kind: str, carried: list[CarriedRow]
 ) -> dict[str, Value]:
     """Targets (or tolerances) the user changed, by the new KPI ids; the rest follow the new catalogue."""
     changed, found = (
@@ -285,7 +292,7 @@ def _settings_values(
         value = found[old_id]
         why = ""
         if new_id is None:
-            why = "removed"
+            why = "not-selected" if resolve_kpi(whole, old_id) is not None else "removed"
         elif catalog.kpis[new_id].better is Better.INFO:
             why = "no-target"
         elif kind == "tolerance" and _tolerance_kind(filled.catalog, old_id) != _tolerance_kind(catalog, new_id):
@@ -303,6 +310,17 @@ def _settings_values(
         if not same_number(value, default):
             chosen[new_id] = value
     return chosen
+
+
+def _selected(whole: Catalog, filled: Filled, options: RegenerateOptions) -> Catalog:
+    """The new workbook's KPIs: ``--kpis``/``--categories`` when given (``--kpis all``: every one),
+    else the old workbook's own selection, followed through renamed ids."""
+    if options.kpis is None and not options.categories:
+        return apply_recorded(whole, ",".join(filled.catalog.selection))
+    kpis = options.kpis or ()
+    if tuple(kpis) == ("all",):
+        return whole
+    return select(whole, kpis, options.categories)
 
 
 def _tolerance_kind(catalog: Catalog, kpi_id: str) -> str:

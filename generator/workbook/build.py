@@ -12,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 
 from generator import __version__
 from generator.catalog import Catalog
+from generator.catalog.selection import selection_properties
 from generator.errors import OutputExists, UserError
 from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
@@ -213,5 +214,6 @@ def _properties(ctx: Context) -> None:
         "layout_version": LAYOUT_VERSION,
         "first_month": str(ctx.options.first_month),
         "month_names": ",".join(month_names(ctx.options.locale, "abbreviated")),
+        **selection_properties(ctx.catalog),
     }.items():
         ctx.workbook.set_custom_property(name, value)
