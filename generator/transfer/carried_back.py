@@ -31,6 +31,7 @@ def restore_carried(
     values: dict[str, list[Value]],
     targets: dict[str, Value],
     tolerances: dict[str, Value],
+    prior: dict[str, list[Value]] | None = None,
 ) -> list[CarriedRow]:
     """Fill ``values``, ``targets`` and ``tolerances`` from restorable rows with an empty place in the
     new workbook; return the rows that still have none, to be listed again."""
@@ -40,11 +41,12 @@ def restore_carried(
             kept.append(row)
         elif row.kind == "input":
             input_id, month = _input(catalog, row.id), _fiscal_index(row.month, options)
-            slots = values.setdefault(input_id, [None] * MONTHS) if input_id is not None else []
-            if month is None or not slots or slots[month] is not None:
+            year = values if month is None or month >= 0 or prior is None else prior
+            slots = year.setdefault(input_id, [None] * MONTHS) if input_id is not None and month is not None else []
+            if month is None or not slots or slots[month % MONTHS] is not None:
                 kept.append(row)
             else:
-                slots[month] = row.value
+                slots[month % MONTHS] = row.value
         else:
             kpi_id = resolve_kpi(catalog, row.id) if row.why == "not-selected" else None
             store = targets if row.kind == "target" else tolerances if row.kind == "tolerance" else None
@@ -62,9 +64,10 @@ def _input(catalog: Catalog, input_id: str) -> str | None:
 
 
 def _fiscal_index(month: str, options: BuildOptions) -> int | None:
-    """The new fiscal year's month index (0-11) of a YYYY-MM month, or None when outside it."""
+    """The new fiscal year's month index of a YYYY-MM month (0-11; -12..-1 in its prior year), or None
+    when outside both."""
     found = _MONTH.match(month)
     if found is None:
         return None
     index = int(found.group(1)) * 12 + int(found.group(2)) - 1 - (options.year * 12 + options.first_month - 1)
-    return index if 0 <= index < MONTHS else None
+    return index if -MONTHS <= index < MONTHS else None

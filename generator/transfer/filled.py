@@ -51,7 +51,7 @@ class Stray:
     """A typed cell that holds something other than a number or a blank, kept as the user left it."""
 
     kind: str
-    """"input", "target" or "tolerance"."""
+    """"input", "prior-input", "target" or "tolerance"."""
     id: str
     """The input or KPI id."""
     month: int | None
@@ -88,6 +88,8 @@ class Filled:
     """True when the document properties were lost and the template was recognised by its names."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Document properties beyond the identity (generator and layout version), for reports."""
+    prior_inputs: dict[str, list[Value]] = field(default_factory=dict)
+    """Input id -> the prior year's 12 fiscal months, from the ``py_in_`` names (none in a layout-1 file)."""
 
     @property
     def has_data(self) -> bool:
@@ -163,6 +165,7 @@ def read_filled(
             if stray is not None:
                 strays.append(Stray(kind, kpi_id, None, stray))
 
+    prior_inputs = _prior_inputs(book, resolved, strays)
     locale = info.locale
     settings = _settings(book, located.layout.settings_rows, layout.sheets.settings, locale, info)
     return Filled(
@@ -186,7 +189,27 @@ def read_filled(
         problems=tuple(f.message for f in findings if f.severity is Severity.ERROR),
         inferred=info.inferred,
         extra={k: v for k, v in info.as_dict().items() if k in ("generator_version", "layout_version")},
+        prior_inputs=prior_inputs,
     )
+
+
+def _prior_inputs(book: Book, catalog: Catalog, strays: list[Stray]) -> dict[str, list[Value]]:
+    """The prior year's typed months by input id, found by their ``py_in_`` names; a cell that is
+    not a number is kept as a stray of kind "prior-input"."""
+    names = book.defined_names()
+    found: dict[str, list[Value]] = {}
+    for input_id in catalog.inputs:
+        area = parse_target(names.get(f"py_in_{input_id}", ""))
+        if area is None or not book.is_worksheet(area.sheet) or len(area.cells()) != MONTHS:
+            continue
+        row: list[Value] = []
+        for m, (r, c) in enumerate(area.cells()):
+            number, stray = _typed(book, area.sheet, r, c)
+            row.append(number)
+            if stray is not None:
+                strays.append(Stray("prior-input", input_id, m, stray))
+        found[input_id] = row
+    return found
 
 
 def _typed(book: Book, sheet: str, row: int, col: int) -> tuple[Value, str | None]:

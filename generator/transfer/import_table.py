@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.template.layout import MONTHS
 from generator.transfer.months import FiscalMonths, calendar_month, fiscal_start, fold
 from generator.transfer.numbers import NumberReader
 from generator.transfer.table import Table
@@ -45,6 +46,8 @@ class Imported:
     first_month: int
     count: int = 0
     issues: list[Issue] = field(default_factory=list)
+    prior: Values = field(default_factory=dict)
+    """Values of months in the year before ``year``: the workbook's prior-year inputs."""
 
 
 def input_names(catalog: Catalog, mapping: dict[str, str]) -> dict[str, str]:
@@ -210,5 +213,6 @@ class _Reader:
                 f"{input_id} for this month was already given on row {first + 2}; this value is skipped",
             )
             return
-        self.result.values[input_id][position] = number
+        year = self.result.values if position >= 0 else self.result.prior
+        year.setdefault(input_id, [None] * MONTHS)[position % MONTHS] = number
         self.result.count += 1

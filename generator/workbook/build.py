@@ -22,13 +22,14 @@ from generator.output import write_atomic
 from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, sheet_names
 from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
-from generator.workbook.sample import read_sample
+from generator.workbook.sample import prior_sample, read_sample
 from generator.workbook.sheet_carried import COLUMNS, FIRST_COL, FIRST_ROW, CarriedRow, write_carried
 from generator.workbook.sheet_chart_data import write_chart_data
 from generator.workbook.sheet_dashboard import write_dashboard
 from generator.workbook.sheet_definitions import write_definitions
 from generator.workbook.sheet_inputs import write_inputs
 from generator.workbook.sheet_kpis import write_kpis
+from generator.workbook.sheet_prior_kpis import write_prior_kpis
 from generator.workbook.sheet_scorecard import write_scorecard
 from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_sources import SourceKpis, write_sources
@@ -80,6 +81,7 @@ def build_workbook(
     tolerances: Mapping[str, float | None] | None = None,
     carried: Sequence[CarriedRow] = (),
     sources: Sequence[SourceKpis] = (),
+    prior_values: dict[str, list[float | None]] | None = None,
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
 
@@ -88,12 +90,13 @@ def build_workbook(
     ``targets`` and ``tolerances`` (KPI id -> value, None for a blank target) replace the
     catalogue's; ``carried`` adds a "Carried over" sheet listing values without a place.
     ``sources`` (consolidation) adds a "Sources" sheet with each source workbook's KPI values.
+    ``prior_values`` (input id -> 12 monthly values) pre-fills the prior year's inputs.
     A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
     library path or stack line reaches a user's terminal.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _build(catalog, options, values, targets, tolerances, carried, sources)
+        result = _build(catalog, options, values, targets, tolerances, carried, sources, prior_values)
     raised = [" ".join(str(w.message).split()) for w in caught]
     notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
     return replace(result, notes=notes, warnings=result.warnings + notes[len(result.notes) :])
@@ -107,6 +110,7 @@ def _build(
     tolerances: Mapping[str, float | None] | None,
     carried: Sequence[CarriedRow],
     sources: Sequence[SourceKpis],
+    prior_values: dict[str, list[float | None]] | None = None,
 ) -> BuildResult:
     options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
@@ -114,6 +118,7 @@ def _build(
         options = replace(options, company=texts.gettext("Your company"))
     names = sheet_names(texts)
     layout = Layout.plan(catalog, names)
+    sample = read_sample(catalog, options.currency) if options.sample and values is None else None
     buffer = io.BytesIO()
     workbook = Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -125,13 +130,16 @@ def _build(
         layout,
         workbook,
         Styles(workbook),
-        values if values is not None else read_sample(catalog, options.currency) if options.sample else None,
+        values if values is not None else sample,
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
         sources=tuple(sources),
+        prior_values=prior_values
+        if prior_values is not None or values is not None or sample is None
+        else prior_sample(catalog, sample),
     )
-    order = ["start", "settings", "inputs", "kpis", "dashboard"]
+    order = ["start", "settings", "inputs", "kpis", "dashboard", "prior_inputs", "prior_kpis"]
     if catalog.scorecard:
         order.append("scorecard")
     if carried:
@@ -157,6 +165,8 @@ def _build(
     write_inputs(ctx)
     write_kpis(ctx)
     write_dashboard(ctx)
+    write_inputs(ctx, prior=True)
+    write_prior_kpis(ctx)
     if catalog.scorecard:
         write_scorecard(ctx)
     if carried:

@@ -102,3 +102,20 @@ def read_long_csv(path: Path, catalog: Catalog) -> Values:
     except csv.Error as exc:
         raise CatalogError([f"{path}:{reader.line_num + 1}: not readable as CSV: {exc}"]) from None
     return values
+
+
+PRIOR_FACTOR = 0.92
+"""The demo's prior year: each month's inputs are 92% of this year's month before (January's of
+December's), rounded as typed, so this year shows growth and the ratios move both ways. One
+factor and one shift for every input keep the catalogue's rules between inputs (clicks <= sent)."""
+
+
+def prior_sample(catalog: Catalog, values: Values) -> Values:
+    """A plausible prior year for the demo, derived from its year (see ``PRIOR_FACTOR``)."""
+    prior: Values = {}
+    for input_id, row in values.items():
+        spec = catalog.inputs.get(input_id)
+        digits = 0 if spec is not None and spec.integer else 4
+        shifted = row[-1:] + row[:-1]
+        prior[input_id] = [None if v is None else round(v * PRIOR_FACTOR, digits) for v in shifted]
+    return prior

@@ -43,6 +43,9 @@ def reason_texts(_: Callable[[str], str]) -> dict[str, str]:
         "tolerance-unit": _(
             "This version measures the tolerance differently (in points, not a percentage); type it again."
         ),
+        "history": _(
+            "From two years before this workbook's year: kept here, as a workbook holds its year and the one before."
+        ),
         "not-selected": _(
             "This workbook's selection of KPIs leaves it out; regenerate with it selected to restore it."
         ),
@@ -51,7 +54,12 @@ def reason_texts(_: Callable[[str], str]) -> dict[str, str]:
 
 def kind_texts(_: Callable[[str], str]) -> dict[str, str]:
     """Each kind of value as the sheet words it."""
-    return {"input": _("Input"), "target": _("Monthly target"), "tolerance": _("Tolerance")}
+    return {
+        "input": _("Input"),
+        "prior-input": _("Prior-year input"),
+        "target": _("Monthly target"),
+        "tolerance": _("Tolerance"),
+    }
 
 
 def write_carried(ctx: Context) -> None:

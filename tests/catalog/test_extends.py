@@ -147,8 +147,8 @@ def test_docs_custom_kpis_as_written(tmp_path: Path) -> None:
     new = read_filled(tmp_path / "output" / "my-crm-filled.xlsx", catalog=tmp_path / "my-crm.yaml")
     shared = set(old.inputs) & set(new.inputs)
     assert len(shared) == 44
-    assert all(new.inputs[i] == old.inputs[i] for i in shared)
+    assert all(new.inputs[i] == old.inputs[i] and new.prior_inputs[i] == old.prior_inputs[i] for i in shared)
     carried = [row for row in new.carried if row.id == "sms_sent"]
-    assert [row.value for row in carried] == old.inputs["sms_sent"]
+    assert [row.value for row in carried] == old.prior_inputs["sms_sent"] + old.inputs["sms_sent"]  # both years
     three = read_filled(tmp_path / "output" / "my-crm-three.xlsx", catalog=tmp_path / "my-crm.yaml")
     assert set(three.catalog.kpis) == {"upsell_rate", "repeat_purchase_rate", "churn_rate"}
