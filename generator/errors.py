@@ -9,7 +9,7 @@ tool could not do its job" (2 to 5).
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class ExitCode(IntEnum):
@@ -36,6 +36,24 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class OptionError(UserError):
+    """A refused option (exit 2; 422 from the server): the field at fault, a stable code, and an msgid
+    with ``{placeholders}`` filled from ``values``. ``message`` is the English sentence; the server
+    translates ``msgid`` where it is shown. The rules live in ``generator.template.options``."""
+
+    def __init__(self, field: str, code: str, msgid: str, **values: Any) -> None:
+        super().__init__(msgid.format(**values) if values else msgid)
+        self.field = field
+        self.code = code
+        self.msgid = msgid
+        self.values = values
+
+    @property
+    def option(self) -> str:
+        """The command-line option naming the field (``first_month`` -> ``--first-month``)."""
+        return "--" + self.field.replace("_", "-")
 
 
 class CatalogError(UserError):

@@ -64,8 +64,8 @@ def test_build_to_a_folder_uses_the_default_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "phrase", "expected"),
     [
-        (["--currency", "XYZ"], "unknown currency 'XYZ'", ExitCode.USAGE),
-        (["--year", "1200"], "year must be between", ExitCode.USAGE),
+        (["--currency", "XYZ"], "Invalid value for '--currency': Unknown currency 'XYZ'", ExitCode.USAGE),
+        (["--year", "1200"], "'--year': The fiscal year must be between 1900 and 2200, not 1200.", ExitCode.USAGE),
         (["--locale", "de"], "has no 'de' texts", ExitCode.USAGE),
         (["--locale", "qq"], "'qq'", ExitCode.USAGE),
         (["--company", "bad\x07name"], "control characters", ExitCode.USAGE),

@@ -140,13 +140,15 @@ def _footers(data: bytes) -> list[str]:
 
 
 def test_long_company_names(tmp_path: Path) -> None:
-    code, _, err = run("build", "--company", "A" * 256, "--out", str(tmp_path / "x.xlsx"))
-    assert code == 2 and err.strip() == "Error: company name has 256 characters; at most 255"
-    name = "Smith & Sons " * 19  # 247 characters, 266 once every & is doubled for the footer (Excel: 255)
+    code, _, err = run("build", "--company", "A" * 101, "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and err.strip() == (
+        "Error: Invalid value for '--company': The company name has 101 characters; at most 100 are allowed."
+    )
+    name = "A & B " * 16  # 95 characters once stripped, 111 once every & is doubled for the footer (room: 100)
     code, _, err = run("build", "--company", name, "--out", str(tmp_path / "y.xlsx"))
     assert code == 0, err
-    assert err.strip().splitlines() == [
-        f"warning: {tmp_path / 'y.xlsx'}: company name shortened to 93 characters in the page footers "
+    assert err.strip().splitlines() == [  # 14 times "A & B " and "A", then "…": 99 footer characters and the "…"
+        f"warning: {tmp_path / 'y.xlsx'}: company name shortened to 86 characters in the page footers "
         "(a longer one runs into the page numbers)"
     ]
     code, _, err = run("build", "--company", "Smith & Sons", "--out", str(tmp_path / "z.xlsx"))

@@ -25,6 +25,7 @@ from generator.errors import UserError
 _SUFFIXES = (".yaml", ".yml", ".json")
 _SCHEMA = "schema.json"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_ID_VERSION = re.compile(r"^([a-z][a-z0-9_]{0,39})-(\d+\.\d+(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def find_bundled(catalog_id: str, version: str | None = None, folder: Path | Non
 
 
 def resolve_catalog(spec: str | Path) -> Path:
-    """The file ``--catalog`` names: an existing path, or a bundled id (``crm``, ``bsc``).
+    """The file ``--catalog`` names: an existing path, a bundled id (``crm``, ``bsc``: the newest
+    version), or a bundled id and version as ``catalog list`` shows them (``crm-1.0.0``).
 
     A bare word that is neither is refused listing the bundled ids (a usage error); anything that
     looks like a file name is returned as it is, so loading it reports a missing file (exit 3).
@@ -70,6 +72,15 @@ def resolve_catalog(spec: str | Path) -> Path:
     if path.exists():
         return path
     text = str(spec)
+    versioned = _ID_VERSION.match(text)
+    if versioned:
+        versions = [entry for entry in bundled() if entry.id == versioned[1]]
+        exact = [entry for entry in versions if entry.version == versioned[2]]
+        if exact:
+            return exact[0].path
+        if versions:
+            shipped = ", ".join(f"{entry.id}-{entry.version}" for entry in versions)
+            raise UserError(f"--catalog '{text}': no such version is bundled (bundled: {shipped})")
     if _ID.match(text):
         entry = find_bundled(text)
         if entry is not None:

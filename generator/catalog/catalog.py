@@ -135,6 +135,19 @@ class Catalog:
         )
 
     @cached_property
+    def renamed(self) -> dict[str, str]:
+        """An input id of an earlier catalogue version -> the input that ``replaces`` it now, so
+        sample data, mapping files and column headers written for that version still find it."""
+        return {
+            old: input_id for input_id, spec in self.inputs.items() for old in spec.replaces if old not in self.inputs
+        }
+
+    def renamed_note(self, where: str, old_ids: Iterable[str]) -> str:
+        """The one line that says which old ids were read as their new inputs."""
+        pairs = ", ".join(f"{old} as {self.renamed[old]}" for old in dict.fromkeys(old_ids))
+        return f"{where}: read {pairs} (renamed in catalogue {self.id} {self.version}; 'replaces' in the catalogue)"
+
+    @cached_property
     def formulas(self) -> dict[str, Expr]:
         """Each KPI's formula, parsed once."""
         return {k: parse(kpi.formula) for k, kpi in self.kpis.items()}

@@ -51,7 +51,7 @@ from generator.paths import DEFAULT_CATALOG
     help="Only the KPIs of these categories (added to --kpis). [default: all]",
 )
 @click.option("--sample", is_flag=True, help="Fill a demo year so the dashboard shows something on first open.")
-@click.option("--company", default="", help="Company name shown on every sheet (at most 255 characters).")
+@click.option("--company", default="", help="Company name shown on every sheet (at most 100 characters).")
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option(
     "--first-month",

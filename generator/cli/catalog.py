@@ -19,7 +19,8 @@ def catalog() -> None:
 def catalog_list() -> None:
     """List the bundled catalogues: id, version, locales, KPI count and file.
 
-    Any of these ids can be given to --catalog; validate picks one by a workbook's catalog_id.
+    Any of these ids can be given to --catalog (the newest version), or an id and version as
+    crm-1.0.0; validate picks one by a workbook's catalog_id and catalog_version.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import bundled
@@ -58,7 +59,8 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
-    from generator.errors import CatalogError, ExitCode
+    from generator.errors import CatalogError, ExitCode, UserError
+    from generator.workbook.sample import sample_findings
 
     code = ExitCode.OK
     for spec in catalogs:
@@ -71,11 +73,21 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             for problem in error.problems:
                 click.echo(problem, err=True)
             continue
-        gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened)
+        try:
+            sample_errors, renamed = sample_findings(loaded)
+        except UserError as error:  # an unreadable sample file
+            sample_errors, renamed = str(error).splitlines()[-1:], []
+        gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened) + renamed
         label = "error" if strict else "warning"
         for text in gaps:
             where, _, message = text.partition(": ")
             click.echo(f"{where}: {label}: {message}", err=True)
+        for text in sample_errors:
+            where, _, message = text.partition(": ")
+            click.echo(f"{where}: error: {message}", err=True)
+        if sample_errors:
+            code = max(code, ExitCode.PROBLEMS)
+            continue
         if gaps and strict:
             code = max(code, ExitCode.PROBLEMS)
             continue

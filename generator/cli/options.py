@@ -48,6 +48,23 @@ class Positive(click.ParamType[float, Any]):
         return number
 
 
+class ExchangeRate(click.ParamType[float, Any]):
+    """``--exchange-rate``: the library's rule (``check_rate``), as the server applies it too."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from generator.template.options import OptionError, check_rate
+
+        try:
+            rate = check_rate(value)
+        except OptionError as error:
+            self.fail(error.message, param, ctx)
+        if rate is None:
+            self.fail("an exchange rate is a number, such as 34.5", param, ctx)
+        return rate
+
+
 def catalog_option(function: F) -> F:
     return click.option(
         "--catalog",

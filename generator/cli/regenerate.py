@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import CatalogSpec, Positive
+from generator.cli.options import CatalogSpec, ExchangeRate
 from generator.cli.run import user_errors
 
 
@@ -37,7 +37,7 @@ from generator.cli.run import user_errors
 )
 @click.option(
     "--exchange-rate",
-    type=Positive(1e9),
+    type=ExchangeRate(),
     default=None,
     help="With a new --currency: how many units of it one unit of the old currency buys (1 USD = 34.5 TRY: 34.5). "
     "Money inputs and the money targets you changed are converted; needed when there are any.",

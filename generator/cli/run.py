@@ -30,8 +30,12 @@ class Failure(click.ClickException):
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a UserError raised inside a command into its one-line message and exit code."""
+    from generator.template.options import OptionError
+
     try:
         yield
+    except OptionError as error:  # the library's option rules, worded as click words its own: exit 2
+        raise Failure(UserError(f"Invalid value for '{error.option}': {error.message}")) from None
     except UserError as error:
         raise Failure(error) from None
 

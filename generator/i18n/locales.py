@@ -16,11 +16,14 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.core import get_global
 
-from generator.errors import UserError
+from generator.errors import OptionError
 
 
-class UnknownLocale(UserError):
+class UnknownLocale(OptionError):
     """A spelling Babel cannot read as a locale: a usage error that lists what is available."""
+
+    def __init__(self, message: str, field: str = "locale") -> None:
+        super().__init__(field, "unknown-locale", message)
 
 
 @dataclass(frozen=True)

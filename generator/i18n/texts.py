@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.catalog import Catalog
 from generator.catalog.catalog import in_locale
 from generator.catalog.model import Kpi, KpiTexts
-from generator.errors import UserError
+from generator.errors import OptionError, UserError
 from generator.i18n.formats import (
     MonthWidth,
     NumberFormats,
@@ -21,7 +21,7 @@ from generator.i18n.formats import (
     month_names,
     upper,
 )
-from generator.i18n.locales import resolve_locale
+from generator.i18n.locales import UnknownLocale, resolve_locale
 from generator.i18n.messages import Messages
 from generator.paths import LOCALES_DIR
 
@@ -47,17 +47,24 @@ class Texts:
         resolved = resolve_locale(locale, catalog.locales)
         fallback_language = None
         if fallback is not None:
-            fallback_language = resolve_locale(fallback, catalog.locales).language
+            try:
+                fallback_language = resolve_locale(fallback, catalog.locales).language
+            except UnknownLocale as error:
+                raise UnknownLocale(error.message, "fallback") from None
             if fallback_language is None:
-                raise UserError(
+                raise OptionError(
+                    "fallback",
+                    "unknown-fallback",
                     f"fallback locale '{fallback}' is not in catalogue '{catalog.id}' "
-                    f"(it carries {', '.join(catalog.locales)})"
+                    f"(it carries {', '.join(catalog.locales)})",
                 )
         if resolved.language is None and fallback is None:
             carried = ", ".join(catalog.locales)
-            raise UserError(
+            raise OptionError(
+                "locale",
+                "no-texts",
                 f"catalogue '{catalog.id}' has no '{resolved.code}' texts (it carries {carried}); "
-                f"add them or pass --fallback {catalog.default_locale}"
+                f"add them or pass --fallback {catalog.default_locale}",
             )
         gaps = catalog.missing_texts.get(resolved.language or "", ())
         if gaps and fallback is None:

@@ -1,30 +1,37 @@
 """Build options from a request (JSON body or HTML form), checked into the writer's ``BuildOptions``.
 
-One function checks both the API's body and the page's form, so the two refuse the same things
-with the same sentences: an unknown catalogue, locale or currency, a year out of range, a
-company name with control characters or over ``COMPANY_MAX`` characters.
+One function checks both the API's body and the page's form, by the rules the command line
+keeps too (``generator.template.options``): an unknown catalogue, locale or currency, a year out
+of range, a company name with control characters or over ``COMPANY_MAX`` characters; each
+refusal is a 422 naming the field.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from generator.catalog import Catalog
+from generator.i18n.locales import UnknownLocale, resolve_locale
 from generator.server.catalogs import Catalogs
 from generator.server.problems import N_, Problem
-from generator.server.settings import COMPANY_MAX, YEAR_MAX, YEAR_MIN
+from generator.template.options import (
+    COMPANY_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    OptionError,
+    check_company,
+    check_currency,
+    check_first_month,
+    check_rate,
+    check_year,
+    shown,
+)
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import DEMO_RATES
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
-_LOCALE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")
 
 
 class WorkbookRequest(BaseModel):
@@ -39,6 +46,11 @@ class WorkbookRequest(BaseModel):
     sample: bool = Field(False, description="Fill a demo year instead of leaving the inputs empty.")
 
 
+def problem(error: OptionError) -> Problem:
+    """The library's refusal of an option as the server's 422, naming the same field with the same msgid."""
+    return Problem(422, error.code, error.msgid, error.field, error.values)
+
+
 def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, BuildOptions]:
     """The catalogue and checked ``BuildOptions``; raises ``Problem`` (422) naming the field at fault."""
     catalog = catalogs.get(request.catalog)
@@ -48,43 +60,16 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             "unknown-catalog",
             N_("Unknown catalogue '{value}'; choose one of {choices}."),
             "catalog",
-            {"value": _shown(request.catalog), "choices": ", ".join(catalogs.ids())},
+            {"value": shown(request.catalog), "choices": ", ".join(catalogs.ids())},
         )
     locale = workbook_locale(request.locale, catalog)
-    year = _dt.date.today().year if request.year is None else request.year
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise Problem(
-            422,
-            "year-out-of-range",
-            N_("The fiscal year must be between {low} and {high}, not {value}."),
-            "year",
-            {"low": YEAR_MIN, "high": YEAR_MAX, "value": year},
-        )
-    if not 1 <= request.first_month <= 12:
-        raise Problem(
-            422,
-            "month-out-of-range",
-            N_("The first month must be 1 to 12, not {value}."),
-            "first_month",
-            {"value": request.first_month},
-        )
-    company = request.company.strip()
-    if _CONTROL.search(company):
-        raise Problem(
-            422,
-            "company-control-characters",
-            N_("The company name must not contain control characters (line breaks, tabs and the like)."),
-            "company",
-        )
-    if len(company) > COMPANY_MAX:
-        raise Problem(
-            422,
-            "company-too-long",
-            N_("The company name has {length} characters; at most {limit} are allowed."),
-            "company",
-            {"length": len(company), "limit": COMPANY_MAX},
-        )
-    currency = checked_currency(request.currency)
+    try:
+        year = check_year(_dt.date.today().year if request.year is None else request.year)
+        first_month = check_first_month(request.first_month)
+        company = check_company(request.company)
+        currency = check_currency(request.currency)
+    except OptionError as error:
+        raise problem(error) from None
     if request.sample and catalog.sample is None:
         raise Problem(
             422,
@@ -105,7 +90,7 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
         locale=locale,
         company=company,
         year=year,
-        first_month=request.first_month,
+        first_month=first_month,
         currency=currency,
         sample=request.sample,
     )
@@ -113,47 +98,27 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
 
 
 def checked_rate(text: str) -> float | None:
-    """An exchange rate as typed (34.5 or 34,5), or None when blank; a finite number above 0, at most 1e9."""
-    typed = text.strip().replace(",", ".")
-    if not typed:
-        return None
+    """An exchange rate as typed (34.5 or 34,5), or None when blank (``check_rate``'s rule, as a 422)."""
     try:
-        rate = float(typed)
-    except ValueError:
-        rate = math.nan
-    if not 0 < rate <= 1e9:  # false for nan too
-        raise Problem(
-            422,
-            "bad-exchange-rate",
-            N_("'{value}' is not an exchange rate; type how many units of the new currency one of the old buys."),
-            "exchange_rate",
-            {"value": _shown(text)},
-        )
-    return rate
+        return check_rate(text)
+    except OptionError as error:
+        raise problem(error) from None
 
 
 def checked_currency(code: str) -> str:
-    """An ISO 4217 code in capitals, or "" for the default; anything else is refused."""
-    currency = code.strip().upper()
-    if currency and not _is_currency(currency):
-        raise Problem(
-            422,
-            "unknown-currency",
-            N_("Unknown currency '{value}'; use an ISO 4217 code such as TRY, USD or EUR."),
-            "currency",
-            {"value": _shown(code)},
-        )
-    return currency
+    """An ISO 4217 code in capitals, or "" for the default (``check_currency``'s rule, as a 422)."""
+    try:
+        return check_currency(code)
+    except OptionError as error:
+        raise problem(error) from None
 
 
 def _match_locale(code: str, carried: tuple[str, ...] | list[str]) -> str | None:
-    cleaned = code.strip().replace("-", "_")
-    if _LOCALE.fullmatch(cleaned):
-        for candidate in (cleaned, cleaned.split("_")[0]):
-            for known in carried:
-                if known.lower() == candidate.lower():
-                    return known
-    return None
+    """The carried locale of ``code``'s language, as the command line resolves it (``resolve_locale``)."""
+    try:
+        return resolve_locale(code, list(carried)).language
+    except UnknownLocale:
+        return None
 
 
 def workbook_locale(code: str, catalog: Catalog) -> str:
@@ -165,7 +130,7 @@ def workbook_locale(code: str, catalog: Catalog) -> str:
             "unknown-locale",
             N_("Unknown locale '{value}' for catalogue '{catalog}'; choose one of {choices}."),
             "locale",
-            {"value": _shown(code), "catalog": catalog.id, "choices": ", ".join(catalog.locales)},
+            {"value": shown(code), "catalog": catalog.id, "choices": ", ".join(catalog.locales)},
         )
     return found
 
@@ -180,7 +145,7 @@ def any_locale(code: str, catalogs: Catalogs) -> str:
             "unknown-locale",
             N_("Unknown locale '{value}'; choose one of {choices}."),
             "locale",
-            {"value": _shown(code), "choices": ", ".join(offered)},
+            {"value": shown(code), "choices": ", ".join(offered)},
         )
     return found
 
@@ -197,7 +162,7 @@ def from_form(form: Mapping[str, Any]) -> WorkbookRequest:
             numbers[name] = int(raw)
         except ValueError:
             raise Problem(
-                422, "not-a-number", N_("'{value}' is not a whole number."), name, {"value": _shown(raw)}
+                422, "not-a-number", N_("'{value}' is not a whole number."), name, {"value": shown(raw)}
             ) from None
     return WorkbookRequest(
         catalog=str(form.get("catalog") or "crm")[:64],
@@ -208,15 +173,3 @@ def from_form(form: Mapping[str, Any]) -> WorkbookRequest:
         currency=str(form.get("currency") or "")[:16],
         sample=str(form.get("sample") or "") in {"1", "true", "on", "yes"},
     )
-
-
-def _is_currency(code: str) -> bool:
-    from babel.numbers import is_currency
-
-    return bool(_CURRENCY.fullmatch(code)) and is_currency(code)
-
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A user's value quoted back: one line, no control characters, bounded."""
-    text = _CONTROL.sub("\ufffd", value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -21,8 +21,8 @@ from generator.server.operations import in_thread
 from generator.server.options import from_form
 from generator.server.problems import N_, Problem
 from generator.server.report_view import report_view
-from generator.server.settings import COMPANY_MAX, YEAR_MAX, YEAR_MIN
 from generator.server.uploads import Upload, checked, validate_upload
+from generator.template.options import COMPANY_MAX, YEAR_MAX, YEAR_MIN
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,11 +8,6 @@ from pathlib import Path
 from generator.paths import CATALOG_DIR
 from generator.validate.refusals import MIB, ReadLimits
 
-COMPANY_MAX = 100
-"""Longest company name accepted: it is shown on every sheet and in the file name."""
-YEAR_MIN, YEAR_MAX = 1900, 2200
-"""The writer's own range (``generator.workbook.build.resolve_options``)."""
-
 
 @dataclass(frozen=True)
 class ServerSettings:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import DataError
+from generator.transfer.table import separator
 from generator.user_file import read_user_text
 from generator.workbook.context import BuildOptions
 
@@ -47,13 +48,14 @@ def _key(header: str) -> str:
 
 
 def read_batch_list(path: Path, defaults: BuildOptions) -> list[BatchRow]:
-    """Rows of ``path`` (CSV with a header); a missing column takes the command's own option.
+    """Rows of ``path`` (CSV with a header; comma, semicolon or tab separated, as ``import`` reads);
+    a missing column takes the command's own option.
 
     An unknown column refuses the whole list: a misspelt ``curency`` would otherwise build
     every workbook with the default currency without a word.
     """
     text = read_user_text(path, "batch list")  # a plain file, bounded, UTF-8 by line and column
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(text.splitlines(), delimiter=separator(text))
     header = next(reader, None)
     if not header:
         raise DataError(f"{path}: empty batch list; expected a header such as {','.join(COLUMNS)}")

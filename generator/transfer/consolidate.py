@@ -74,6 +74,7 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
     if len(request.sources) < 2:
         raise UserError("consolidate needs at least two workbooks")
     reads = [Path(p) for p in request.sources]
+    refuse_twice(reads)
     plan_out = plan_workbook_output(request.out, force=request.force, reads=reads)
     books = [read_filled(path, request.catalog) for path in request.sources]
     check_compatible(books)
@@ -109,6 +110,27 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
         plan_out, default_file_name(catalog, built.options), built.data, force=request.force, reads=reads
     )
     return ConsolidateResult(books, combined.values, built.data, out, warnings + built.warnings)
+
+
+def refuse_twice(paths: Sequence[Path]) -> None:
+    """Refuse one workbook given twice, by content (a copy under another name too): its values would
+    be added to themselves without a word. A file that cannot be read is left to the reader's refusal."""
+    import hashlib
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            with path.open("rb") as file:
+                digest = hashlib.file_digest(file, "sha256").hexdigest()
+        except OSError:
+            continue
+        if digest in seen:
+            same = "the same file" if seen[digest].resolve() == path.resolve() else "the same content"
+            raise UserError(
+                f"{seen[digest]} and {path} are {same}: consolidating a workbook with itself would double every "
+                "value; give each workbook once"
+            )
+        seen[digest] = path
 
 
 def _label(book: Filled) -> str:

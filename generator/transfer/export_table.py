@@ -81,6 +81,7 @@ def _year_rows(
         spec = catalog.inputs[input_id]
         name = _name(catalog, spec.name, locale, input_id)
         for (kind, label, start, end), value in zip(frame, values, strict=True):
+            value = _whole(value) if spec.integer or spec.unit is Unit.COUNT else value
             rows.append(_row(kind, label, start, end, "input", input_id, name, _unit(spec.unit, currency), value))
     for kpi_id, values in kpi_values(catalog, months).items():
         kpi = catalog.kpis[kpi_id]
@@ -89,12 +90,18 @@ def _year_rows(
         tolerance = filled.tolerances.get(kpi_id)
         for p, ((kind, label, start, end), value) in enumerate(zip(frame, values, strict=True)):
             goal = target if p < MONTHS else _period_goal(catalog, kpi_id, target, values, p)
-            row = _row(kind, label, start, end, "kpi", kpi_id, name, _unit(kpi.unit, currency), value)
-            row["target"] = goal
-            found = status(value, goal, tolerance, kpi.better) if judged else None
+            shown = _whole(value) if kpi.unit is Unit.COUNT else value
+            row = _row(kind, label, start, end, "kpi", kpi_id, name, _unit(kpi.unit, currency), shown)
+            row["target"] = _whole(goal) if kpi.unit is Unit.COUNT else goal
+            found = status(value, goal, tolerance, kpi.better, points=catalog.points(kpi_id)) if judged else None
             row["status"] = STATUS.get(found) if found is not None else None
             rows.append(row)
     return rows
+
+
+def _whole(value: Any) -> Any:
+    """A count as a whole number (4, not 4.0) when it is one: what a BI tool should read as a count."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _period_goal(catalog: Catalog, kpi_id: str, target: float | None, values: list[float | None], p: int) -> Any:

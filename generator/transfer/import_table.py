@@ -46,17 +46,22 @@ class Imported:
     first_month: int
     count: int = 0
     issues: list[Issue] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    """Input ids of an earlier catalogue version the table used, read as the inputs that replace them."""
     prior: Values = field(default_factory=dict)
     """Values of months in the year before ``year``: the workbook's prior-year inputs."""
 
 
 def input_names(catalog: Catalog, mapping: dict[str, str]) -> dict[str, str]:
-    """Folded id, name in every catalogue language, or mapped header -> input id (mapping wins)."""
+    """Folded id, name in every catalogue language, an id an earlier version used (``replaces``),
+    or mapped header -> input id (mapping wins)."""
     names: dict[str, str] = {}
     for input_id, spec in catalog.inputs.items():
         names[fold(input_id)] = input_id
         for text in spec.name.values():
             names.setdefault(fold(text), input_id)
+    for old, input_id in catalog.renamed.items():
+        names.setdefault(fold(old), input_id)
     names.update({key: target for key, target in mapping.items() if target in catalog.inputs})
     return names
 
@@ -140,6 +145,15 @@ class _Reader:
         self.months = FiscalMonths(locale, result.year, result.first_month)
         self.numbers = numbers
         self.first_seen: dict[tuple[str, int], int] = {}
+        self.old_ids = {fold(old): old for old in catalog.renamed}
+
+    def lookup(self, name: str) -> str | None:
+        """The input a header or input cell names; an old id is noted once, to be said in one line."""
+        found = self.names.get(name)
+        old = self.old_ids.get(name)
+        if old is not None and found == self.catalog.renamed[old] and old not in self.result.renamed:
+            self.result.renamed.append(old)
+        return found
 
     def issue(self, where: str, message: str) -> None:
         self.result.issues.append(Issue(where, message))
@@ -162,7 +176,7 @@ class _Reader:
             name = _cell(row, input_col)
             if name in (None, ""):
                 continue
-            input_id = self.names.get(fold(str(name)))
+            input_id = self.lookup(fold(str(name)))
             if input_id is None:
                 self.issue(
                     self.table.where(index, input_col), f"{name!r} is not an input of catalogue '{self.catalog.id}'"
@@ -179,7 +193,7 @@ class _Reader:
         for col, role in enumerate(roles):
             if col == month_col:
                 continue
-            input_id = self.names.get(role)
+            input_id = self.lookup(role)
             if input_id is None:
                 self._unknown_column(col)
             elif input_id in seen:

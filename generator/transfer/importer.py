@@ -53,8 +53,12 @@ def import_file(request: ImportRequest) -> ImportResult:
     from generator.workbook.context import BuildOptions
 
     plan_out = plan_workbook_output(request.out, force=request.force, reads=[request.data])
-    mapping = read_mapping(request.mapping, request.catalog) if request.mapping else {}
+    renamed: list[str] = []
+    mapping = read_mapping(request.mapping, request.catalog, renamed) if request.mapping else {}
     table = read_table(request.data, request.sheet)
+    if not table.rows:
+        what = "has a header but no rows" if table.headers else "is empty"
+        raise DataError(f"{request.data}: the table {what}; no value could be read")
     options = resolve_options(
         BuildOptions(
             locale=request.locale, company=request.company, currency=request.currency, fallback=request.fallback
@@ -89,4 +93,8 @@ def import_file(request: ImportRequest) -> ImportResult:
         reads=[request.data],
     )
     warnings = [f"{label}: {issue}" for issue in imported.issues] + built.warnings
+    if renamed:
+        warnings.insert(0, request.catalog.renamed_note(str(request.mapping), renamed))
+    if imported.renamed:
+        warnings.insert(0, request.catalog.renamed_note(label, imported.renamed))
     return ImportResult(imported, built.data, out, warnings)

@@ -6,7 +6,9 @@ form's columns (``month``, ``input``, ``value``)::
     "Dönem": month
     "Gönderilen e-posta": emails_sent
 
-A target the catalogue does not know is refused with the file and line, before any data is read.
+A target the catalogue does not know is refused with the file and line, before any data is read;
+one an earlier catalogue version used is followed to the input that ``replaces`` it, and added to
+``renamed`` for the caller to say in one line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from generator.transfer.months import fold
 LONG_COLUMNS = ("month", "input", "value")
 
 
-def read_mapping(path: Path, catalog: Catalog) -> dict[str, str]:
+def read_mapping(path: Path, catalog: Catalog, renamed: list[str] | None = None) -> dict[str, str]:
     """Folded header -> input id or long-form column."""
     try:
         document = read_source(path, what="mapping")
@@ -34,6 +36,10 @@ def read_mapping(path: Path, catalog: Catalog) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for header, target in document.data.items():
         where = document.where((header,))
+        if isinstance(target, str) and target in catalog.renamed:
+            if renamed is not None:
+                renamed.append(target)
+            target = catalog.renamed[target]
         if not isinstance(target, str) or not (target in catalog.inputs or target in LONG_COLUMNS):
             raise DataError(
                 f"{where}: {header!r} maps to {target!r}, which is neither an input of catalogue "

@@ -99,7 +99,11 @@ class Regenerated:
             f"{len(new.targets)} targets and {len(new.tolerances)} tolerances you changed",
         ]
         if new.converted is not None:
-            parts.append(f"money {old.settings.currency} -> {new.options.currency} at {new.converted:g}")
+            digits = currency_digits(new.options.currency)
+            parts.append(
+                f"money {old.settings.currency} -> {new.options.currency} at {new.converted:g}, "
+                f"rounded to {digits} decimal{'' if digits == 1 else 's'}"
+            )
         if new.prior:
             parts.append(f"{sum(v is not None for row in new.prior.values() for v in row)} prior-year values")
         if new.empty_months:
@@ -232,19 +236,29 @@ def _convert_money(
             old,
             new,
         )
+    digits = currency_digits(new)
     for input_id, year in money:
-        year[input_id] = [None if v is None else _converted(v, rate, input_id) for v in year[input_id]]
+        year[input_id] = [None if v is None else _converted(v, rate, input_id, digits) for v in year[input_id]]
     for kpi_id in money_targets:
         value = targets[kpi_id]
-        targets[kpi_id] = None if value is None else _converted(value, rate, kpi_id)
+        targets[kpi_id] = None if value is None else _converted(value, rate, kpi_id, digits)
     return rate
 
 
-def _converted(value: float, rate: float, what: str) -> float:
+def currency_digits(currency: str) -> int:
+    """Decimals an amount in ``currency`` has (CLDR: TRY and USD 2, JPY 0)."""
+    from babel.numbers import get_currency_precision
+
+    return int(get_currency_precision(currency.upper()))
+
+
+def _converted(value: float, rate: float, what: str, digits: int) -> float:
+    """``value`` in the new currency, rounded to its digits: 649.4499 USD at 40 is 25978.00 TRY, not
+    25977.996, an amount no account holds."""
     result = value * rate
     if not math.isfinite(result):
         raise UserError(f"{what}: {value:g} at the exchange rate {rate:g} is beyond what a spreadsheet can hold")
-    return result
+    return round(result, digits)
 
 
 def _company(filled: Filled) -> str:

@@ -88,9 +88,16 @@ def _read_csv(path: Path) -> Any:
     import pandas as pd
 
     text = read_user_text(path, "data CSV", MAX_DATA_BYTES)  # a plain file, bounded, UTF-8 by line and column
+    if not text.strip():  # an empty table, judged as one with a header and no rows is (exit 1, not 3)
+        return pd.DataFrame()
+    return pd.read_csv(io.StringIO(text), sep=separator(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+
+
+def separator(text: str) -> str:
+    """The CSV's separator, by its header line: Excel writes ``;`` where the decimal sign is a comma
+    (Turkish, German), ``,`` elsewhere; a tab-separated export has tabs."""
     first = text.split("\n", 1)[0]
-    separator = max((";", "\t", ","), key=first.count) if first.strip() else ","
-    return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, skipinitialspace=True)
+    return max((";", "\t", ","), key=first.count) if first.strip() else ","
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Any:

@@ -19,7 +19,7 @@ from generator.formula.address import cell
 from generator.validate.book import Book
 from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
-from generator.validate.findings import Code, Severity, brief, plain, show
+from generator.validate.findings import Code, Severity, brief, plain
 
 Key = tuple[str, int, int]
 _ONE_BY_ONE = 25
@@ -165,5 +165,5 @@ def _shown(check: Check, value: Any) -> str:
     if isinstance(value, XlError):
         return value.code
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return show(value)
+        return check.show(value)
     return f'"{brief(value)}"'

@@ -13,7 +13,7 @@ from generator.formula.reference import Area
 from generator.i18n import Messages
 from generator.template.layout import INPUT_GRID, Layout
 from generator.validate.book import Book
-from generator.validate.findings import Finding, Scalar, Severity
+from generator.validate.findings import Finding, Scalar, Severity, show
 
 
 @dataclass
@@ -105,6 +105,10 @@ class Check:
 
     def pick(self, text: dict[str, str]) -> str:
         return pick(text, self.messages.locale, self.catalog)
+
+    def show(self, value: float | None) -> str:
+        """A number for a message, in the messages' locale (``findings.show``)."""
+        return show(value, self.messages.locale)
 
 
 def pick(text: dict[str, str], locale: str, catalog: Catalog) -> str:

@@ -86,13 +86,19 @@ def brief(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def show(value: float | None) -> str:
-    """A number as a person reads it in a message: no ".0" on whole numbers, full precision otherwise."""
+def show(value: float | None, locale: str | None = None) -> str:
+    """A number as a person reads it in a message: no ".0" on whole numbers, full precision otherwise;
+    with ``locale``, in its digits and separators (21.000,5 in a Turkish sentence, not 21000.5)."""
     if value is None:
         return ""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(float(value))
+    number = float(value)
+    if locale is not None and math.isfinite(number) and (number == 0 or 1e-9 <= abs(number) < 1e15):
+        from generator.i18n.formats import format_number
+
+        return format_number(int(number) if number.is_integer() else number, locale)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
 
 
 @dataclass(frozen=True)

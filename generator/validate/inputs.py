@@ -243,15 +243,15 @@ def expected_text(check: Check, spec: InputSpec) -> str:
     low, high = spec.min, spec.max
     if spec.unit is Unit.PERCENT:
         return _("a fraction between {low} and {high} (25% is 0.25)").format(
-            low=show(0.0 if low is None else low), high=show(1.0 if high is None else high)
+            low=check.show(0.0 if low is None else low), high=check.show(1.0 if high is None else high)
         )
     kind = _("a whole number") if spec.integer else _("a number")
     if low is not None and high is not None:
-        return _("{kind} between {low} and {high}").format(kind=kind, low=show(low), high=show(high))
+        return _("{kind} between {low} and {high}").format(kind=kind, low=check.show(low), high=check.show(high))
     if low is not None:
-        return _("{kind}, {low} or more").format(kind=kind, low=show(low))
+        return _("{kind}, {low} or more").format(kind=kind, low=check.show(low))
     if high is not None:
-        return _("{kind}, {high} or less").format(kind=kind, high=show(high))
+        return _("{kind}, {high} or less").format(kind=kind, high=check.show(high))
     return kind
 
 
@@ -269,24 +269,26 @@ def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw:
         message = _(
             "{name}: {value} is outside {low} to {high}; type a percentage as a fraction or with a % sign "
             "(25% is 0.25)."
-        ).format(name=name, value=show(number), low=show(low), high=show(high))
+        ).format(name=name, value=check.show(number), low=check.show(low), high=check.show(high))
     elif low is not None and number < low and low == 0:
         code = Code.NEGATIVE
-        message = _("{name}: {value} is negative; this input cannot be below 0.").format(name=name, value=show(number))
+        message = _("{name}: {value} is negative; this input cannot be below 0.").format(
+            name=name, value=check.show(number)
+        )
     elif low is not None and number < low:
         code = Code.BELOW_MIN
         message = _("{name}: {value} is below the lowest allowed value, {low}.").format(
-            name=name, value=show(number), low=show(low)
+            name=name, value=check.show(number), low=check.show(low)
         )
     elif high is not None and number > high:
         code = Code.ABOVE_MAX
         message = _("{name}: {value} is above the highest allowed value, {high}.").format(
-            name=name, value=show(number), high=show(high)
+            name=name, value=check.show(number), high=check.show(high)
         )
     elif spec.integer and not number.is_integer():
         code = Code.NOT_INTEGER
         message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.").format(
-            name=name, value=show(number)
+            name=name, value=check.show(number)
         )
     if code is not None:
         _cell_error(check, spec, month, code, message, raw)
@@ -307,7 +309,7 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
             values = {name: months[name][m] for name in names}
             if holds(compare, values) is not False:
                 continue
-            details = ", ".join(f"{check.input_name(name)} = {show(values[name])}" for name in names)
+            details = ", ".join(f"{check.input_name(name)} = {check.show(values[name])}" for name in names)
             message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
             expected = f"{op} {show(evaluate(compare.right, values))}"
             check.add_input(severity, rule_code(rule_id), message, anchor, m, evaluate(compare.left, values), expected)
@@ -349,10 +351,10 @@ def _check_continuity(check: Check, months: dict[str, list[Value]]) -> None:
             ).format(
                 name=check.input_name(opening),
                 month=check.labels[m],
-                value=show(start),
+                value=check.show(start),
                 closing=check.input_name(closing),
                 previous=check.labels[m - 1],
-                expected=show(end),
+                expected=check.show(end),
             )
             check.add_input(Severity.WARNING, Code.CONTINUITY, message, opening, m, start, end)
 

@@ -8,19 +8,19 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
 from generator.catalog.model import Better
 from generator.formula.reference import Area, parse_target
 from generator.i18n import Messages
 from generator.template.layout import MONTHS, Layout, SheetNames, defined_names
+from generator.template.options import YEAR_MAX, YEAR_MIN
 from generator.validate.book import Book
 from generator.validate.context import Located, kpi_name, pick
 from generator.validate.findings import Code, Finding, Severity, brief
 from generator.validate.identify import TemplateInfo
 
-"""A worksheet's size in Excel and LibreOffice: a name pointing beyond it points to no cells."""
 _GROUP_OVER = 10
 """More problems of one kind than this are reported as one finding, not a screenful."""
 
@@ -89,58 +89,81 @@ def _describer(catalog: Catalog, messages: Messages) -> Callable[[_Item], str]:
     return describe
 
 
+@dataclass
+class _Sorted:
+    """The template's names as the file holds them, sorted by what is wrong with each."""
+
+    absent: list[tuple[str, _Item]] = field(default_factory=list)
+    broken: list[tuple[str, _Item, str]] = field(default_factory=list)
+    moved: list[tuple[str, _Item, Area]] = field(default_factory=list)
+    lost_sheets: dict[str, list[str]] = field(default_factory=dict)
+    good: dict[str, Area] = field(default_factory=dict)
+
+
 def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
     """The file's layout from its defined names, and a finding for each name that is missing or wrong."""
     _ = messages.gettext
-    display = _describer(catalog, messages)
-    names = book.defined_names()
-    shapes = _shapes(catalog)
     items = _items(catalog)
-    absent: list[tuple[str, _Item]] = []
-    broken: list[tuple[str, _Item, str]] = []
-    moved: list[tuple[str, _Item, Area]] = []
-    lost_sheets: dict[str, list[str]] = {}
-    good: dict[str, Area] = {}
+    names = _sort_names(book, items, _shapes(catalog))
+    if len(names.absent) == sum(len(item.names) for item in items):
+        return Located(Layout.from_names({}), {}, set(), set(), set()), [_none_found(catalog, _)]
+    role_sheet = _role_sheets(items, names.good)
+    rows, located, labels_row = _rows(items, names, role_sheet)
+    layout = Layout.from_names(rows, SheetNames.only(**role_sheet))
+    findings = _lost_sheets(book, names.lost_sheets, _)
+    findings += _name_findings(names, _, _describer(catalog, messages), located)
+    return Located(layout, names.good, located["input"], located["kpi"], located["target"], labels_row), findings
+
+
+def _sort_names(book: Book, items: list[_Item], shapes: dict[str, Area]) -> _Sorted:
+    """Each name the template needs: absent, pointing nowhere, on a lost sheet, moved, or good."""
+    names = book.defined_names()
+    found_names = _Sorted()
     for item in items:
         for name in item.names:
             if name not in names:
-                absent.append((name, item))
+                found_names.absent.append((name, item))
                 continue
             found = parse_target(names[name])
             if found is None:
-                broken.append((name, item, names[name]))
+                found_names.broken.append((name, item, names[name]))
             elif not has_cells(book, found.sheet):
-                lost_sheets.setdefault(found.sheet, []).append(name)
+                found_names.lost_sheets.setdefault(found.sheet, []).append(name)
             elif not _same_shape(found, shapes[name]):
-                moved.append((name, item, found))
+                found_names.moved.append((name, item, found))
             else:
-                good[name] = found
+                found_names.good[name] = found
+    return found_names
 
-    findings: list[Finding] = []
-    expected_count = sum(len(item.names) for item in items)
-    if len(absent) == expected_count:
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                Code.MISSING_NAME,
-                _(
-                    "The workbook has none of the defined names of catalogue {catalog_id}'s template, so nothing can "
-                    "be checked. It may be a copy made by pasting the sheets into a new file; validate the original or "
-                    "rebuild the template."
-                ).format(catalog_id=catalog.id),
-            )
-        )
-        return Located(Layout.from_names({}), {}, set(), set(), set()), findings
 
-    # Each role (inputs, KPIs, settings) lives on one sheet: the sheet most of its names point to.
+def _none_found(catalog: Catalog, _: Callable[[str], str]) -> Finding:
+    return Finding(
+        Severity.ERROR,
+        Code.MISSING_NAME,
+        _(
+            "The workbook has none of the defined names of catalogue {catalog_id}'s template, so nothing can "
+            "be checked. It may be a copy made by pasting the sheets into a new file; validate the original or "
+            "rebuild the template."
+        ).format(catalog_id=catalog.id),
+    )
+
+
+def _role_sheets(items: list[_Item], good: dict[str, Area]) -> dict[str, str]:
+    """Each role (inputs, KPIs, settings) lives on one sheet: the sheet most of its names point to."""
     votes: dict[str, dict[str, int]] = {}
     for item in items:
         for name in item.names:
             if name in good:
                 role_votes = votes.setdefault(_ROLE[item.kind], {})
                 role_votes[good[name].sheet] = role_votes.get(good[name].sheet, 0) + 1
-    role_sheet = {role: max(counts, key=lambda s: counts[s]) for role, counts in votes.items()}
+    return {role: max(counts, key=lambda s: counts[s]) for role, counts in votes.items()}
 
+
+def _rows(
+    items: list[_Item], names: _Sorted, role_sheet: dict[str, str]
+) -> tuple[dict[str, tuple[str, int]], dict[str, set[str]], int | None]:
+    """Each item's row from its names on its role's sheet; a name elsewhere, or on another row than
+    the item's other names, counts as moved (and leaves ``names.good``)."""
     rows: dict[str, tuple[str, int]] = {}
     located: dict[str, set[str]] = {"input": set(), "kpi": set(), "target": set()}
     labels_row: int | None = None
@@ -148,12 +171,12 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
         sheet = role_sheet.get(_ROLE[item.kind])
         row: int | None = None
         for name in item.names:
-            found = good.get(name)
+            found = names.good.get(name)
             if found is None:
                 continue
             if found.sheet != sheet or (row is not None and found.first_row != row):
-                del good[name]
-                moved.append((name, item, found))
+                del names.good[name]
+                names.moved.append((name, item, found))
                 continue
             row = found.first_row if row is None else row
         if row is None or sheet is None:
@@ -165,10 +188,12 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
         rows[prefix + item.id] = (sheet, row)
         if item.kind in located:
             located[item.kind].add(item.id)
+    return rows, located, labels_row
 
-    sheets = SheetNames.only(**role_sheet)
-    layout = Layout.from_names(rows, sheets)
 
+def _lost_sheets(book: Book, lost_sheets: dict[str, list[str]], _: Callable[[str], str]) -> list[Finding]:
+    """One finding per sheet the names point to that is gone (or is a chart sheet now)."""
+    findings = []
     for sheet, lost in lost_sheets.items():
         findings.append(
             Finding(
@@ -187,8 +212,15 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
                 sheet=sheet,
             )
         )
-    findings += _grouped(
-        [(name, item) for name, item in absent],
+    return findings
+
+
+def _name_findings(
+    names: _Sorted, _: Callable[[str], str], display: Callable[[_Item], str], located: dict[str, set[str]]
+) -> list[Finding]:
+    """The names that are missing, point nowhere, or point outside the layout, grouped when many."""
+    findings = _grouped(
+        [(name, item) for name, item in names.absent],
         _,
         display,
         located,
@@ -200,7 +232,7 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
         code=Code.MISSING_NAME,
     )
     findings += _grouped(
-        [(name, item) for name, item, _target in broken],
+        [(name, item) for name, item, _target in names.broken],
         _,
         display,
         located,
@@ -213,10 +245,10 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
             "rows or columns were deleted; rebuild the template and copy the figures over."
         ),
         code=Code.BROKEN_NAME,
-        values={name: target for name, _item, target in broken},
+        values={name: target for name, _item, target in names.broken},
     )
     findings += _grouped(
-        [(name, item) for name, item, _found in moved],
+        [(name, item) for name, item, _found in names.moved],
         _,
         display,
         located,
@@ -229,9 +261,9 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
             "{examples}): columns were inserted or deleted; undo that change or rebuild the template."
         ),
         code=Code.MOVED_CELLS,
-        values={name: f"{found.sheet}!{found.address()}" for name, _item, found in moved},
+        values={name: f"{found.sheet}!{found.address()}" for name, _item, found in names.moved},
     )
-    return Located(layout, good, located["input"], located["kpi"], located["target"], labels_row), findings
+    return findings
 
 
 def _grouped(
@@ -293,14 +325,20 @@ def month_labels(book: Book, located: Located, info: TemplateInfo) -> list[str]:
         if isinstance(chosen, str) and chosen.strip() in wide:
             first = wide.index(chosen.strip()) + 1
         typed_year = book.value(sheet, settings["year"], SETTINGS_VALUE_COL) if "year" in settings else None
-        if isinstance(typed_year, int | float) and not isinstance(typed_year, bool) and 1900 <= typed_year <= 2200:
-            year = int(typed_year)
+        year = _typed_year(typed_year)
     labels = []
     for m in range(MONTHS):
         position = first - 1 + m
         name = short[position % 12]
         labels.append(f"{name} {year + position // 12}" if year is not None else name)
     return labels
+
+
+def _typed_year(value: object) -> int | None:
+    """A year the Settings sheet accepts (its data validation's range), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and YEAR_MIN <= value <= YEAR_MAX:
+        return int(value)
+    return None
 
 
 def _list(book: Book, target: str | None) -> list[str]:

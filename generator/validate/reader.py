@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.formula.reference import parse_target
+from generator.validate.cell_read import CellTypes
 from generator.validate.package import (
     custom_properties,
     date_styles,
@@ -20,7 +21,7 @@ from generator.validate.package import (
 )
 from generator.validate.refusals import ReadLimits, clean, over_limit, refuse
 from generator.validate.safe_open import DEFAULT_LIMITS, open_package
-from generator.validate.sheet_cells import CellTypes, SheetCells, read_sheet
+from generator.validate.sheet_cells import SheetCells, read_sheet
 
 
 @dataclass

@@ -16,7 +16,7 @@ from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
 from generator.template.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
 from generator.validate.context import Check
-from generator.validate.findings import Code, Severity, brief, plain, show
+from generator.validate.findings import Code, Severity, brief, plain
 from generator.validate.inputs import ERRORS, Typed
 
 Value = float | None
@@ -211,7 +211,7 @@ def _compare_status(check: Check, row: int, kpi_id: str, expected: int | None) -
         _ = check.gettext
         words = {1: _("On track"), 0: _("At risk"), -1: _("Off track")}
         readable, number = _cached(actual)
-        shown = words.get(int(number), show(number)) if readable and number is not None else _shown(check, actual)
+        shown = words.get(int(number), check.show(number)) if readable and number is not None else _shown(check, actual)
         message = _(
             "{what}: the file shows the status {value}, but the latest month and the target give {expected}."
         ).format(
@@ -239,5 +239,5 @@ def _shown(check: Check, value: Any) -> str:
     if readable and number is None:
         return check.gettext("an empty cell")
     if readable:
-        return show(number)
+        return check.show(number)
     return f'"{brief(value)}"'

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from generator.formula.reference import parse_target
 from generator.template.layout import SETTINGS_VALUE_COL
+from generator.template.options import YEAR_MAX, YEAR_MIN
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 
-YEARS = (1900, 2200)
+YEARS = (YEAR_MIN, YEAR_MAX)
 
 
 def check_settings(check: Check) -> bool:

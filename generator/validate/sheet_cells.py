@@ -17,10 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from generator.formula.address import column_letter
 from generator.formula.reference import column_index
-from generator.validate.cell_values import from_iso, from_serial
-from generator.validate.cell_values import number as _number
+from generator.validate.cell_read import CellTypes, SharedFormula, address, bad, cell_formula, cell_value
 from generator.validate.refusals import ReadLimits, clean, over_limits, refuse
 from generator.validate.xml_stream import (
     ELEMENTS_PER_CELL,
@@ -129,44 +127,22 @@ class SheetCells:
     """The ``ref`` of each ``<mergeCell>``, as written (``E42:G42``), in the file's order."""
 
 
-@dataclass(frozen=True)
-class CellTypes:
-    """What a sheet's cells need from the rest of the workbook to be typed."""
-
-    shared_strings: list[str]
-    date_styles: frozenset[int]
-    timedelta_styles: frozenset[int]
-    epoch: Any
-
-
-class _Shared:
-    """A shared formula's anchor: later cells of the group shift its relative references."""
-
-    def __init__(self, text: str, row: int, col: int) -> None:
-        self.text, self.row, self.col = text, row, col
-
-    def at(self, row: int, col: int) -> str:
-        from generator.validate.shared_formula import shift
-
-        return shift(self.text, row - self.row, col - self.col)
-
-
 def read_sheet(
     zf: zipfile.ZipFile, part: str, label: str, budget: Budget, types: CellTypes, keep: bool = True
 ) -> SheetCells:
     """Stream one worksheet part; refuse it as soon as it goes over a limit.
 
-    The handlers are written inline, one Python call per XML event: this is the loop every cell
-    of every file goes through.
+    The two handlers stay closures over the reading state, one Python call per XML event: this is
+    the loop every cell of every file goes through. The steps that run once per cell are named
+    functions: its position (``_position``), its value and formula (``cell_read``), a refusal.
     """
     limits, name = budget.limits, budget.name
     max_rows, max_columns = limits.max_rows, limits.max_columns
     max_cells, max_elements = limits.max_cells, limits.max_cells * ELEMENTS_PER_CELL
     cells, elements = budget.cells, budget.elements
-    strings, date_styles = types.shared_strings, types.date_styles
     sheet = SheetCells()
     values, formulas = sheet.values, sheet.formulas
-    shared: dict[str, _Shared] = {}
+    shared: dict[str, SharedFormula] = {}
     merges: list[str] = []
     parser = new_parser(dict(_INTERNED))
     row = col = 0  # 1-based position of the current row and cell, as Excel counts them
@@ -178,7 +154,7 @@ def read_sheet(
     inline: list[str] | None = None
     mode = 0  # 1 while inside <v>, 2 inside <f>, 3 inside an inline string's <t>
     phonetic = after_data = False
-    start_text, finish_text = text_collector(parser, budget, lambda: f"{label}, cell {_address(row, col)},")
+    start_text, finish_text = text_collector(parser, budget, lambda: f"{label}, cell {address(row, col)},")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         nonlocal row, col, kind, style, f_attrs, v_text, f_text, inline, phonetic, after_data, mode
@@ -189,12 +165,7 @@ def read_sheet(
                 budget.too_many(f"has, counting up to {label}, at least", cells, "max_cells", max_cells)
             ref = attrs.get("r")
             if ref:
-                letters = ref.rstrip(_DIGITS)
-                number = _COLUMNS.get(letters) or _column(letters)
-                if number is None or len(letters) == len(ref) or len(ref) > 10:  # XFD1048576 has 10
-                    row, col = _reference(ref, name, label)
-                else:
-                    row, col = int(ref[len(letters) :]), number
+                row, col = _position(ref, name, label)
             else:
                 col += 1
             kind = attrs.get("t", "n")
@@ -252,60 +223,22 @@ def read_sheet(
             raise Done
 
     def _store() -> None:
-        value = _value() if (v_text or inline is not None) else None
-        formula = _formula() if f_attrs is not None else None
+        value = (
+            cell_value(kind, v_text, inline, style, types, (name, label, row, col))
+            if (v_text or inline is not None)
+            else None
+        )
+        formula = cell_formula(f_attrs or {}, f_text, row, col, shared, max_cells) if f_attrs is not None else None
         if value is None and formula is None:
             return  # an empty (styled) cell: counted, not kept, not judged by its position
         if row > max_rows or col > max_columns or row < 1:
-            if row < 1:  # r="E0": no such row in any spreadsheet
-                _bad(name, label, f"a cell reference {_address(row, col)!r}")
-            refuse_size(name, label, "has a cell at", row, col, limits, f" ({_address(row, col)})")
+            _refuse_position(name, label, row, col, limits)
         if keep:
             key = (row - 1) << COLUMN_BITS | (col - 1)
             if value is not None:
                 values[key] = value
             if formula is not None:
                 formulas[key] = formula
-
-    def _value() -> Any:
-        found = v_text or ""
-        try:
-            if kind == "n":
-                number = _number(found)
-                if style in date_styles:
-                    try:
-                        return from_serial(number, types.epoch, style in types.timedelta_styles)
-                    except (OverflowError, ValueError):
-                        return "#VALUE!"
-                return number
-            if kind == "s":
-                index = int(found)
-                if index < 0:  # a list would count it from the end: the last string, silently
-                    raise IndexError(index)
-                return strings[index]
-            if kind == "b":
-                return bool(int(found))
-            if kind == "inlineStr":
-                return "".join(inline) if inline is not None else None
-            if kind == "d":
-                return from_iso(found)
-            return found  # "str" (a formula's text result), "e" (an error such as #N/A), or unknown
-        except (ValueError, IndexError, OverflowError):
-            _bad(name, label, f"cell {_address(row, col)} holding {clean(found, 30)!r} as type {clean(kind, 10)!r}")
-
-    def _formula() -> str | None:
-        attrs = f_attrs or {}
-        formula = "=" + (f_text or "")
-        if attrs.get("t") == "shared":
-            group = attrs.get("si", "")
-            if f_text:
-                if len(shared) < max_cells:
-                    shared[group] = _Shared(formula, row, col)
-            elif group in shared:
-                return shared[group].at(row, col)
-        elif attrs.get("t") == "dataTable":
-            return f"=TABLE({attrs.get('r1', '')},{attrs.get('r2', '')})"
-        return formula
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -319,11 +252,27 @@ def read_sheet(
     return sheet
 
 
+def _refuse_position(name: str, label: str, row: int, col: int, limits: ReadLimits) -> NoReturn:
+    """A cell holding something beyond the row or column limit, or in row 0 (``r="E0"``)."""
+    if row < 1:  # no such row in any spreadsheet
+        bad(name, label, f"a cell reference {address(row, col)!r}")
+    refuse_size(name, label, "has a cell at", row, col, limits, f" ({address(row, col)})")
+
+
+def _position(ref: str, name: str, label: str) -> tuple[int, int]:
+    """(row, column), 1-based, of a cell's ``r`` attribute: a dict look-up for the usual ``E42``."""
+    letters = ref.rstrip(_DIGITS)
+    number = _COLUMNS.get(letters) or _column(letters)
+    if number is None or len(letters) == len(ref) or len(ref) > 10:  # XFD1048576 has 10
+        return _reference(ref, name, label)
+    return int(ref[len(letters) :]), number
+
+
 def _reference(ref: str, name: str, label: str) -> tuple[int, int]:
     """(row, column), 1-based, of a cell reference that is not plain upper-case letters and digits."""
     found = _REF.fullmatch(ref)
     if found is None:
-        _bad(name, label, f"a cell reference {clean(ref, 20)!r}")
+        bad(name, label, f"a cell reference {clean(ref, 20)!r}")
     return int(found.group(2)), column_index(found.group(1)) + 1
 
 
@@ -336,10 +285,10 @@ def _row_number(text: str, name: str, label: str) -> int:
         except ValueError:
             value = 0.5
         if not value.is_integer():
-            _bad(name, label, f"a row numbered {clean(text, 20)!r}")
+            bad(name, label, f"a row numbered {clean(text, 20)!r}")
         number = int(value)
     if not 1 <= number <= MAX_ROW:
-        _bad(name, label, f"a row numbered {number}")
+        bad(name, label, f"a row numbered {number}")
     return number
 
 
@@ -380,11 +329,3 @@ def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -
         for key in covered:
             sheet.values.pop(key, None)
             sheet.formulas.pop(key, None)
-
-
-def _address(row: int, col: int) -> str:
-    return f"{column_letter(col - 1) or '?'}{row}"
-
-
-def _bad(name: str, label: str, what: str) -> NoReturn:
-    refuse(name, f"could not be read: {label} has {what}; open it in Excel or LibreOffice and save it again as .xlsx")

@@ -13,13 +13,14 @@ from xlsxwriter.workbook import Workbook
 from generator import __version__
 from generator.catalog import Catalog
 from generator.catalog.selection import selection_properties
-from generator.errors import OutputExists, UserError
+from generator.errors import OutputExists
 from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.i18n.locales import resolve_locale
 from generator.output import write_atomic
 from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, sheet_names
+from generator.template.options import check_company, check_currency, check_first_month, check_year
 from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
 from generator.workbook.sample import prior_sample, read_sample
@@ -35,11 +36,10 @@ from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_sources import SourceKpis, write_sources
 from generator.workbook.sheet_start import write_start
 from generator.workbook.styles import Styles
+from generator.workbook.widths import fit_columns
 from generator.workbook.worksheet import FormulaWorksheet
 
 __all__ = ["LAYOUT_VERSION", "BuildResult", "build_to_file", "build_workbook", "default_file_name", "sheet_names"]
-MAX_COMPANY = 255
-"""Longest company name: what a page footer can show (it is shortened there if escapes make it longer)."""
 
 
 @dataclass(frozen=True)
@@ -55,21 +55,12 @@ class BuildResult:
 
 
 def resolve_options(options: BuildOptions) -> BuildOptions:
-    """Fill defaults that depend on the locale (currency, company placeholder) and check ranges."""
-    if not 1 <= options.first_month <= 12:
-        raise UserError(f"first month must be 1-12, not {options.first_month}")
-    if not 1900 <= options.year <= 2200:
-        raise UserError(f"year must be between 1900 and 2200, not {options.year}")
-    currency = (options.currency or default_currency(options.locale)).upper()
-    from babel.numbers import is_currency
-
-    if not is_currency(currency):
-        raise UserError(f"unknown currency '{currency}'; use an ISO 4217 code such as USD, EUR, TRY")
-    if any(ord(ch) < 32 for ch in options.company):
-        raise UserError("company name must not contain control characters")
-    if len(options.company) > MAX_COMPANY:
-        raise UserError(f"company name has {len(options.company)} characters; at most {MAX_COMPANY}")
-    return replace(options, currency=currency)
+    """Check the options by the one set of rules (``generator.template.options``) and fill the locale's
+    default currency; an ``OptionError`` (exit 2, or 422 from the server) names the field at fault."""
+    check_first_month(options.first_month)
+    check_year(options.year)
+    currency = check_currency(options.currency) or default_currency(options.locale).upper()
+    return replace(options, currency=currency, company=check_company(options.company))
 
 
 def build_workbook(
@@ -118,7 +109,10 @@ def _build(
         options = replace(options, company=texts.gettext("Your company"))
     names = sheet_names(texts)
     layout = Layout.plan(catalog, names)
-    sample = read_sample(catalog, options.currency) if options.sample and values is None else None
+    renamed: list[str] = []
+    sample = None
+    if values is None and options.sample:
+        values = sample = read_sample(catalog, options.currency, renamed)
     buffer = io.BytesIO()
     workbook = Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -130,15 +124,15 @@ def _build(
         layout,
         workbook,
         Styles(workbook),
-        values if values is not None else sample,
+        values,
         targets=dict(targets or {}),
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
         sources=tuple(sources),
-        prior_values=prior_values
-        if prior_values is not None or values is not None or sample is None
-        else prior_sample(catalog, sample),
+        prior_values=prior_values if prior_values is not None or sample is None else prior_sample(catalog, sample),
     )
+    if renamed and catalog.sample is not None:
+        ctx.notes.append(catalog.renamed_note(f"sample data {catalog.sample.name}", renamed))
     order = ["start", "settings", "inputs", "kpis", "dashboard", "prior_inputs", "prior_kpis"]
     if catalog.scorecard:
         order.append("scorecard")
@@ -174,6 +168,7 @@ def _build(
     if sources:
         write_sources(ctx)
     write_definitions(ctx)
+    fit_columns(ctx)
     _properties(ctx)
     cache_values(workbook)
     workbook.close()

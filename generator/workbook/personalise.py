@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from xml.sax.saxutils import escape
 
 from generator.catalog import Catalog
+from generator.template.options import check_company
 from generator.workbook.build import BuildResult, build_workbook
 from generator.workbook.context import FOOTER_LEFT, BuildOptions, footer_room, footer_text
 
@@ -78,6 +79,7 @@ class Personaliser:
 
     def build(self, options: BuildOptions) -> BuildResult:
         """What ``build_workbook(catalog, options)`` gives, from a kept base when the name allows it."""
+        check_company(options.company)  # a refused name is refused here as a build refuses it
         if not can_personalise(options.company):
             return build_workbook(self.catalog, options)
         key = replace(options, company=MARKER)

@@ -48,12 +48,13 @@ DEMO_RATES: dict[str, float] = {
 """Units of each currency per US dollar, rounded: only to make demo figures plausible."""
 
 
-def read_sample(catalog: Catalog, currency: str | None = None) -> Values:
+def read_sample(catalog: Catalog, currency: str | None = None, renamed: list[str] | None = None) -> Values:
     """Monthly values per input id, money converted to ``currency`` (default: the sample's own);
-    refuses a catalogue without a sample file, or a currency without a demo rate."""
+    refuses a catalogue without a sample file, or a currency without a demo rate. An input id
+    an earlier version used is read as the input that ``replaces`` it, and added to ``renamed``."""
     if catalog.sample is None:
         raise UserError(f"catalogue '{catalog.id}' has no sample data (no 'sample:' file); build without --sample")
-    values = read_long_csv(catalog.sample, catalog)
+    values = read_long_csv(catalog.sample, catalog, renamed)
     if currency is None or currency == catalog.sample_currency:
         return values
     return convert_money(catalog, values, catalog.sample_currency, currency)
@@ -74,7 +75,32 @@ def convert_money(catalog: Catalog, values: Values, source: str, target: str) ->
     return converted
 
 
-def read_long_csv(path: Path, catalog: Catalog) -> Values:
+def sample_findings(catalog: Catalog) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for the sample file's input ids: one naming no input is an error (its rows
+    would be dropped), one an input ``replaces`` is a warning naming that input (it is read there)."""
+    if catalog.sample is None:
+        return [], []
+    errors: list[str] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    reader = csv.DictReader(io.StringIO(read_user_text(catalog.sample, "sample CSV"), newline=""))
+    for record in reader:
+        input_id = record.get("input") or ""
+        if input_id in catalog.inputs or input_id in seen:
+            continue
+        seen.add(input_id)
+        where = f"{catalog.sample}:{reader.line_num}"
+        new = catalog.renamed.get(input_id)
+        if new is not None:
+            warnings.append(f"{where}: input {input_id!r} is now {new!r} (it 'replaces' it); rename it in the sample")
+        else:
+            errors.append(
+                f"{where}: input {input_id!r} names no input of catalogue '{catalog.id}'; its rows are unused"
+            )
+    return errors, warnings
+
+
+def read_long_csv(path: Path, catalog: Catalog, renamed: list[str] | None = None) -> Values:
     """Monthly values per input from a long CSV; each problem names the file and its line.
 
     The file is read through ``read_user_text`` (a plain UTF-8 file of bounded size); a value
@@ -89,6 +115,10 @@ def read_long_csv(path: Path, catalog: Catalog) -> Values:
         for record in reader:
             line = reader.line_num
             input_id = record["input"]
+            if input_id in catalog.renamed:
+                if renamed is not None:
+                    renamed.append(input_id)
+                input_id = catalog.renamed[input_id]
             if input_id not in values:
                 continue
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.catalog.model import Better
 from generator.template.layout import SETTINGS_TARGET_HEADER, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.template.options import YEAR_MAX, YEAR_MIN
 from generator.workbook.context import Context, short_title
 
 
@@ -55,8 +56,8 @@ def write_settings(ctx: Context) -> None:
         {
             "validate": "integer",
             "criteria": "between",
-            "minimum": 1900,
-            "maximum": 2200,
+            "minimum": YEAR_MIN,
+            "maximum": YEAR_MAX,
             "input_title": short_title(_("Fiscal year")),
             "input_message": _("The calendar year in which the fiscal year starts."),
             "error_title": short_title(_("Invalid year")),

@@ -5,6 +5,11 @@ Before storing a formula XlsxWriter runs about forty regular expressions over it
 The formulas here call only functions every Excel has known since 2007, so for them the
 rewriting can only ever leave the text as it is: skip it, and fall back to XlsxWriter's own
 preparation for any formula that calls something else.
+
+Every change is confined to ``FormulaWorksheet``: XlsxWriter itself is not patched, so another
+library's worksheets in the same process behave as XlsxWriter wrote them. The methods overridden
+here were read against XlsxWriter 3.2.0 and 3.3.1 (the sources of both); pyproject.toml caps
+XlsxWriter below 4, and tests/workbook/test_golden.py fails on any byte that changes.
 """
 
 from __future__ import annotations
@@ -13,18 +18,30 @@ import functools
 import re
 from typing import Any
 
-import xlsxwriter.worksheet
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-# XlsxWriter builds its whole table of 36 sparkline styles (252 colour objects) for every
-# sparkline, only to read one entry: 11% of the dashboard's build. The table is the same every
-# time and add_sparkline only reads it, so it is built once per style (output byte-identical,
-# tests/workbook/test_golden.py). The function is looked up in the worksheet module's globals,
-# hence the patch there; XlsxWriter is capped below 4 in pyproject.toml.
-if not hasattr(xlsxwriter.worksheet._get_sparkline_style, "cache_info"):
-    xlsxwriter.worksheet._get_sparkline_style = functools.lru_cache(maxsize=64)(
-        xlsxwriter.worksheet._get_sparkline_style
-    )
+try:
+    from xlsxwriter.utility import _get_sparkline_style as _style_table
+except ImportError:  # XlsxWriter 3.2 names it without the underscore
+    from xlsxwriter.utility import get_sparkline_style as _style_table
+
+_SPARKLINE_OPTIONS = frozenset(
+    {"range", "type", "style", "high_point", "low_point", "negative_points", "first_point", "last_point", "markers"}
+    | {"series_color", "negative_color", "markers_color", "first_color", "last_color", "high_color", "low_color"}
+    | {"max", "min", "axis", "reverse", "empty_cells", "show_hidden", "weight"}
+)
+"""The sparkline options ``FormulaWorksheet.add_sparkline`` handles itself; any other goes to XlsxWriter."""
+_SPARKLINE_COLOURS = ("series", "negative", "markers", "first", "last", "high", "low")
+_EMPTY_CELLS = {"zero": 0, "connect": "span"}
+
+
+@functools.cache
+def sparkline_style(style_id: int) -> dict[str, Any]:
+    """One of XlsxWriter's 36 sparkline styles; XlsxWriter builds all 36 (252 colours) to give one,
+    1.1 ms a sparkline, 11% of a dashboard's build, so each is built once and only read after."""
+    return dict(_style_table(style_id))
+
 
 CLASSIC_FUNCTIONS = frozenset(
     {
@@ -66,6 +83,61 @@ EMPTY_TEXT = _EmptyText("\u2400")
 
 
 class FormulaWorksheet(Worksheet):  # type: ignore[misc]
+    """XlsxWriter's worksheet with the project's fast paths (see the module's docstring).
+
+    Overrides, read against XlsxWriter 3.2.0 and 3.3.1: ``_xml_formula_element`` and
+    ``_prepare_formula`` (private), and ``add_sparkline`` (public, but it fills the private
+    ``sparklines`` entries the XML writer reads, key for key as XlsxWriter's own does).
+    """
+
+    def add_sparkline(self, row: int, col: int, options: dict[str, Any] | None = None) -> int:
+        """XlsxWriter's ``add_sparkline`` for one cell and one range, with the style's colours read
+        from ``sparkline_style`` (built once) rather than from a table built for every sparkline.
+
+        Other uses (several locations, win/loss, a date axis, a cell outside the sheet) are
+        XlsxWriter's own, warnings included.
+        """
+        options = options or {}
+        spark_range = options.get("range")
+        handled = (
+            isinstance(spark_range, str)
+            and _SPARKLINE_OPTIONS.issuperset(options)
+            and options.get("type", "line") in ("line", "column")
+        )
+        if not handled or self._check_dimensions(row, col, True, True):
+            return int(super().add_sparkline(row, col, options))
+        assert isinstance(spark_range, str)
+        text = spark_range.replace("$", "").lstrip("=")
+        if "!" not in text:
+            text = quote_sheetname(self.name) + "!" + text
+        sparkline: dict[str, Any] = {
+            "locations": [xl_rowcol_to_cell(row, col)],
+            "type": options.get("type", "line"),
+            "ranges": [text],
+            "count": 1,
+            "high": options.get("high_point"),
+            "low": options.get("low_point"),
+            "negative": options.get("negative_points"),
+            "first": options.get("first_point"),
+            "last": options.get("last_point"),
+            "markers": options.get("markers"),
+            "min": options.get("min"),
+            "max": options.get("max"),
+            "axis": options.get("axis"),
+            "reverse": options.get("reverse"),
+            "hidden": options.get("show_hidden"),
+            "weight": options.get("weight"),
+            "empty": _EMPTY_CELLS.get(options.get("empty_cells", ""), "gap"),
+            "date_axis": None,
+        }
+        style = sparkline_style(options.get("style", 0))
+        for name in _SPARKLINE_COLOURS:
+            sparkline[f"{name}_color"] = style[name]
+        for name in _SPARKLINE_COLOURS:
+            self._set_spark_color(sparkline, options, f"{name}_color")  # the user's colours, as XlsxWriter sets them
+        self.sparklines.append(sparkline)
+        return 0
+
     def _xml_formula_element(self, formula: str, result: Any, attributes: Any = ()) -> None:
         if result is EMPTY_TEXT:
             result = ""

@@ -247,7 +247,8 @@ def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
     code, output = invoke("--locale", "de", "--out", str(tmp_path))
     assert code == ExitCode.USAGE
     assert output.strip() == (
-        "Error: catalogue 'crm' has no 'de' texts (it carries en, tr); add them or pass --fallback en"
+        "Error: Invalid value for '--locale': catalogue 'crm' has no 'de' texts (it carries en, tr); "
+        "add them or pass --fallback en"
     )
     code, output = invoke("--locale", "de", "--fallback", "en", "--out", str(tmp_path), "--list-missing")
     assert code == 0, output
@@ -257,7 +258,10 @@ def test_cli_refuses_a_catalogue_without_the_language(tmp_path: Path) -> None:
 def test_cli_refuses_an_unknown_locale(tmp_path: Path) -> None:
     code, output = invoke("--locale", "xx", "--fallback", "en", "--out", str(tmp_path))
     assert code == ExitCode.USAGE
-    assert output.strip() == "Error: unknown locale 'xx'; available: en, tr (a region may follow: en-US, tr-TR)"
+    assert output.strip() == (
+        "Error: Invalid value for '--locale': "
+        "unknown locale 'xx'; available: en, tr (a region may follow: en-US, tr-TR)"
+    )
 
 
 def test_cli_builds_turkish_and_english_without_warnings(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_batch_builds_every_good_row_and_reports_the_bad_ones(tmp_path: Path) ->
     code, out, err = run("build", "--batch", str(listing), "--out", str(tmp_path / "out"), "--jobs", "2")
     assert code == 1, out + err
     assert sorted(p.name for p in (tmp_path / "out").rglob("*.xlsx")) == ["acme.xlsx", "last.xlsx", "ornek.xlsx"]
-    assert f"{listing}:4: broken.xlsx: unknown currency 'XYZ'" in err
+    assert f"{listing}:4: broken.xlsx: Unknown currency 'XYZ'; use an ISO 4217 code such as TRY, USD or EUR." in err
     assert f"{listing}:5: later.xlsx: year 'twenty' is not a whole number" in err
     assert "Traceback" not in out + err
     assert out.startswith("built 3 of 5 workbooks") and out.strip().endswith("2 failed")
@@ -139,3 +139,17 @@ def test_batch_workbooks_are_what_single_builds_give(tmp_path: Path, crm: Catalo
         code, out, err = run("build", "--locale", "tr", "--year", "2026", "--company", name, "--out", str(single))
         assert code == 0, out + err
         assert parts(tmp_path / "batch" / f"w{i}.xlsx") == parts(single), name
+
+
+def test_a_semicolon_list_as_excel_saves_it_in_turkish_is_read(tmp_path: Path) -> None:
+    """Excel writes ';' between columns where the decimal sign is a comma (tr, de); import read
+    such a file and --batch refused it (issue 22)."""
+    batch = tmp_path / "list.csv"
+    rows = ["company;locale;currency;file", "Örnek A.Ş.;tr;TRY;ornek.xlsx", "Acme, Inc.;en;USD;acme.xlsx"]
+    batch.write_text("\n".join(rows) + "\n", "utf-8")
+    code, _out, err = run("build", "--batch", str(batch), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    turkish, _ = settings(tmp_path / "out" / "ornek.xlsx")
+    english, _ = settings(tmp_path / "out" / "acme.xlsx")
+    assert (turkish["locale"], turkish["currency"]) == ("tr", "TRY")
+    assert (english["locale"], english["currency"]) == ("en", "USD")

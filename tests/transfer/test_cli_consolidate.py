@@ -137,7 +137,8 @@ def test_workbooks_that_do_not_add_up_are_refused_with_the_reason(tmp_path: Path
     code, _out, err = run("consolidate", str(a), "--out", str(tmp_path / "t.xlsx"))
     assert code == 2 and "at least two" in err
     (tmp_path / "t.xlsx").write_bytes(b"mine")
-    code, _out, err = run("consolidate", str(a), str(a), "--out", str(tmp_path / "t.xlsx"))
+    e = write(tmp_path / "e.xlsx", crm, {}, company="Another team")
+    code, _out, err = run("consolidate", str(a), str(e), "--out", str(tmp_path / "t.xlsx"))
     assert code == 4 and (tmp_path / "t.xlsx").read_bytes() == b"mine"
 
 
@@ -163,7 +164,7 @@ def test_targets_all_workbooks_share_are_kept_and_differing_ones_reset(tmp_path:
 
 def test_out_is_a_workbook_or_a_folder_as_for_every_command(tmp_path: Path, crm: Catalog) -> None:
     a = write(tmp_path / "a.xlsx", crm, {})
-    b = write(tmp_path / "b.xlsx", crm, {})
+    b = write(tmp_path / "b.xlsx", crm, {}, company="Another team")
     folder = tmp_path / "total"
     folder.mkdir()
     code, out, err = run("consolidate", str(a), str(b), "--out", str(folder))
@@ -171,3 +172,21 @@ def test_out_is_a_workbook_or_a_folder_as_for_every_command(tmp_path: Path, crm:
     assert out.startswith(f"wrote {folder / 'crm-en.xlsx'}: ") and [p.name for p in folder.iterdir()] == ["crm-en.xlsx"]
     code, _out, err = run("consolidate", str(a), str(b), "--out", str(tmp_path / "total.csv"))
     assert code == 2 and ".xlsx" in err and not (tmp_path / "total.csv").exists()
+
+
+def test_the_same_workbook_twice_is_refused_naming_both_paths(tmp_path: Path, crm: Catalog) -> None:
+    """`consolidate a.xlsx a.xlsx` doubled every value without a word (issue 22); a copy under
+    another name is the same workbook too."""
+    values = random_values(crm, random.Random(3))
+    a = write(tmp_path / "a.xlsx", crm, values)
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(a.read_bytes())
+    out = tmp_path / "total.xlsx"
+    for second, said in ((a, "the same file"), (copy, "the same content")):
+        code, _out, err = run("consolidate", str(a), str(second), "--out", str(out))
+        assert code == 2, err
+        assert f"{a} and {second} are {said}" in err and err.count("\n") == 1
+        assert not out.exists()
+    other = write(tmp_path / "b.xlsx", crm, values, company="Another team")
+    code, _out, err = run("consolidate", str(a), str(other), "--out", str(out))
+    assert code == 0, err

@@ -72,7 +72,7 @@ def test_export_states_inputs_and_kpis_per_period_as_worked_out_by_hand(tmp_path
     assert ctr["FY2025"]["end"] == "2026-06-30"
     assert ctr["2025-07"]["name"] == "E-posta Tıklama Oranı (CTR)" and ctr["2025-07"]["target"] == "0.025"
     sent_rows = {r["period"]: r for r in rows if r["id"] == "emails_sent"}
-    assert sent_rows["FY2025-Q1"]["value"] == "7000.0" and sent_rows["2025-07"]["kind"] == "input"
+    assert sent_rows["FY2025-Q1"]["value"] == "7000" and sent_rows["2025-07"]["kind"] == "input"
     assert {r["unit"] for r in rows if r["id"] == "net_profit"} == {"TRY"}
 
 

@@ -196,6 +196,18 @@ def test_refusals_keep_the_contract(tmp_path: Path) -> None:
     assert code == 1 and "no value could be read" in err and not (tmp_path / "n.xlsx").exists()
 
 
+@pytest.mark.parametrize(
+    ("text", "said"), [("", "is empty"), ("   \n", "is empty"), ("month,emails_sent\n", "no rows")]
+)
+def test_an_empty_table_and_a_header_only_one_get_the_same_exit_code(tmp_path: Path, text: str, said: str) -> None:
+    """An empty CSV exited 3 ("cannot read it as CSV") and a header-only one 1 (issue 22): both were
+    read, and hold nothing."""
+    (tmp_path / "d.csv").write_text(text, encoding="utf-8")
+    code, _out, err = run("import", str(tmp_path / "d.csv"), "--out", str(tmp_path / "n.xlsx"))
+    assert code == 1 and said in err and "no value could be read" in err, err
+    assert not (tmp_path / "n.xlsx").exists()
+
+
 def test_out_is_a_workbook_or_a_folder_as_for_every_command(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("month,input,value\n1,emails_sent,1\n")
     folder = tmp_path / "into"

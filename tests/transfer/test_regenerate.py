@@ -218,7 +218,7 @@ def test_a_new_currency_needs_a_rate_and_converts_money(crm: Catalog, tmp_path: 
 
     result = run("regenerate", edited, "--currency", "TRY", "--exchange-rate", "40", "--out", tmp_path / "try.xlsx")
     assert result.exit_code == 0, result.output
-    assert ", money USD -> TRY at 40)" in result.output and result.output.count("\n") == 1
+    assert ", money USD -> TRY at 40, rounded to 2 decimals)" in result.output and result.output.count("\n") == 1
     new = typed(tmp_path / "try.xlsx", crm, BuildOptions(locale="en", currency="TRY"))
     money = {"interaction_cost", "campaign_cost", "marketing_cost", "sales_cost", "net_profit", "investment_cost"}
     money |= {"avg_sale_value", "company_sales", "market_sales"}
@@ -227,7 +227,8 @@ def test_a_new_currency_needs_a_rate_and_converts_money(crm: Catalog, tmp_path: 
         factor = 40 if input_id in money else 1
         got = new["inputs"][input_id]
         assert [v is None for v in got] == [v is None for v in row]
-        assert [v for v in got if v is not None] == pytest.approx([v * factor for v in row if v is not None], rel=1e-12)
+        want = [round(v * 40, 2) if factor == 40 else v for v in row if v is not None]  # TRY has 2 decimals
+        assert [v for v in got if v is not None] == pytest.approx(want, rel=1e-12)
     assert new["targets"]["cost_per_lead"] == 1200  # the changed 30 USD
     assert new["targets"]["customer_acquisition_cost"] == crm.target(crm.kpis["customer_acquisition_cost"], "TRY")
     assert new["targets"]["churn_rate"] == crm.target(crm.kpis["churn_rate"], "TRY")
@@ -260,3 +261,23 @@ def test_out_follows_the_rule_of_every_command(crm: Catalog, tmp_path: Path) -> 
         assert not (tmp_path / bad).exists()
     again = run("regenerate", source, "--locale", "tr", "--out", folder)
     assert again.exit_code == 4 and "--force" in again.output
+
+
+@pytest.mark.parametrize(
+    ("currency", "rate", "expected", "said"),
+    [("TRY", 40, 25978.0, "2 decimals"), ("JPY", 150.3, 97612.0, "0 decimals")],
+)
+def test_converted_money_is_rounded_to_the_new_currencys_digits(
+    crm: Catalog, tmp_path: Path, currency: str, rate: float, expected: float, said: str
+) -> None:
+    """Hand work: 649.4499 USD at 40 is 25977.996 TRY, written as 25978.00 (CLDR: TRY has 2 decimals);
+    at 150.3 it is 97612.32 JPY, written as 97612 (JPY has none)."""
+    values: dict[str, list[float | None]] = {i: [None] * MONTHS for i in crm.inputs}
+    values["marketing_cost"][0] = 649.4499
+    source = fill.build(tmp_path, "usd.xlsx", crm, values, locale="en", year=2027, currency="USD")
+    out = tmp_path / f"{currency}.xlsx"
+    result = run("regenerate", source, "--currency", currency, "--exchange-rate", str(rate), "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"money USD -> {currency} at {rate:g}, rounded to {said})" in result.output
+    new = typed(out, crm, BuildOptions(locale="en", currency=currency))
+    assert new["inputs"]["marketing_cost"][0] == expected

@@ -27,7 +27,8 @@ NAMES = [
     "x" * footer_room(),  # the longest name the footer shows whole
     "a" * (footer_room() // 2 - 1) + "&",  # '&' counts twice in the footer
 ]
-NOT_PERSONALISED = [" leading space", "trailing space ", "_x0041_ escaped", "x" * (footer_room() + 1), ""]
+NOT_PERSONALISED = [" leading space", "trailing space ", "_x0041_ escaped", "&" * (footer_room() // 2 + 1), ""]
+"""The last but one: 51 characters, 102 once each "&" is doubled for the footer, so the footer is shortened."""
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -60,8 +61,9 @@ def test_names_a_substitution_cannot_reproduce_are_built(crm: Catalog, company: 
     assert personaliser.bases == {}
 
 
-def test_a_name_a_build_refuses_is_refused_the_same_way(crm: Catalog) -> None:
-    options = BuildOptions(company="tab\there")
+@pytest.mark.parametrize("company", ["tab\there", "line\u2028separator", "C1\x85control", "x" * 101])
+def test_a_name_a_build_refuses_is_refused_the_same_way(crm: Catalog, company: str) -> None:
+    options = BuildOptions(company=company)
     with pytest.raises(UserError) as direct:
         build_workbook(crm, options)
     with pytest.raises(UserError) as personalised:

@@ -43,3 +43,51 @@ def test_other_functions_still_get_their_prefix() -> None:
     assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
     assert sheet._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert sheet._prepare_formula('=IF(A1="",0,A1)') == 'IF(A1="",0,A1)'
+
+
+class PlainSparklines(FormulaWorksheet):
+    """The project's worksheet with XlsxWriter's own ``add_sparkline``."""
+
+    add_sparkline = Worksheet.add_sparkline
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_the_sparkline_path_writes_the_same_file(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, catalog_name: str
+) -> None:
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    options = BuildOptions(locale="en", sample=True)
+    fast = build.build_workbook(catalog, options).data
+    monkeypatch.setattr(build, "FormulaWorksheet", PlainSparklines)
+    plain = build.build_workbook(catalog, options).data
+    assert parts(fast) == parts(plain)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"range": "Sheet1!$A$1:$L$1"},
+        {"range": "=A1:L1", "type": "column", "style": 12, "markers": True, "series_color": "#FF0000"},
+        {"range": "A1:L1", "empty_cells": "zero", "min": 0.0, "max": 5.0, "axis": True, "low_color": "#00FF00"},
+        {"range": "A1:L1", "type": "win_loss", "empty_cells": "connect"},  # XlsxWriter's own path
+        {"range": ["A1:L1", "A2:L2"], "location": ["M1", "M2"]},  # XlsxWriter's own path
+    ],
+)
+def test_a_sparkline_is_what_xlsxwriter_writes(options: dict[str, object]) -> None:
+    """Either class gives the same sheet XML, and XlsxWriter's own module is left as it was."""
+    from xlsxwriter import utility
+    from xlsxwriter import worksheet as xlsxwriter_worksheet
+    from xlsxwriter.workbook import Workbook
+
+    sheets = []
+    for worksheet_class in (Worksheet, FormulaWorksheet):
+        buffer = io.BytesIO()
+        workbook = Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet("Sheet1", worksheet_class=worksheet_class)
+        sheet.write_row(0, 0, list(range(12)))
+        sheet.add_sparkline(0, 12, dict(options))
+        workbook.close()
+        sheets.append(parts(buffer.getvalue())["xl/worksheets/sheet1.xml"])
+    assert sheets[0] == sheets[1]
+    assert b"<x14:sparklineGroup" in sheets[0]
+    assert xlsxwriter_worksheet._get_sparkline_style is utility._get_sparkline_style
