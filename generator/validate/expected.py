@@ -44,6 +44,7 @@ from generator.template.layout import (
     MONTHS,
     Layout,
     SheetNames,
+    change_header_row,
     plan_change_rows,
     plan_chart_rows,
     sheet_names,
@@ -163,6 +164,7 @@ def _prior_year(check: Check, input_labels: dict[int, str], kpi_labels: dict[int
         change_rows=plan_change_rows(rows["py_kpi_"]),
     )
     prior = layout.prior()
+    yield from _prior_headings(check, layout)
     for input_id in prior.input_rows:
         for col, formula in input_period_formulas(catalog, prior, input_id).items():
             row = prior.input_rows[input_id]
@@ -178,6 +180,27 @@ def _prior_year(check: Check, input_labels: dict[int, str], kpi_labels: dict[int
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
                 )
+
+
+def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
+    """The month headings of the prior year's sheets (a year earlier) and of the change block (this
+    year), two rows above each block's first row, as the writer places them."""
+    _ = check.gettext
+    if not {"first_month", "year"} <= layout.settings_rows.keys():
+        return
+    blocks: list[tuple[str, int, int, int, str]] = []
+    if layout.py_input_rows and layout.sheets.prior_inputs:
+        first = min(layout.py_input_rows.values()) - 2
+        blocks.append((layout.sheets.prior_inputs, first, INPUT_GRID.month(0), 1, _("Prior year")))
+    if layout.py_kpi_rows and layout.sheets.prior_kpis:
+        first = min(layout.py_kpi_rows.values()) - 2
+        blocks.append((layout.sheets.prior_kpis, first, KPI_GRID.month(0), 1, _("Prior year")))
+        change = change_header_row(layout.py_kpi_rows)
+        blocks.append((layout.sheets.prior_kpis, change, KPI_GRID.month(0), 0, _("Change against the prior year")))
+    for sheet, row, first_col, back, part in blocks:
+        for m in range(MONTHS):
+            formula = month_label_formula(layout, m, years_back=back)
+            yield Expected(sheet, row, first_col + m, formula, None, None, check.labels[m], part, False)
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:
