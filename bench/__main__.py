@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from bench import alternatives as alt
 from bench.batch import batch_rows
+from bench.import_memory import import_rows
 from bench.inputs import SIZES, Inputs, edge_files, prepare
 from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
 
@@ -364,6 +365,7 @@ def main(argv: list[str] | None = None) -> None:
             size_rows(inputs, rounds, summary)
             summary.add(startup_rows(rounds))
             summary.add(edge_rows(inputs.edge_files))
+            summary.add(import_rows(work, tiny=args.tiny))
             complete = True
         finally:  # also when stopped (Ctrl+C, or a time limit's SIGTERM): print what was measured
             summary.print(rounds, complete)

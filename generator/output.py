@@ -38,13 +38,27 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+def _status(path: Path) -> os.stat_result | None:
+    """``path``'s status, or None if nothing is there; a folder the user may not enter (a parent
+    of mode 700 owned by someone else) is an output that cannot be written, not a crash."""
+    try:
+        return path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here: {exc.strerror}") from None
+
+
 def check_target(path: Path, *, force: bool = False) -> None:
     """Refuse before any work: an existing file without ``force``, or anything but a regular file."""
-    if path.is_dir():
+    status = _status(path)
+    if status is None:
+        return
+    if stat.S_ISDIR(status.st_mode):
         raise OutputError(f"{path}: is a directory")
-    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+    if not stat.S_ISREG(status.st_mode):
         raise OutputError(f"{path}: is not a regular file; kpigen writes only regular files")
-    if path.exists() and not force:
+    if not force:
         raise OutputExists(_exists_message(path))
 
 
@@ -52,7 +66,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; refuse an existing file unless ``force``."""
     path = Path(path)
     check_target(path, force=force)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode()
+    status = _status(path)
+    mode = stat.S_IMODE(status.st_mode) if status is not None else _new_file_mode()
     directory = path.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -104,15 +119,17 @@ def plan_output(out: str, *, several: bool = False, folder: bool = False) -> Out
     the reason, never turned into a folder of that name. ``folder``: the command always writes
     into a folder (``build --batch``), so a new name is one."""
     path = Path(out)
-    if folder and not out.lower().endswith(SUFFIX) and not (path.exists() and not path.is_dir()):
+    status = _status(path)
+    is_dir = status is not None and stat.S_ISDIR(status.st_mode)
+    if folder and not out.lower().endswith(SUFFIX) and (status is None or is_dir):
         return OutputPlan(folder=path)
-    if out.lower().endswith(SUFFIX) and not path.is_dir():
+    if out.lower().endswith(SUFFIX) and not is_dir:
         if several:
             raise UserError(f"--out {out} names one file, but this builds several workbooks; give a folder")
         return OutputPlan(file=path)
-    if path.is_dir() or out.endswith(("/", os.sep)):
+    if is_dir or out.endswith(("/", os.sep)):
         return OutputPlan(folder=path)
-    if path.exists():
+    if status is not None:
         raise OutputError(
             f"--out {out}: exists and is neither a folder nor a {SUFFIX} file; kpigen will not write to it"
         )

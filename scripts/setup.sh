@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and build the default workbooks into output/.
 # Installs the Debian packages the tests use (LibreOffice headless and its Python bridge, poppler,
-# fonts, Chromium) when missing and when run as root, creates .venv with the exact versions pinned
-# in requirements.lock and the project itself, then builds.
+# fonts, Chromium, nginx for the reverse-proxy test, PostgreSQL for the raw-export SQL test) when
+# missing and when run as root, creates .venv with the exact versions pinned in requirements.lock
+# and the project itself, then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(libreoffice-calc-nogui python3-uno poppler-utils fonts-crosextra-carlito fonts-dejavu-core chromium)
+debs=(libreoffice-calc-nogui python3-uno poppler-utils fonts-crosextra-carlito fonts-dejavu-core chromium nginx postgresql)
 missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.bench  # about 3 minutes: its own step of .ci/run, not in the README's test command
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +30,7 @@ def test_benchmark_runs_on_a_tiny_case() -> None:
         "| catalog check, whole process |",
         "a phantom row 1048576 (LibreOffice)",
         "| 26 |",
+        "| import, long CSV of",
     ):
         assert row in out, row
     assert "failed" not in out, out

@@ -111,3 +111,38 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     code, text = run("build", "--out", str(tmp_path / "crm.xlsx"))
     assert code == ExitCode.NOT_WRITTEN and "cannot write here: Permission denied" in text
     assert not (tmp_path / "crm.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("Nisan", "'Nisan' is a month's name; give its number, 4 (months are 1-12)"),
+        ("april", "'april' is a month's name; give its number, 4 (months are 1-12)"),
+        ("13", "The first month must be 1 to 12, not 13."),
+        ("x", "'x' is not a month number; give 1 to 12 (4 for April)"),
+    ],
+)
+def test_a_first_month_that_is_not_1_to_12_says_what_is_wanted(tmp_path: Path, given: str, said: str) -> None:
+    """click said "'Nisan' is not a valid integer range" with no hint that 1-12 is wanted (issue 22)."""
+    for command in (["build"], ["import", str(tmp_path / "data.csv")], ["regenerate", str(tmp_path / "old.xlsx")]):
+        code, text = run(*command, "--first-month", given, "--out", str(tmp_path / "out.xlsx"))
+        assert code == 2 and said in text, text
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_long_build_shows_its_steps_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PROGRESS_KPIS (lowered here to the CRM's 26) each step is a line on stderr, not on stdout."""
+    from generator.cli import build as build_command
+
+    monkeypatch.setattr(build_command, "PROGRESS_KPIS", 25)
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 0, result.output
+    steps = result.stderr.splitlines()
+    assert steps[0] == "building en: sheet Chart data (1/9)"
+    assert steps[-2:] == ["building en: computing the cached values (8/9)", "building en: compressing (9/9)"]
+    assert "building" not in result.stdout
+
+
+def test_a_short_build_is_quiet(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "crm.xlsx")])
+    assert result.exit_code == 0 and result.stderr == "", result.stderr

@@ -34,9 +34,13 @@ DATA_FILES = {
     "generator/kpi_catalog/bsc.yaml",
     "generator/kpi_catalog/schema.json",
     "generator/kpi_catalog/crm.sample.csv",
+    "generator/kpi_catalog/profiles/hubspot.yaml",
+    "generator/kpi_catalog/profiles/zoho.yaml",
     "generator/locales/messages.pot",
     "generator/locales/en/LC_MESSAGES/messages.po",
     "generator/locales/tr/LC_MESSAGES/messages.po",
+    "generator/locales/en/LC_MESSAGES/messages.mo",  # compiled by setup.py's build step, read by gettext
+    "generator/locales/tr/LC_MESSAGES/messages.mo",
 }
 
 
@@ -77,6 +81,7 @@ def installed(dist: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -
     (Path(purelib.stdout.strip()) / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["XDG_CACHE_HOME"] = str(env_dir / "cache")  # gets no .mo: the wheel carries them compiled
     return env
 
 
@@ -92,7 +97,7 @@ def test_wheel_carries_catalogues_and_translations_inside_the_package(dist: dict
         names = set(archive.namelist())
     assert names >= DATA_FILES
     assert not any(name.startswith(("kpi_catalog/", "locales/", "tests/")) for name in names), "top-level data"
-    assert not any(name.endswith(".mo") for name in names)
+    assert {name for name in names if name.endswith(".mo")} <= DATA_FILES, "only the .mo compiled from each .po"
 
 
 def test_installed_wheel_works_from_any_folder(installed: dict[str, str], tmp_path: Path) -> None:
@@ -114,6 +119,7 @@ def test_installed_wheel_works_from_any_folder(installed: dict[str, str], tmp_pa
     written = sorted(p.name for p in tmp_path.glob("*.xlsx"))
     assert written == ["bsc-en.xlsx", "bsc-tr.xlsx", "crm-en.xlsx", "crm-tr.xlsx"]
     assert "KPI'lar" in openpyxl.load_workbook(tmp_path / "crm-tr.xlsx", read_only=True).sheetnames
+    assert not list(Path(installed["XDG_CACHE_HOME"]).rglob("*.mo")), "the wheel's .mo were read, nothing compiled"
 
     done = kpigen("catalog", "list")
     assert done.returncode == 0, done.stderr

@@ -18,14 +18,18 @@ from generator.catalog.bundled import resolve_catalog
 from generator.catalog.catalog import Catalog
 from generator.catalog.extend import base_spec, extend
 from generator.catalog.limits import (
+    MAX_KPIS,
     check_text_lengths,
     constant_problems,
+    kpi_count_problem,
     number_problems,
     shortened_texts,
     typed_number_problems,
 )
 from generator.catalog.model import Aggregation, CatalogFile, Kpi, Rule
 from generator.catalog.source import Path_, SourceDocument, SourceError, dotted, read_source, split_msgspec
+
+__all__ = ["load_catalog", "split_msgspec"]  # split_msgspec: also used by the raw-report profiles
 from generator.errors import CatalogError, UnreadableCatalog, UserError
 from generator.formula import FormulaError, parse
 from generator.formula.expr import Compare, Expr, refs, time_degree
@@ -88,6 +92,10 @@ class _Loader:
         base = self._base(doc, file, depth) if file.extends is not None else None
         parts = [c for c in [base, *imported] if c is not None]
         catalog = Catalog.assemble(file, parts, doc.path)
+        too_many = kpi_count_problem(len(catalog.kpis))
+        if too_many is not None:  # before the checks, whose work grows with the KPIs
+            report(("kpis", min(MAX_KPIS, len(file.kpis) - 1)) if file.kpis else ("kpis",), too_many)
+            raise CatalogError(self.problems)
         if base is not None:
             catalog, changed = extend(catalog, base, file, report)
             for at, kpi in changed:
@@ -245,7 +253,10 @@ def _check_kpi(catalog: Catalog, kpi: Kpi, at: Path_, report: _Reporter) -> None
     if kpi.better.value == "info" and (kpi.target is not None or kpi.tolerance is not None):
         report((*at, "target"), "an informational KPI (better: info) takes no target or tolerance")
     if kpi.unit.value == "currency" and kpi.target is not None:
-        message = "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...}"
+        message = (
+            "a money KPI's target depends on the currency: give it per currency, as targets: {USD: ...} "
+            "('kpigen catalog migrate FILE' rewrites it so)"
+        )
         report((*at, "target"), message)
     if kpi.targets and kpi.unit.value != "currency":
         report((*at, "targets"), "targets per currency are for money KPIs (unit: currency); use target")

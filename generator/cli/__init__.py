@@ -47,9 +47,47 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "generator.cli.serve:serve",
         "Serve the download page, the upload pages and the JSON API (/openapi.json).",
     ),
+    "sql": (
+        "generator.cli.sql:sql",
+        "Print one SQL query returning (month, input, value) rows for the fiscal year, over tables named as the "
+        "profile names them (deals, contacts, ...).",
+    ),
     "validate": ("generator.cli.validate:validate", "Check a filled workbook: inputs, formulas and every KPI value."),
 }
 """Each command: where it is defined (``module:attribute``), and the first paragraph of its help."""
+
+
+class Utf8Text(click.types.StringParamType):
+    """Click's text type, refusing text that is not UTF-8: a Latin-1 terminal's ``\\xd6rnek``
+    reaches Python as lone surrogates, which no workbook, CSV or JSON can hold (a usage error, 2).
+    File names keep their own type: a non-UTF-8 name is a real file's name."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = super().convert(value, param, ctx)
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                self.fail(f"'{shown}' is not UTF-8 text; set the terminal to UTF-8 and type it again", param, ctx)
+        return text
+
+
+FILE_NAMES = frozenset({"out", "catalogs"})
+"""Text parameters that name files (``--out``, ``catalog check ID|FILE...``): a file name need not
+be UTF-8 (an old Latin-1 disk), and the file system takes its bytes back unchanged."""
+
+
+def utf8_only(command: click.Command) -> click.Command:
+    """Give every plain text option and argument of ``command`` (and of its subcommands) ``Utf8Text``,
+    except those that name files."""
+    for param in command.params:
+        if type(param.type) is click.types.StringParamType and param.name not in FILE_NAMES:
+            param.type = Utf8Text()
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            utf8_only(sub)
+    return command
 
 
 class LazyGroup(click.Group):
@@ -67,7 +105,7 @@ class LazyGroup(click.Group):
             module, _, attribute = self.lazy[cmd_name][0].partition(":")
             command = getattr(import_module(module), attribute)
             assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
-            self.add_command(command)
+            self.add_command(utf8_only(command))
         return self.commands.get(cmd_name)
 
     def resolve_command(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from generator.cli.options import MonthNumber
 from generator.cli.run import user_errors
 from generator.paths import DEFAULT_CATALOG
 
@@ -55,7 +58,7 @@ from generator.paths import DEFAULT_CATALOG
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option(
     "--first-month",
-    type=click.IntRange(1, 12),
+    type=MonthNumber(),
     default=1,
     show_default=True,
     help="First month of the fiscal year, 1-12.",
@@ -72,7 +75,7 @@ from generator.paths import DEFAULT_CATALOG
 @click.option(
     "--batch",
     "batch_list",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     metavar="LIST.csv",
     help="Build one workbook per row of this CSV (company, locale, currency, year, first_month, file) "
@@ -144,7 +147,8 @@ def build(
             check_target(plan.file, force=force)
         results = []
         for code in locales:
-            result = build_workbook(catalog, replace(defaults, locale=code))
+            progress = _progress(code) if len(catalog.kpis) > PROGRESS_KPIS else None
+            result = build_workbook(catalog, replace(defaults, locale=code), progress=progress)
             target = plan.target(default_file_name(catalog, result.options))
             check_target(target, force=force)
             results.append((result, target))
@@ -157,3 +161,22 @@ def build(
             click.echo(
                 f"wrote {target} ({len(result.data) // 1024} KiB, {result.options.locale}, {result.options.currency})"
             )
+
+
+PROGRESS_KPIS = 200
+"""Above this many KPIs a build takes several seconds (1,000 KPIs: about 26 s), so each step is
+shown on stderr; below it a build is done before anyone would wonder."""
+
+
+def _progress(locale: str) -> Callable[[str, int, int], None]:
+    """Steps of a long build on stderr: one line rewritten in place on a terminal, else a line each."""
+    terminal = sys.stderr.isatty()
+
+    def show(step: str, number: int, total: int) -> None:
+        line = f"building {locale}: {step} ({number}/{total})"
+        if terminal:
+            click.echo(f"\r\x1b[K{line}", err=True, nl=number == total)
+        else:
+            click.echo(line, err=True)
+
+    return show

@@ -44,24 +44,49 @@ def catalog_list() -> None:
 
 
 @catalog.command("check")
-@click.argument("catalogs", nargs=-1, required=True, metavar="ID|FILE...")
+@click.argument("catalogs", nargs=-1, metavar="ID|FILE...")
 @click.option(
     "--strict",
     is_flag=True,
     help="Treat warnings (texts missing in a declared locale, texts a workbook shows cut) as errors.",
 )
-def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
+@click.option(
+    "--mapping",
+    "mappings",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also check an import mapping file's input ids against each catalogue (repeatable).",
+)
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar="NAME|FILE",
+    help="A source profile (bundled: hubspot, salesforce, pipedrive, zoho) to check against the catalogue "
+    "given (or the one the profile names).",
+)
+def catalog_check(
+    catalogs: tuple[str, ...], strict: bool, mappings: tuple[Path, ...], profiles: tuple[str, ...]
+) -> None:
     """Check catalogues (files or bundled ids); print every problem as file:line:column: message.
 
     A text missing in a declared locale other than the default one is a warning (builds in that
-    locale need --fallback until it is written). Exit status: 0 usable, 1 problems found (or
-    warnings, with --strict), 3 a file could not be read.
+    locale need --fallback until it is written). The catalogue's sample file and each --mapping
+    file must name its inputs: an id an earlier version used is a warning naming the input that
+    replaces it, an id naming no input an error. With --profile, each profile is checked against
+    the catalogue: unknown input ids and columns, a measure that does not fit its input. Exit
+    status: 0 usable, 1 problems found (or warnings, with --strict), 3 a file could not be read.
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.errors import CatalogError, ExitCode, UserError
+    from generator.transfer.mapping import check_mapping
     from generator.workbook.sample import sample_findings
 
+    if not catalogs and not profiles:
+        raise click.UsageError("Missing argument 'ID|FILE...' (or give --profile NAME|FILE).")
+    if profiles:
+        sys.exit(_check_profiles(profiles, catalogs[0] if catalogs else None, strict))
     code = ExitCode.OK
     for spec in catalogs:
         with user_errors():
@@ -77,6 +102,11 @@ def catalog_check(catalogs: tuple[str, ...], strict: bool) -> None:
             sample_errors, renamed = sample_findings(loaded)
         except UserError as error:  # an unreadable sample file
             sample_errors, renamed = str(error).splitlines()[-1:], []
+        for mapping in mappings:
+            with user_errors():
+                errors, warnings = check_mapping(mapping, loaded)
+            sample_errors += errors
+            renamed += warnings
         gaps = [text for texts in loaded.missing_texts.values() for text in texts] + list(loaded.shortened) + renamed
         label = "error" if strict else "warning"
         for text in gaps:
@@ -139,6 +169,41 @@ def catalog_new(base: str, out: Path | None, new_id: str | None, force: bool) ->
     click.echo(f"wrote {out} ({chosen}, extends {spec}); check it with: kpigen catalog check {out}")
 
 
+def _check_profiles(profiles: tuple[str, ...], catalog_spec: str | None, strict: bool) -> int:
+    from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
+    from generator.errors import CatalogError, ExitCode
+    from generator.transfer.raw.check import check_profile
+    from generator.transfer.raw.profile import load_profile
+
+    code = ExitCode.OK
+    for spec in profiles:
+        with user_errors():  # a profile name that is not bundled: one line and exit 2
+            try:
+                profile = load_profile(spec)
+                catalog = load_catalog(resolve_catalog(catalog_spec or profile.catalog))
+            except CatalogError as error:
+                code = max(code, error.exit_code)
+                for problem in error.problems:
+                    click.echo(problem, err=True)
+                continue
+        problems, warnings = check_profile(profile, catalog)
+        label = "error" if strict else "warning"
+        for line in problems:
+            click.echo(line, err=True)
+        for line in warnings:
+            where, _, message = line.partition(": ")
+            click.echo(f"{where}: {label}: {message}", err=True)
+        if problems or (warnings and strict):
+            code = max(code, ExitCode.PROBLEMS)
+            continue
+        click.echo(
+            f"{profile.path}: ok ({profile.id} against {catalog.id} {catalog.version}: "
+            f"{len(profile.measures)} inputs measured, {len(profile.unmeasured)} left to type)"
+        )
+    return code
+
+
 @catalog.command("schema")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
@@ -155,3 +220,32 @@ def catalog_schema(out: Path | None, force: bool) -> None:
     with user_errors():
         write_atomic(out, text.encode("utf-8"), force=force)
     click.echo(f"wrote {out}")
+
+
+@catalog.command("migrate")
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write here. [default: FILE itself]")
+@click.option(
+    "--currency",
+    default=None,
+    help="The currency a single money target was meant in. [default: the catalogue's sample_currency]",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file (FILE itself, or --out).")
+def catalog_migrate(file: Path, out: Path | None, currency: str | None, force: bool) -> None:
+    """Update a catalogue written for an earlier release: a money KPI's single target becomes a target
+    per currency (targets: {USD: 350}). Only those lines change; the result must load before it is
+    written, atomically, and an existing file is replaced only with --force.
+    """
+    from generator.catalog.migrate import check_loads, migrate_text
+    from generator.output import write_atomic
+
+    target = out or file
+    with user_errors():
+        migration = migrate_text(file, currency)
+        if not migration.kpis:
+            click.echo(f"{file}: nothing to migrate")
+            return
+        check_loads(migration.text, target if out is None else file)
+        write_atomic(target, migration.text.encode("utf-8"), force=force)
+    kpis = ", ".join(migration.kpis)
+    click.echo(f"wrote {target}: the single target of {kpis} is now its {migration.currency} target")

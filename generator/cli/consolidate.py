@@ -11,7 +11,7 @@ from generator.cli.run import user_errors
 
 
 @click.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--out",
     required=True,
@@ -22,7 +22,7 @@ from generator.cli.run import user_errors
 @click.option(
     "--catalog",
     "catalog_path",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     help="Catalogue to read the workbooks with. [default: the one they name]",
 )

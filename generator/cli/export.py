@@ -13,7 +13,7 @@ from generator.errors import OutputError
 
 
 @click.command()
-@click.argument("filled", type=click.Path(path_type=Path))
+@click.argument("filled", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--format",
     "output_format",
@@ -26,7 +26,7 @@ from generator.errors import OutputError
 @click.option(
     "--catalog",
     "catalog_path",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     help="Catalogue to read the workbook with. [default: the one it names]",
 )

@@ -48,6 +48,33 @@ class Positive(click.ParamType[float, Any]):
         return number
 
 
+class MonthNumber(click.ParamType[int, Any]):
+    """``--first-month``: a month's number, 1-12. A month's name is refused with its number as the
+    hint (``Nisan`` is 4), since click's own wording says nothing of what is wanted."""
+
+    name = "1-12"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from generator.template.options import OptionError, check_first_month
+
+        text = str(value).strip()
+        if isinstance(value, int) or text.lstrip("-").isdigit():
+            try:
+                return check_first_month(int(text))
+            except OptionError as error:  # the rule and sentence the server uses too
+                self.fail(error.message, param, ctx)
+        from generator.i18n.formats import month_names
+
+        folded = text.casefold()
+        for locale in ("en", "tr"):
+            for width in ("wide", "abbreviated"):
+                names = [name.casefold() for name in month_names(locale, width)]
+                if folded in names:
+                    number = names.index(folded) + 1
+                    self.fail(f"{text!r} is a month's name; give its number, {number} (months are 1-12)", param, ctx)
+        self.fail(f"{text!r} is not a month number; give 1 to 12 (4 for April)", param, ctx)
+
+
 class ExchangeRate(click.ParamType[float, Any]):
     """``--exchange-rate``: the library's rule (``check_rate``), as the server applies it too."""
 
@@ -90,7 +117,7 @@ def workbook_settings(function: F) -> F:
             ),
             click.option(
                 "--first-month",
-                type=click.IntRange(1, 12),
+                type=MonthNumber(),
                 default=None,
                 help="First month of the fiscal year, 1-12. [default: from the data's dates, else 1]",
             ),

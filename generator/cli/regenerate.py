@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from generator.cli.options import CatalogSpec, ExchangeRate
+from generator.cli.options import CatalogSpec, ExchangeRate, MonthNumber
 from generator.cli.run import user_errors
 
 
 @click.command()
-@click.argument("filled", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("filled", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--out",
     "out",
@@ -31,7 +31,7 @@ from generator.cli.run import user_errors
 @click.option("--year", type=int, default=None, help="Fiscal year. [default: the old workbook's]")
 @click.option(
     "--first-month",
-    type=click.IntRange(1, 12),
+    type=MonthNumber(),
     default=None,
     help="First month of the fiscal year, 1-12; refused if a month holding data would fall out. [default: the old one]",
 )

@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 
 import click
 
-from generator.errors import ExitCode, UserError
+from generator.errors import ExitCode, OptionError, UserError
 
 
 class Failure(click.ClickException):
@@ -30,8 +30,6 @@ class Failure(click.ClickException):
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn a UserError raised inside a command into its one-line message and exit code."""
-    from generator.template.options import OptionError
-
     try:
         yield
     except OptionError as error:  # the library's option rules, worded as click words its own: exit 2

@@ -59,7 +59,7 @@ class LimitValue(click.ParamType):  # type: ignore[type-arg]
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--catalog",
     "catalog_spec",

@@ -9,6 +9,7 @@ cell's own references in order. Anything outside the grammar raises EngineError.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,10 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
+MAX_NESTING = 64
+"""Levels of brackets and function calls in one formula: Excel's own limit for nested functions
+("Excel specifications and limits": 64 nested levels of functions). Bounded here so that parsing
+and evaluating a formula never runs out of Python's stack (a RecursionError is a crash, not a finding)."""
 _PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.")
 _COMPARISONS = {
     "=": lambda c: c == 0,
@@ -85,60 +90,58 @@ class _Parser:
         return node
 
     def comparison(self) -> Compiled:
-        left = self.concat()
+        first = self.concat()
+        rest: list[tuple[Callable[[int], bool], Compiled]] = []
         while self.peek()[0] == "op" and self.peek()[1] in _COMPARISONS:
             test = _COMPARISONS[self.tokens[self.pos][1]]
             self.pos += 1
-            left = _compare(left, self.concat(), test)
-        return left
+            rest.append((test, self.concat()))
+        return _compare(first, rest) if rest else first
 
     def concat(self) -> Compiled:
-        left = self.additive()
+        parts = [self.additive()]
         while self.take("&"):
-            left = _concat(left, self.additive())
-        return left
+            parts.append(self.additive())
+        return _concat(parts) if len(parts) > 1 else parts[0]
 
     def additive(self) -> Compiled:
-        left = self.multiplicative()
-        while True:
-            if self.take("+"):
-                left = _arithmetic(left, self.multiplicative(), _add)
-            elif self.take("-"):
-                left = _arithmetic(left, self.multiplicative(), _sub)
-            else:
-                return left
+        return self._chain(self.multiplicative, {"+": _add, "-": _sub})
 
     def multiplicative(self) -> Compiled:
-        left = self.power()
-        while True:
-            if self.take("*"):
-                left = _arithmetic(left, self.power(), _mul)
-            elif self.take("/"):
-                left = _arithmetic(left, self.power(), _div)
-            else:
-                return left
+        return self._chain(self.power, {"*": _mul, "/": _div})
 
     def power(self) -> Compiled:
-        left = self.unary()
-        while self.take("^"):
-            left = _arithmetic(left, self.unary(), _pow)
-        return left
+        return self._chain(self.unary, {"^": _pow})
+
+    def _chain(self, operand: Callable[[], Compiled], ops: dict[str, Callable[[float, float], Any]]) -> Compiled:
+        """``a op b op c ...`` left to right, as one closure with a loop: a 3,000-term sum (legal in
+        Excel's 8,192 characters) must not nest 3,000 closures deep."""
+        first = operand()
+        rest: list[tuple[Callable[[float, float], Any], Compiled]] = []
+        while True:
+            kind, text = self.peek()
+            if kind != "op" or text not in ops:
+                return _arithmetic(first, rest) if rest else first
+            self.pos += 1
+            rest.append((ops[text], operand()))
 
     def unary(self) -> Compiled:
-        if self.take("-"):
-            return _negate(self.unary())
-        if self.take("+"):
-            return self.unary()
+        negations = signs = 0
+        while self.peek()[0] == "op" and self.peek()[1] in "-+":
+            negations += self.tokens[self.pos][1] == "-"
+            signs += 1
+            self.pos += 1
         node = self.atom()
         while self.take("%"):
-            node = _arithmetic(node, _constant(100), _div)
-        return node
+            node = _arithmetic(node, [(_div, _constant(100))])
+        return _signed(node, negations % 2 == 1) if negations else node
 
     def atom(self) -> Compiled:
         kind, text = self.peek()
         self.pos += 1
         if kind == "num":
-            return _constant(float(text))
+            number = float(text)
+            return _constant(number if math.isfinite(number) else NUM)
         if kind == "str":
             return _constant(text[1:-1].replace('""', '"'))
         if kind == "err":
@@ -183,10 +186,18 @@ class _Parser:
 def compile_shape(shape: str) -> tuple[Compiled, int]:
     """The closure for a shape, and how many references it reads."""
     parser = _Parser(shape)
-    try:
-        node = parser.formula()
-    except RecursionError:  # thousands of nested brackets or signs: Excel itself stops at 64 levels
-        raise EngineError("the formula is nested too deeply to compute") from None
+    depth = deepest = 0
+    # Brackets (a function call's too) are the only recursion of the parser and of the closures it builds:
+    # counted first, so 5,000 of them are refused before any recursion and 64 always fit Python's stack.
+    for kind, text in parser.tokens:
+        if kind == "op" and text == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "op" and text == ")":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise EngineError(f"the formula is nested more than {MAX_NESTING} levels deep")
+    node = parser.formula()
     if REF_MARK in shape and parser.refs != shape.count(REF_MARK):
         raise EngineError("a reference sits where the grammar does not allow one")
     return node, parser.refs
@@ -205,10 +216,14 @@ def _name(name: str) -> Compiled:
     return lambda sheet, refs: sheet.name(key)
 
 
-def _negate(operand: Compiled) -> Compiled:
+def _signed(operand: Compiled, negative: bool) -> Compiled:
+    """One or more signs before an operand: the value as a number, negated when the minus signs are odd."""
+
     def run(sheet: Spreadsheet, refs: tuple[Any, ...]) -> Any:
         value = to_number(sheet.scalar(operand(sheet, refs)))
-        return value if value.__class__ is XlError else -value  # type: ignore[operator]
+        if value.__class__ is XlError or not negative:
+            return value
+        return -value  # type: ignore[operator]
 
     return run
 
@@ -247,35 +262,49 @@ def _number(sheet: Spreadsheet, value: Any) -> Any:
     return to_number(sheet.scalar(value))
 
 
-def _arithmetic(left: Compiled, right: Compiled, op: Callable[[float, float], Any]) -> Compiled:
+def _arithmetic(first: Compiled, rest: list[tuple[Callable[[float, float], Any], Compiled]]) -> Compiled:
+    """``first op1 second op2 third ...`` left to right; the first error met is the result, and the
+    operands after it are not evaluated (as Excel: a formula's first error wins)."""
+    steps = tuple(rest)
+
     def run(sheet: Spreadsheet, refs: tuple[Any, ...]) -> Any:
-        a = _number(sheet, left(sheet, refs))
-        if a.__class__ is XlError:
-            return a
-        b = _number(sheet, right(sheet, refs))
-        if b.__class__ is XlError:
-            return b
-        return op(a, b)
+        a = _number(sheet, first(sheet, refs))
+        for op, operand in steps:
+            if a.__class__ is XlError:
+                return a
+            b = _number(sheet, operand(sheet, refs))
+            if b.__class__ is XlError:
+                return b
+            a = op(a, b)
+        return a
 
     return run
 
 
-def _concat(left: Compiled, right: Compiled) -> Compiled:
+def _concat(parts: list[Compiled]) -> Compiled:
     def run(sheet: Spreadsheet, refs: tuple[Any, ...]) -> Any:
-        a = to_text(sheet.scalar(left(sheet, refs)))
-        if a.__class__ is XlError:
-            return a
-        b = to_text(sheet.scalar(right(sheet, refs)))
-        if b.__class__ is XlError:
-            return b
-        return a + b  # type: ignore[operator]
+        texts = []
+        for part in parts:
+            text = to_text(sheet.scalar(part(sheet, refs)))
+            if text.__class__ is XlError:
+                return text
+            texts.append(text)
+        return "".join(texts)  # type: ignore[arg-type]
 
     return run
 
 
-def _compare(left: Compiled, right: Compiled, test: Callable[[int], bool]) -> Compiled:
+def _compare(first: Compiled, rest: list[tuple[Callable[[int], bool], Compiled]]) -> Compiled:
+    """``a < b = c``: left to right, each comparison's boolean compared with the next operand."""
+    steps = tuple(rest)
+
     def run(sheet: Spreadsheet, refs: tuple[Any, ...]) -> Any:
-        order = compare(sheet.scalar(left(sheet, refs)), sheet.scalar(right(sheet, refs)))
-        return order if order.__class__ is XlError else test(order)  # type: ignore[arg-type]
+        left = sheet.scalar(first(sheet, refs))
+        for test, operand in steps:
+            order = compare(left, sheet.scalar(operand(sheet, refs)))
+            if order.__class__ is XlError:
+                return order
+            left = test(order)  # type: ignore[arg-type]
+        return left
 
     return run

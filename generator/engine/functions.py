@@ -21,7 +21,9 @@ from generator.engine.values import (
     VALUE,
     EngineError,
     XlError,
+    fold,
     is_number,
+    text_to_bool,
     text_to_number,
     to_bool,
     to_number,
@@ -81,8 +83,10 @@ def _iferror(args: list[Compiled]) -> Compiled:
     value, fallback = args
 
     def run(sheet: Spreadsheet, refs: Refs) -> Any:
-        result = sheet.scalar(value(sheet, refs))
-        return fallback(sheet, refs) if result.__class__ is XlError else result
+        found = value(sheet, refs)
+        if sheet.scalar(found).__class__ is XlError:
+            return fallback(sheet, refs)
+        return found  # a reference stays one, as IF's result does: MIN(IFERROR(C3,0),5) skips a blank C3
 
     return run
 
@@ -166,19 +170,27 @@ def _count(sheet: Spreadsheet, args: list[Any]) -> Any:
 
 
 def _logical(sheet: Spreadsheet, args: list[Any]) -> list[bool] | XlError:
-    """AND's and OR's truth values: in ranges booleans and numbers (text and blanks skipped)."""
+    """AND's and OR's truth values: booleans and numbers; errors propagate, the first one met.
+
+    Text in a range and blanks are skipped (Excel's AND function page: "If an array or reference
+    argument contains text or empty cells, those values are ignored"; no logical value at all is
+    #VALUE!). Text typed directly is read when it spells TRUE or FALSE and otherwise skipped too:
+    Excel-saved workbooks show AND(TRUE,"0") as TRUE and AND(TRUE,"0",#REF!) as #REF!."""
     found: list[bool] = []
     for arg in args:
         values = sheet.values(arg) if arg.__class__ is Area else [arg]
         for value in values:
-            if value.__class__ is XlError:
-                return value
-            if value is None or (isinstance(value, str) and arg.__class__ is Area):
-                continue
-            truth = to_bool(value)
-            if truth.__class__ is XlError:
-                return truth
-            found.append(truth)  # type: ignore[arg-type]
+            cls = value.__class__
+            if cls is XlError:
+                return value  # type: ignore[no-any-return]
+            if cls is bool:
+                found.append(value)
+            elif cls is float or cls is int:
+                found.append(value != 0)
+            elif cls is str and arg.__class__ is not Area:
+                truth = text_to_bool(value)
+                if truth is not None:
+                    found.append(truth)
     return found if found else VALUE
 
 
@@ -208,7 +220,10 @@ def _abs(sheet: Spreadsheet, args: list[Any]) -> Any:
 
 def _int(sheet: Spreadsheet, args: list[Any]) -> Any:
     x = _number_arg(sheet, args[0])
-    return x if x.__class__ is XlError else math.floor(x)  # type: ignore[arg-type]
+    if x.__class__ is XlError:
+        return x
+    floor = math.floor(x)  # type: ignore[arg-type]
+    return floor if -1e15 < floor < 1e15 else float(floor)  # a float beyond 2**53 stays a float
 
 
 def _mod(sheet: Spreadsheet, args: list[Any]) -> Any:
@@ -295,15 +310,15 @@ def _match(sheet: Spreadsheet, args: list[Any]) -> Any:
     if wanted is None or (area.rows > 1 and area.cols > 1):
         return NA
     if isinstance(wanted, str):
-        pattern = _wildcard(wanted) if any(ch in wanted for ch in "*?~") else None
-        folded = wanted.lower()
-        for position, value in enumerate(sheet.values(area), start=1):
+        pattern = _wildcard(fold(wanted)) if any(ch in wanted for ch in "*?~") else None
+        folded = fold(wanted)
+        for position, value in sheet.positioned(area):
             if isinstance(value, str) and (
-                pattern.fullmatch(value) if pattern is not None else value.lower() == folded
+                pattern.fullmatch(fold(value)) if pattern is not None else fold(value) == folded
             ):
                 return position
         return NA
-    for position, value in enumerate(sheet.values(area), start=1):
+    for position, value in sheet.positioned(area):
         same_kind = value.__class__ is wanted.__class__ or (is_number(value) and is_number(wanted))
         if same_kind and value == wanted:
             return position

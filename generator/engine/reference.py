@@ -16,7 +16,8 @@ _PIECES = re.compile(
     r"""("(?:[^"]|"")*")                                   # a string literal, kept in the shape
     |(?<![\w.$\u00c0-\uffff])
      ((?:'(?:[^']|'')+'|[^\W\d][\w.]*)!)?                  # an optional sheet: 'KPI''lar'! or Inputs!
-     (\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?)  # A1 or A1:B2
+     (\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?  # A1 or A1:B2
+     |\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?[0-9]{1,7}:\$?[0-9]{1,7})     # A:C or 1:3 (":" is no operator)
      (?![\w(!.])""",
     re.VERBOSE,
 )

@@ -3,17 +3,23 @@
 Each formula cell is computed the first time something asks for it; asking for a cell that is
 still being computed is a circular reference (EngineError). Results are kept, so every cell is
 computed once. Formulas are compiled per shape (``reference.split_shape``), once per process.
+
+Evaluation is bounded: a block larger than ``DENSE_WALK`` cells is walked over the cells the file
+stores, never over its nominal size (``=SUM(A1:XFD1048576)`` reads the sheet's few thousand cells,
+not 17 billion), and one Spreadsheet reads at most ``most_cells`` cells through ranges in all
+(``EngineLimit``): a file built to make the engine work for hours is a finding, not a hang.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
 from generator.engine.kept import Kept
 from generator.engine.reference import split_shape
-from generator.engine.values import NAME, REF, EngineError, XlError
+from generator.engine.values import NAME, REF, EngineError, EngineLimit, XlError, cell_value
 from generator.formula.address import cell, quote_sheet
 from generator.formula.reference import Area, parse_address, parse_target, sheet_of
 
@@ -26,6 +32,18 @@ _RESOLVED: Kept[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = Kept(
 """(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
 a workbook with the same sheets (a batch, a second validation) looks each formula up once."""
 _UNKNOWN = object()
+DENSE_WALK = 4_096
+"""Blocks up to this many cells (every block a template uses) are read cell by cell; larger ones
+over the cells the sheet stores, in the same row-by-row order. Every function that takes a range
+skips blanks, so the two walks give the same results."""
+MOST_CELLS = 5_000_000
+"""Cells one user's file (``strict=False``) may make the engine read through ranges, in all: about
+5 s of work. A template reads under 100,000; past the limit, every further range is an EngineLimit.
+The writer's own workbooks (``strict``) are bounded by the catalogue's limits instead."""
+
+
+class _NameFormula(str):
+    """A defined name that is a constant or a formula (``=0.18``, ``=Rate*2``), computed when used."""
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
@@ -59,14 +77,19 @@ class Spreadsheet:
     them, #REF! and #NAME?.
     """
 
-    def __init__(self, sheets: Iterable[str], *, strict: bool = True) -> None:
+    def __init__(self, sheets: Iterable[str], *, strict: bool = True, most_cells: int | None = None) -> None:
         self.sheets = list(sheets)
         self.strict = strict
+        self.most_cells = most_cells if most_cells is not None else (1 << 62 if strict else MOST_CELLS)
+        self.cells_left = self.most_cells
+        self._stored: dict[str, tuple[list[int], dict[int, list[int]]]] | None = None
+        self._name_values: dict[str, Any] = {}
+        self._active_names: set[str] = set()
         self._folded = {name.casefold(): name for name in self.sheets}
         self._identity = (tuple(self.sheets), strict)
         self._known: dict[Key, Any] = {}
         self._formulas: dict[Key, str] = {}
-        self._names: dict[str, Area | XlError] = {}
+        self._names: dict[str, Area | XlError | _NameFormula] = {}
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
@@ -76,24 +99,31 @@ class Spreadsheet:
     # ------------------------------------------------------------------------------------ filling
 
     def set_value(self, sheet: str, row: int, col: int, value: Any) -> None:
-        """A constant: a number, text, a boolean, an XlError, or None (blank)."""
-        self._known[(sheet, row, col)] = value
+        """A constant: a number, text, a boolean, an XlError, or None (blank); a float past the
+        range a spreadsheet holds (inf, NaN) is #NUM!."""
+        self._known[(sheet, row, col)] = cell_value(value)
+        self._stored = None
 
     def set_formula(self, sheet: str, row: int, col: int, formula: str) -> None:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
+        self._stored = None
 
     def define_name(self, name: str, target: str) -> None:
-        """A workbook-level name such as ``kpi_cac`` -> ``'KPIs'!$E$8:$P$8``."""
+        """A workbook-level name: cells (``kpi_cac`` -> ``'KPIs'!$E$8:$P$8``), #REF! (Excel's own mark of
+        a deleted target), or a constant or formula (``=0.18``, ``=Rate*2``), computed where it is used."""
+        key = name.lower()
         area = parse_target(target)
         if area is not None:
             sheet = self._folded.get(area.sheet.casefold())
             if sheet is None:
-                self._names[name.lower()] = REF
+                self._names[key] = REF
                 return
-            area = Area(sheet, area.first_row, area.first_col, area.last_row, area.last_col)
-        self._names[name.lower()] = area if area is not None else REF
+            self._names[key] = Area(sheet, area.first_row, area.first_col, area.last_row, area.last_col)
+            return
+        text = (target or "").strip().removeprefix("=").strip()
+        self._names[key] = REF if not text or "#REF!" in text.upper() else _NameFormula(text)
 
     def formula_cells(self) -> list[Key]:
         return list(self._formulas)
@@ -136,8 +166,11 @@ class Spreadsheet:
 
     def evaluate(self, sheet: str, formula: str) -> Any:
         """An ad hoc formula as if typed in a cell of ``sheet`` (conditional formats, tests)."""
-        fn, refs = self._compile(sheet, formula)
-        return _result(self.scalar(fn(self, refs)))
+        try:
+            fn, refs = self._compile(sheet, formula)
+            return _result(self.scalar(fn(self, refs)))
+        except RecursionError:  # the formula's own nesting is bounded: only a caller's deep stack gets here
+            raise EngineError("the formula is nested too deeply to compute") from None
 
     def scalar(self, value: Any) -> Any:
         """One value: a single-cell reference read, anything else as it is."""
@@ -149,13 +182,22 @@ class Spreadsheet:
         return value
 
     def values(self, area: Area) -> Iterator[Any]:
-        """The values of a block, row by row."""
+        """The values of a block, row by row; a large block only its stored cells (blanks left out)."""
         value = self.value
-        for row in range(area.first_row, area.last_row + 1):
-            for col in range(area.first_col, area.last_col + 1):
-                yield value(area.sheet, row, col)
+        sheet = area.sheet
+        for row, col in self._walk(area):
+            yield value(sheet, row, col)
 
-    def name(self, key: str) -> Area | XlError:
+    def positioned(self, area: Area) -> Iterator[tuple[int, Any]]:
+        """(1-based position in the block, row by row; value) of a block's cells, as ``values``."""
+        value = self.value
+        sheet, first_row, first_col, width = area.sheet, area.first_row, area.first_col, area.cols
+        for row, col in self._walk(area):
+            yield (row - first_row) * width + col - first_col + 1, value(sheet, row, col)
+
+    def name(self, key: str) -> Any:
+        """What a defined name gives: its cells (an Area), #REF!, #NAME? for an unknown name in a user's
+        file, or the value of a constant or formula name."""
         found = self._names.get(key)
         if found is None:
             if self.strict:
@@ -163,7 +205,63 @@ class Spreadsheet:
             return NAME
         if found is REF and self.strict:
             raise EngineError(f"name {key!r} does not point to cells of this workbook")
+        if found.__class__ is _NameFormula:
+            return self._name_formula(key, found)
         return found
+
+    def _name_formula(self, key: str, text: _NameFormula) -> Any:
+        known = self._name_values.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        if key in self._active_names:
+            raise EngineError(f"name {key!r} refers to itself")
+        fn, references = parsed("=" + text)
+        if any(prefix is None for prefix, _address in references):
+            raise EngineError(f"name {key!r} names cells without a sheet (relative to where it is used): not computed")
+        self._active_names.add(key)
+        try:
+            fn, refs = self._compile(self.sheets[0] if self.sheets else "", "=" + text)
+            result = fn(self, refs)
+        finally:
+            self._active_names.discard(key)
+        self._name_values[key] = result
+        return result
+
+    def _walk(self, area: Area) -> Iterator[tuple[int, int]]:
+        """The (row, col) of a block to read: every cell of a small block; of a large one, the cells the
+        sheet stores. Charged to ``cells_left``."""
+        first_row, first_col, last_row, last_col = area.first_row, area.first_col, area.last_row, area.last_col
+        size = (last_row - first_row + 1) * (last_col - first_col + 1)
+        if size <= DENSE_WALK:
+            self._charge(size)
+            for row in range(first_row, last_row + 1):
+                for col in range(first_col, last_col + 1):
+                    yield row, col
+            return
+        rows, by_row = self._stored_cells(area.sheet)
+        for row in rows[bisect_left(rows, first_row) : bisect_right(rows, last_row)]:
+            cols = by_row[row]
+            low, high = bisect_left(cols, first_col), bisect_right(cols, last_col)
+            self._charge(high - low + 1)
+            for col in cols[low:high]:
+                yield row, col
+
+    def _charge(self, cells: int) -> None:
+        self.cells_left -= cells
+        if self.cells_left < 0:
+            raise EngineLimit(f"the formulas read more than {self.most_cells:,} cells through ranges")
+
+    def _stored_cells(self, sheet: str) -> tuple[list[int], dict[int, list[int]]]:
+        """A sheet's stored cells (constants and formulas): its rows in order, and each row's columns."""
+        if self._stored is None:
+            by_sheet: dict[str, dict[int, list[int]]] = {}
+            for name, row, col in {*self._known, *self._formulas}:
+                by_sheet.setdefault(name, {}).setdefault(row, []).append(col)
+            self._stored = {
+                name: (sorted(rows), {row: sorted(cols) for row, cols in rows.items()})
+                for name, rows in by_sheet.items()
+            }
+        return self._stored.get(sheet, ([], {}))
 
     # ------------------------------------------------------------------------------------ internal
 
@@ -188,7 +286,7 @@ class Spreadsheet:
                 result = 0  # a blank read through a reference shows as 0
         except EngineError as error:
             message = str(error)
-            problem = EngineError(message if message.startswith("'") else f"{_where(key)}: {message}")
+            problem = type(error)(message if message.startswith("'") else f"{_where(key)}: {message}")
             self._failed[key] = problem
             raise problem from None
         except RecursionError:

@@ -1,10 +1,9 @@
-"""Interface strings from gettext catalogues under ``locales/``, read directly from the .po files.
+"""Interface strings from gettext catalogues under ``locales/``, read by the standard library's gettext.
 
-Reading the .po rather than compiled .mo files keeps the translator's file the only artefact:
-edit, save, rebuild. ``generator.i18n.pofile`` reads them as Babel's reader does, without
-importing Babel's catalogue machinery for the plain files this project writes. Completeness is
-checked against ``locales/messages.pot`` so a missing translation is found before a workbook is
-written half in English.
+The translator's ``.po`` stays the only file to edit: the wheel carries ``.mo`` files compiled
+when it is built, and a checkout compiles a changed ``.po`` on first use
+(``generator.i18n.compiled``). Completeness is checked against ``locales/messages.pot`` so a
+missing translation is found before a workbook is written half in English.
 
 A translation counts when its msgstr is non-empty, not marked fuzzy, and keeps the msgid's
 ``{placeholders}``; anything else is missing. A build refuses a locale with missing strings
@@ -13,13 +12,12 @@ unless a fallback is allowed, and then lists each one (see ``Texts.warnings``).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from generator.errors import UnreadableInput, UserError
-from generator.i18n.pofile import read_entries
+from generator.errors import ExitCode, UnreadableInput, UserError
+from generator.i18n.compiled import Compiled, load, placeholders
 from generator.paths import LOCALES_DIR
 
 SOURCE_LOCALE = "en"
@@ -27,11 +25,16 @@ SOURCE_LOCALE = "en"
 DOMAIN = "messages"
 GUIDE = "docs/translating.md"
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
 
 class MissingTranslation(UserError):
     """A locale without interface strings, or with some missing, and no fallback allowed."""
+
+
+class BrokenTranslation(MissingTranslation):
+    """A .po whose translations rename a ``{placeholder}``: the translation was read and has
+    problems, so exit 1 (README, "Exit codes": build's 1 column), not a bad option."""
+
+    exit_code = ExitCode.PROBLEMS
 
 
 def po_path(locale: str, root: Path = LOCALES_DIR) -> Path:
@@ -50,55 +53,12 @@ def available_locales(root: Path = LOCALES_DIR) -> list[str]:
     return sorted(found | {SOURCE_LOCALE})
 
 
-def placeholders(text: str) -> list[str]:
-    """The ``{name}`` fields of a message, sorted (``{{`` escapes are not fields)."""
-    return sorted(_PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
-
-
-@dataclass(frozen=True)
-class PoFile:
-    """What one .po file offers: usable translations, and those refused for a broken placeholder."""
-
-    table: dict[str, str]
-    broken: frozenset[str]
-
-
-def read_catalog(path: Path) -> PoFile:
-    """The .po file's translations (cached while the file is unchanged)."""
-    stat = path.stat()
-    return _read(path.resolve(), stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def _read(path: Path, mtime_ns: int, size: int) -> PoFile:
+def compiled(path: Path, root: Path = LOCALES_DIR, fallback: Compiled | None = None) -> Compiled:
+    """The locale's .po (absent: nothing translated) as gettext reads it, checked against the .pot."""
     try:
-        entries = read_entries(path.read_bytes())
-    except (OSError, ValueError) as exc:  # a PoError or UnicodeDecodeError is a ValueError
+        return load(path, pot_path(root), fallback)
+    except (OSError, ValueError) as exc:  # Babel's PoFileError and UnicodeDecodeError arrive as ValueError
         raise UnreadableInput(f"{path}: cannot read this gettext catalogue: {exc}; see {GUIDE}") from None
-    table: dict[str, str] = {}
-    broken: set[str] = set()
-    for m in entries:
-        if not (m.string and not m.fuzzy):
-            continue
-        if placeholders(m.id) != placeholders(m.string):
-            broken.add(m.id)
-            continue
-        table[m.id] = m.string
-    return PoFile(table, frozenset(broken))
-
-
-def template_ids(root: Path = LOCALES_DIR) -> frozenset[str]:
-    """Every msgid the code uses, as last extracted into the .pot."""
-    path = pot_path(root)
-    if not path.is_file():
-        return frozenset()
-    stat = path.stat()
-    return _template(path.resolve(), stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def _template(path: Path, mtime_ns: int, size: int) -> frozenset[str]:
-    return frozenset(m.id for m in read_entries(path.read_bytes(), abort_invalid=False))
 
 
 def find_po(locale: str, root: Path = LOCALES_DIR) -> Path:
@@ -110,11 +70,16 @@ def find_po(locale: str, root: Path = LOCALES_DIR) -> Path:
 
 @dataclass
 class Messages:
-    """Translations for one locale; ``missing`` lists what fell back to another language."""
+    """Translations for one locale; ``missing`` lists what fell back to another language.
+
+    ``compiled`` is the gettext catalogue (with its fallback's behind it); ``table`` serves a
+    Messages made by hand (tests, the English of an unknown file).
+    """
 
     locale: str
-    table: dict[str, str]
+    table: Mapping[str, str] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
+    compiled: Compiled | None = None
 
     @classmethod
     def load(cls, locale: str, fallback: str | None = None, root: Path = LOCALES_DIR) -> Messages:
@@ -125,39 +90,34 @@ class Messages:
         """
         path = find_po(locale, root)
         if locale.split("_")[0] == SOURCE_LOCALE:
-            return cls(locale, dict(read_catalog(path).table) if path.is_file() else {})
-        if not path.is_file():
-            if fallback is None:
-                raise MissingTranslation(
-                    f"no interface translation for locale '{locale}' ({path} is missing); "
-                    f"create it as {GUIDE} explains, or pass --fallback {SOURCE_LOCALE}"
-                )
-            own = PoFile({}, frozenset())
-        else:
-            own = read_catalog(path)
+            return cls(locale, compiled=compiled(path, root) if path.is_file() else None)
+        if not path.is_file() and fallback is None:
+            raise MissingTranslation(
+                f"no interface translation for locale '{locale}' ({path} is missing); "
+                f"create it as {GUIDE} explains, or pass --fallback {SOURCE_LOCALE}"
+            )
+        behind = None
+        if fallback is not None and fallback.split("_")[0] != SOURCE_LOCALE:
+            other = find_po(fallback, root)
+            behind = compiled(other, root) if other.is_file() else None
+        own = compiled(path, root, behind)
         if own.broken and fallback is None:
             first = sorted(own.broken)[0]
-            raise MissingTranslation(
+            raise BrokenTranslation(
                 f"{path}: {len(own.broken)} translations change the {{placeholders}} of their msgid "
                 f"(first: {first!r} needs {', '.join('{' + p + '}' for p in placeholders(first))}); "
                 f"fix them or pass --fallback {SOURCE_LOCALE}"
             )
-        table = dict(own.table)
-        missing = (set(template_ids(root)) - table.keys()) | own.broken
+        missing = set(own.missing | own.broken)
         if missing and fallback is None:
             raise MissingTranslation(
                 f"{path}: {len(missing)} interface strings are not translated "
                 f"(first: {sorted(missing)[0]!r}); translate them or pass --fallback {SOURCE_LOCALE}"
             )
-        if fallback is not None and fallback.split("_")[0] != SOURCE_LOCALE:
-            other = find_po(fallback, root)
-            if other.is_file():
-                for message, text in read_catalog(other).table.items():
-                    table.setdefault(message, text)
-        return cls(locale, table, missing)
+        return cls(locale, missing=missing, compiled=own)
 
     def gettext(self, message: str) -> str:
-        text = self.table.get(message)
+        text = self.compiled.lookup(message) if self.compiled is not None else self.table.get(message)
         if text is None:
             if self.locale.split("_")[0] != SOURCE_LOCALE:
                 self.missing.add(message)

@@ -18,9 +18,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"description": "A bad option or a refused file: `{error, field, message}`."},
 }
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "An empty upload."},
+    400: {"description": "An empty upload, a second file, or a form that cannot be read."},
+    408: {"description": "The client stayed silent for --read-timeout seconds while sending the file."},
     413: {"description": "The upload is larger than the server's limit."},
     415: {"description": "The upload is not an .xlsx workbook (an .xls, CSV, ...)."},
+    503: {"description": "More uploads under way than --max-uploads for longer than --read-timeout; try again."},
     **_ERRORS,
 }
 _XLSX_RESPONSE: dict[str, Any] = {
@@ -51,7 +53,9 @@ def workbooks(request: Request, options: WorkbookRequest) -> Response:
 async def validate(request: Request, file: Annotated[UploadFile, File(description="The filled .xlsx")]) -> JSONResponse:
     """Validate a filled workbook; the answer is the validator's JSON report (schema kpigen.validation/1)."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    report = await operations.in_thread(validate_upload, upload, request.app.state.settings)
+    report = await operations.in_thread(
+        validate_upload, upload, request.app.state.settings, ", ".join(_catalogs(request).ids())
+    )
     return JSONResponse(operations.report_dict(report))
 
 

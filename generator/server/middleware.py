@@ -1,12 +1,17 @@
-"""Two pieces of plumbing, as plain ASGI middleware: a request body limit and JSON access logs.
+"""The plumbing, as plain ASGI middleware: bounded request bodies, security headers, JSON access logs.
 
-The body limit reads a request body into memory up to the limit before the application sees it,
-and answers 413 as soon as it is passed (by ``Content-Length`` or by counting), so an oversized
-upload is never parsed nor spooled to disk.
+``Guard`` streams a request body through to the application (Starlette's multipart parser spools
+a file past 1 MB to an anonymous temporary file), counting it as it passes: a body over its
+limit (``ServerSettings.body_limit``) gets 413 as soon as it is known, a client silent for
+``read_timeout`` seconds in the middle of a body gets 408, and at most ``max_uploads`` uploads
+are read or worked on at once (one more waits, its body unread, for up to ``read_timeout`` seconds,
+then gets 503). Whatever the
+application answered meanwhile is replaced by that refusal, so every refusal has the one format.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -15,70 +20,165 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generator.server.problems import N_, Problem, Size
+from generator.server.settings import UPLOAD_PATHS, ServerSettings
+
 ACCESS_LOG = logging.getLogger("kpigen.access")
+CSP = (
+    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'none'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+Refuse = Callable[[Scope, Problem], tuple[str, bytes]]
+"""A refusal as (content type, body): JSON for the API, the form's page in its language elsewhere."""
 
 
-class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, message: str, page: Callable[[Scope], bytes]) -> None:
+class _Refused(Exception):
+    """Raised from ``receive`` to stop the application reading a body that was refused."""
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, settings: ServerSettings, refuse: Refuse) -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        self.message = message
-        self.page = page
-        """The refusal as an HTML page, for the upload forms (any path outside /api/)."""
+        self.settings = settings
+        self.refuse = refuse
+        self.slots: asyncio.Semaphore | None = None
+        """Uploads under way; made in the server's event loop, on the first upload."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
             await self.app(scope, receive, send)
             return
+        path = str(scope["path"])
+        limit = self.settings.body_limit(path)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send)
+        if declared is not None and not declared.strip().isdigit():  # uvicorn's parser refuses it first
+            bad = Problem(400, "bad-content-length", N_("The request's Content-Length is not a number."))
+            await self._send_refusal(scope, send, bad)
             return
-        chunks: list[bytes] = []
+        if declared is not None and int(declared) > limit:
+            await self._send_refusal(scope, send, self._too_large(path, limit))
+            return
+        if path not in UPLOAD_PATHS:
+            await self._run(scope, receive, send, limit)
+            return
+        if self.slots is None:
+            self.slots = asyncio.Semaphore(self.settings.max_uploads)
+        try:  # wait for a slot with the body unread (uvicorn stops reading past 64 KB)
+            await asyncio.wait_for(self.slots.acquire(), self.settings.read_timeout)
+        except TimeoutError:
+            busy = Problem(503, "server-busy", N_("The server is busy checking other files; try again in a minute."))
+            await self._send_refusal(scope, send, busy)
+            return
+        try:
+            await self._run(scope, receive, send, limit)
+        finally:
+            self.slots.release()
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        refusal: Problem | None = None
+        started = False
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+        timeout = self.settings.read_timeout
+
+        async def counted() -> Message:
+            nonlocal refusal, size
+            try:
+                message = await asyncio.wait_for(receive(), timeout)
+            except TimeoutError:
+                refusal = Problem(
+                    408,
+                    "upload-stalled",
+                    N_("Nothing arrived for {seconds} seconds while the file was being sent; send it again."),
+                    "file",
+                    {"seconds": f"{timeout:g}"},
+                )
+                raise _Refused from None
+            size += len(message.get("body", b""))
+            if size > limit:
+                refusal = self._too_large(str(scope["path"]), limit)
+                raise _Refused
+            return message
+
+        async def replaced(message: Message) -> None:
+            nonlocal started
+            if refusal is not None:
+                if not started:
+                    started = True
+                    await self._send_refusal(scope, send, refusal)
                 return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+        try:
+            await self.app(scope, counted, replaced)
+        except Exception:
+            if refusal is None:
+                raise
+        if refusal is not None and not started:
+            await self._send_refusal(scope, send, refusal)
 
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        if str(scope["path"]).startswith("/api/"):
-            kind = b"application/json"
-            payload = json.dumps({"error": "upload-too-large", "field": "file", "message": self.message}).encode()
-        else:
-            kind = b"text/html; charset=utf-8"
-            payload = self.page(scope)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", kind),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+    def _too_large(self, path: str, limit: int) -> Problem:
+        if path in UPLOAD_PATHS:
+            return Problem(
+                413,
+                "upload-too-large",
+                N_("The request is larger than this server accepts (files up to {limit})."),
+                "file",
+                {"limit": Size(self.settings.max_upload_bytes)},
+            )
+        return Problem(
+            413,
+            "request-too-large",
+            N_("The request is larger than a form needs ({limit} at most)."),
+            None,
+            {"limit": Size(limit)},
         )
+
+    async def _send_refusal(self, scope: Scope, send: Send, problem: Problem) -> None:
+        kind, payload = self.refuse(scope, problem)
+        headers = [
+            (b"content-type", kind.encode()),
+            (b"content-length", str(len(payload)).encode()),
+            (b"connection", b"close"),
+        ]
+        if problem.status == 503:
+            headers.append((b"retry-after", b"30"))
+        await send({"type": "http.response.start", "status": problem.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+class SecurityHeaders:
+    """On every response: no sniffing, no framing (CSP ``frame-ancestors`` and X-Frame-Options), no
+    referrer, and ``no-store`` on everything but the static files (pages may show uploaded data)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope["path"]).startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ours = _OURS if static else _OURS | {b"cache-control"}
+                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() not in ours]
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_OURS = {b"content-security-policy", b"x-content-type-options", b"x-frame-options", b"referrer-policy"}
 
 
 class AccessLog:
@@ -116,4 +216,4 @@ class AccessLog:
                 "bytes": sent,
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             }
-            ACCESS_LOG.info(json.dumps(entry, ensure_ascii=False))
+            ACCESS_LOG.info(json.dumps(entry))

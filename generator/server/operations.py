@@ -101,7 +101,7 @@ def regenerate(state: Any, upload: Upload, locale: str, currency: str, exchange_
                 "exchange_rate",
             ) from None
         except UserError as error:
-            raise refusal(error, path, upload) from None
+            raise refusal(error, path, upload, ", ".join(catalogs.ids())) from None
     name = file_name(plan.catalog, plan.options, messages(plan.options.locale).gettext)
     return Built(result.data, name)
 

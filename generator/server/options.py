@@ -9,6 +9,7 @@ refusal is a 422 naming the field.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,9 @@ from generator.template.options import (
 )
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import DEMO_RATES
+
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: JSON can spell them (``\\ud800``), but no UTF-8 file or workbook can hold them."""
 
 
 class WorkbookRequest(BaseModel):
@@ -63,6 +67,13 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             {"value": shown(request.catalog), "choices": ", ".join(catalogs.ids())},
         )
     locale = workbook_locale(request.locale, catalog)
+    if _UNENCODABLE.search(request.company):
+        raise Problem(
+            422,
+            "company-unencodable",
+            N_("The company name holds a character no text file can store (a lone UTF-16 surrogate); type it again."),
+            "company",
+        )
     try:
         year = check_year(_dt.date.today().year if request.year is None else request.year)
         first_month = check_first_month(request.first_month)

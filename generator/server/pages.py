@@ -19,7 +19,7 @@ from generator.server.catalogs import Catalogs, summary
 from generator.server.language import COOKIE, Language, choose, interface_locales, language_name
 from generator.server.operations import in_thread
 from generator.server.options import from_form
-from generator.server.problems import N_, Problem
+from generator.server.problems import N_, Problem, decimal
 from generator.server.report_view import report_view
 from generator.server.uploads import Upload, checked, validate_upload
 from generator.template.options import COMPANY_MAX, YEAR_MAX, YEAR_MIN
@@ -40,7 +40,13 @@ def render_html(env: Environment, template: str, language: Language, path: str, 
     """A page in ``language``: every template gets ``_``, the language switch and the upload limit."""
     names = {code: language_name(code, code) for code in interface_locales()}
     html: str = env.get_template(template).render(
-        _=language.gettext, lang=language.code, languages=names, path=path, max_upload=max_upload, **context
+        _=language.gettext,
+        lang=language.code,
+        languages=names,
+        path=path,
+        max_upload=max_upload,
+        number=lambda value, digits=None: decimal(value, language.code, digits),
+        **context,
     )
     return html
 
@@ -53,8 +59,6 @@ def _render(request: Request, template: str, language: Language, status: int = 2
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") == language.code:
         response.set_cookie(COOKIE, language.code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self'; style-src 'self'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -112,7 +116,12 @@ async def download(request: Request) -> Response:
         values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         values.setdefault("sample", "")
         return _index(
-            request, language, problem.status, problem=problem, error=problem.text(language.gettext), values=values
+            request,
+            language,
+            problem.status,
+            problem=problem,
+            error=problem.text(language.gettext, language.code),
+            values=values,
         )
     return operations.attachment(built.data, built.name)
 
@@ -128,9 +137,12 @@ async def validate_upload_page(request: Request) -> HTMLResponse:
     language = _language(request, form)
     try:
         upload = _upload(request, form)
-        report = await in_thread(validate_upload, upload, request.app.state.settings)
+        catalogs: Catalogs = request.app.state.catalogs
+        report = await in_thread(validate_upload, upload, request.app.state.settings, ", ".join(catalogs.ids()))
     except Problem as problem:
-        return _render(request, "validate.html", language, problem.status, error=problem.text(language.gettext))
+        return _render(
+            request, "validate.html", language, problem.status, error=problem.text(language.gettext, language.code)
+        )
     return _render(request, "report.html", language, report=report_view(report))
 
 
@@ -155,7 +167,9 @@ async def regenerate_upload_page(request: Request) -> Response:
         )
     except Problem as problem:
         chosen = {key: str(form.get(key) or "") for key in ("locale", "currency", "exchange_rate")}
-        return _regenerate_form(request, language, problem.status, error=problem.text(language.gettext), values=chosen)
+        return _regenerate_form(
+            request, language, problem.status, error=problem.text(language.gettext, language.code), values=chosen
+        )
     return operations.attachment(built.data, built.name)
 
 
@@ -173,6 +187,18 @@ def _regenerate_form(request: Request, language: Language, status: int = 200, **
         currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
         **({"values": {}} | context),
     )
+
+
+def error_page(request: Request, problem: Problem) -> HTMLResponse:
+    """A refusal the framework or the guard gave, on the page of the form that was sent, in its language."""
+    language = _language(request)
+    error = problem.text(language.gettext, language.code)
+    path = request.url.path
+    if path == "/validate":
+        return _render(request, "validate.html", language, problem.status, error=error)
+    if path == "/regenerate":
+        return _regenerate_form(request, language, problem.status, error=error)
+    return _index(request, language, problem.status, problem=problem, error=error)
 
 
 def _upload(request: Request, form: FormData) -> Upload:

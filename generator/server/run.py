@@ -1,22 +1,29 @@
-"""Starting uvicorn for ``kpigen serve``: JSON logs on stderr, graceful shutdown on SIGINT/SIGTERM."""
+"""Starting uvicorn for ``kpigen serve``: JSON logs on stderr, bounded clients, graceful shutdown.
+
+The settings travel to each worker process in one environment variable (uvicorn starts workers
+as fresh processes that import the app factory), and the bundled-catalogue cache file
+(``generator.catalog.heads``) is switched off, so the server writes nothing to the user's cache.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+from dataclasses import asdict
 from typing import Any
 
 from generator.errors import EnvironmentProblem, UserError
-from generator.validate.refusals import MIB
 
-_SETTINGS_ENV = "KPIGEN_SERVE_MAX_UPLOAD_BYTES"
+_SETTINGS_ENV = "KPIGEN_SERVE_SETTINGS"
+_TUNED = ("max_upload_bytes", "max_connections", "max_uploads", "read_timeout", "keep_alive")
 GRACE_SECONDS = 10
 """How long requests under way may take to finish after a stop signal."""
 
 
 class JsonFormatter(logging.Formatter):
-    """Access lines are JSON already; other records become ``{"time", "level", "logger", "message"}``."""
+    """Access lines are JSON already; other records become ``{"time", "level", "logger", "message"}``,
+    with a traceback as the ``error`` field: every line of the log is one JSON object."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
@@ -30,7 +37,8 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        # ASCII escapes: a lone surrogate from a request cannot break the line (or the stream's encoding)
+        return json.dumps(entry)
 
 
 def log_config() -> dict[str, Any]:
@@ -39,32 +47,46 @@ def log_config() -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             "kpigen.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "kpigen.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         },
     }
 
 
+def settings_from_environment() -> Any:
+    from generator.server import ServerSettings
+
+    tuned = json.loads(os.environ.get(_SETTINGS_ENV, "{}"))
+    return ServerSettings(**{key: value for key, value in tuned.items() if key in _TUNED})
+
+
 def app_from_environment() -> Any:
     """The app for each uvicorn worker, with the settings ``run`` put in the environment."""
-    from generator.server import ServerSettings, create_app
+    from generator.server import create_app
+    from generator.server.protocol import BoundedH11Protocol
 
-    limit = int(os.environ.get(_SETTINGS_ENV, str(ServerSettings().max_upload_bytes)))
-    return create_app(ServerSettings(max_upload_bytes=limit))
+    os.environ["KPIGEN_CACHE_DIR"] = ""  # no bundled-heads.json: the server writes nothing of its own
+    settings = settings_from_environment()
+    BoundedH11Protocol.configure(settings)
+    return create_app(settings)
 
 
-def run(host: str, port: int, max_upload_mb: float, workers: int) -> None:
+def run(host: str, port: int, workers: int, settings: Any) -> None:
     try:
         import uvicorn
     except ImportError:
         raise EnvironmentProblem(
             "kpigen serve needs the web extra: pip install 'kpi-template-generator[web]'"
         ) from None
+    from generator.server.protocol import BoundedH11Protocol
+
     check_address(host, port)
-    os.environ[_SETTINGS_ENV] = str(int(max_upload_mb * MIB))
+    os.environ[_SETTINGS_ENV] = json.dumps({key: value for key, value in asdict(settings).items() if key in _TUNED})
     app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
     try:
         uvicorn.run(
@@ -73,6 +95,8 @@ def run(host: str, port: int, max_upload_mb: float, workers: int) -> None:
             host=host,
             port=port,
             workers=workers,
+            http=BoundedH11Protocol,
+            timeout_keep_alive=max(1, round(settings.keep_alive)),
             log_config=log_config(),
             access_log=False,
             server_header=False,
@@ -81,6 +105,14 @@ def run(host: str, port: int, max_upload_mb: float, workers: int) -> None:
     except SystemExit as exc:  # uvicorn exits this way when it cannot start (exit code 3)
         if exc.code not in (None, 0):
             raise EnvironmentProblem(f"the web server could not start on {host}:{port}; see the log above") from None
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def check_address(host: str, port: int) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ from generator.transfer.numbers import NumberReader
 from generator.transfer.table import Table
 
 Values = dict[str, list[float | None]]
+MAX_LISTED_ISSUES = 1000
+"""Issues kept with their text; beyond them only counted (a million bad rows must not cost a
+million messages of memory, and no one reads past the first thousand)."""
 MONTH_HEADERS = ("month", "start", "period", "date")
 EXPORT_COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "target", "status")
 """Columns of ``kpigen export``'s table; an import of an export reads its input rows and skips these."""
@@ -46,6 +50,9 @@ class Imported:
     first_month: int
     count: int = 0
     issues: list[Issue] = field(default_factory=list)
+    """The first ``MAX_LISTED_ISSUES`` issues."""
+    issue_count: int = 0
+    """Every issue, listed or not."""
     renamed: list[str] = field(default_factory=list)
     """Input ids of an earlier catalogue version the table used, read as the inputs that replace them."""
     prior: Values = field(default_factory=dict)
@@ -81,10 +88,16 @@ def read_values(
     long_form = "value" in roles and ("input" in roles or "id" in roles) and any(r in MONTH_HEADERS for r in roles)
     export = long_form and "kind" in roles and "period_type" in roles
     month_col = _month_column(roles, input_names(catalog, mapping))
-    rows = list(enumerate(table.rows))
-    if export:
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        if not export:
+            yield from enumerate(table.rows())
+            return
         kind, period = roles.index("kind"), roles.index("period_type")
-        rows = [(i, r) for i, r in rows if _cell(r, kind) == "input" and _cell(r, period) == "month"]
+        for i, r in enumerate(table.rows()):
+            if _cell(r, kind) == "input" and _cell(r, period) == "month":
+                yield i, r
+
     start = _fiscal_year(table, roles, month_col, locale, first_month, export)
     chosen_year = year if year is not None else start[0] if start else dt.date.today().year
     chosen_first = first_month if first_month is not None else start[1] if start else 1
@@ -93,9 +106,9 @@ def read_values(
     )
     reader = _Reader(table, catalog, locale, result, mapping, NumberReader(locale, plain=export))
     if long_form:
-        reader.long(rows, roles, month_col)
+        reader.long(rows(), roles, month_col)
     else:
-        reader.wide(rows, roles, month_col)
+        reader.wide(rows(), roles, month_col)
     return result
 
 
@@ -117,7 +130,7 @@ def _fiscal_year(
     """(year, first month) from the data: an export's year row states it; otherwise its dates."""
     if export and "start" in roles:
         kinds, starts = roles.index("period_type"), roles.index("start")
-        for row in table.rows:
+        for row in table.rows():
             if _cell(row, kinds) == "year":
                 with contextlib.suppress(ValueError):
                     year, month = calendar_month(_cell(row, starts), {})
@@ -125,7 +138,7 @@ def _fiscal_year(
                         return year, month
     if month_col < 0:
         return None
-    return fiscal_start([_cell(row, month_col) for row in table.rows], locale, first_month)
+    return fiscal_start((_cell(row, month_col) for row in table.rows()), locale, first_month)
 
 
 class _Reader:
@@ -156,7 +169,9 @@ class _Reader:
         return found
 
     def issue(self, where: str, message: str) -> None:
-        self.result.issues.append(Issue(where, message))
+        self.result.issue_count += 1
+        if len(self.result.issues) < MAX_LISTED_ISSUES:
+            self.result.issues.append(Issue(where, message))
 
     def _unknown_column(self, col: int) -> None:
         self.issue(
@@ -165,7 +180,7 @@ class _Reader:
             "skipped: rename it or map it in a mapping file",
         )
 
-    def long(self, rows: list[tuple[int, list[Any]]], roles: list[str], month_col: int) -> None:
+    def long(self, rows: Iterator[tuple[int, list[Any]]], roles: list[str], month_col: int) -> None:
         input_col = roles.index("input") if "input" in roles else roles.index("id")
         value_col = roles.index("value")
         used = {input_col, value_col, month_col}
@@ -184,7 +199,7 @@ class _Reader:
                 continue
             self._store(index, input_id, _cell(row, month_col), month_col, _cell(row, value_col), value_col)
 
-    def wide(self, rows: list[tuple[int, list[Any]]], roles: list[str], month_col: int) -> None:
+    def wide(self, rows: Iterator[tuple[int, list[Any]]], roles: list[str], month_col: int) -> None:
         if month_col < 0:
             self.issue(str(self.table.path), "no month column: name one 'month' (or map it in a mapping file)")
             return

@@ -42,6 +42,8 @@ class ImportResult:
     data: bytes
     out: Path
     warnings: list[str] = field(default_factory=list)
+    unlisted: int = 0
+    """Issues beyond ``MAX_LISTED_ISSUES``, counted but not in ``warnings``."""
 
     @property
     def inputs_filled(self) -> int:
@@ -56,7 +58,7 @@ def import_file(request: ImportRequest) -> ImportResult:
     renamed: list[str] = []
     mapping = read_mapping(request.mapping, request.catalog, renamed) if request.mapping else {}
     table = read_table(request.data, request.sheet)
-    if not table.rows:
+    if next(iter(table.rows()), None) is None:  # one chunk read to know; the rows are walked again below
         what = "has a header but no rows" if table.headers else "is empty"
         raise DataError(f"{request.data}: the table {what}; no value could be read")
     options = resolve_options(
@@ -68,13 +70,15 @@ def import_file(request: ImportRequest) -> ImportResult:
         table, request.catalog, options.locale, year=request.year, first_month=request.first_month, mapping=mapping
     )
     label = str(request.data)
+    unlisted = imported.issue_count - len(imported.issues)
     if imported.issues and request.strict:
         lines = [f"{label}: {issue}" for issue in imported.issues]
-        raise DataError(f"{len(lines)} problems, nothing written (--strict):\n" + "\n".join(lines))
+        lines += [f"{label}: ... and {unlisted} more problems, not listed"] if unlisted else []
+        raise DataError(f"{imported.issue_count} problems, nothing written (--strict):\n" + "\n".join(lines))
     if imported.count == 0:
         raise DataError(
             f"{label}: no value could be read"
-            + (f" ({len(imported.issues)} problems, the first: {imported.issues[0]})" if imported.issues else "")
+            + (f" ({imported.issue_count} problems, the first: {imported.issues[0]})" if imported.issues else "")
         )
     options = BuildOptions(
         locale=options.locale,
@@ -97,4 +101,4 @@ def import_file(request: ImportRequest) -> ImportResult:
         warnings.insert(0, request.catalog.renamed_note(str(request.mapping), renamed))
     if imported.renamed:
         warnings.insert(0, request.catalog.renamed_note(label, imported.renamed))
-    return ImportResult(imported, built.data, out, warnings)
+    return ImportResult(imported, built.data, out, warnings, unlisted)

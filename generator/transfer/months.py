@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +104,7 @@ def calendar_month(cell: Any, names: dict[str, int]) -> tuple[int | None, int]:
     return year_given, named
 
 
-def fiscal_start(cells: list[Any], locale: str, first_month: int | None) -> tuple[int, int] | None:
+def fiscal_start(cells: Iterable[Any], locale: str, first_month: int | None) -> tuple[int, int] | None:
     """(year, first month) of the fiscal year most dated cells fall in; the first month is the one
     given, or January. A stray month of another year does not move the year; of two years as full
     as each other the later one is the year (the earlier its prior year); None when no cell carries

@@ -4,10 +4,17 @@ pandas is imported here and only here, when a command reads a table: ``build``, 
 and ``--help`` never pay for numpy. CSV cells stay text, so numbers are parsed in the
 locale's format later rather than by pandas' English rules. Each cell keeps where it came
 from (the spreadsheet's row number and the column's header) for error messages.
+
+A CSV is read in chunks each time its rows are walked (``Table.rows()``), from its bytes: a
+million-row file at the 50 MB cap costs its bytes and one chunk, not a frame and a list of
+lists of every cell (issue 24: 28 times the input before).
 """
 
 from __future__ import annotations
 
+import codecs
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +29,10 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 JSON_SUFFIXES = {".json"}
 MAX_DATA_BYTES = 50 * MIB
 """Largest CSV or Parquet file imported (the validator's limit for a workbook file)."""
+CSV_CHUNK_ROWS = 20_000
+"""Rows of a CSV turned into Python values at a time."""
+
+Rows = Callable[[], Iterator[list[Any]]]
 
 
 @dataclass(frozen=True)
@@ -29,7 +40,8 @@ class Table:
     path: Path
     kind: str  # "csv", "xlsx", "parquet", "json"
     headers: list[str]
-    rows: list[list[Any]]
+    rows: Rows
+    """Walks the data rows (not the header) from the start, each time it is called."""
 
     def where(self, row: int, col: int) -> str:
         """A cell's place as its reader would look for it: ``row 5, column 'Emails sent'`` (and B5 in
@@ -48,8 +60,9 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
-            frame, kind = _read_csv(path), "csv"
-        elif suffix in XLSX_SUFFIXES:
+            headers, rows = _read_csv(path)
+            return Table(path, "csv", headers, rows)
+        if suffix in XLSX_SUFFIXES:
             frame, kind = _read_xlsx(path, sheet), "xlsx"
         elif suffix in PARQUET_SUFFIXES:
             frame, kind = _read_parquet(path), "parquet"
@@ -65,9 +78,12 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
         raise UnreadableInput(
             f"{path}: cannot read it as {suffix[1:].upper()} ({' '.join(str(exc).split())})"
         ) from None
-    headers = [str(h).strip() for h in frame.columns]
-    rows = [[_plain(v) for v in record] for record in frame.itertuples(index=False, name=None)]
-    return Table(path, kind, headers, rows)
+    return Table(path, kind, [str(h).strip() for h in frame.columns], lambda: _frame_rows(frame))
+
+
+def _frame_rows(frame: Any) -> Iterator[list[Any]]:
+    for record in frame.itertuples(index=False, name=None):
+        yield [_plain(v) for v in record]
 
 
 def _plain(value: Any) -> Any:
@@ -82,15 +98,51 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) and not isinstance(value, str) else value
 
 
-def _read_csv(path: Path) -> Any:
-    import io
-
+def _read_csv(path: Path) -> tuple[list[str], Rows]:
+    """The headers, and a walk over the rows that reads the CSV's bytes again in chunks."""
     import pandas as pd
 
-    text = read_user_text(path, "data CSV", MAX_DATA_BYTES)  # a plain file, bounded, UTF-8 by line and column
-    if not text.strip():  # an empty table, judged as one with a header and no rows is (exit 1, not 3)
-        return pd.DataFrame()
-    return pd.read_csv(io.StringIO(text), sep=separator(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    raw = read_user_bytes(path, "data CSV", MAX_DATA_BYTES)  # a plain file, bounded
+    _check_utf8(raw, path)
+    if not raw.strip():  # an empty table, judged as one with a header and no rows is (exit 1, not 3)
+        return [], lambda: iter(())
+    first = raw[: raw.find(b"\n")] if b"\n" in raw else raw
+    sep = separator(first.decode("utf-8-sig", errors="replace"))
+
+    def chunks() -> Any:
+        return pd.read_csv(
+            io.BytesIO(raw),
+            encoding="utf-8-sig",
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            chunksize=CSV_CHUNK_ROWS,
+        )
+
+    with chunks() as reader:
+        headers = [str(h).strip() for h in reader.get_chunk(1).columns]
+    if not headers:
+        raise UnreadableInput(f"{path}: cannot read it as CSV (No columns to parse from file)")
+
+    def rows() -> Iterator[list[Any]]:
+        with chunks() as reader:
+            for frame in reader:
+                yield from _frame_rows(frame)
+
+    return headers, rows
+
+
+def _check_utf8(raw: bytes, path: Path) -> None:
+    """Refuse text that is not UTF-8, pointing at the first bad byte, without a copy of the text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), MIB):
+            decoder.decode(view[start : start + MIB], final=start + MIB >= len(raw))
+    except UnicodeDecodeError:
+        read_user_text(path, "data CSV", MAX_DATA_BYTES)  # raises, naming the line and column
+        raise
 
 
 def separator(text: str) -> str:
@@ -116,8 +168,6 @@ def _read_xlsx(path: Path, sheet: str | None) -> Any:
 
 
 def _read_parquet(path: Path) -> Any:
-    import io
-
     import pandas as pd
 
     try:

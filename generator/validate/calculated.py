@@ -14,8 +14,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.engine import ERRORS, EngineError, Spreadsheet, XlError
+from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet, XlError
 from generator.formula.address import cell
+from generator.template.layout import INPUT_GRID, MONTHS
 from generator.validate.book import Book
 from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
@@ -86,11 +87,19 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     """
     engine, shown = file_engine(check.book)
     results: dict[Key, Any] = {}
+    unchecked: list[tuple[Key, EngineError]] = []
     for key in engine.formula_cells():
         try:
             results[key] = engine.value(*key)
-        except EngineError:
-            continue  # a formula outside the engine's set: a changed formula, reported by its own check
+        except EngineLimit as error:
+            unchecked.append((key, error))  # every further range would hit the limit too: stop here
+            break
+        except EngineError as error:
+            # reported where it arises: not at the cells that read it, nor at a changed template formula
+            # (its own check reports that)
+            if key not in check.flagged and str(error).startswith(_where(key)):
+                unchecked.append((key, error))
+    _report_unchecked(check, unchecked)
     found = Calculated(compared=len(results))
     if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
         found.never = True
@@ -100,9 +109,46 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
             found.stale.append((key, shown[key], computed))
     if not trusted:
         found.stale.clear()
+    merged = _reading_merged_cells(check, [key for key, _shown, _computed in found.stale], results)
+    check.flagged.update(merged)  # the merged-cells finding says their totals and KPIs are not compared
+    found.stale = [item for item in found.stale if item[0] not in merged]
     _report(check, found.stale)
     check.flagged.update(key for key, _shown, _computed in found.stale)
     return found
+
+
+MERGED_PROBE = 7_654_321.5
+"""What the hidden cells of a merged block are set to in the second evaluation: no template value."""
+
+
+def _reading_merged_cells(check: Check, keys: list[Key], results: dict[Key, Any]) -> set[Key]:
+    """Of these formula cells, those whose result depends on the hidden cells of a merged block.
+
+    Excel empties all but the first cell of a merge; LibreOffice keeps their values and computes
+    with them, while the file shows them as blank. So a cell that reads them cannot be called
+    stale (recalculating cannot make it agree: issue 24 saw nine such errors advising --recalc
+    after the one merged-cells finding). The engine is run again with the hidden cells holding a
+    probe value: a cell whose result changes reads them.
+    """
+    if not check.merged or not keys:
+        return set()
+    engine, _shown = file_engine(check.book)
+    months = range(INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1) + 1)
+    for block in check.merged:  # only the month cells of inputs: a hostile block may span the whole sheet
+        for row in sorted(set(check.layout.input_rows.values())):
+            for col in months:
+                inside = block.first_row <= row <= block.last_row and block.first_col <= col <= block.last_col
+                if inside and (row, col) != (block.first_row, block.first_col):
+                    engine.set_value(block.sheet, row, col, MERGED_PROBE)
+    reading: set[Key] = set()
+    for key in keys:
+        try:
+            probed = engine.value(*key)
+        except EngineError:
+            continue
+        if not agrees(probed, results[key]):
+            reading.add(key)
+    return reading
 
 
 def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:
@@ -136,6 +182,30 @@ def _report(check: Check, stale: list[tuple[Key, Any, Any]]) -> None:
         _add(check, item, message, kpi=kpi, input_id=input_id)
 
 
+def _report_unchecked(check: Check, unchecked: list[tuple[Key, EngineError]]) -> None:
+    """A warning at each cell (the first 25) whose formula the engine cannot compute: a user's own formula
+    outside its functions, a circular reference, a file past the cells one check may read."""
+    _ = check.gettext
+    for (sheet, row, col), error in unchecked[:_ONE_BY_ONE]:
+        reason = str(error).removeprefix(_where((sheet, row, col)))
+        check.add(
+            Severity.WARNING,
+            Code.UNCHECKED_FORMULA,
+            _("{where}: this formula could not be checked ({reason}); the value it shows is taken as it is.").format(
+                where=f"{sheet}!{cell(row, col)}", reason=brief(reason, 160)
+            ),
+            sheet=sheet,
+            row=row,
+            col=col,
+        )
+    if len(unchecked) > _ONE_BY_ONE:
+        check.add(
+            Severity.WARNING,
+            Code.UNCHECKED_FORMULA,
+            _("{count} more formula cells could not be checked.").format(count=len(unchecked) - _ONE_BY_ONE),
+        )
+
+
 def _add(
     check: Check, item: tuple[Key, Any, Any], message: str, kpi: str | None = None, input_id: str | None = None
 ) -> None:
@@ -153,6 +223,11 @@ def _add(
         value=plain(value),
         expected=_plain(computed),
     )
+
+
+def _where(key: Key) -> str:
+    """How the engine's messages start for a cell (``'Inputs'!E42: ``)."""
+    return "'" + key[0].replace("'", "''") + "'!" + cell(key[1], key[2]) + ": "
 
 
 def _plain(value: Any) -> Any:

@@ -44,12 +44,14 @@ class Code(StrEnum):
     BELOW_MIN = "below-min"
     ABOVE_MAX = "above-max"
     CONTINUITY = "continuity"
+    LOOKS_LIKE_DATE = "looks-like-date"
     # Formulas and calculated values
     FORMULA_OVERWRITTEN = "formula-overwritten"
     FORMULA_MISSING = "formula-missing"
     FORMULA_CHANGED = "formula-changed"
     NOT_RECALCULATED = "not-recalculated"
     STALE_VALUE = "stale-value"
+    UNCHECKED_FORMULA = "unchecked-formula"
     VALUE_MISMATCH = "value-mismatch"
     STATUS_MISMATCH = "status-mismatch"
 

@@ -85,9 +85,15 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
 
 
 def _whole_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:
-    if catalog_path is not None:
-        return load_catalog(catalog_path)
     catalog_id = info.get("catalog_id")
+    if catalog_path is not None:
+        chosen = load_catalog(catalog_path)
+        if catalog_id is not None and catalog_id != chosen.id:  # every cell would differ: 1,185 findings
+            raise UserError(
+                f"{label}: this workbook is {catalog_id}, not {chosen.id}; leave out --catalog to check it "
+                f"against the {catalog_id} catalogue it was built from"
+            )
+        return chosen
     if catalog_id is None:
         raise UnreadableWorkbook(
             f"{label}: not a kpigen workbook: it has no catalog_id document property; "

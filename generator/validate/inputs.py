@@ -20,6 +20,7 @@ from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.validate.context import Check
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
+from generator.validate.plausible import check_date_serials
 
 Value = float | None
 ERRORS = frozenset(
@@ -168,6 +169,7 @@ def check_inputs(check: Check) -> Typed:
         typed.months[input_id] = values
         typed.has_data = typed.has_data or any(v is not None for v in values)
     _check_rules(check, typed.months)
+    check_date_serials(check, typed.months)
     _check_continuity(check, typed.months)
     _read_targets(check, typed)
     return typed

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
@@ -13,12 +14,11 @@ from xlsxwriter.workbook import Workbook
 from generator import __version__
 from generator.catalog import Catalog
 from generator.catalog.selection import selection_properties
-from generator.errors import OutputExists
 from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
 from generator.i18n.locales import resolve_locale
-from generator.output import write_atomic
+from generator.output import check_target, write_atomic
 from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, sheet_names
 from generator.template.options import check_company, check_currency, check_first_month, check_year
 from generator.workbook.cached import cache_values
@@ -54,6 +54,14 @@ class BuildResult:
     """One line for the texts that fell back (how many, how to list them), or None."""
 
 
+Progress = Callable[[str, int, int], None]
+"""Told each step of a build as it starts: what, its number, and how many steps there are."""
+
+
+def _silent(_step: str, _number: int, _total: int) -> None:
+    """No one is watching."""
+
+
 def resolve_options(options: BuildOptions) -> BuildOptions:
     """Check the options by the one set of rules (``generator.template.options``) and fill the locale's
     default currency; an ``OptionError`` (exit 2, or 422 from the server) names the field at fault."""
@@ -73,6 +81,7 @@ def build_workbook(
     carried: Sequence[CarriedRow] = (),
     sources: Sequence[SourceKpis] = (),
     prior_values: dict[str, list[float | None]] | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
 
@@ -83,11 +92,14 @@ def build_workbook(
     ``sources`` (consolidation) adds a "Sources" sheet with each source workbook's KPI values.
     ``prior_values`` (input id -> 12 monthly values) pre-fills the prior year's inputs.
     A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
-    library path or stack line reaches a user's terminal.
+    library path or stack line reaches a user's terminal. ``progress`` is told each step as it
+    starts (a large catalogue's build takes seconds to minutes).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _build(catalog, options, values, targets, tolerances, carried, sources, prior_values)
+        result = _build(
+            catalog, options, values, targets, tolerances, carried, sources, prior_values, progress or _silent
+        )
     raised = [" ".join(str(w.message).split()) for w in caught]
     notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
     return replace(result, notes=notes, warnings=result.warnings + notes[len(result.notes) :])
@@ -101,7 +113,8 @@ def _build(
     tolerances: Mapping[str, float | None] | None,
     carried: Sequence[CarriedRow],
     sources: Sequence[SourceKpis],
-    prior_values: dict[str, list[float | None]] | None = None,
+    prior_values: dict[str, list[float | None]] | None,
+    progress: Progress,
 ) -> BuildResult:
     options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
@@ -153,24 +166,30 @@ def _build(
             "carried_over",
             "=" + quote_sheet(texts.gettext("Carried over")) + cell(FIRST_ROW, FIRST_COL, absolute=True) + ":" + last,
         )
-    write_chart_data(ctx)
-    write_start(ctx)
-    write_settings(ctx)
-    write_inputs(ctx)
-    write_kpis(ctx)
-    write_dashboard(ctx)
-    write_inputs(ctx, prior=True)
-    write_prior_kpis(ctx)
-    if catalog.scorecard:
-        write_scorecard(ctx)
-    if carried:
-        write_carried(ctx)
-    if sources:
-        write_sources(ctx)
-    write_definitions(ctx)
+    writers: dict[str, Callable[[Context], None]] = {
+        "chart_data": write_chart_data,
+        "start": write_start,
+        "settings": write_settings,
+        "inputs": write_inputs,
+        "kpis": write_kpis,
+        "dashboard": write_dashboard,
+        "prior_inputs": partial(write_inputs, prior=True),
+        "prior_kpis": write_prior_kpis,
+        "scorecard": write_scorecard,
+        "carried": write_carried,
+        "sources": write_sources,
+        "definitions": write_definitions,
+    }
+    steps = ["chart_data", *(role for role in order if role != "chart_data")]
+    total = len(steps) + 2
+    for number, role in enumerate(steps, 1):
+        progress(f"sheet {ctx.sheets[role].name}", number, total)
+        writers[role](ctx)
     fit_columns(ctx)
     _properties(ctx)
+    progress("computing the cached values", total - 1, total)
     cache_values(workbook)
+    progress("compressing", total, total)
     workbook.close()
     return BuildResult(buffer.getvalue(), options, texts.warnings() + ctx.notes, ctx.notes, texts.fallback_summary())
 
@@ -187,8 +206,7 @@ def build_to_file(
     carried: Sequence[CarriedRow] = (),
 ) -> BuildResult:
     """Build, then write atomically; an existing file is kept unless ``force``."""
-    if Path(path).exists() and not force:
-        raise OutputExists(f"{path}: already exists; pass --force to replace it")
+    check_target(Path(path), force=force)
     result = build_workbook(catalog, options, values, targets=targets, tolerances=tolerances, carried=carried)
     write_atomic(Path(path), result.data, force=force)
     return result

@@ -49,6 +49,16 @@ def footer_text(company: str) -> str:
     return company.replace("&", "&&")
 
 
+def shortened_footer(company: str, room: int) -> str:
+    """The longest start of ``company`` whose footer spelling and an ellipsis fit in ``room``, cut back
+    past any '&' and space at its end: ``Smith & …`` would show a dangling '&' (and half of a
+    doubled '&' would start a footer code)."""
+    cut = company
+    while len(footer_text(cut)) > room - 1:
+        cut = cut[:-1]
+    return footer_text(cut.rstrip(" &")) + "…"
+
+
 def footer_room() -> int:
     """Characters the company may take in the footer before it is shortened."""
     return min(FOOTER_LIMIT - len(FOOTER_LEFT) - len(FOOTER_RIGHT), FOOTER_COMPANY)
@@ -173,7 +183,7 @@ class Context:
         company = footer_text(self.options.company)
         room = footer_room()
         if len(company) > room:
-            company = company[: room - 1].removesuffix("&") + "…"
+            company = shortened_footer(self.options.company, room)
             note = (
                 f"company name shortened to {len(company.replace('&&', '&'))} characters in the page footers "
                 "(a longer one runs into the page numbers)"

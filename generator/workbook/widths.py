@@ -35,6 +35,7 @@ from generator.template.scorecard_formulas import LATEST_COL, TARGET_COL, YTD_CO
 from generator.workbook.context import Context
 from generator.workbook.sample import Values, read_sample
 from generator.workbook.sheet_inputs import input_decimals
+from generator.workbook.sheet_sources import FIRST_SOURCE_COL
 
 ROOM = 10
 """How many times the demo's (or the target's) largest value a column must still show."""
@@ -161,6 +162,8 @@ def _fit_inputs(ctx: Context, sheet: Worksheet, demo: Values, typed: Values) -> 
 def _fit_kpis(ctx: Context, rooms: Mapping[str, tuple[float, float]]) -> None:
     kpis, settings, dashboard = ctx.sheets["kpis"], ctx.sheets["settings"], ctx.sheets["dashboard"]
     scorecard = ctx.sheets.get("scorecard")
+    sources = ctx.sheets.get("sources")
+    source_cols = [FIRST_SOURCE_COL + i for i in range(len(ctx.sources) + 1)]
     cards = [2 + k * CARD_COLS for k in range(CARDS_PER_ROW)]
     card_value = 0.0
     for kpi_id, (month, period) in rooms.items():
@@ -179,6 +182,8 @@ def _fit_kpis(ctx: Context, rooms: Mapping[str, tuple[float, float]]) -> None:
         if scorecard is not None:
             widen(scorecard, [LATEST_COL, TARGET_COL], month_width)
             widen(scorecard, [YTD_COL], period_width)
+        if sources is not None:  # each workbook's year, and their total (the combined values in ctx.values)
+            widen(sources, source_cols, period_width)
         widen(dashboard, cards, text_width("+" + shown(period, number_format), size=9))
         card_value = max(card_value, text_width(shown(month, number_format), size=20, bold=True))
     for right in cards:

@@ -21,7 +21,11 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 
 USED_BY_NAME = {"python-calamine": "pandas.read_excel(engine='calamine'), generator/transfer/table.py"}
 """Base dependencies that no module imports: a library loads them when given their name."""
-EXTRA_HOMES = {"web": ("generator/server/",), "parquet": ("generator/transfer/",)}
+EXTRA_HOMES = {
+    "web": ("generator/server/",),
+    "parquet": ("generator/transfer/",),
+    "raw": ("generator/transfer/raw/", "generator/cli/sql.py"),
+}
 """Where each extra's imports may appear (a base install never runs these imports)."""
 
 

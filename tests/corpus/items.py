@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.corpus import catalogue_items, edge_items, file_items, limit_items, workbook_items
+from tests.corpus import (
+    catalogue_items,
+    edge_items,
+    engine_items,
+    file_items,
+    input_items,
+    limit_items,
+    workbook_items,
+)
 from tests.corpus.model import ITEMS, Bases, Case, Item
 from tests.corpus.workbook_items import UNO_JOBS
 
@@ -24,7 +32,9 @@ __all__ = [
     "catalogue_items",
     "counts",
     "edge_items",
+    "engine_items",
     "file_items",
+    "input_items",
     "limit_items",
     "workbook_items",
 ]

@@ -31,6 +31,11 @@ class Case:
     """Files that must be byte-identical afterwards (the workbook validated, an existing output)."""
     empty: Path | None = None
     """A folder that must hold nothing new afterwards (no output, no temporary file)."""
+    absent: tuple[str, ...] = ()
+    """Finding codes that must not appear at all (advice that cannot help, follow-on errors)."""
+    unprivileged: bool = False
+    """Run as a real process that file permissions bind: as root, without the capabilities that
+    let root ignore them (``setpriv --bounding-set=-dac_override,-dac_read_search``)."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
 UPDATE = (
     "pybabel extract -F babel.cfg -c Translators: --no-wrap --sort-output --add-location=file "
     '--project kpi-template-generator --copyright-holder "kpi-template-generator contributors" '
-    "-o locales/messages.pot generator && "
+    "-o locales/messages.pot.new generator && mv locales/messages.pot.new locales/messages.pot && "
     "pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --ignore-pot-creation-date"
 )
 """The commands of docs/translating.md that bring the template and every catalogue up to date."""

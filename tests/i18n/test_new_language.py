@@ -166,8 +166,9 @@ def test_fuzzy_and_broken_placeholders_count_as_missing(crm_de: Catalog, tmp_pat
     broken = dict(GERMAN)
     broken["Type a whole number of {low} or more."] = "Geben Sie eine ganze Zahl ab {niedrig} ein."
     write_po_file(root, "de", broken)
-    with pytest.raises(MissingTranslation, match=r"placeholders.*\{low\}"):
+    with pytest.raises(MissingTranslation, match=r"placeholders.*\{low\}") as caught:
         build_workbook(crm_de, BuildOptions(locale="de", locales_dir=root))
+    assert caught.value.exit_code == 1, "README: a translation with problems is exit 1, not a bad option"
     result = build_workbook(crm_de, BuildOptions(locale="de", fallback="en", locales_dir=root))
     assert "interface string not translated to de: 'Type a whole number of {low} or more.'" in result.warnings
 

@@ -34,7 +34,7 @@ def doc_commands() -> list[str]:
     commands: list[str] = []
     for block in re.findall(r"```sh\n(.*?)```", section, flags=re.S):
         joined = re.sub(r"\\\n\s*", "", block)
-        commands += [line.strip() for line in joined.splitlines() if line.strip() and not line.startswith("#")]
+        commands += [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
     return commands
 
 
@@ -125,3 +125,32 @@ def test_the_page_as_written(repo: Path, env: dict[str, str]) -> None:
         assert done.returncode == 2, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "--fallback en" in done.stderr
     assert sorted(p.name for p in (repo / "output").iterdir()) == ["crm-de-sample.xlsx"]
+
+
+HIDE_JINJA2 = """#!{python}
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "jinja2":
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Hide())
+from babel.messages.frontend import main
+sys.exit(main())
+"""
+
+
+def test_a_failed_extraction_leaves_the_template_as_it_was(tmp_path: Path) -> None:
+    """Step 1 without Jinja2 (a base install): pybabel fails, and messages.pot keeps every byte."""
+    repo = copy_checkout(tmp_path / "repo")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "pybabel").write_text(HIDE_JINJA2.format(python=sys.executable))
+    (tools / "pybabel").chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+    template = repo / "locales" / "messages.pot"
+    before = template.read_bytes()
+    extract = doc_commands()[0]
+    done = sh(extract, repo, env)
+    assert done.returncode != 0 and "jinja2" in done.stderr
+    assert template.read_bytes() == before and len(before) > 10_000

@@ -192,27 +192,29 @@ def test_validate_leaves_no_file_behind(client: Any, filled: Path, tmp_path: Pat
 @pytest.mark.parametrize(
     ("make", "status", "code", "words"),
     [
-        (hostile.csv_renamed, 415, "not-xlsx", "CSV"),
-        (hostile.xls_like, 415, "not-xlsx", ".xls"),
-        (hostile.billion_laughs, 422, "unreadable-workbook", "entity"),
-        (hostile.external_entity, 422, "unreadable-workbook", "entity"),
-        (hostile.ratio_bomb, 422, "unreadable-workbook", "zip bomb"),
+        (hostile.csv_renamed, 415, "not-xlsx", "is a text (CSV) file, not an Excel workbook; open it in Excel"),
+        (hostile.xls_like, 415, "not-xlsx", "is an old Excel file (.xls)"),
+        (hostile.billion_laughs, 422, "unreadable-workbook", "(entity declarations)"),
+        (hostile.external_entity, 422, "unreadable-workbook", "(entity declarations)"),
+        (hostile.ratio_bomb, 422, "unreadable-workbook", "(a possible zip bomb)"),
         (lambda d: hostile.cells_without_references(d, 1001), 422, "unreadable-workbook", "columns"),
-        (hostile.genuine, 422, "unreadable-workbook", "not a kpigen workbook"),
-        (hostile.truncated, 422, "unreadable-workbook", "damaged or truncated"),
+        (hostile.genuine, 422, "unreadable-workbook", "is not a workbook made on this page"),
+        (hostile.truncated, 422, "unreadable-workbook", "is damaged or cut short"),
     ],
 )
 def test_hostile_or_wrong_uploads_are_refused(
     client: Any, tmp_path: Path, make: Any, status: int, code: str, words: str
 ) -> None:
+    """Each refusal names the file as uploaded (not the temporary copy), in a page's words: no
+    command-line option, no "renamed to" the user never did."""
     path = make(tmp_path)
     answer = client.post("/api/validate", files={"file": ("../../etc/" + path.name, path.read_bytes(), XLSX)})
     assert answer.status_code == status, answer.text
     assert answer.json()["error"] == code
     message = answer.json()["message"]
-    assert message.startswith(f"The file was refused: {path.name}: ")
+    assert message.startswith(f"{path.name} ")
     assert words in message
-    assert "--max" not in message
+    assert "--" not in message and "renamed" not in message and "kpigen" not in message
     assert tempfile.gettempdir() not in message
 
 
@@ -312,7 +314,7 @@ def test_regenerate_refuses_bad_options(client: Any, filled: Path, data: dict[st
     [
         (hostile.csv_renamed, 415, "CSV"),
         (hostile.billion_laughs, 422, "entity"),
-        (hostile.genuine, 422, "not a kpigen workbook"),
+        (hostile.genuine, 422, "is not a workbook made on this page"),
     ],
 )
 def test_regenerate_refuses_what_validate_refuses(
@@ -321,5 +323,15 @@ def test_regenerate_refuses_what_validate_refuses(
     path = make(tmp_path)
     answer = client.post("/api/regenerate", files={"file": (path.name, path.read_bytes(), XLSX)})
     assert answer.status_code == status
-    assert answer.json()["message"].startswith(f"The file was refused: {path.name}: ")
+    assert answer.json()["message"].startswith(f"{path.name} ")
     assert words in answer.json()["message"]
+
+
+def test_the_build_cache_keeps_languages_apart(client: Any) -> None:
+    """Two requests that differ only in the language: the second must not get the first's cached bytes."""
+    options = {"company": "Cache Test", "currency": "USD", "year": 2031, "first_month": 1}
+    english = workbook(client.post("/api/workbooks", json={**options, "locale": "en"}).content)
+    turkish = workbook(client.post("/api/workbooks", json={**options, "locale": "tr"}).content)
+    again = workbook(client.post("/api/workbooks", json={**options, "locale": "en"}).content)
+    assert [properties(book)["locale"] for book in (english, turkish, again)] == ["en", "tr", "en"]
+    assert "KPI'lar" in turkish.sheetnames and "KPIs" in english.sheetnames and "KPIs" in again.sheetnames

@@ -50,7 +50,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator.cli", "serve", "--port", str(port), "--max-upload-mb", "5"],
+            [
+                sys.executable,
+                "-m",
+                "generator.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--max-upload-mb",
+                "5",
+                "--workers",
+                "1",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -150,6 +161,5 @@ def test_a_hostile_upload_is_refused_clearly(server: str, browser: Any, tmp_path
         page.click("#check")
     assert answer.value.status == 422
     alert = page.locator("[role=alert]").inner_text()
-    assert alert.startswith("The file was refused: bomb.xlsx: ")
-    assert "possible zip bomb" in alert
+    assert alert == "bomb.xlsx unpacks to far more than its size (a possible zip bomb), so it is not read."
     page.close()

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -55,3 +56,34 @@ def test_an_upload_limit_must_be_a_finite_positive_number() -> None:
     for value in ("nan", "inf", "0", "-1", "1e308"):
         result = CliRunner().invoke(main, ["serve", "--max-upload-mb", value])
         assert result.exit_code == 2 and "--max-upload-mb" in result.output, (value, result.output)
+
+
+HIDE = """
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {modules!r}:
+            raise ModuleNotFoundError(name)
+        return None
+sys.meta_path.insert(0, Hide())
+from generator.cli import entry
+sys.argv = ['kpigen', 'serve', '--port', '0']
+entry()
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "modules"),
+    [("fastapi", ["fastapi"]), ("uvicorn", ["uvicorn"]), ("python-multipart", ["python_multipart", "multipart"]),
+     ("Jinja2", ["jinja2"])],
+)  # fmt: skip
+def test_without_the_web_extra_serve_says_what_to_install(package: str, modules: list[str]) -> None:
+    """A base install (no web extra): exit 5 and one line naming the extra, never 70 ("a bug")."""
+    done = subprocess.run(
+        [sys.executable, "-c", HIDE.format(modules=modules)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 5, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line == (
+        f"Error: kpigen serve needs the web extra ({package} not installed): pip install 'kpi-template-generator[web]'"
+    )

@@ -109,7 +109,11 @@ def test_report_page_refuses_a_hostile_file_clearly(client: Any, tmp_path: Path)
     answer = client.post("/validate", data={"lang": "tr"}, files={"file": ("laughs.xlsx", bomb.read_bytes(), XLSX)})
     assert answer.status_code == 422
     assert 'role="alert"' in answer.text
-    assert "Dosya reddedildi: laughs.xlsx: part xl/workbook.xml contains XML entity declarations" in answer.text
+    assert (
+        "laughs.xlsx hiçbir hesap tablosu programının yazmadığı XML içeriyor (varlık bildirimleri), bu yüzden"
+        " okunmadı; Excel veya LibreOffice&#39;te yeniden kaydedin." in answer.text
+    )
+    assert "Çalışma kitabını yeniden seçin" in answer.text or "çalışma kitabını yeniden seçin" in answer.text
 
 
 def test_upload_page_without_a_file(client: Any) -> None:
@@ -146,7 +150,8 @@ def test_regenerate_page_shows_a_refusal(client: Any, tmp_path: Path) -> None:
     answer = client.post("/regenerate", data={"lang": "en"}, files={"file": ("list.xlsx", b"a;b\n1;2\n", XLSX)})
     assert answer.status_code == 415
     assert heading(answer.text) == "Translate or update a filled workbook"
-    assert "The file was refused: list.xlsx: is a text/CSV file" in answer.text
+    assert "list.xlsx is a text (CSV) file, not an Excel workbook; open it in Excel or LibreOffice" in answer.text
+    assert "renamed" not in answer.text
 
 
 def test_a_refused_regeneration_keeps_what_was_chosen(client: Any, filled: Path) -> None:
@@ -159,4 +164,24 @@ def test_a_refused_regeneration_keeps_what_was_chosen(client: Any, filled: Path)
     assert answer.status_code == 422
     assert "money values are in USD; give the exchange rate: how many TRY one USD buys." in answer.text
     assert '<option value="TRY" selected>' in answer.text and '<option value="tr" selected>' in answer.text
+    assert "choose the workbook again" in answer.text  # a browser never keeps the file: the page says so
     assert 'name="exchange_rate" id="exchange_rate" inputmode="decimal" placeholder="34.5" value=""' in answer.text
+
+
+def test_turkish_pages_write_numbers_as_turkish_does(client: Any) -> None:
+    """CLDR's Turkish decimal separator is a comma: the upload limit (2 MiB here) and the rate's example."""
+    page = client.get("/regenerate?lang=tr").text
+    assert "En çok 2,0 MB&#39;lık dosyalar." in page
+    assert 'placeholder="34,5"' in page
+    assert "2.0 MB" not in page and "34.5" not in page
+    english = client.get("/regenerate?lang=en").text
+    assert "Files up to 2.0 MB." in english and 'placeholder="34.5"' in english
+
+
+def test_a_turkish_refusal_writes_the_size_as_turkish_does(client: Any) -> None:
+    client.cookies.clear()
+    content = b"PK\x03\x04" + b"\0" * (2 * 1024 * 1024 + 512 * 1024)
+    answer = client.post("/validate", files={"file": ("büyük.xlsx", content, XLSX)}, headers={"accept-language": "tr"})
+    assert answer.status_code == 413
+    assert "(en çok 2 MB boyutunda dosyalar)" in answer.text
+    assert 'id="choose-again"' in answer.text

@@ -22,6 +22,7 @@ from generator.workbook.context import BuildOptions
 from generator.workbook.sample import sample_findings
 
 WARNING = "read email_clicks as email_unique_clicks"
+README_MAPPING = Path(__file__).resolve().parents[2] / "docs" / "examples" / "crm-report.mapping.yaml"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -117,3 +118,14 @@ def test_an_older_bundled_version_can_be_named(tmp_path: Path) -> None:
     assert props["catalog_version"] == "1.0.0"
     code, text = run("build", "--catalog", "crm-9.9.9", "--out", str(tmp_path / "none.xlsx"))
     assert code == 2 and "crm-1.1.0, crm-1.0.0" in text
+
+
+def test_catalog_check_reads_a_mapping_file_against_the_catalogue(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('"Dönem": month\n"A": emails_sent\n"B": email_clicks\n"C": emails_snet\n', encoding="utf-8")
+    code, text = run("catalog", "check", "crm", "--mapping", str(mapping))
+    assert code == 1, text
+    assert f"{mapping}:3:6: warning: 'email_clicks' is now 'email_unique_clicks'" in text
+    assert f"{mapping}:4:6: error: 'C' maps to 'emails_snet', which is neither an input of catalogue 'crm'" in text
+    code, text = run("catalog", "check", "crm", "--mapping", str(README_MAPPING))
+    assert code == 0 and "warning" not in text, text

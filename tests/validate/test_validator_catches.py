@@ -113,3 +113,67 @@ def test_a_wrong_status_is_reported(recalculated: Path, crm: Catalog, tmp_path: 
     wrong_codes = {Code.STATUS_MISMATCH.value, Code.STALE_VALUE.value}
     found = [(f.cell, f.expected, f.value) for f in report.findings if f.code in wrong_codes]
     assert found == [(address, expected[kpi_id], wrong)], report.findings
+
+
+@pytest.fixture
+def recompute_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's stale-value check switched off, so what is found is the catalogue comparison's own
+    (each of the two must catch a lie by itself: one loosened or silenced is otherwise hidden)."""
+    from generator.validate import calculated
+
+    monkeypatch.setattr(calculated, "check_calculated", lambda check, trusted=True: calculated.Calculated())
+
+
+@pytest.mark.usefixtures("recompute_alone")
+def test_the_catalogue_comparison_alone_reports_a_value_off_by_one_percent(
+    recalculated: Path, crm: Catalog, tmp_path: Path
+) -> None:
+    layout = fill.writer_layout(crm, BuildOptions())
+    address = fill.kpi_address(layout, "email_ctr", KPI_GRID.month(2))
+    path, before = with_cached(recalculated, tmp_path / "off.xlsx", layout.sheets.kpis, {address: lambda v: v * 1.01})
+    report = validate(path, Options())
+    found = [(f.code, f.sheet, f.cell, f.kpi) for f in report.findings]
+    assert found == [(Code.VALUE_MISMATCH.value, layout.sheets.kpis, address, "email_ctr")]
+    assert report.findings[0].expected == pytest.approx(before[address], rel=1e-12)
+
+
+@pytest.mark.usefixtures("recompute_alone")
+def test_the_catalogue_comparison_alone_reports_a_wrong_status(
+    recalculated: Path, crm: Catalog, tmp_path: Path
+) -> None:
+    layout = fill.writer_layout(crm, BuildOptions())
+    values = fill.valid_values(crm, 11, blank=0.0, zero=0.0)
+    kpi_id = next(
+        k
+        for k, row in kpi_values(crm, values).items()
+        if crm.kpis[k].better is not Better.INFO
+        and kpi_status(crm, k, row, crm.target(crm.kpis[k], "USD"), crm.tolerance(crm.kpis[k])) == 1
+    )
+    address = cell(layout.kpi_rows[kpi_id], KPI_STATUS_COL)
+    path, _ = with_cached(recalculated, tmp_path / "status.xlsx", layout.sheets.kpis, {address: lambda _: -1})
+    report = validate(path, Options())
+    found = [(f.code, f.cell, f.kpi, f.value, f.expected) for f in report.findings]
+    assert found == [(Code.STATUS_MISMATCH.value, address, kpi_id, -1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("shown", "computed", "same"),
+    [
+        (1.0, 1.0, True),
+        (1.0 + 1e-13, 1.0, True),  # the last bits of a double: another spreadsheet's rounding
+        (1.0 + 5e-10, 1.0, True),  # within 1e-9 relative
+        (1.0 + 2e-9, 1.0, False),  # beyond it
+        (1.0001, 1.0, False),
+        (1.01, 1.0, False),
+        (1.04, 1.0, False),  # inside a 5% tolerance: still a different number
+        (0.0, 1e-13, True),  # near zero, absolute: 1e-12 for the engine, 1e-9 for the comparison
+        (0.0, 1e-6, False),
+    ],
+)
+def test_numbers_agree_to_a_billionth(shown: float, computed: float, same: bool) -> None:
+    """Both comparisons (the engine's stale check, the catalogue recomputation) hold a value to 1e-9 relative."""
+    from generator.validate.calculated import agrees
+    from generator.validate.recompute import _same
+
+    assert agrees(shown, computed) is same
+    assert _same(shown, computed) is same

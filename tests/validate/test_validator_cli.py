@@ -1,4 +1,4 @@
-"""``kpigen validate`` on files it must refuse: exit 2, one line, no traceback, the file untouched.
+"""``kpigen validate`` on files it must refuse: exit 3, one line, no traceback, the file untouched.
 
 None of these needs LibreOffice: a refusal happens before any value is compared.
 """

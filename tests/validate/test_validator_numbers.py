@@ -1,4 +1,4 @@
-"""Validator findings write numbers as the workbook's language does (Babel CLDR): 21.000,5 in a
+"""Validator messages a user reads: numbers as the workbook's language writes them (Babel CLDR): 21.000,5 in a
 Turkish sentence, 21,000.5 in an English one, never Python's 21000.5 (issue 22)."""
 
 from __future__ import annotations
@@ -31,3 +31,18 @@ def test_a_rule_finding_writes_numbers_in_the_workbooks_language(
     assert messages, report["findings"]
     assert any(written in m for m in messages), messages
     assert not any("21000.5" in m for m in messages), messages
+
+
+def test_another_catalogue_than_the_workbooks_stops_at_one_line(crm: Catalog, tmp_path: Path) -> None:
+    """`validate --catalog bsc` on a crm workbook printed 1,185 lines of findings (issue 22)."""
+    book = tmp_path / "crm.xlsx"
+    book.write_bytes(build_workbook(crm, BuildOptions(sample=True)).data)
+    said = f"{book}: this workbook is crm, not bsc; leave out --catalog to check it against the crm catalogue"
+    table = CliRunner().invoke(main, ["validate", str(book), "--catalog", "bsc"])
+    assert table.exit_code == 2 and table.stdout == ""
+    assert table.stderr.splitlines() == [f"Error: {said} it was built from"]
+    document = CliRunner().invoke(main, ["validate", str(book), "--catalog", "bsc", "--format", "json"])
+    assert document.exit_code == 2 and len(document.stderr.splitlines()) == 1
+    assert json.loads(document.stdout)["error"]["message"].startswith(said)  # docs/validation.md: JSON even then
+    older = CliRunner().invoke(main, ["validate", str(book), "--catalog", "crm-1.0.0"])
+    assert older.exit_code in (0, 1) and "not crm" not in older.output  # another version of crm is checked

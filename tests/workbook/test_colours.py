@@ -16,6 +16,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from generator.catalog import Catalog
+from generator.catalog.model import Better
 from generator.engine import Spreadsheet
 from generator.i18n import Texts
 from generator.template.layout import (
@@ -210,3 +211,16 @@ def test_a_broken_warning_rule_turns_amber(crm: Catalog) -> None:
     assert fill_of(book.colour(sheet, rows["customers_end"], INPUT_GRID.month(0))) == AMBER
     book.set(sheet, rows["customers_end"], INPUT_GRID.month(0), 105)
     assert fill_of(book.colour(sheet, rows["customers_end"], INPUT_GRID.month(0))) is None
+
+
+def test_empty_status_cells_stay_plain(crm: Catalog) -> None:
+    """A status with no data (the formula's "" in a fresh workbook) and a status cell a user cleared
+    (blank, which equals 0 to Excel: without ISNUMBER it would turn amber) get no colour at all."""
+    book = Book(crm)
+    sheet = book.layout.sheets.kpis
+    rows = [row for kpi_id, row in book.layout.kpi_rows.items() if crm.kpis[kpi_id].better is not Better.INFO]
+    engine = book.engine()
+    assert {engine.value(sheet, row, KPI_STATUS_COL) for row in rows} == {""}, "a fresh workbook: no status"
+    assert {fill_of(book.colour(sheet, row, KPI_STATUS_COL, engine)) for row in rows} == {None}
+    book.set(sheet, rows[0], KPI_STATUS_COL, None)
+    assert fill_of(book.colour(sheet, rows[0], KPI_STATUS_COL)) is None

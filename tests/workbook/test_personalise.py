@@ -17,7 +17,7 @@ from generator.transfer.batch import tasks
 from generator.transfer.batch_list import BatchRow
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions, footer_room
-from generator.workbook.personalise import MARKER, Personaliser, can_personalise, personalise
+from generator.workbook.personalise import MARKER, Personaliser, can_personalise, personalise, prepare
 
 NAMES = [
     "Acme & Co <Ltd> \"quoted\" 'single'",
@@ -108,3 +108,22 @@ def test_batch_tasks_keep_a_base_in_one_worker_unless_it_is_most_of_the_batch() 
     assert sorted(r.line for t in split for r in t) == [r.line for r in mixed]
     one_shape = rows([BuildOptions(company=f"C{n}") for n in range(100)])
     assert [len(t) for t in tasks(one_shape, 2)] == [50, 50]
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_a_prepared_base_writes_the_very_package_of_the_plain_substitution(
+    request: pytest.FixtureRequest, catalog_name: str
+) -> None:
+    """The fast path (parts kept compressed, deflate resumed after the prefix) changes no byte: the
+    whole package equals what ``personalise`` writes with zipfile, central directory included."""
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    base = build_workbook(catalog, BuildOptions(locale="tr", company=MARKER, sample=True, currency="EUR"))
+    prepared = prepare(base)
+    assert prepared is not None
+    for company in NAMES:
+        slow = personalise(base, company)
+        fast = prepared.personalise(company)
+        assert slow is not None and fast is not None
+        assert fast.data == slow.data
+        assert fast.options == slow.options
+    assert prepared.personalise("Acme KPIGEN-company") is None  # the marker's word in the name itself

@@ -4,7 +4,8 @@ LibreOffice (which shows the cached values, as a user's does) and read back as t
 A cell too narrow for its number prints ``###``; a formula that failed prints its error. The
 combinations are sampled with a fixed seed so that every catalogue, locale and currency, empty
 and with the demo year, is rendered, and all of them go through one LibreOffice start. Two more
-workbooks carry ten times the demo's inputs and targets: what a user may type must fit too.
+workbooks carry ten times the demo's inputs and targets: what a user may type must fit too; and
+one consolidates three Turkish demo workbooks (a Sources sheet of yearly lira totals).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from generator.formula.evaluate import evaluate
 from generator.formula.expr import refs
 from generator.recalc import LibreOffice
 from generator.template.dashboard_formulas import card_cell, plan_cards
+from generator.transfer.consolidate import ConsolidateRequest, consolidate
 from generator.workbook.build import build_workbook
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import read_sample
@@ -106,6 +108,12 @@ def rendered(
         built[f"{catalogue}-{locale}-{currency}-tenfold"] = build_workbook(
             catalogs[catalogue], options, values, targets=targets
         ).data
+    teams = []
+    for team in ("North", "South", "East"):  # a lira consolidation: the Sources sheet's yearly totals
+        teams.append(folder / f"team-{team}.xlsx")
+        teams[-1].write_bytes(build_workbook(crm, BuildOptions(locale="tr", company=team, sample=True)).data)
+    total = consolidate(ConsolidateRequest(teams, folder / "total.xlsx", None, company="Total"))
+    built["crm-tr-TRY-consolidated"] = total.data
     sources = []
     for name, data in built.items():
         (folder / f"{name}.xlsx").write_bytes(data)
@@ -117,7 +125,7 @@ def rendered(
 def test_no_number_is_too_wide_for_its_cell_and_no_formula_fails(rendered: dict[str, tuple[list[str], bytes]]) -> None:
     pages = sum(len(p) for p, _ in rendered.values())
     print(f"render audit: {len(rendered)} workbooks, {pages} pages")
-    assert len(rendered) == 22
+    assert len(rendered) == 23
     problems = {}
     for name, (texts, _data) in rendered.items():
         assert len(texts) >= 6, name  # every printed sheet made at least a page

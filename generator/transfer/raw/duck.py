@@ -1,0 +1,101 @@
+"""Run a profile's query with DuckDB (embedded, no server) over files or frames, for large inputs.
+
+The query is ``sql.build_query``'s, printed in DuckDB's dialect: the same text ``kpigen sql``
+gives a data team. Files are read by DuckDB itself (CSV as text, Parquet as typed), so no
+whole table is copied into Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from generator.errors import EnvironmentProblem, UnreadableInput
+from generator.transfer.raw.profile import Profile
+from generator.transfer.raw.semantics import month_bounds
+
+Values = dict[str, list[float | None]]
+EXTRA = "pip install 'kpi-template-generator[raw]'"
+
+
+def need_raw_extra() -> None:
+    """DuckDB and sqlglot, or one line saying which extra brings them (exit 5)."""
+    try:
+        import duckdb  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError as exc:
+        raise EnvironmentProblem(f"this needs {exc.name}: {EXTRA}") from None
+
+
+def connect() -> Any:
+    need_raw_extra()
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")  # a constant setting, no user text
+    return con
+
+
+def register(con: Any, name: str, source: Path | Any) -> None:
+    """A file (CSV or Parquet) or a pandas frame as the view ``name``, read lazily by DuckDB."""
+    from sqlglot import exp
+
+    if not isinstance(source, Path):
+        con.register(name, source)
+        return
+    suffix = source.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        reader = exp.func("read_parquet", exp.Literal.string(str(source)))
+    elif suffix in (".csv", ".txt", ".tsv"):
+        options = [exp.EQ(this=exp.var(k), expression=exp.true()) for k in ("header", "all_varchar")]
+        reader = exp.func("read_csv", exp.Literal.string(str(source)), *options)
+    else:
+        raise UnreadableInput(f"{source}: DuckDB reads CSV or Parquet; give a .csv or .parquet file")
+    view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(exp.Star()).from_(reader))
+    try:
+        con.execute(view.sql(dialect="duckdb"))
+    except Exception as exc:  # duckdb's own error types: all mean "cannot read this file"
+        raise UnreadableInput(f"{source}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
+
+
+def materialize(con: Any, profile: Profile, name: str) -> None:
+    """The table's typed rows, parsed once into ``<name>__rows`` (with the text of typed columns),
+    so the measures and the counts read them instead of parsing the file again for each."""
+    from sqlglot import exp
+
+    from generator.transfer.raw.sql import rows_name, rows_select
+
+    table = exp.to_table(rows_name(name))
+    create = exp.Create(
+        this=table,
+        kind="TABLE",
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        expression=rows_select(profile, name, flags=True),
+    )
+    try:
+        con.execute(create.sql(dialect="duckdb"))
+    except Exception as exc:  # duckdb's own error types: a file it cannot read (the view reads it here)
+        raise UnreadableInput(f"table {name}: cannot read its file ({' '.join(str(exc).split())[:200]})") from None
+
+
+def run(profile: Profile, sources: dict[str, Path | Any], year: int, first_month: int) -> Values:
+    """Every input measured on the given tables, 12 months each."""
+    from generator.transfer.raw.sql import build_query
+
+    con = connect()
+    for name, source in sources.items():
+        register(con, name, source)
+        materialize(con, profile, name)
+    query = build_query(profile, year, first_month, set(sources), materialized=True).sql(dialect="duckdb")
+    return to_values(con.execute(query).fetchall(), year, first_month)
+
+
+def to_values(rows: list[tuple[Any, str, Any]], year: int, first_month: int) -> Values:
+    """(month, input, value) rows as 12 values per input."""
+    starts = [bound.date() for bound in month_bounds(year, first_month)[:12]]
+    values: Values = {}
+    for month, input_id, value in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        values.setdefault(input_id, [None] * 12)[starts.index(day)] = None if value is None else float(value)
+    return values
