@@ -142,6 +142,7 @@ def _without_dropped(catalog: Catalog, file: CatalogFile) -> Catalog:
     return replace(
         catalog,
         inputs=inputs,
+        left_out=frozenset(catalog.inputs) - frozenset(inputs),
         rules=rules,
         scorecard=goals,
         categories={c: v for c, v in catalog.categories.items() if c in used},

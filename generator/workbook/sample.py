@@ -86,7 +86,7 @@ def sample_findings(catalog: Catalog) -> tuple[list[str], list[str]]:
     reader = csv.DictReader(io.StringIO(read_user_text(catalog.sample, "sample CSV"), newline=""))
     for record in reader:
         input_id = record.get("input") or ""
-        if input_id in catalog.inputs or input_id in seen:
+        if input_id in catalog.inputs or input_id in seen or input_id in catalog.left_out:
             continue
         seen.add(input_id)
         where = f"{catalog.sample}:{reader.line_num}"
