@@ -24,6 +24,7 @@ def test_benchmark_runs_on_a_tiny_case() -> None:
         "/ openpyxl data_only load",
         "| validate, in process |",
         "| build, whole process |",
+        "/ python-calamine in process (floor)",
         "/ bare XlsxWriter script",
         "| build --batch of 4 workbooks",
         "| --help, whole process |",

@@ -21,6 +21,17 @@ from generator.formula import FormulaError, parse
 from generator.formula.expr import refs
 
 Report = Callable[[Path_, str], None]
+IMPORT_SAYS = (
+    "import cycle or too deep imports at '{}'",
+    "imported catalogue '{}' not found",
+    "imported catalogue has problems: ",
+)
+EXTENDS_SAYS = (
+    "extends: a cycle, or too deep, at '{}'",
+    "extends: catalogue '{}' not found",
+    "extends: the base catalogue has problems: ",
+)
+"""What the loader says of a catalogue it reads for another (an import, a base): cycle, missing, broken."""
 
 
 def base_spec(spec: str, here: Path) -> Path | str:

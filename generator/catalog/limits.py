@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.catalog.model import CatalogFile
-from generator.catalog.source import Path_
 from generator.formula.evaluate import evaluate
 from generator.formula.expr import Binary, Expr, Num, refs, walk
 from generator.formula.parse import LARGEST
+
+if TYPE_CHECKING:  # not at run time: the writer imports this module, and source imports PyYAML
+    from generator.catalog.source import Path_
 
 MAX_CELL_TEXT = 32_767
 """Excel's limit on the characters in one cell."""
@@ -29,7 +31,7 @@ MAX_KPIS = 1000
 the KPIs: 1,000 build in about 26 s at 160 MB on the development machine, 10,000 took 162 s at
 992 MB (issue 24), and a dashboard of more is no longer one anybody reads. SECURITY.md lists it."""
 
-Report = Callable[[Path_, str], None]
+Report = Callable[["Path_", str], None]
 
 
 def kpi_count_problem(count: int) -> str | None:

@@ -16,7 +16,7 @@ from babel.numbers import is_currency
 
 from generator.catalog.bundled import resolve_catalog
 from generator.catalog.catalog import Catalog
-from generator.catalog.extend import base_spec, extend
+from generator.catalog.extend import EXTENDS_SAYS, IMPORT_SAYS, base_spec, extend
 from generator.catalog.limits import (
     MAX_KPIS,
     check_text_lengths,
@@ -35,16 +35,6 @@ from generator.formula import FormulaError, parse
 from generator.formula.expr import Compare, Expr, refs, time_degree
 
 _MAX_IMPORT_DEPTH = 5
-_IMPORTS = (
-    "import cycle or too deep imports at '{}'",
-    "imported catalogue '{}' not found",
-    "imported catalogue has problems: ",
-)
-_EXTENDS = (
-    "extends: a cycle, or too deep, at '{}'",
-    "extends: catalogue '{}' not found",
-    "extends: the base catalogue has problems: ",
-)
 CELL_LIMIT = 32_767
 """Excel's limit on the characters of one cell: a longer catalogue text would be cut without a word."""
 
@@ -52,6 +42,16 @@ CELL_LIMIT = 32_767
 def load_catalog(path: Path | str) -> Catalog:
     """The checked catalogue at ``path``; raises CatalogError listing every problem."""
     return _Loader().load(Path(path), depth=0)
+
+
+def load_with_file(path: Path) -> tuple[Catalog, CatalogFile]:
+    """``load_catalog`` and the decoded top file, which ``parsed`` remembers between runs."""
+    loader = _Loader()
+    document, file = loader._decode(path)
+    catalog = loader._resolve(document, file, 0)
+    if loader.problems:
+        raise CatalogError(loader.problems)
+    return catalog, file
 
 
 class _Loader:
@@ -115,7 +115,7 @@ class _Loader:
         except UserError as exc:
             self.problems.append(f"{where}: extends: {exc.message.removeprefix('--catalog ')}")
             return None
-        return self._nested(doc, target, depth, where, file.extends, _EXTENDS)
+        return self._nested(doc, target, depth, where, file.extends, EXTENDS_SAYS)
 
     def _nested(
         self, doc: SourceDocument, target: Path, depth: int, where: str, spec: str, says: tuple[str, str, str]
@@ -138,7 +138,7 @@ class _Loader:
     def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
         spec = file.imports[index]
         where = doc.where(("imports", index, "catalog"))
-        source = self._nested(doc, (doc.path.parent / spec.catalog).resolve(), depth, where, spec.catalog, _IMPORTS)
+        source = self._nested(doc, (doc.path.parent / spec.catalog).resolve(), depth, where, spec.catalog, IMPORT_SAYS)
         if source is None:
             return None
         for section, known in (("kpis", source.kpis), ("inputs", source.inputs), ("rules", source.rules)):

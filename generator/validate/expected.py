@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import CatalogError
 from generator.formula.reference import parse_target
@@ -66,6 +66,9 @@ from generator.template.sheet_formulas import (
 )
 from generator.validate.context import Check
 
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
+
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -110,13 +113,14 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     kpi_labels[KPI_TARGET_COL] = _("Monthly target")
     kpi_labels[KPI_TOLERANCE_COL] = _("Tolerance")
     kpi_labels[KPI_STATUS_COL] = _("Status (latest month)")
+    input_rows = (layout.sheets.inputs, tuple(layout.input_rows.items()))
     for kpi_id in catalog.kpis:
         if not located.kpi_located(catalog, kpi_id):
             continue
         row = layout.kpi_rows[kpi_id]
-        formulas = kpi_formulas(catalog, layout, kpi_id)
+        formulas = _kpi_formulas(catalog, layout, kpi_id, input_rows)
         if kpi_id in located.targets:
-            formulas |= kpi_target_formulas(catalog, layout, kpi_id)
+            formulas = formulas | kpi_target_formulas(catalog, layout, kpi_id)
         for col, formula in formulas.items():
             yield Expected(layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col])
     yield from _prior_year(check, input_labels, kpi_labels)
@@ -201,6 +205,26 @@ def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
         for m in range(MONTHS):
             formula = month_label_formula(layout, m, years_back=back)
             yield Expected(sheet, row, first_col + m, formula, None, None, check.labels[m], part, False)
+
+
+_KEPT_MAX = 4096
+_kept_kpi_formulas: dict[tuple[object, ...], dict[int, str]] = {}
+
+
+def _kpi_formulas(
+    catalog: Catalog, layout: Layout, kpi_id: str, input_rows: tuple[str, tuple[tuple[str, int], ...]]
+) -> dict[int, str]:
+    """``kpi_formulas``, kept per process by what it reads (the KPI's formula, the Inputs sheet's name
+    and rows, the KPI's row): a server or a batch validating workbooks of one template fills the 17
+    period formulas of each KPI once, not per file. Read-only: callers merge into a new dict."""
+    key = (catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
+    found = _kept_kpi_formulas.get(key)
+    if found is None:
+        found = kpi_formulas(catalog, layout, kpi_id)
+        if len(_kept_kpi_formulas) >= _KEPT_MAX:
+            _kept_kpi_formulas.clear()
+        _kept_kpi_formulas[key] = found
+    return found
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:

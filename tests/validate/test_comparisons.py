@@ -240,12 +240,16 @@ def _edit_sheet(source: Path, target: Path, sheet: str, edit: Callable[[str], st
     return target
 
 
-def test_merged_months_leave_their_input_and_kpis_uncompared(sample: Path, crm: Catalog, tmp_path: Path) -> None:
-    """avg_sale_value's months merged: one finding; its 5 totals and LTV's 20 cells (17 periods, latest,
-    target, status) are not compared, nor called stale: 739 - 25 cells."""
+@pytest.mark.parametrize(("first_month", "last_month"), [(0, 2), (9, 11)])
+def test_merged_months_leave_their_input_and_kpis_uncompared(
+    sample: Path, crm: Catalog, tmp_path: Path, first_month: int, last_month: int
+) -> None:
+    """avg_sale_value's months merged (the first three, or the last three): one finding; its 5 totals
+    and LTV's 20 cells (17 periods, latest, target, status) are neither compared nor called stale:
+    739 - 25 cells. A stale cell elsewhere is still reported."""
     layout = _layout(crm)
-    first = fill.input_address(layout, "avg_sale_value", 0)
-    block = f"{first}:{fill.input_address(layout, 'avg_sale_value', 2)}"
+    first = fill.input_address(layout, "avg_sale_value", first_month)
+    block = f"{first}:{fill.input_address(layout, 'avg_sale_value', last_month)}"
 
     def merge(xml: str) -> str:
         assert "<mergeCells" not in xml
@@ -255,6 +259,10 @@ def test_merged_months_leave_their_input_and_kpis_uncompared(sample: Path, crm: 
     report = validate(path, Options())
     assert [(f.code, f.cell, f.value) for f in report.findings] == [(Code.MERGED_CELLS.value, first, block)]
     assert report.cells_compared == 739 - 5 - 20 and report.kpis_checked == 25
+    other = fill.kpi_address(layout, "email_ctr", KPI_GRID.month(first_month + 1))
+    path, _ = with_cached(path, tmp_path / "both.xlsx", layout.sheets.kpis, {other: lambda v: v * 1.01})
+    found = [(f.code, f.cell) for f in validate(path, Options()).findings]
+    assert found == [(Code.MERGED_CELLS.value, first), (Code.STALE_VALUE.value, other)]
 
 
 @pytest.mark.usefixtures("recompute_alone")
@@ -277,27 +285,32 @@ def test_an_error_shown_where_a_number_belongs(sample: Path, crm: Catalog, tmp_p
 
 
 @pytest.mark.usefixtures("recompute_alone")
-def test_a_status_cell_holding_text(sample: Path, crm: Catalog, tmp_path: Path) -> None:
-    """Text where the status number belongs (typed over the formula's result): quoted in the message."""
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (' t="str"><f>{f}</f><v>good</v>', '"good"'),
+        ("><f>{f}</f><v>2</v>", "2"),
+        (' t="str"><f>{f}</f><v></v>', "an empty cell"),
+    ],
+)
+def test_a_status_cell_holding_what_no_status_is(
+    sample: Path, crm: Catalog, tmp_path: Path, stored: str, shown: str
+) -> None:
+    """Text, a number that is no status, or nothing where the status belongs: each named in the message."""
     layout = _layout(crm)
     address = cell(layout.kpi_rows["nps"], KPI_STATUS_COL)
 
-    def text(xml: str) -> str:
+    def edit(xml: str) -> str:
         found = re.search(rf'<c r="{address}"([^>]*)><f>([^<]*)</f><v>[^<]*</v></c>', xml)
         assert found, address
-        return xml.replace(found[0], f'<c r="{address}"{found[1]} t="str"><f>{found[2]}</f><v>good</v></c>')
+        return xml.replace(found[0], f'<c r="{address}"{found[1]}' + stored.format(f=found[2]) + "</c>")
 
-    path = _edit_sheet(sample, tmp_path / "text.xlsx", layout.sheets.kpis, text)
+    path = _edit_sheet(sample, tmp_path / "status.xlsx", layout.sheets.kpis, edit)
     (finding,) = validate(path, Options()).findings
-    assert (finding.code, finding.severity, finding.cell, finding.kpi, finding.value) == (
-        Code.STATUS_MISMATCH.value,
-        "error",
-        address,
-        "nps",
-        "good",
-    )
+    where = (finding.code, finding.severity, finding.sheet, finding.cell, finding.kpi)
+    assert where == (Code.STATUS_MISMATCH.value, "error", layout.sheets.kpis, address, "nps")
     words = {1: "On track", 0: "At risk", -1: "Off track"}
     assert finding.message == (
-        f'Net Promoter Score (NPS): the file shows the status "good", but the latest month and the target give '
+        f"Net Promoter Score (NPS): the file shows the status {shown}, but the latest month and the target give "
         f"{words[int(finding.expected)]}."
     )
