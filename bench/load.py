@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.batch_speed import batch_case
-from bench.load_test import cpu_seconds, free_port, peak_kib
+from bench.process import cpu_seconds, free_port, peak_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 COMBINATIONS = [

@@ -126,10 +126,9 @@ class _Parser:
             rest.append((ops[text], operand()))
 
     def unary(self) -> Compiled:
-        negations = signs = 0
+        negations = 0
         while self.peek()[0] == "op" and self.peek()[1] in "-+":
             negations += self.tokens[self.pos][1] == "-"
-            signs += 1
             self.pos += 1
         node = self.atom()
         while self.take("%"):

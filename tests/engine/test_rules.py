@@ -315,3 +315,54 @@ def test_the_cells_a_range_costs() -> None:
         dense.evaluate("S", "=SUM(A1:A4096)")  # read cell by cell, though nothing is stored
     sparse = Spreadsheet(["S"], most_cells=10)
     assert sparse.evaluate("S", "=SUM(A1:A4097)+SUM(A1:B2049)") == 0
+
+
+@pytest.mark.parametrize(
+    ("formula", "cells", "expected"),
+    [
+        ('=MATCH("x~*y",A1:C1,0)', {"A1": "xzy", "B1": "x*y"}, 2),  # ~ escapes * after other letters
+        ('=MATCH("ab~*",A1:C1,0)', {"A1": "abc", "B1": "ab*"}, 2),
+        ('=MATCH("~*a",A1:C1,0)', {"A1": "ba", "B1": "*a"}, 2),
+        ('=MATCH("~*~?",A1:C1,0)', {"A1": "ab", "B1": "*?"}, 2),
+        ('=MATCH("a*",A1:C1,0)', {"A1": "b", "B1": "a\nb"}, 2),  # * also spans a line break
+        ('=MATCH("abc*",A1:C1,0)', {"A1": "ab", "B1": "abcd"}, 2),
+        ('=--"2"', {}, 2),  # an even run of minus signs still reads text as a number
+        ("=---1", {}, -1),
+        ("=-+-1", {}, 1),
+        ('="a""b"', {}, 'a"b'),  # a doubled quote inside text
+        ("=IF(SUM(A1:A2)>0,SUM(A1:A2),MAX(A1:A2))", {"A1": 2.0}, 2),  # calls inside IF's branches
+        ("=IF(SUM(A1:A2)>5,SUM(A1:A2),MAX(A1:A2))", {"A1": 2.0}, 2),
+        ("=-SUM(A1:A2)", {"A1": 2.0}, -2),
+        ("=SUM(A1:A2)<SUM(A1:A2)+1", {"A1": 2.0}, True),
+        ("=SUM(INDEX(A3:B4,0,2))", {"B2": 100.0, "B3": 1.0, "B4": 2.0}, 3),  # the block's own rows only
+        ("=SUM(INDEX(B3:C4,2,0))", {"A4": 100.0, "B4": 1.0, "C4": 2.0}, 3),
+    ],
+)
+def test_rules_of_the_parser_and_matching(formula: str, cells: dict[str, Any], expected: Any) -> None:
+    result = run(formula, **cells)
+    assert (result == expected and type(result) is type(expected)) or (
+        type(expected) is int and type(result) is float and result == expected
+    ), f"{formula}: {result!r}"
+
+
+def test_brackets_side_by_side_are_not_nesting() -> None:
+    assert run("=" + "+".join(["(1)"] * 70)) == 70  # 70 brackets, one level deep each
+    with pytest.raises(EngineError, match=r"^cannot read the formula at '\$1'$"):
+        run("=1+$1")
+    with pytest.raises(EngineError, match=r"^IF takes 2 to 3 arguments, not 1$"):
+        run("=IF(1)")
+
+
+def test_what_a_range_costs_follows_its_own_rows_and_columns() -> None:
+    """By hand: A2:A4096 is 4,095 cells and C1:D1024 2,048, each read one by one; B1:XFD1 over cells in A1,
+    F1 and G1 costs F1, G1 and the row: 3."""
+    tall = Spreadsheet(["S"], most_cells=4094)
+    with pytest.raises(EngineLimit):
+        tall.evaluate("S", "=SUM(A2:A4096)")
+    wide = Spreadsheet(["S"], most_cells=2047)
+    with pytest.raises(EngineLimit):
+        wide.evaluate("S", "=SUM(C1:D1024)")  # 2 columns x 1,024 rows = 2,048, read one by one
+    row = Spreadsheet(["S"], most_cells=3)
+    for col in (0, 5, 6):
+        row.set_value("S", 0, col, 1.0)
+    assert row.evaluate("S", "=SUM(B1:XFD1)") == 2
