@@ -138,8 +138,8 @@ def test_a_long_build_shows_its_steps_on_stderr(tmp_path: Path, monkeypatch: pyt
     result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "crm.xlsx")])
     assert result.exit_code == 0, result.output
     steps = result.stderr.splitlines()
-    assert steps[0] == "building en: sheet Chart data (1/9)"
-    assert steps[-2:] == ["building en: computing the cached values (8/9)", "building en: compressing (9/9)"]
+    assert steps[0] == "building en: sheet Chart data (1/11)"  # 9 sheets (two of them the prior year's), then 2 steps
+    assert steps[-2:] == ["building en: computing the cached values (10/11)", "building en: compressing (11/11)"]
     assert "building" not in result.stdout
 
 

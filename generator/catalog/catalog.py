@@ -62,6 +62,12 @@ class Catalog:
     shortened: tuple[str, ...] = ()
     """Texts a workbook shows cut (``file:line:col: where: message``): warnings for ``catalog check``."""
     sample_currency: str = "USD"
+    left_out: frozenset[str] = frozenset()
+    """Inputs of the base an extending catalogue dropped with its KPIs (``drop:``): the sample it
+    inherits still has their rows, unused on purpose."""
+    selection: tuple[str, ...] = ()
+    """The KPI ids a user chose (``build --kpis``/``--categories``), recorded in the workbook; empty
+    for the whole catalogue."""
 
     @classmethod
     def assemble(cls, file: CatalogFile, imported: Iterable[Catalog], source: Path) -> Catalog:

@@ -7,7 +7,6 @@ so the writer and the validator never meet a half-valid catalogue.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,9 @@ from pathlib import Path
 import msgspec
 from babel.numbers import is_currency
 
+from generator.catalog.bundled import resolve_catalog
 from generator.catalog.catalog import Catalog
+from generator.catalog.extend import EXTENDS_SAYS, IMPORT_SAYS, base_spec, extend
 from generator.catalog.limits import (
     MAX_KPIS,
     check_text_lengths,
@@ -26,8 +27,10 @@ from generator.catalog.limits import (
     typed_number_problems,
 )
 from generator.catalog.model import Aggregation, CatalogFile, Kpi, Rule
-from generator.catalog.source import Path_, SourceDocument, SourceError, read_source
-from generator.errors import CatalogError, UnreadableCatalog
+from generator.catalog.source import Path_, SourceDocument, SourceError, dotted, read_source, split_msgspec
+
+__all__ = ["load_catalog", "split_msgspec"]  # split_msgspec: also used by the raw-report profiles
+from generator.errors import CatalogError, UnreadableCatalog, UserError
 from generator.formula import FormulaError, parse
 from generator.formula.expr import Compare, Expr, refs, time_degree
 
@@ -70,15 +73,15 @@ class _Loader:
             raise (UnreadableCatalog if exc.unreadable else CatalogError)([exc.message]) from None
         for where, position in document.duplicates:
             self.problems.append(f"{document.path}:{position.line}:{position.column}: duplicate key '{where[-1]}'")
-        numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in number_problems(document.data)]
+        numbers = [f"{document.where(at)}: {dotted(at)}: {message}" for at, message in number_problems(document.data)]
         if numbers:
             raise CatalogError([*self.problems, *numbers])
         try:
             file = msgspec.convert(document.data, CatalogFile, strict=False)
         except msgspec.ValidationError as exc:
             message, at = split_msgspec(str(exc))
-            raise CatalogError([*self.problems, f"{document.where(at)}: {_dotted(at)}: {message}"]) from None
-        numbers = [f"{document.where(at)}: {_dotted(at)}: {message}" for at, message in typed_number_problems(file)]
+            raise CatalogError([*self.problems, f"{document.where(at)}: {dotted(at)}: {message}"]) from None
+        numbers = [f"{document.where(at)}: {dotted(at)}: {message}" for at, message in typed_number_problems(file)]
         if numbers:
             raise CatalogError([*self.problems, *numbers])
         return document, file
@@ -86,33 +89,57 @@ class _Loader:
     def _resolve(self, doc: SourceDocument, file: CatalogFile, depth: int) -> Catalog:
         report = _Reporter(doc, self.problems)
         imported = [self._import(doc, file, i, depth) for i in range(len(file.imports))]
-        catalog = Catalog.assemble(file, [c for c in imported if c is not None], doc.path)
+        base = self._base(doc, file, depth) if file.extends is not None else None
+        parts = [c for c in [base, *imported] if c is not None]
+        catalog = Catalog.assemble(file, parts, doc.path)
         too_many = kpi_count_problem(len(catalog.kpis))
         if too_many is not None:  # before the checks, whose work grows with the KPIs
             report(("kpis", min(MAX_KPIS, len(file.kpis) - 1)) if file.kpis else ("kpis",), too_many)
             raise CatalogError(self.problems)
+        if base is not None:
+            catalog, changed = extend(catalog, base, file, report)
+            for at, kpi in changed:
+                _check_kpi(catalog, kpi, at, report)
         _check(catalog, file, report)
         check_text_lengths(file, doc.data, report)
         missing = {code: tuple(found) for code, found in report.missing.items() if found}
-        shortened = tuple(f"{doc.where(at)}: {_dotted(at)}: {message}" for at, message in shortened_texts(file))
+        shortened = tuple(f"{doc.where(at)}: {dotted(at)}: {message}" for at, message in shortened_texts(file))
         return replace(catalog, missing_texts=missing, shortened=shortened) if missing or shortened else catalog
 
-    def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
-        spec = file.imports[index]
-        where = doc.where(("imports", index, "catalog"))
-        target = (doc.path.parent / spec.catalog).resolve()
-        if depth >= _MAX_IMPORT_DEPTH or target in self._stack or target == doc.path.resolve():
-            self.problems.append(f"{where}: import cycle or too deep imports at '{spec.catalog}'")
+    def _base(self, doc: SourceDocument, file: CatalogFile, depth: int) -> Catalog | None:
+        """The catalogue ``extends`` names: a bundled id, or a file beside this one."""
+        assert file.extends is not None
+        where = doc.where(("extends",))
+        try:
+            target = Path(resolve_catalog(base_spec(file.extends, doc.path))).resolve()
+        except UserError as exc:
+            self.problems.append(f"{where}: extends: {exc.message.removeprefix('--catalog ')}")
             return None
-        if not target.exists():
-            self.problems.append(f"{where}: imported catalogue '{spec.catalog}' not found")
+        return self._nested(doc, target, depth, where, file.extends, EXTENDS_SAYS)
+
+    def _nested(
+        self, doc: SourceDocument, target: Path, depth: int, where: str, spec: str, says: tuple[str, str, str]
+    ) -> Catalog | None:
+        """Load a catalogue this one reads (an import or its base), refusing cycles and deep chains."""
+        if depth >= _MAX_IMPORT_DEPTH or target in self._stack or target == doc.path.resolve():
+            self.problems.append(f"{where}: {says[0].format(spec)}")
+            return None
+        if not target.is_file():
+            self.problems.append(f"{where}: {says[1].format(spec)}")
             return None
         nested = _Loader()
         nested._stack = [*self._stack, doc.path.resolve()]
         try:
-            source = nested.load(target, depth + 1)
+            return nested.load(target, depth + 1)
         except CatalogError as exc:
-            self.problems.append(f"{where}: imported catalogue has problems: {exc.problems[0]}")
+            self.problems.append(f"{where}: {says[2]}{exc.problems[0]}")
+            return None
+
+    def _import(self, doc: SourceDocument, file: CatalogFile, index: int, depth: int) -> Catalog | None:
+        spec = file.imports[index]
+        where = doc.where(("imports", index, "catalog"))
+        source = self._nested(doc, (doc.path.parent / spec.catalog).resolve(), depth, where, spec.catalog, IMPORT_SAYS)
+        if source is None:
             return None
         for section, known in (("kpis", source.kpis), ("inputs", source.inputs), ("rules", source.rules)):
             for j, item in enumerate(getattr(spec, section)):
@@ -130,7 +157,7 @@ class _Reporter:
         self.missing: dict[str, list[str]] = {}
 
     def __call__(self, at: Path_, message: str) -> None:
-        self.problems.append(f"{self.doc.where(at)}: {_dotted(at)}: {message}")
+        self.problems.append(f"{self.doc.where(at)}: {dotted(at)}: {message}")
 
     def missing_text(self, at: Path_, code: str, default_locale: str, message: str = "") -> None:
         """A text missing in a declared locale: a problem in the default locale (nothing to fall back
@@ -139,7 +166,7 @@ class _Reporter:
         if code == default_locale:
             self(at, message)
         else:
-            self.missing.setdefault(code, []).append(f"{self.doc.where(at)}: {_dotted(at)}: {message}")
+            self.missing.setdefault(code, []).append(f"{self.doc.where(at)}: {dotted(at)}: {message}")
 
     def formula(self, at: Path_, error: FormulaError) -> None:
         start = self.doc.scalar_column(at)
@@ -147,7 +174,7 @@ class _Reporter:
             self(at, error.message)
             return
         line, column = start
-        self.problems.append(f"{self.doc.path}:{line}:{column + error.column - 1}: {_dotted(at)}: {error.message}")
+        self.problems.append(f"{self.doc.path}:{line}:{column + error.column - 1}: {dotted(at)}: {error.message}")
 
 
 def _check(catalog: Catalog, file: CatalogFile, report: _Reporter) -> None:
@@ -365,31 +392,3 @@ def _suggest(name: str, known: Mapping[str, object]) -> str:
 
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def split_msgspec(message: str) -> tuple[str, Path_]:
-    """msgspec says ``Expected `int`, got `str` - at `$.kpis[3].number` ``: split text and path."""
-    text, _, where = message.rpartition(" - at `")
-    if not text:
-        return message, ()
-    path: list[str | int] = []
-    for token in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]", where.rstrip("`")):
-        name, index = token
-        if name:
-            path.append(name)
-        elif index == "...":
-            break
-        else:
-            path.append(int(index))
-    unknown = re.match(r"Object contains unknown field `([^`]*)`", text)
-    if unknown:
-        path.append(unknown.group(1))  # point at the misspelt key, not at the mapping holding it
-    text = text.replace("Object contains unknown field", "unknown key")
-    return text, tuple(path)
-
-
-def _dotted(at: Path_) -> str:
-    text = ""
-    for part in at:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "catalogue"

@@ -151,6 +151,45 @@ class Goal(Strict, frozen=True, forbid_unknown_fields=True):
     owner: Text
 
 
+class KpiTextsChange(Strict, frozen=True, forbid_unknown_fields=True):
+    """Some of a KPI's texts in one locale; the ones left out stay as the base catalogue has them."""
+
+    name: str | None = None
+    description: str | None = None
+    reading: str | None = None
+    formula: str | None = None
+
+
+class KpiChange(Strict, frozen=True, forbid_unknown_fields=True):
+    """What an extending catalogue changes in one of its base's KPIs; what is left out stays."""
+
+    id: Id
+    target: float | None = None
+    targets: dict[CurrencyCode, float] = {}
+    tolerance: Annotated[float, msgspec.Meta(ge=0, le=10)] | None = None
+    decimals: Annotated[int, msgspec.Meta(ge=0, le=6)] | None = None
+    headline: bool = False
+    """Make this KPI the one charted for its category on the dashboard."""
+    texts: dict[str, KpiTextsChange] = {}
+
+
+class InputChange(Strict, frozen=True, forbid_unknown_fields=True):
+    """New texts or bounds for one of the base catalogue's inputs."""
+
+    id: Id
+    name: Text = {}
+    help: Text = {}
+    min: float | None = None
+    max: float | None = None
+
+
+class Changes(Strict, frozen=True, forbid_unknown_fields=True):
+    """An extending catalogue's changes to its base: KPIs and inputs by id."""
+
+    kpis: list[KpiChange] = []
+    inputs: list[InputChange] = []
+
+
 class CatalogFile(Strict, frozen=True, forbid_unknown_fields=True):
     """A catalogue file as written; ``Catalog`` is what it resolves to after imports."""
 
@@ -163,6 +202,13 @@ class CatalogFile(Strict, frozen=True, forbid_unknown_fields=True):
     sample: str | None = None
     sample_currency: CurrencyCode = "USD"
     """The currency of the sample file's money inputs; a demo in another currency converts them."""
+    extends: str | None = None
+    """A bundled catalogue id (``crm``) or a catalogue file (relative to this one) whose every part
+    this catalogue starts from: its own inputs, KPIs and rules are added, ``change`` alters the
+    base's, ``drop`` removes base KPIs (and the inputs only they read)."""
+    change: Changes = Changes()
+    drop: list[Id] = []
+    """Ids of the base catalogue's KPIs to leave out."""
     imports: list[Import] = []
     perspectives: list[Perspective] = []
     categories: list[Category] = []

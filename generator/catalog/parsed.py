@@ -6,8 +6,8 @@ empty and so writes nothing). An entry holds the decoded file (msgspec JSON, nev
 warnings the checks gave, the path it was read from and a stamp of this kpigen: its version and
 the size and time of every module of ``generator/catalog`` and ``generator/formula`` and of
 PyYAML, Babel and msgspec, so another kpigen, an edited rule or another parser parses afresh.
-Only a catalogue that loaded without problems and imports nothing is remembered (an import's
-bytes would be a second key). A cache that cannot be read, written or decoded is the same as
+Only a catalogue that loaded without problems and imports or extends nothing is remembered (an
+import's or a base's bytes would be a second key). A cache that cannot be read, written or decoded is the same as
 none: the file is parsed as before.
 """
 
@@ -104,7 +104,7 @@ def recall(path: Path, data: bytes) -> Catalog | None:
         entry = msgspec.json.decode(where.read_bytes(), type=Entry)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
-    if entry.stamp != stamp() or entry.path != str(path) or entry.file.imports:
+    if entry.stamp != stamp() or entry.path != str(path) or entry.file.imports or entry.file.extends:
         return None
     catalog = Catalog.assemble(entry.file, [], path)
     if entry.missing_texts or entry.shortened:
@@ -117,7 +117,7 @@ def recall(path: Path, data: bytes) -> Catalog | None:
 def remember(path: Path, data: bytes, file: CatalogFile, catalog: Catalog) -> None:
     """Keep a catalogue that loaded without problems; any failure leaves the cache as it was."""
     where = _entry_path(data)
-    if where is None or file.imports:
+    if where is None or file.imports or file.extends:  # a base, like an import, is a second key
         return
     entry = Entry(stamp(), str(path), file, catalog.missing_texts, catalog.shortened)
     text = msgspec.json.encode(entry)

@@ -6,6 +6,7 @@ the file, line and column of the value, which a plain ``yaml.safe_load`` would h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -178,3 +179,31 @@ def _scalar(node: yaml.Node, path: Path, loader: yaml.SafeLoader) -> Any:
         return loader.construct_object(node)
     except yaml.YAMLError as exc:
         raise SourceError(f"{path}:{node.start_mark.line + 1}: {' '.join(str(exc).split())}") from None
+
+
+def split_msgspec(message: str) -> tuple[str, Path_]:
+    """msgspec says ``Expected `int`, got `str` - at `$.kpis[3].number` ``: split text and path."""
+    text, _, where = message.rpartition(" - at `")
+    if not text:
+        return message, ()
+    path: list[str | int] = []
+    for token in re.findall(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]", where.rstrip("`")):
+        name, index = token
+        if name:
+            path.append(name)
+        elif index == "...":
+            break
+        else:
+            path.append(int(index))
+    unknown = re.match(r"Object contains unknown field `([^`]*)`", text)
+    if unknown:
+        path.append(unknown.group(1))  # point at the misspelt key, not at the mapping holding it
+    text = text.replace("Object contains unknown field", "unknown key")
+    return text, tuple(path)
+
+
+def dotted(at: Path_) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "catalogue"

@@ -39,6 +39,20 @@ from generator.paths import DEFAULT_CATALOG
     help="A file name ending in .xlsx (one locale), or a folder that receives default names "
     "(an existing one, or a name ending in /).",
 )
+@click.option(
+    "--kpis",
+    "kpi_ids",
+    default="",
+    metavar="ID,ID…",
+    help="Only these KPIs (ids as in the catalogue file) and exactly the inputs they read. [default: all]",
+)
+@click.option(
+    "--categories",
+    "category_ids",
+    default="",
+    metavar="ID,…",
+    help="Only the KPIs of these categories (added to --kpis). [default: all]",
+)
 @click.option("--sample", is_flag=True, help="Fill a demo year so the dashboard shows something on first open.")
 @click.option("--company", default="", help="Company name shown on every sheet (at most 100 characters).")
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
@@ -77,6 +91,8 @@ def build(
     catalog_spec: str,
     locale: str,
     out: str,
+    kpi_ids: str,
+    category_ids: str,
     sample: bool,
     company: str,
     year: int | None,
@@ -97,6 +113,7 @@ def build(
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
+    from generator.catalog.selection import parse_ids, select
     from generator.output import check_target, plan_output, write_atomic
     from generator.workbook.build import build_workbook, default_file_name
     from generator.workbook.context import BuildOptions
@@ -110,7 +127,10 @@ def build(
         sample=sample,
         fallback=fallback,
     )
+    kpis, categories = parse_ids(kpi_ids), parse_ids(category_ids)
     if batch_list is not None:
+        if kpis or categories:
+            raise click.UsageError("--kpis and --categories build one workbook; leave them out with --batch")
         from generator.cli.batch import run_batch_command
 
         with user_errors():
@@ -120,7 +140,7 @@ def build(
         run_batch_command(catalog_path, batch_list, folder, defaults, force=force, jobs=jobs)
         return
     with user_errors():
-        catalog = load_catalog(resolve_catalog(catalog_spec))
+        catalog = select(load_catalog(resolve_catalog(catalog_spec)), kpis, categories)
         locales = list(catalog.locales) if locale == "all" else [locale]
         plan = plan_output(out, several=len(locales) > 1)
         if plan.file is not None:

@@ -129,6 +129,46 @@ def catalog_check(
     sys.exit(code)
 
 
+@catalog.command("new")
+@click.option(
+    "--extends", "base", required=True, metavar="ID|FILE", help="The catalogue to build on: a bundled id or a file."
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of stdout.")
+@click.option("--id", "new_id", default=None, help="The new catalogue's id. [default: the --out name, or my_<base>]")
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+def catalog_new(base: str, out: Path | None, new_id: str | None, force: bool) -> None:
+    """Write a commented starting file for your own catalogue extending another: its sections show
+    how to add inputs and KPIs, change targets, tolerances and texts, and drop KPIs."""
+    import os
+    import re
+
+    from generator.catalog import load_catalog
+    from generator.catalog.bundled import resolve_catalog
+    from generator.catalog.starter import default_id, starter_text
+    from generator.errors import UserError
+
+    with user_errors():
+        try:
+            path = resolve_catalog(base)
+        except UserError as exc:
+            raise UserError(exc.message.replace("--catalog", "--extends", 1)) from None
+        loaded = load_catalog(path)
+        chosen = new_id or default_id(loaded, out)
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", chosen):
+            raise UserError(f"--id '{chosen}' is not an id: lowercase letters, digits and _, starting with a letter")
+        spec = base
+        if Path(base).exists():  # a file: named relative to where the new one is written
+            spec = os.path.relpath(Path(path).resolve(), (out or Path("x")).resolve().parent)
+        text = starter_text(loaded, spec, chosen, str(out) if out is not None else "my.yaml")
+        if out is None:
+            click.echo(text, nl=False)
+            return
+        from generator.output import write_atomic
+
+        write_atomic(out, text.encode("utf-8"), force=force)
+    click.echo(f"wrote {out} ({chosen}, extends {spec}); check it with: kpigen catalog check {out}")
+
+
 def _check_profiles(profiles: tuple[str, ...], catalog_spec: str | None, strict: bool) -> int:
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog

@@ -42,6 +42,20 @@ from generator.cli.run import user_errors
     help="With a new --currency: how many units of it one unit of the old currency buys (1 USD = 34.5 TRY: 34.5). "
     "Money inputs and the money targets you changed are converted; needed when there are any.",
 )
+@click.option(
+    "--kpis",
+    "kpi_ids",
+    default=None,
+    metavar="ID,ID…|all",
+    help="Only these KPIs, or 'all'; values without a place go to 'Carried over'. [default: the old workbook's]",
+)
+@click.option(
+    "--categories",
+    "category_ids",
+    default="",
+    metavar="ID,…",
+    help="Only the KPIs of these categories (added to --kpis). [default: the old workbook's]",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def regenerate(
     filled: Path,
@@ -53,11 +67,14 @@ def regenerate(
     year: int | None,
     first_month: int | None,
     exchange_rate: float | None,
+    kpi_ids: str | None,
+    category_ids: str,
     force: bool,
 ) -> None:
     """Rebuild FILLED as a fresh workbook (another language, catalogue version, currency or year),
     carrying over every input value, setting and changed target; values without a place go to a
     "Carried over" sheet. FILLED is only read."""
+    from generator.catalog.selection import parse_ids
     from generator.transfer.regenerate import RegenerateOptions
     from generator.transfer.regenerate import regenerate as run_regenerate
 
@@ -70,6 +87,8 @@ def regenerate(
             year=year,
             first_month=first_month,
             exchange_rate=exchange_rate,
+            kpis=None if kpi_ids is None else tuple(parse_ids(kpi_ids)),
+            categories=tuple(parse_ids(category_ids)),
             force=force,
         )
         result = run_regenerate(filled, out, options)

@@ -16,8 +16,9 @@ from generator.catalog.model import Better
 from generator.errors import CatalogError
 from generator.formula.address import cell, quote_sheet
 
-LAYOUT_VERSION = "1"
-"""Stored in every workbook (``layout_version``); the validator warns about another one."""
+LAYOUT_VERSION = "2"
+"""Stored in every workbook (``layout_version``); the validator warns about another one.
+2: the prior year's sheets (``py_in_``, ``py_kpi_``)."""
 MONTHS = 12
 QUARTERS = 4
 
@@ -32,6 +33,10 @@ class SheetNames:
     definitions: str
     scorecard: str
     chart_data: str
+    prior_inputs: str = ""
+    prior_kpis: str = ""
+    """The prior year's inputs and KPIs (with the change against it): the same rows and columns as
+    the current year's sheets, so one set of formulas serves both years."""
 
     @classmethod
     def only(cls, **known: str) -> SheetNames:
@@ -48,6 +53,8 @@ class SheetNames:
             self.definitions,
             self.scorecard,
             self.chart_data,
+            self.prior_inputs,
+            self.prior_kpis,
         ]
 
 
@@ -75,6 +82,8 @@ def sheet_names(texts: Translator) -> SheetNames:
         definitions=_("Definitions"),
         scorecard=_("Scorecard"),
         chart_data=_("Chart data"),
+        prior_inputs=_("Prior year"),
+        prior_kpis=_("Prior-year KPIs"),
     )
     seen: set[str] = set()
     for name in names.all():
@@ -125,6 +134,8 @@ KPI_STATUS_COL = KPI_GRID.ytd + 4
 """Target and tolerance are mirrored on the KPI sheet so its conditional formats refer to their own
 sheet only: Google Sheets ignores a conditional format that reads another sheet."""
 HEADER_ROW = 4
+CHANGE_GAP = 3
+"""Rows between the last prior-year KPI and the header of the change block below it."""
 SETTINGS_VALUE_COL = 3  # D: company, year, first month, currency; then target and tolerance columns
 SETTINGS_TOLERANCE_COL = 4
 SETTINGS_FIELDS = ("company", "year", "first_month", "currency")
@@ -146,6 +157,19 @@ class Layout:
     settings_rows: dict[str, int] = field(default_factory=dict)
     labels_row: int = HEADER_ROW
     """Row of the month labels on the Inputs sheet (``month_labels``)."""
+    py_input_rows: dict[str, int] = field(default_factory=dict)
+    py_kpi_rows: dict[str, int] = field(default_factory=dict)
+    """Rows of the prior year's inputs and KPIs on their own sheets (``py_in_``, ``py_kpi_``)."""
+    change_rows: dict[str, int] = field(default_factory=dict)
+    """Rows of each KPI's change against the prior year, below the prior-year KPIs."""
+
+    def prior(self) -> Layout:
+        """The prior year seen as a year of its own: its sheets in the roles of Inputs and KPIs, its
+        rows as the input and KPI rows, so the current year's formulas serve it unchanged."""
+        from dataclasses import replace
+
+        sheets = replace(self.sheets, inputs=self.sheets.prior_inputs, kpis=self.sheets.prior_kpis)
+        return replace(self, sheets=sheets, input_rows=self.py_input_rows, kpi_rows=self.py_kpi_rows)
 
     @classmethod
     def plan(cls, catalog: Catalog, sheets: SheetNames) -> Layout:
@@ -177,6 +201,9 @@ class Layout:
                 layout.target_rows[kpi.id] = row
                 row += 1
         layout.chart_rows = plan_chart_rows(catalog)
+        layout.py_input_rows = dict(layout.input_rows)
+        layout.py_kpi_rows = dict(layout.kpi_rows)
+        layout.change_rows = plan_change_rows(layout.kpi_rows)
         return layout
 
     @classmethod
@@ -187,7 +214,14 @@ class Layout:
         come from the names (``in_``, ``kpi_``, ``target_``, ``set_``) while the columns stay the
         grids'. Sheet names come from the same names unless given; roles no name covers stay "".
         """
-        roles = {"in_": "inputs", "kpi_": "kpis", "target_": "settings", "set_": "settings"}
+        roles = {
+            "in_": "inputs",
+            "kpi_": "kpis",
+            "target_": "settings",
+            "set_": "settings",
+            "py_in_": "prior_inputs",
+            "py_kpi_": "prior_kpis",
+        }
         found: dict[str, str] = {}
         for name, (sheet, _row) in rows.items():
             for prefix, role in roles.items():
@@ -201,6 +235,8 @@ class Layout:
             "kpi_": layout.kpi_rows,
             "target_": layout.target_rows,
             "set_": layout.settings_rows,
+            "py_in_": layout.py_input_rows,
+            "py_kpi_": layout.py_kpi_rows,
         }
         for name, (_sheet, row) in rows.items():
             for prefix, rows_of in targets.items():
@@ -232,6 +268,17 @@ class Layout:
         return quote_sheet(sheet) + cell(row, first, absolute=True) + ":" + cell(row, last, absolute=True)
 
 
+def change_header_row(kpi_rows: Mapping[str, int]) -> int:
+    """Header row of the change block on the prior-year KPI sheet, below its last KPI."""
+    return max(kpi_rows.values(), default=HEADER_ROW) + CHANGE_GAP
+
+
+def plan_change_rows(kpi_rows: Mapping[str, int]) -> dict[str, int]:
+    """Each KPI's change row: the prior-year KPI block repeated below itself, header for header."""
+    shift = change_header_row(kpi_rows) - HEADER_ROW
+    return {kpi_id: row + shift for kpi_id, row in kpi_rows.items()}
+
+
 def plan_chart_rows(catalog: Catalog) -> dict[str, int]:
     """Rows of the hidden chart-data sheet: each KPI's months, then its target line, in catalogue order.
 
@@ -258,6 +305,15 @@ def defined_names(layout: Layout) -> dict[str, str]:
         names[f"tolerance_{kpi_id}"] = layout.tolerance_cell(kpi_id)
     for name in SETTINGS_FIELDS:
         names[f"set_{name}"] = layout.setting_cell(name)
+    prior_inputs, prior_kpis = layout.sheets.prior_inputs, layout.sheets.prior_kpis
+    if prior_inputs:
+        for input_id, row in layout.py_input_rows.items():
+            names[f"py_in_{input_id}"] = layout.row_range(
+                prior_inputs, row, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1)
+            )
+    if prior_kpis:
+        for kpi_id, row in layout.py_kpi_rows.items():
+            names[f"py_kpi_{kpi_id}"] = layout.row_range(prior_kpis, row, KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
     names["month_labels"] = layout.row_range(
         inputs, layout.labels_row, INPUT_GRID.month(0), INPUT_GRID.month(MONTHS - 1)
     )

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 
 from generator.catalog import Catalog
-from generator.catalog.model import Aggregation, Better
+from generator.catalog.model import Aggregation, Better, Unit
 from generator.formula import to_excel
-from generator.formula.address import cell
+from generator.formula.address import cell, quote_sheet
 from generator.formula.expr import Expr
 from generator.template.layout import (
     INPUT_GRID,
@@ -146,8 +146,9 @@ def kpi_target_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[i
     }
 
 
-def month_label_formula(layout: Layout, index: int) -> str:
-    """A month column's label, e.g. "Apr 2026", from the fiscal year and first month settings.
+def month_label_formula(layout: Layout, index: int, years_back: int = 0) -> str:
+    """A month column's label, e.g. "Apr 2026", from the fiscal year and first month settings
+    (``years_back``: the same month of an earlier year, for the prior year's sheets).
 
     The month names are the locale's (CLDR), kept in the workbook as the named lists
     ``list_months`` (chosen in settings) and ``list_months_short`` (shown as labels).
@@ -155,4 +156,29 @@ def month_label_formula(layout: Layout, index: int) -> str:
     first = layout.setting_cell("first_month")
     year = layout.setting_cell("year")
     position = f"MATCH({first},list_months,0)-1+{index}"
-    return f'=IFERROR(INDEX(list_months_short,MOD({position},12)+1)&" "&({year}+INT(({position})/12)),"")'
+    year_text = f"{year}-{years_back}" if years_back else year
+    return f'=IFERROR(INDEX(list_months_short,MOD({position},12)+1)&" "&({year_text}+INT(({position})/12)),"")'
+
+
+def in_points(unit: Unit) -> bool:
+    """Whether a change against the prior year is a difference in points (percentages, ratios) rather
+    than a relative change (counts, money, times, scores)."""
+    return unit in (Unit.PERCENT, Unit.RATIO)
+
+
+def change_formula(unit: Unit, now: str, before: str) -> str:
+    """The change of a KPI against the prior year: ``now - before`` in points for a percentage, else
+    ``(now - before) / |before|``; blank when either is missing, or when ``before`` is 0."""
+    both = f"ISNUMBER({now}),ISNUMBER({before})"
+    if in_points(unit):
+        return f'=IF(AND({both}),{now}-{before},"")'
+    return f'=IF(AND({both}),IF({before}=0,"",({now}-{before})/ABS({before})),"")'
+
+
+def change_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
+    """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet)."""
+    unit = catalog.kpis[kpi_id].unit
+    now_sheet = quote_sheet(layout.sheets.kpis)
+    now_row, before_row = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
+    columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
+    return {col: change_formula(unit, now_sheet + cell(now_row, col), cell(before_row, col)) for col in columns}

@@ -82,6 +82,10 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
     catalog = first.catalog
     combined = combine(catalog, [book.inputs for book in books])
     warnings = list(combined.warnings)
+    prior = None
+    if any(v is not None for book in books for row in book.prior_inputs.values() for v in row):
+        # the prior year is added up by the same rules; its warnings say the same as this year's
+        prior = combine(catalog, [book.prior_inputs for book in books]).values
     targets, tolerances = _agreed(books, "targets", warnings), _agreed(books, "tolerances", warnings)
     options = BuildOptions(
         locale=request.locale or first.locale,
@@ -94,7 +98,13 @@ def consolidate(request: ConsolidateRequest) -> ConsolidateResult:
         SourceKpis(_label(book), {k: row[-1] for k, row in kpi_values(catalog, book.inputs).items()}) for book in books
     ]
     built = build_workbook(
-        catalog, options, values=combined.values, targets=targets, tolerances=tolerances, sources=sources
+        catalog,
+        options,
+        values=combined.values,
+        targets=targets,
+        tolerances=tolerances,
+        sources=sources,
+        prior_values=prior,
     )
     out = write_planned(
         plan_out, default_file_name(catalog, built.options), built.data, force=request.force, reads=reads

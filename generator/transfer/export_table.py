@@ -37,7 +37,10 @@ def month_end(start: dt.date) -> dt.date:
     return start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
 
-def periods(year: int, first_month: int) -> list[tuple[str, str, dt.date, dt.date]]:
+Frame = tuple[str, str, dt.date, dt.date]
+
+
+def periods(year: int, first_month: int) -> list[Frame]:
     """(type, label, first day, last day) of the 17 period columns: 12 months, Q1-Q4, the year."""
     result = []
     for p, (a, b) in enumerate(spans()):
@@ -58,8 +61,21 @@ def tidy_rows(filled: Filled, locale: str | None = None, *, year: int | None = N
     settings = filled.settings
     fiscal_year = year or settings.year or dt.date.today().year
     frame = periods(fiscal_year, settings.first_month or 1)
-    currency = settings.currency or ""
     months = {i: filled.inputs.get(i, [None] * MONTHS) for i in catalog.inputs}
+    rows = _year_rows(filled, months, frame, locale, judged=True)
+    if any(v is not None for row in filled.prior_inputs.values() for v in row):
+        before = {i: filled.prior_inputs.get(i, [None] * MONTHS) for i in catalog.inputs}
+        rows += _year_rows(filled, before, periods(fiscal_year - 1, settings.first_month or 1), locale, judged=False)
+    return rows
+
+
+def _year_rows(
+    filled: Filled, months: dict[str, list[float | None]], frame: list[Frame], locale: str, *, judged: bool
+) -> list[Row]:
+    """One fiscal year's rows: its inputs, then its KPIs (with target and status when ``judged``: the
+    prior year's rows carry neither, as its targets are not in the workbook)."""
+    catalog = filled.catalog
+    currency = filled.settings.currency or ""
     rows: list[Row] = []
     for input_id, values in input_periods(catalog, months).items():
         spec = catalog.inputs[input_id]
@@ -70,15 +86,15 @@ def tidy_rows(filled: Filled, locale: str | None = None, *, year: int | None = N
     for kpi_id, values in kpi_values(catalog, months).items():
         kpi = catalog.kpis[kpi_id]
         name = (in_locale(kpi.texts, locale, catalog.default_locale) or next(iter(kpi.texts.values()))).name
-        target = filled.targets.get(kpi_id)
+        target = filled.targets.get(kpi_id) if judged else None
         tolerance = filled.tolerances.get(kpi_id)
         for p, ((kind, label, start, end), value) in enumerate(zip(frame, values, strict=True)):
             goal = target if p < MONTHS else _period_goal(catalog, kpi_id, target, values, p)
             shown = _whole(value) if kpi.unit is Unit.COUNT else value
             row = _row(kind, label, start, end, "kpi", kpi_id, name, _unit(kpi.unit, currency), shown)
             row["target"] = _whole(goal) if kpi.unit is Unit.COUNT else goal
-            judged = status(value, goal, tolerance, kpi.better, points=catalog.points(kpi_id))
-            row["status"] = STATUS.get(judged) if judged is not None else None
+            found = status(value, goal, tolerance, kpi.better, points=catalog.points(kpi_id)) if judged else None
+            row["status"] = STATUS.get(found) if found is not None else None
             rows.append(row)
     return rows
 

@@ -31,7 +31,7 @@ from generator.validate.identify import TemplateInfo, recognise, template_catalo
 from generator.validate.inputs import read_cell
 from generator.validate.locate import locate
 from generator.validate.safe_open import ReadLimits
-from generator.workbook.sheet_carried import COLUMNS, NAME, CarriedRow
+from generator.workbook.sheet_carried import COLUMNS, NAME, CarriedRow, kind_texts, reason_texts
 
 Value = float | None
 
@@ -51,7 +51,7 @@ class Stray:
     """A typed cell that holds something other than a number or a blank, kept as the user left it."""
 
     kind: str
-    """"input", "target" or "tolerance"."""
+    """"input", "prior-input", "target" or "tolerance"."""
     id: str
     """The input or KPI id."""
     month: int | None
@@ -88,6 +88,8 @@ class Filled:
     """True when the document properties were lost and the template was recognised by its names."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Document properties beyond the identity (generator and layout version), for reports."""
+    prior_inputs: dict[str, list[Value]] = field(default_factory=dict)
+    """Input id -> the prior year's 12 fiscal months, from the ``py_in_`` names (none in a layout-1 file)."""
 
     @property
     def has_data(self) -> bool:
@@ -163,6 +165,7 @@ def read_filled(
             if stray is not None:
                 strays.append(Stray(kind, kpi_id, None, stray))
 
+    prior_inputs = _prior_inputs(book, resolved, strays)
     locale = info.locale
     settings = _settings(book, located.layout.settings_rows, layout.sheets.settings, locale, info)
     return Filled(
@@ -182,11 +185,31 @@ def read_filled(
             k for k, v in tolerances.items() if not same_number(v, default_tolerance(resolved, k))
         ),
         strays=tuple(strays),
-        carried=_carried(book),
+        carried=_carried(book, locale),
         problems=tuple(f.message for f in findings if f.severity is Severity.ERROR),
         inferred=info.inferred,
         extra={k: v for k, v in info.as_dict().items() if k in ("generator_version", "layout_version")},
+        prior_inputs=prior_inputs,
     )
+
+
+def _prior_inputs(book: Book, catalog: Catalog, strays: list[Stray]) -> dict[str, list[Value]]:
+    """The prior year's typed months by input id, found by their ``py_in_`` names; a cell that is
+    not a number is kept as a stray of kind "prior-input"."""
+    names = book.defined_names()
+    found: dict[str, list[Value]] = {}
+    for input_id in catalog.inputs:
+        area = parse_target(names.get(f"py_in_{input_id}", ""))
+        if area is None or not book.is_worksheet(area.sheet) or len(area.cells()) != MONTHS:
+            continue
+        row: list[Value] = []
+        for m, (r, c) in enumerate(area.cells()):
+            number, stray = _typed(book, area.sheet, r, c)
+            row.append(number)
+            if stray is not None:
+                strays.append(Stray("prior-input", input_id, m, stray))
+        found[input_id] = row
+    return found
 
 
 def _typed(book: Book, sheet: str, row: int, col: int) -> tuple[Value, str | None]:
@@ -259,8 +282,14 @@ def _named_list(book: Book, name: str) -> list[str]:
     return [t.strip() for t in texts] if len(texts) == MONTHS and all(isinstance(t, str) for t in texts) else []
 
 
-def _carried(book: Book) -> tuple[CarriedRow, ...]:
-    """The rows of a "Carried over" sheet, found by its defined name; none when the file has none."""
+def _carried(book: Book, locale: str) -> tuple[CarriedRow, ...]:
+    """The rows of a "Carried over" sheet, found by its defined name; none when the file has none.
+    A reason worded in the workbook's language reads back as its code, so it can be acted on."""
+    from generator.validate.identify import load_messages
+
+    gettext = load_messages(locale).gettext
+    codes = {text: code for code, text in reason_texts(gettext).items()}
+    kinds = {text: code for code, text in kind_texts(gettext).items()}
     found = parse_target(book.defined_names().get(NAME, ""))
     if found is None or not book.has_sheet(found.sheet) or found.last_col - found.first_col + 1 != COLUMNS:
         return ()
@@ -272,5 +301,9 @@ def _carried(book: Book) -> tuple[CarriedRow, ...]:
             continue
         number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
         shown = number if number is not None else (str(value) if value != "" else None)
-        rows.append(CarriedRow(str(kind), str(item), str(name), str(month), shown, str(why)))
+        rows.append(
+            CarriedRow(
+                kinds.get(str(kind), str(kind)), str(item), str(name), str(month), shown, codes.get(str(why), str(why))
+            )
+        )
     return tuple(rows)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.template.layout import MONTHS
 from generator.transfer.months import FiscalMonths, calendar_month, fiscal_start, fold
 from generator.transfer.numbers import NumberReader
 from generator.transfer.table import Table
@@ -54,6 +55,8 @@ class Imported:
     """Every issue, listed or not."""
     renamed: list[str] = field(default_factory=list)
     """Input ids of an earlier catalogue version the table used, read as the inputs that replace them."""
+    prior: Values = field(default_factory=dict)
+    """Values of months in the year before ``year``: the workbook's prior-year inputs."""
 
 
 def input_names(catalog: Catalog, mapping: dict[str, str]) -> dict[str, str]:
@@ -239,5 +242,6 @@ class _Reader:
                 f"{input_id} for this month was already given on row {first + 2}; this value is skipped",
             )
             return
-        self.result.values[input_id][position] = number
+        year = self.result.values if position >= 0 else self.result.prior
+        year.setdefault(input_id, [None] * MONTHS)[position % MONTHS] = number
         self.result.count += 1

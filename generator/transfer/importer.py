@@ -88,7 +88,7 @@ def import_file(request: ImportRequest) -> ImportResult:
         currency=options.currency,
         fallback=request.fallback,
     )
-    built = build_workbook(request.catalog, options, values=imported.values)
+    built = build_workbook(request.catalog, options, values=imported.values, prior_values=imported.prior or None)
     out = write_planned(
         plan_out,
         default_file_name(request.catalog, built.options),

@@ -56,15 +56,16 @@ class FiscalMonths:
         self.names = month_name_index([self.locale, "en"])
 
     def position(self, cell: Any) -> int:
-        """The fiscal position; raises ValueError saying why the cell is not a month of this year."""
+        """The fiscal position: 0-11 in this year, -12..-1 in the prior year; raises ValueError saying why
+        the cell is neither. A month without a year is one of this year."""
         year, month = calendar_month(cell, self.names)
         if year is None:
             return (month - self.first_month) % 12
         offset = (year * 12 + month) - (self.year * 12 + self.first_month)
-        if not 0 <= offset < 12:
+        if not -12 <= offset < 12:  # -12..-1: the prior year, which a workbook holds too
             first = dt.date(self.year, self.first_month, 1)
             raise ValueError(
-                f"{year}-{month:02d} is outside the fiscal year starting {first:%Y-%m} "
+                f"{year}-{month:02d} is outside the fiscal year starting {first:%Y-%m} and the year before it "
                 "(choose it with --year and --first-month)"
             )
         return offset
@@ -105,8 +106,9 @@ def calendar_month(cell: Any, names: dict[str, int]) -> tuple[int | None, int]:
 
 def fiscal_start(cells: Iterable[Any], locale: str, first_month: int | None) -> tuple[int, int] | None:
     """(year, first month) of the fiscal year most dated cells fall in; the first month is the one
-    given, or January. A stray month of another year does not move the year; None when no cell
-    carries a year."""
+    given, or January. A stray month of another year does not move the year; of two years as full
+    as each other the later one is the year (the earlier its prior year); None when no cell carries
+    a year."""
     names = month_name_index([locale, "en"])
     first = first_month or 1
     years: Counter[int] = Counter()
@@ -120,4 +122,4 @@ def fiscal_start(cells: Iterable[Any], locale: str, first_month: int | None) -> 
     if not years:
         return None
     most = max(years.values())
-    return min(y for y, n in years.items() if n == most), first
+    return max(y for y, n in years.items() if n == most), first

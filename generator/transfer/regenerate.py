@@ -16,10 +16,13 @@ from pathlib import Path
 
 from generator.catalog import Catalog, load_catalog
 from generator.catalog.model import Better, Unit
+from generator.catalog.selection import apply_recorded, resolve_kpi, select
 from generator.errors import UnreadableWorkbook, UserError
 from generator.output import plan_workbook_output, write_planned
 from generator.template.layout import MONTHS
+from generator.transfer.carried_back import restore_carried
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
+from generator.transfer.years import empty_months, month_label, move_inputs, shift_months
 from generator.validate.identify import bundled_catalog, load_messages
 from generator.validate.safe_open import ReadLimits
 from generator.workbook.build import BuildResult, build_workbook, default_file_name
@@ -53,6 +56,9 @@ class RegenerateOptions:
     first_month: int | None = None
     exchange_rate: float | None = None
     """How many units of the new currency one unit of the old buys: money values are converted by it."""
+    kpis: tuple[str, ...] | None = None
+    categories: tuple[str, ...] = ()
+    """A new selection of KPIs (``("all",)`` for the whole catalogue); None keeps the old workbook's."""
     force: bool = False
     limits: ReadLimits = field(default_factory=ReadLimits)
 
@@ -69,6 +75,10 @@ class Plan:
     carried: list[CarriedRow]
     converted: float | None = None
     """The exchange rate money values were multiplied by, when the currency changed."""
+    prior: dict[str, list[Value]] = field(default_factory=dict)
+    """The new workbook's prior-year inputs (this year's, when rolling into the next)."""
+    empty_months: list[str] = field(default_factory=list)
+    """Months of the old year without any input, said when rolling forward (the year was not complete)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,10 @@ class Regenerated:
                 f"money {old.settings.currency} -> {new.options.currency} at {new.converted:g}, "
                 f"rounded to {digits} decimal{'' if digits == 1 else 's'}"
             )
+        if new.prior:
+            parts.append(f"{sum(v is not None for row in new.prior.values() for v in row)} prior-year values")
+        if new.empty_months:
+            parts.append(f"the old year had no data in {', '.join(new.empty_months)}")
         sheet = load_messages(new.options.locale).gettext("Carried over")
         carried = f"; {len(new.carried)} values without a place listed on sheet '{sheet}'" if new.carried else ""
         return f"wrote {self.out} ({', '.join(parts)}){carried}"
@@ -123,6 +137,7 @@ def build_regenerated(source: Path, options: RegenerateOptions) -> tuple[Filled,
         targets=plan.targets,
         tolerances=plan.tolerances,
         carried=plan.carried,
+        prior_values=plan.prior,
     )
     return filled, plan, result
 
@@ -141,13 +156,14 @@ def target_catalog(filled: Filled, path: Path | None) -> Catalog:
 
 def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
     """Map the old workbook's data onto the new catalogue and settings; raise UserError when months fall out."""
-    catalog = target_catalog(filled, options.catalog)
+    whole = target_catalog(filled, options.catalog)
+    catalog = _selected(whole, filled, options)
     old = filled.settings
     year = options.year if options.year is not None else old.year
     first = options.first_month if options.first_month is not None else old.first_month or 1
     if year is None:
         raise UserError(f"{filled.path}: its fiscal year cannot be read from the Settings sheet; pass --year")
-    shift = _shift(filled, year, first)
+    shift = shift_months(filled, year, first)
     build = BuildOptions(
         locale=options.locale or filled.locale,
         company=options.company if options.company is not None else _company(filled),
@@ -155,27 +171,27 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
         first_month=first,
         currency=options.currency or old.currency or "",
     )
-    carried: list[CarriedRow] = []
-    values, used = _inputs(filled, catalog, shift)
-    for input_id, row in filled.inputs.items():
-        if input_id in used:
-            continue
-        name = _input_name(filled.catalog, input_id, build.locale)
-        for m, value in enumerate(row):
-            if value is not None:
-                carried.append(CarriedRow("input", input_id, name, _month(filled, m), value, "removed"))
+    moved = move_inputs(
+        filled,
+        catalog,
+        shift,
+        lambda input_id: _input_name(filled.catalog, input_id, build.locale),
+        lambda input_id: input_id in whole.inputs,
+    )
+    values, carried = moved.values, moved.carried
     for stray in filled.strays:
-        if stray.kind == "input":
+        if stray.kind in ("input", "prior-input"):
             name = _input_name(filled.catalog, stray.id, build.locale)
-            month = _month(filled, stray.month or 0)
+            month = month_label(filled, (stray.month or 0) - (MONTHS if stray.kind == "prior-input" else 0))
         else:
             name, month = _kpi_name(filled.catalog, stray.id, build.locale), ""
         carried.append(CarriedRow(stray.kind, stray.id, name, month, stray.content, "not-a-number"))
-    targets = _settings_values(filled, catalog, build.locale, "target", carried)
-    tolerances = _settings_values(filled, catalog, build.locale, "tolerance", carried)
-    converted = _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets)
-    carried += filled.carried
-    return Plan(catalog, build, values, targets, tolerances, carried, converted)
+    targets = _settings_values(filled, catalog, whole, build.locale, "target", carried)
+    tolerances = _settings_values(filled, catalog, whole, build.locale, "tolerance", carried)
+    converted = _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets, moved.prior)
+    carried += restore_carried(filled.carried, catalog, build, values, targets, tolerances, moved.prior)
+    empty = empty_months(filled) if shift > 0 else []
+    return Plan(catalog, build, values, targets, tolerances, carried, converted, moved.prior, empty)
 
 
 def _convert_money(
@@ -185,6 +201,7 @@ def _convert_money(
     rate: float | None,
     values: dict[str, list[Value]],
     targets: dict[str, Value],
+    prior: dict[str, list[Value]],
 ) -> float | None:
     """Money inputs and the money targets the user changed, converted into a new currency by ``rate``;
     returns the rate when values were converted.
@@ -203,9 +220,11 @@ def _convert_money(
         )
     if not changes:
         return None
-    inputs = [
-        i for i, row in values.items() if catalog.inputs[i].unit is Unit.CURRENCY and any(v is not None for v in row)
+    money = [
+        (i, year) for year in (values, prior) for i, row in year.items() if catalog.inputs[i].unit is Unit.CURRENCY
     ]
+    money = [(i, year) for i, year in money if any(v is not None for v in year[i])]
+    inputs = list(dict.fromkeys(i for i, _year in money))
     money_targets = [k for k, v in targets.items() if catalog.kpis[k].unit is Unit.CURRENCY and v is not None]
     if not inputs and not money_targets:
         return None
@@ -218,8 +237,8 @@ def _convert_money(
             new,
         )
     digits = currency_digits(new)
-    for input_id in inputs:
-        values[input_id] = [None if v is None else _converted(v, rate, input_id, digits) for v in values[input_id]]
+    for input_id, year in money:
+        year[input_id] = [None if v is None else _converted(v, rate, input_id, digits) for v in year[input_id]]
     for kpi_id in money_targets:
         value = targets[kpi_id]
         targets[kpi_id] = None if value is None else _converted(value, rate, kpi_id, digits)
@@ -249,45 +268,8 @@ def _company(filled: Filled) -> str:
     return "" if company == load_messages(filled.locale).gettext("Your company") else company
 
 
-def _shift(filled: Filled, year: int, first: int) -> int:
-    """Months between the old fiscal year's start and the new one's; refuse if a typed month falls outside."""
-    old_year = filled.settings.year
-    old_first = filled.settings.first_month or 1
-    if old_year is None:
-        return 0
-    shift = (year * 12 + first - 1) - (old_year * 12 + old_first - 1)
-    if shift == 0:
-        return 0
-    used = sorted(
-        {m for row in filled.inputs.values() for m, v in enumerate(row) if v is not None}
-        | {s.month for s in filled.strays if s.month is not None}
-    )
-    lost = [m for m in used if not 0 <= m - shift < MONTHS]
-    if lost:
-        months = ", ".join(_month(filled, m) for m in lost)
-        raise UserError(
-            f"{filled.path}: the fiscal year {year} starting in month {first} leaves out months that hold data "
-            f"({months}); choose a year and first month that cover them"
-        )
-    return shift
-
-
-def _inputs(filled: Filled, catalog: Catalog, shift: int) -> tuple[dict[str, list[Value]], set[str]]:
-    """The new catalogue's inputs from the old ones, by id or by ``replaces``, moved by ``shift`` months."""
-    values: dict[str, list[Value]] = {}
-    used: set[str] = set()
-    for input_id, spec in catalog.inputs.items():
-        source = next((i for i in (input_id, *spec.replaces) if i in filled.inputs), None)
-        if source is None:
-            continue
-        used.add(source)
-        old = filled.inputs[source]
-        values[input_id] = [old[m + shift] if 0 <= m + shift < MONTHS else None for m in range(MONTHS)]
-    return values, used
-
-
 def _settings_values(
-    filled: Filled, catalog: Catalog, locale: str, kind: str, carried: list[CarriedRow]
+    filled: Filled, catalog: Catalog, whole: Catalog, locale: str, kind: str, carried: list[CarriedRow]
 ) -> dict[str, Value]:
     """Targets (or tolerances) the user changed, by the new KPI ids; the rest follow the new catalogue."""
     changed, found = (
@@ -299,7 +281,7 @@ def _settings_values(
         value = found[old_id]
         why = ""
         if new_id is None:
-            why = "removed"
+            why = "not-selected" if resolve_kpi(whole, old_id) is not None else "removed"
         elif catalog.kpis[new_id].better is Better.INFO:
             why = "no-target"
         elif kind == "tolerance" and _tolerance_kind(filled.catalog, old_id) != _tolerance_kind(catalog, new_id):
@@ -319,16 +301,19 @@ def _settings_values(
     return chosen
 
 
+def _selected(whole: Catalog, filled: Filled, options: RegenerateOptions) -> Catalog:
+    """The new workbook's KPIs: ``--kpis``/``--categories`` when given (``--kpis all``: every one),
+    else the old workbook's own selection, followed through renamed ids."""
+    if options.kpis is None and not options.categories:
+        return apply_recorded(whole, ",".join(filled.catalog.selection))
+    kpis = options.kpis or ()
+    if tuple(kpis) == ("all",):
+        return whole
+    return select(whole, kpis, options.categories)
+
+
 def _tolerance_kind(catalog: Catalog, kpi_id: str) -> str:
     return str(getattr(catalog.kpis[kpi_id], "tolerance_unit", "percent"))
-
-
-def _month(filled: Filled, index: int) -> str:
-    """A fiscal month of the old workbook as YYYY-MM (or "month N" when its year is unknown)."""
-    if filled.settings.year is None:
-        return f"month {index + 1}"
-    position = filled.settings.year * 12 + (filled.settings.first_month or 1) - 1 + index
-    return f"{position // 12:04d}-{position % 12 + 1:02d}"
 
 
 def _input_name(catalog: Catalog, input_id: str, locale: str) -> str:

@@ -44,6 +44,8 @@ from generator.template.layout import (
     MONTHS,
     Layout,
     SheetNames,
+    change_header_row,
+    plan_change_rows,
     plan_chart_rows,
     sheet_names,
 )
@@ -56,6 +58,7 @@ from generator.template.scorecard_formulas import (
     scorecard_rows,
 )
 from generator.template.sheet_formulas import (
+    change_formulas,
     input_period_formulas,
     kpi_formulas,
     kpi_target_formulas,
@@ -120,6 +123,7 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
             formulas = formulas | kpi_target_formulas(catalog, layout, kpi_id)
         for col, formula in formulas.items():
             yield Expected(layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col])
+    yield from _prior_year(check, input_labels, kpi_labels)
     if located.labels_row is not None and {"first_month", "year"} <= layout.settings_rows.keys():
         for m in range(MONTHS):
             formula = month_label_formula(layout, m)
@@ -136,6 +140,71 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
         yield from _chart_data(check, shown)
     if shown.sheets.scorecard:
         yield from _scorecard(check, shown)
+
+
+def _prior_year(check: Check, input_labels: dict[int, str], kpi_labels: dict[int, str]) -> Iterator[Expected]:
+    """The prior year's sheets, found by their ``py_in_`` and ``py_kpi_`` names (a workbook of layout 1
+    has none): its inputs' periods, its KPIs, and each KPI's change against it."""
+    _ = check.gettext
+    catalog, names = check.catalog, check.book.defined_names()
+    rows: dict[str, dict[str, int]] = {"py_in_": {}, "py_kpi_": {}}
+    sheets: dict[str, str] = {}
+    for prefix, found in rows.items():
+        for item in catalog.inputs if prefix == "py_in_" else catalog.kpis:
+            area = parse_target(names.get(prefix + item, ""))
+            if (
+                area is not None
+                and check.book.is_worksheet(area.sheet)
+                and sheets.setdefault(prefix, area.sheet) == area.sheet
+            ):
+                found[item] = area.first_row
+    layout = replace(
+        check.layout,
+        sheets=replace(
+            check.layout.sheets, prior_inputs=sheets.get("py_in_", ""), prior_kpis=sheets.get("py_kpi_", "")
+        ),
+        py_input_rows=rows["py_in_"],
+        py_kpi_rows=rows["py_kpi_"],
+        change_rows=plan_change_rows(rows["py_kpi_"]),
+    )
+    prior = layout.prior()
+    yield from _prior_headings(check, layout)
+    for input_id in prior.input_rows:
+        for col, formula in input_period_formulas(catalog, prior, input_id).items():
+            row = prior.input_rows[input_id]
+            yield Expected(prior.sheets.inputs, row, col, formula, input_id, None, input_labels[col])
+    if not all(i in prior.input_rows for i in catalog.inputs):
+        return  # a KPI's formula reads a prior-year input the file no longer names
+    for kpi_id in prior.kpi_rows:
+        for col, formula in kpi_formulas(catalog, prior, kpi_id).items():
+            yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
+        if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
+            change = _("Change against the prior year")
+            for col, formula in change_formulas(catalog, layout, kpi_id).items():
+                yield Expected(
+                    prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
+                )
+
+
+def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
+    """The month headings of the prior year's sheets (a year earlier) and of the change block (this
+    year), two rows above each block's first row, as the writer places them."""
+    _ = check.gettext
+    if not {"first_month", "year"} <= layout.settings_rows.keys():
+        return
+    blocks: list[tuple[str, int, int, int, str]] = []
+    if layout.py_input_rows and layout.sheets.prior_inputs:
+        first = min(layout.py_input_rows.values()) - 2
+        blocks.append((layout.sheets.prior_inputs, first, INPUT_GRID.month(0), 1, _("Prior year")))
+    if layout.py_kpi_rows and layout.sheets.prior_kpis:
+        first = min(layout.py_kpi_rows.values()) - 2
+        blocks.append((layout.sheets.prior_kpis, first, KPI_GRID.month(0), 1, _("Prior year")))
+        change = change_header_row(layout.py_kpi_rows)
+        blocks.append((layout.sheets.prior_kpis, change, KPI_GRID.month(0), 0, _("Change against the prior year")))
+    for sheet, row, first_col, back, part in blocks:
+        for m in range(MONTHS):
+            formula = month_label_formula(layout, m, years_back=back)
+            yield Expected(sheet, row, first_col + m, formula, None, None, check.labels[m], part, False)
 
 
 _KEPT_MAX = 4096

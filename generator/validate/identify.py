@@ -76,7 +76,15 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
     """The catalogue the file was built from: ``--catalog``, else kpi_catalog/<catalog_id>.yaml.
 
     A file that does not say which catalogue it comes from cannot be validated: UnreadableWorkbook.
+    A workbook built with a selection of KPIs (``build --kpis``) is read against the catalogue cut
+    the same way.
     """
+    from generator.catalog.selection import apply_recorded, recorded_selection
+
+    return apply_recorded(_whole_catalog(info, catalog_path, label), recorded_selection(info.properties))
+
+
+def _whole_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:
     catalog_id = info.get("catalog_id")
     if catalog_path is not None:
         chosen = load_catalog(catalog_path)
@@ -125,8 +133,9 @@ def bundled_catalog(catalog_id: str, version: str | None = None) -> Path | None:
 
 def recognise(book: Book) -> TemplateInfo | None:
     """Identify a workbook whose document properties were lost (Google Sheets drops them on
-    download) by its defined names: the catalogue whose KPIs are exactly the file's ``kpi_``
-    names (of several versions, the one whose inputs match its ``in_`` names best), and the
+    download) by its defined names: the catalogue whose KPIs include all the file's ``kpi_``
+    names (exactly, else as a selection; of several versions, the one whose inputs match its
+    ``in_`` names best), and the
     locale whose sheet names the file has."""
     from generator.i18n import Texts
     from generator.template.layout import sheet_names
@@ -141,21 +150,26 @@ def recognise(book: Book) -> TemplateInfo | None:
             catalog = load_bundled(entry.path)
         except UserError:
             continue
-        if set(catalog.kpis) == kpis:
+        if kpis <= set(catalog.kpis):  # all of them, or a selection (build --kpis)
             candidates.append(catalog)
     if not candidates:
         return None
     # Two versions of one catalogue may share their KPIs but not their inputs: the closest wins.
-    catalog = min(candidates, key=lambda c: len(set(c.inputs) ^ inputs))
+    whole = min(candidates, key=lambda c: (len(set(c.kpis) - kpis), len(set(c.inputs) ^ inputs)))
+    from generator.catalog.selection import restrict
+
+    catalog = restrict(whole, kpis)
+    found = {"catalog_id": catalog.id, "catalog_version": catalog.version}
+    if catalog.selection:
+        found["kpis"] = ",".join(catalog.selection)
     for locale in catalog.locales:
         try:
             names = sheet_names(Texts.for_build(catalog, locale, "USD", fallback=catalog.default_locale))
         except UserError:
             continue
         if book.has_sheet(names.inputs) and book.has_sheet(names.kpis):
-            found = {"catalog_id": catalog.id, "catalog_version": catalog.version, "locale": locale}
-            return TemplateInfo(found, inferred=True)
-    return TemplateInfo({"catalog_id": catalog.id, "catalog_version": catalog.version}, inferred=True)
+            return TemplateInfo({**found, "locale": locale}, inferred=True)
+    return TemplateInfo(found, inferred=True)
 
 
 def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], str]) -> list[Finding]:

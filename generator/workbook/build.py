@@ -6,12 +6,14 @@ import io
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
 from generator import __version__
 from generator.catalog import Catalog
+from generator.catalog.selection import selection_properties
 from generator.formula.address import cell, quote_sheet
 from generator.i18n import Texts
 from generator.i18n.formats import default_currency, month_names
@@ -21,13 +23,14 @@ from generator.template.layout import LAYOUT_VERSION, Layout, defined_names, she
 from generator.template.options import check_company, check_currency, check_first_month, check_year
 from generator.workbook.cached import cache_values
 from generator.workbook.context import BuildOptions, Context
-from generator.workbook.sample import read_sample
+from generator.workbook.sample import prior_sample, read_sample
 from generator.workbook.sheet_carried import COLUMNS, FIRST_COL, FIRST_ROW, CarriedRow, write_carried
 from generator.workbook.sheet_chart_data import write_chart_data
 from generator.workbook.sheet_dashboard import write_dashboard
 from generator.workbook.sheet_definitions import write_definitions
 from generator.workbook.sheet_inputs import write_inputs
 from generator.workbook.sheet_kpis import write_kpis
+from generator.workbook.sheet_prior_kpis import write_prior_kpis
 from generator.workbook.sheet_scorecard import write_scorecard
 from generator.workbook.sheet_settings import write_settings
 from generator.workbook.sheet_sources import SourceKpis, write_sources
@@ -77,6 +80,7 @@ def build_workbook(
     tolerances: Mapping[str, float | None] | None = None,
     carried: Sequence[CarriedRow] = (),
     sources: Sequence[SourceKpis] = (),
+    prior_values: dict[str, list[float | None]] | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
@@ -86,13 +90,16 @@ def build_workbook(
     ``targets`` and ``tolerances`` (KPI id -> value, None for a blank target) replace the
     catalogue's; ``carried`` adds a "Carried over" sheet listing values without a place.
     ``sources`` (consolidation) adds a "Sources" sheet with each source workbook's KPI values.
+    ``prior_values`` (input id -> 12 monthly values) pre-fills the prior year's inputs.
     A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
     library path or stack line reaches a user's terminal. ``progress`` is told each step as it
     starts (a large catalogue's build takes seconds to minutes).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _build(catalog, options, values, targets, tolerances, carried, sources, progress or _silent)
+        result = _build(
+            catalog, options, values, targets, tolerances, carried, sources, prior_values, progress or _silent
+        )
     raised = [" ".join(str(w.message).split()) for w in caught]
     notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
     return replace(result, notes=notes, warnings=result.warnings + notes[len(result.notes) :])
@@ -106,6 +113,7 @@ def _build(
     tolerances: Mapping[str, float | None] | None,
     carried: Sequence[CarriedRow],
     sources: Sequence[SourceKpis],
+    prior_values: dict[str, list[float | None]] | None,
     progress: Progress,
 ) -> BuildResult:
     options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
@@ -115,8 +123,9 @@ def _build(
     names = sheet_names(texts)
     layout = Layout.plan(catalog, names)
     renamed: list[str] = []
+    sample = None
     if values is None and options.sample:
-        values = read_sample(catalog, options.currency, renamed)
+        values = sample = read_sample(catalog, options.currency, renamed)
     buffer = io.BytesIO()
     workbook = Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -133,10 +142,11 @@ def _build(
         tolerances=dict(tolerances or {}),
         carried=tuple(carried),
         sources=tuple(sources),
+        prior_values=prior_values if prior_values is not None or sample is None else prior_sample(catalog, sample),
     )
     if renamed and catalog.sample is not None:
         ctx.notes.append(catalog.renamed_note(f"sample data {catalog.sample.name}", renamed))
-    order = ["start", "settings", "inputs", "kpis", "dashboard"]
+    order = ["start", "settings", "inputs", "kpis", "dashboard", "prior_inputs", "prior_kpis"]
     if catalog.scorecard:
         order.append("scorecard")
     if carried:
@@ -156,13 +166,15 @@ def _build(
             "carried_over",
             "=" + quote_sheet(texts.gettext("Carried over")) + cell(FIRST_ROW, FIRST_COL, absolute=True) + ":" + last,
         )
-    writers = {
+    writers: dict[str, Callable[[Context], None]] = {
         "chart_data": write_chart_data,
         "start": write_start,
         "settings": write_settings,
         "inputs": write_inputs,
         "kpis": write_kpis,
         "dashboard": write_dashboard,
+        "prior_inputs": partial(write_inputs, prior=True),
+        "prior_kpis": write_prior_kpis,
         "scorecard": write_scorecard,
         "carried": write_carried,
         "sources": write_sources,
@@ -225,5 +237,6 @@ def _properties(ctx: Context) -> None:
         "layout_version": LAYOUT_VERSION,
         "first_month": str(ctx.options.first_month),
         "month_names": ",".join(month_names(ctx.options.locale, "abbreviated")),
+        **selection_properties(ctx.catalog),
     }.items():
         ctx.workbook.set_custom_property(name, value)

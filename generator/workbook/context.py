@@ -99,6 +99,8 @@ class Context:
     """Values without a place in this catalogue, listed on a "Carried over" sheet."""
     sources: Sequence[SourceKpis] = ()
     """Consolidated workbooks' KPI values for the year, shown side by side on a "Sources" sheet."""
+    prior_values: dict[str, list[float | None]] | None = None
+    """The prior year's monthly input values to write (rolling into a new year carries them), or None."""
 
     def target(self, kpi: Kpi) -> float | None:
         """The monthly target written for a KPI: the user's, else the catalogue's."""

@@ -86,7 +86,7 @@ def sample_findings(catalog: Catalog) -> tuple[list[str], list[str]]:
     reader = csv.DictReader(io.StringIO(read_user_text(catalog.sample, "sample CSV"), newline=""))
     for record in reader:
         input_id = record.get("input") or ""
-        if input_id in catalog.inputs or input_id in seen:
+        if input_id in catalog.inputs or input_id in seen or input_id in catalog.left_out:
             continue
         seen.add(input_id)
         where = f"{catalog.sample}:{reader.line_num}"
@@ -132,3 +132,20 @@ def read_long_csv(path: Path, catalog: Catalog, renamed: list[str] | None = None
     except csv.Error as exc:
         raise CatalogError([f"{path}:{reader.line_num + 1}: not readable as CSV: {exc}"]) from None
     return values
+
+
+PRIOR_FACTOR = 0.92
+"""The demo's prior year: each month's inputs are 92% of this year's month before (January's of
+December's), rounded as typed, so this year shows growth and the ratios move both ways. One
+factor and one shift for every input keep the catalogue's rules between inputs (clicks <= sent)."""
+
+
+def prior_sample(catalog: Catalog, values: Values) -> Values:
+    """A plausible prior year for the demo, derived from its year (see ``PRIOR_FACTOR``)."""
+    prior: Values = {}
+    for input_id, row in values.items():
+        spec = catalog.inputs.get(input_id)
+        digits = 0 if spec is not None and spec.integer else 4
+        shifted = row[-1:] + row[:-1]
+        prior[input_id] = [None if v is None else round(v * PRIOR_FACTOR, digits) for v in shifted]
+    return prior

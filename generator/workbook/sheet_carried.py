@@ -7,6 +7,7 @@ is named ``carried_over`` so the next regeneration reads it and carries it again
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.workbook.context import Context
@@ -33,6 +34,34 @@ class CarriedRow:
     why: str
 
 
+def reason_texts(_: Callable[[str], str]) -> dict[str, str]:
+    """Each reason code as the sheet words it; a reader maps the words back to the code."""
+    return {
+        "removed": _("This version of the catalogue has no such input or KPI."),
+        "not-a-number": _("The cell held something other than a number; type it again as a number."),
+        "no-target": _("This KPI takes no target in this version of the catalogue."),
+        "tolerance-unit": _(
+            "This version measures the tolerance differently (in points, not a percentage); type it again."
+        ),
+        "history": _(
+            "From two years before this workbook's year: kept here, as a workbook holds its year and the one before."
+        ),
+        "not-selected": _(
+            "This workbook's selection of KPIs leaves it out; regenerate with it selected to restore it."
+        ),
+    }
+
+
+def kind_texts(_: Callable[[str], str]) -> dict[str, str]:
+    """Each kind of value as the sheet words it."""
+    return {
+        "input": _("Input"),
+        "prior-input": _("Prior-year input"),
+        "target": _("Monthly target"),
+        "tolerance": _("Tolerance"),
+    }
+
+
 def write_carried(ctx: Context) -> None:
     _ = ctx._
     sheet = ctx.sheets["carried"]
@@ -48,15 +77,8 @@ def write_carried(ctx: Context) -> None:
         _("Values from the previous workbook that this version has no place for. Nothing was dropped."),
         style("subtitle"),
     )
-    reasons = {
-        "removed": _("This version of the catalogue has no such input or KPI."),
-        "not-a-number": _("The cell held something other than a number; type it again as a number."),
-        "no-target": _("This KPI takes no target in this version of the catalogue."),
-        "tolerance-unit": _(
-            "This version measures the tolerance differently (in points, not a percentage); type it again."
-        ),
-    }
-    kinds = {"input": _("Input"), "target": _("Monthly target"), "tolerance": _("Tolerance")}
+    reasons = reason_texts(_)
+    kinds = kind_texts(_)
     headers = [_("What"), _("Id"), _("Name"), _("Month"), _("Value"), _("Why")]
     for col, text in enumerate(headers, start=FIRST_COL):
         sheet.write_string(HEADER, col, text, style("header"))

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlsxwriter.worksheet import Worksheet
+
 from generator.catalog.limits import MAX_MESSAGE_TEXT
 from generator.catalog.model import InputSpec, Unit
 from generator.formula.address import cell
 from generator.formula.excel import render
 from generator.formula.expr import refs
-from generator.template.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS
+from generator.template.layout import HEADER_ROW, INPUT_GRID, INPUT_HELP_COL, MONTHS, Layout
 from generator.template.sheet_formulas import input_period_formulas, month_label_formula
 from generator.workbook.context import Context, short_title
 from generator.workbook.styles import AT_RISK, OFF_TRACK, category_colour
 
+Values = dict[str, list[float | None]]
 LIMIT = 1e15
 """Largest magnitude a typed value may have: beyond it Excel loses whole-number precision."""
 
@@ -27,11 +30,13 @@ def period_headers(ctx: Context) -> list[str]:
     return [_("Q1"), _("Q2"), _("Q3"), _("Q4"), _("Year to date")]
 
 
-def write_inputs(ctx: Context) -> None:
+def write_inputs(ctx: Context, *, prior: bool = False) -> None:
+    """The Inputs sheet, or with ``prior`` the prior year's: the same rows, columns, validation,
+    help and protection, its months labelled a year earlier, optional to fill."""
     _ = ctx._
-    sheet = ctx.sheets["inputs"]
+    sheet = ctx.sheets["prior_inputs" if prior else "inputs"]
     style = ctx.styles
-    layout = ctx.layout
+    layout = ctx.layout.prior() if prior else ctx.layout
     sheet.hide_gridlines(2)
     sheet.set_column(0, 0, 2)
     sheet.set_column(1, 1, 40)
@@ -40,22 +45,26 @@ def write_inputs(ctx: Context) -> None:
     sheet.set_column(INPUT_GRID.quarter(0), INPUT_GRID.ytd, 15)
     sheet.set_column(INPUT_HELP_COL, INPUT_HELP_COL, 70)
     ctx.back_link(sheet, 0, 1)
-    ctx.title(sheet, _("Monthly inputs"))
-    sheet.write_string(
-        2,
-        1,
+    ctx.title(sheet, _("Prior-year inputs") if prior else _("Monthly inputs"))
+    subtitle = (
         _(
+            "Optional: the same figures for the year before, to compare each KPI with it. "
+            "Leave empty what you do not have."
+        )
+        if prior
+        else _(
             "Type each month's figures in the yellow cells; leave a month empty until "
             "its data is in. Grey columns add the months up by quarter and year."
-        ),
-        style("subtitle"),
+        )
     )
+    sheet.write_string(2, 1, subtitle, style("subtitle"))
 
     sheet.set_row(HEADER_ROW, 30)
     sheet.write_string(HEADER_ROW, 1, _("Input"), style("header_left"))
     sheet.write_string(HEADER_ROW, 2, _("Unit"), style("header"))
     for m in range(MONTHS):
-        sheet.write_formula(HEADER_ROW, INPUT_GRID.month(m), month_label_formula(layout, m), style("header"))
+        label = month_label_formula(layout, m, years_back=1 if prior else 0)
+        sheet.write_formula(HEADER_ROW, INPUT_GRID.month(m), label, style("header"))
     for i, label in enumerate(period_headers(ctx)):
         sheet.write_string(HEADER_ROW, INPUT_GRID.quarter(0) + i, label, style("header"))
     sheet.write_string(HEADER_ROW, INPUT_HELP_COL, _("What to type"), style("header_left"))
@@ -68,11 +77,12 @@ def write_inputs(ctx: Context) -> None:
             sheet.write_blank(row, col, None, style("group", colour=colour))
         sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
 
+    values = ctx.prior_values if prior else ctx.values
     for input_id, row in layout.input_rows.items():
         spec = ctx.catalog.inputs[input_id]
-        _write_input_row(ctx, spec, row)
+        _write_input_row(ctx, spec, row, sheet, layout, values)
 
-    _flag_rule_breaks(ctx)
+    _flag_rule_breaks(ctx, sheet, layout)
     last_row = max(layout.input_rows.values(), default=HEADER_ROW)
     sheet.freeze_panes(HEADER_ROW + 1, INPUT_GRID.month(0))
     sheet.print_area(0, 0, last_row, INPUT_GRID.ytd)
@@ -80,14 +90,15 @@ def write_inputs(ctx: Context) -> None:
     ctx.protect(sheet)
 
 
-def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
-    sheet = ctx.sheets["inputs"]
+def _write_input_row(
+    ctx: Context, spec: InputSpec, row: int, sheet: Worksheet, layout: Layout, values_by_id: Values | None
+) -> None:
     style = ctx.styles
     number_format = ctx.number_format(spec.unit, input_decimals(spec))
     help_text = ctx.texts.pick(spec.help, f"input {spec.id} help")
     sheet.write_string(row, 1, ctx.texts.pick(spec.name, f"input {spec.id}"), style("label"))
     sheet.write_string(row, 2, ctx.unit_label(spec.unit), style("unit"))
-    values = ctx.values.get(spec.id) if ctx.values else None
+    values = values_by_id.get(spec.id) if values_by_id else None
     cell_format = style("input", number_format)
     for m in range(MONTHS):
         value = values[m] if values else None
@@ -96,19 +107,17 @@ def _write_input_row(ctx: Context, spec: InputSpec, row: int) -> None:
         else:
             sheet.write_number(row, INPUT_GRID.month(m), value, cell_format)
     sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1), validation(ctx, spec, help_text))
-    for col, formula in input_period_formulas(ctx.catalog, ctx.layout, spec.id).items():
+    for col, formula in input_period_formulas(ctx.catalog, layout, spec.id).items():
         sheet.write_formula(row, col, formula, style("formula", number_format))
     sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))
 
 
-def _flag_rule_breaks(ctx: Context) -> None:
+def _flag_rule_breaks(ctx: Context, sheet: Worksheet, layout: Layout) -> None:
     """Colour a month's cell when a cross-input rule fails (clicks above emails sent, ...).
 
     Data validation checks one cell against fixed bounds; a rule between two inputs can only
     be shown, so the first input the rule names turns red (error) or amber (warning).
     """
-    sheet = ctx.sheets["inputs"]
-    layout = ctx.layout
     first = INPUT_GRID.month(0)
     for rule_id, check in ctx.catalog.rule_checks.items():
         names = refs(check)

@@ -29,6 +29,8 @@ def write_start(ctx: Context) -> None:
         (names.inputs, _("Each month, type the figures in the yellow cells. Leave future months empty.")),
         (names.kpis, _("Read every KPI by month, quarter and year, coloured against its target.")),
         (names.dashboard, _("Pick a month to see its KPI cards, trends and charts.")),
+        (names.prior_inputs, _("Optional: type the year before's figures in the same way.")),
+        (names.prior_kpis, _("Compare every KPI with the year before: its value and how much it changed.")),
         (names.definitions, _("Look up what a KPI means, how it is calculated and how to read it.")),
     ]
     if ctx.catalog.scorecard:

@@ -142,16 +142,21 @@ def fit_columns(ctx: Context) -> None:
     """Widen every value column of the built sheets to its widest value (see the module's note)."""
     catalog = ctx.catalog
     demo = demo_values(catalog, ctx.options.currency)
-    typed: Values = dict(ctx.values or {})
-    inputs = ctx.sheets["inputs"]
-    for spec in catalog.inputs.values():
+    # the prior year's sheets mirror this year's, so one width serves both: the wider of the two years'
+    for sheet, typed in (("inputs", dict(ctx.values or {})), ("prior_inputs", dict(ctx.prior_values or {}))):
+        _fit_inputs(ctx, ctx.sheets[sheet], demo, typed)
+        _fit_inputs(ctx, ctx.sheets["prior_inputs" if sheet == "inputs" else "inputs"], demo, typed)
+    _fit_kpis(ctx, {kpi.id: kpi_room(ctx, kpi, demo) for kpi in catalog.kpis.values()})
+
+
+def _fit_inputs(ctx: Context, sheet: Worksheet, demo: Values, typed: Values) -> None:
+    for spec in ctx.catalog.inputs.values():
         month, period = input_room(spec, demo, typed)
         number_format = ctx.number_format(spec.unit, input_decimals(spec))
         sign = 1 if spec.min is not None and spec.min >= 0 else -1
-        widen(inputs, [INPUT_GRID.month(m) for m in range(MONTHS)], text_width(shown(sign * month, number_format)))
+        widen(sheet, [INPUT_GRID.month(m) for m in range(MONTHS)], text_width(shown(sign * month, number_format)))
         periods = [INPUT_GRID.quarter(q) for q in range(4)] + [INPUT_GRID.ytd]
-        widen(inputs, periods, text_width(shown(sign * period, number_format)))
-    _fit_kpis(ctx, {kpi.id: kpi_room(ctx, kpi, demo) for kpi in catalog.kpis.values()})
+        widen(sheet, periods, text_width(shown(sign * period, number_format)))
 
 
 def _fit_kpis(ctx: Context, rooms: Mapping[str, tuple[float, float]]) -> None:
@@ -168,8 +173,9 @@ def _fit_kpis(ctx: Context, rooms: Mapping[str, tuple[float, float]]) -> None:
             month, period = -month, -period
         month_width = text_width(shown(month, number_format))
         period_width = text_width(shown(period, number_format), bold=True)
-        widen(kpis, [KPI_GRID.month(m) for m in range(MONTHS)], month_width)
-        widen(kpis, [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd, KPI_LATEST_COL], period_width)
+        for sheet in (kpis, ctx.sheets["prior_kpis"]):
+            widen(sheet, [KPI_GRID.month(m) for m in range(MONTHS)], month_width)
+            widen(sheet, [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd, KPI_LATEST_COL], period_width)
         if kpi.better is not Better.INFO:
             widen(kpis, [KPI_TARGET_COL], month_width)
             widen(settings, [SETTINGS_VALUE_COL], month_width)

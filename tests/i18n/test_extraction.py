@@ -25,7 +25,18 @@ from generator.paths import LOCALES_DIR
 from generator.workbook.build import sheet_names
 from tests.checkout import ROOT
 
-SHEET_MSGIDS = ["Start", "Settings", "Inputs", "KPIs", "Dashboard", "Definitions", "Scorecard", "Chart data"]
+SHEET_MSGIDS = [
+    "Start",
+    "Settings",
+    "Inputs",
+    "KPIs",
+    "Dashboard",
+    "Definitions",
+    "Scorecard",
+    "Chart data",
+    "Prior year",
+    "Prior-year KPIs",
+]
 STATUS_MSGIDS = ["On track", "At risk", "Off track"]
 FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
 UPDATE = (
@@ -173,6 +184,7 @@ def test_turkish_sheet_names() -> None:
     """KPI'lar keeps its apostrophe: it proves the quoting of sheet names in formulas and names."""
     by_id = {str(m.id): str(m.string) for m in read(po_path("tr")) if m.id}
     expected = "Başlangıç|Ayarlar|Veri Girişi|KPI'lar|Gösterge Paneli|Tanımlar|Karne|Grafik Verisi"
+    expected += "|Önceki Yıl|Önceki Yıl KPI'ları"
     assert [by_id[m] for m in SHEET_MSGIDS] == expected.split("|")
 
 

@@ -42,7 +42,9 @@ GERMAN = {
     "Off track": "Verfehlt",
     "Type a number between {low} and {high}.": "Geben Sie eine Zahl zwischen {low} und {high} ein.",
 }
-GERMAN_SHEETS = ["Start", "Einstellungen", "Eingaben", "Kennzahlen", "Cockpit", "Definitionen", "Diagrammdaten"]
+GERMAN_SHEETS = ["Start", "Einstellungen", "Eingaben", "Kennzahlen", "Cockpit"]
+GERMAN_SHEETS += ["Prior year", "Prior-year KPIs"]  # not translated here: they fall back to English
+GERMAN_SHEETS += ["Definitionen", "Diagrammdaten"]
 
 
 def write_po_file(root: Path, locale: str, strings: dict[str, str]) -> Path:

@@ -19,6 +19,7 @@ from generator.cli import main
 from generator.formula.address import cell
 from generator.paths import CATALOG_DIR
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.transfer.filled import read_filled
 from generator.workbook.context import BuildOptions
 from tests.validate import fill
 
@@ -126,10 +127,17 @@ def test_a_new_first_month_moves_the_values_or_is_refused(crm: Catalog, tmp_path
     assert moved.exit_code == 0, moved.output
     apr = typed(tmp_path / "apr.xlsx", crm, BuildOptions())
     assert apr["inputs"]["new_leads"][:3] == [10.0, 20.0, 30.0] and apr["inputs"]["new_leads"][3:] == [None] * 9
-    refused = run("regenerate", source, "--first-month", "6", "--out", tmp_path / "jun.xlsx")
+    # A fiscal year from June 2026: April and May fall in its prior year (the workbook holds both).
+    moved = run("regenerate", source, "--first-month", "6", "--out", tmp_path / "jun.xlsx")
+    assert moved.exit_code == 0, moved.output
+    jun = read_filled(tmp_path / "jun.xlsx")
+    assert jun.inputs["new_leads"] == [30.0] + [None] * 11
+    assert jun.prior_inputs["new_leads"] == [None] * 10 + [10.0, 20.0]
+    # Two years on, the data would fall before the prior year too: refused, naming the months.
+    refused = run("regenerate", source, "--year", "2028", "--out", tmp_path / "late.xlsx")
     assert refused.exit_code == 2
-    assert "2026-04, 2026-05" in refused.output and "2026-06" not in refused.output
-    assert not (tmp_path / "jun.xlsx").exists()
+    assert "2026-04, 2026-05, 2026-06" in refused.output
+    assert not (tmp_path / "late.xlsx").exists()
 
 
 def test_refusals(crm: Catalog, tmp_path: Path) -> None:

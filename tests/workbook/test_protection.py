@@ -20,6 +20,8 @@ def test_only_input_cells_are_unlocked(crm: Catalog) -> None:
     expected: dict[str, set[tuple[int, int]]] = {name: set() for name in book.sheetnames}
     for row in layout.input_rows.values():
         expected[layout.sheets.inputs] |= {(row + 1, INPUT_GRID.month(m) + 1) for m in range(MONTHS)}
+    for row in layout.py_input_rows.values():  # the prior year's months are typed too
+        expected[layout.sheets.prior_inputs] |= {(row + 1, INPUT_GRID.month(m) + 1) for m in range(MONTHS)}
     settings = expected[layout.sheets.settings]
     settings |= {
         (layout.settings_rows[name] + 1, SETTINGS_VALUE_COL + 1) for name in ("company", "year", "first_month")
