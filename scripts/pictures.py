@@ -48,6 +48,7 @@ TR = ("--sample", "--year", "2026", "--locale", "tr", "--currency", "TRY", "--co
 PICTURES = [
     Picture("docs/img/dashboard-en.png", EN, "Dashboard", "en-US"),
     Picture("docs/img/kpis-en.png", EN, "KPIs", "en-US"),
+    Picture("docs/img/prior-year-en.png", EN, "Prior-year KPIs", "en-US"),
     Picture("docs/img/dashboard-tr.png", TR, "Gösterge Paneli", "tr-TR"),
     Picture("docs/img/start-tr.png", TR, "Başlangıç", "tr-TR"),
     Picture("generator/server/static/preview-en.png", EN, "Dashboard", "en-US"),
@@ -121,6 +122,7 @@ def _page_showing(pdf: Path, marker: tuple[str, ...]) -> int:
 MARKERS = {  # the first lines of text on the page that shows each sheet
     "Dashboard": ("← Start", "CRM KPI DASHBOARD"),
     "KPIs": ("← Start", "KPI RESULTS"),
+    "Prior-year KPIs": ("← Start", "PRIOR-YEAR KPIS"),
     "Gösterge Paneli": ("← Başlangıç", "CRM KPI PANOSU"),
     "Başlangıç": ("CRM KPI PANOSU",),
 }
