@@ -29,8 +29,8 @@ class BuildPyWithMo(build_py):
 
     def run(self) -> None:
         super().run()
-        if self.dry_run:
-            return
+        if self.dry_run or getattr(self, "editable_mode", False):
+            return  # an editable install reads locales/ in the checkout and compiles them on first use
         source = Path(__file__).parent / "generator" / "i18n" / "compiled.py"
         spec = importlib.util.spec_from_file_location("kpigen_compiled", source)
         assert spec is not None and spec.loader is not None
