@@ -15,19 +15,9 @@ import pytest
 
 from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet
 from generator.engine.values import collation_key, compare, fold, same_number, text_to_number
+from tests.engine.one_sheet import run
 
 VALUE, NUM, REF, NA, NAME = (ERRORS[c] for c in ("#VALUE!", "#NUM!", "#REF!", "#N/A", "#NAME?"))
-
-
-def run(formula: str, strict: bool = True, **cells: Any) -> Any:
-    sheet = Spreadsheet(["S"], strict=strict)
-    for address, value in cells.items():
-        row, col = int(address[1:]) - 1, ord(address[0]) - 65
-        if isinstance(value, str) and value.startswith("="):
-            sheet.set_formula("S", row, col, value)
-        else:
-            sheet.set_value("S", row, col, value)
-    return sheet.evaluate("S", formula)
 
 
 # ------------------------------------------------------------------------- 1: beyond the float range
