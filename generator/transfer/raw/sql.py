@@ -28,8 +28,14 @@ def rows_name(table: str) -> str:
 
 
 def cell_text(header: str) -> exp.Expr:
-    cell = exp.Trim(this=exp.cast(exp.column(header, quoted=True), exp.DataType.Type.VARCHAR))
-    return exp.Nullif(this=cell, expression=exp.Literal.string(""))
+    """The cell trimmed of spaces, NULL when empty. Trimming allocates a new string for each cell,
+    about a third of the typing on a large file; most cells have no space to trim, so only a cell
+    that starts or ends with one is trimmed (the same text as trimming every cell)."""
+    cell = exp.cast(exp.column(header, quoted=True), exp.DataType.Type.VARCHAR)
+    padded = exp.or_(*(exp.Like(this=cell.copy(), expression=exp.Literal.string(s)) for s in (" %", "% ")))
+    trimmed = exp.Nullif(this=exp.Trim(this=cell.copy()), expression=exp.Literal.string(""))
+    empty = exp.EQ(this=cell.copy(), expression=exp.Literal.string(""))
+    return exp.Case(ifs=[exp.If(this=empty, true=exp.null()), exp.If(this=padded, true=trimmed)], default=cell)
 
 
 def typed_column(spec: ColumnSpec, table: TableSpec, zone: str, text: exp.Expr | None = None) -> exp.Expr:
