@@ -26,6 +26,7 @@ from bench.batch import batch_rows
 from bench.import_memory import import_rows
 from bench.inputs import SIZES, Inputs, edge_files, prepare
 from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
+from bench.raw_speed import raw_rows
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -383,6 +384,7 @@ def main(argv: list[str] | None = None) -> None:
             summary.add(startup_rows(rounds))
             summary.add(edge_rows(inputs.edge_files))
             summary.add(import_rows(work, tiny=args.tiny))
+            summary.add(raw_rows(work, rounds, tiny=args.tiny, cpu=LOADED))
             complete = True
         finally:  # also when stopped (Ctrl+C, or a time limit's SIGTERM): print what was measured
             summary.print(rounds, complete)
