@@ -1,7 +1,7 @@
 """Import raw CRM exports through a profile: files -> measures per month -> a filled workbook.
 
 The guarantees of the monthly import (``generator.transfer.importer``) hold here too: every
-unreadable cell is named (by row and column with pandas, counted per column with DuckDB) and
+unreadable cell is named (by row and column with pandas; with DuckDB counted per column, the first few by row) and
 skipped, or with ``strict`` refuses the import before anything is written; the summary says
 how many rows each table had and how many fell outside the fiscal year; raw files are only read.
 """
