@@ -1,8 +1,9 @@
 """Run a profile's query with DuckDB (embedded, no server) over files or frames, for large inputs.
 
 The query is ``sql.build_query``'s, printed in DuckDB's dialect: the same text ``kpigen sql``
-gives a data team. Files are read by DuckDB itself (CSV as text, Parquet as typed), so no
-whole table is copied into Python.
+gives a data team. Files are read by DuckDB itself (CSV as text, Parquet as typed: a timestamp,
+date or number column is used as it is, not printed and parsed again), so no whole table is
+copied into Python.
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def register(con: Any, name: str, source: Path | Any) -> None:
         raise UnreadableInput(f"{source}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
 
 
+def source_types(con: Any, name: str) -> dict[str, str]:
+    """DuckDB's type of each column of the view ``name``: VARCHAR for a CSV, the file's own for Parquet."""
+    from sqlglot import exp
+
+    described = con.execute(exp.Describe(this=exp.to_table(name)).sql(dialect="duckdb")).fetchall()
+    return {str(row[0]): str(row[1]) for row in described}
+
+
 def materialize(con: Any, profile: Profile, name: str) -> None:
     """The table's typed rows, parsed once into ``<name>__rows`` (with the text of typed columns),
     so the measures and the counts read them instead of parsing the file again for each."""
@@ -67,13 +76,13 @@ def materialize(con: Any, profile: Profile, name: str) -> None:
     from generator.transfer.raw.sql import rows_name, rows_select
 
     table = exp.to_table(rows_name(name))
-    create = exp.Create(
-        this=table,
-        kind="TABLE",
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-        expression=rows_select(profile, name, flags=True),
-    )
     try:
+        create = exp.Create(
+            this=table,
+            kind="TABLE",
+            properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            expression=rows_select(profile, name, flags=True, sources=source_types(con, name)),
+        )
         con.execute(create.sql(dialect="duckdb"))
     except Exception as exc:  # duckdb's own error types: a file it cannot read (the view reads it here)
         raise UnreadableInput(f"table {name}: cannot read its file ({' '.join(str(exc).split())[:200]})") from None

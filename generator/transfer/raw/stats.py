@@ -104,11 +104,12 @@ def first_bad(con: Any, table: TableSpec, spec: ColumnSpec) -> list[tuple[int, s
     order, so this runs only for a column with such cells."""
     from sqlglot import exp
 
-    from generator.transfer.raw.sql import cell_text, typed_column
+    from generator.transfer.raw.duck import source_types
+    from generator.transfer.raw.sql import typed_cell
 
-    text = cell_text(spec.header)
+    cell, value = typed_cell(spec, table, "UTC", source_types(con, table.name).get(spec.header, "VARCHAR"))
     row = exp.alias_(exp.Add(this=exp.Window(this=exp.RowNumber()), expression=exp.Literal.number(1)), "r")
-    cells = exp.select(row, exp.alias_(text, "c"), exp.alias_(typed_column(spec, table, "UTC", text.copy()), "v"))
+    cells = exp.select(row, exp.alias_(cell, "c"), exp.alias_(value, "v"))
     inner = exp.Subquery(this=cells.from_(exp.to_table(table.name)), alias=exp.TableAlias(this=exp.to_identifier("t")))
     bad = exp.and_(exp.Not(this=exp.Is(this=exp.column("c"), expression=exp.null())), exp.column("v").is_(exp.null()))
     query = exp.select("r", "c").from_(inner).where(bad).order_by("r").limit(NAMED)
