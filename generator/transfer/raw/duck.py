@@ -34,17 +34,21 @@ def connect() -> Any:
     import duckdb
 
     con = duckdb.connect(config={"threads": 2})
-    con.execute("SET enable_progress_bar = false")  # a constant setting, no user text
+    con.execute("SET enable_progress_bar = false")  # constant settings, no user text
+    # Rows are only aggregated, so they need not keep the file's order: less work and memory for the
+    # typed rows (``stats.first_bad``, which numbers rows in the file's order, turns it back on).
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
-def register(con: Any, name: str, source: Path | Any) -> None:
-    """A file (CSV or Parquet) or a pandas frame as the view ``name``, read lazily by DuckDB."""
+def register(con: Any, name: str, source: Path | Any) -> dict[str, str]:
+    """A file (CSV or Parquet) or a pandas frame as the view ``name``, read lazily by DuckDB; returns
+    the type of each column not read as text (``source_types``; none for a CSV, read as text)."""
     from sqlglot import exp
 
     if not isinstance(source, Path):
         con.register(name, source)
-        return
+        return source_types(con, name)
     suffix = source.suffix.lower()
     if suffix in (".parquet", ".pq"):
         reader = exp.func("read_parquet", exp.Literal.string(str(source)))
@@ -56,6 +60,7 @@ def register(con: Any, name: str, source: Path | Any) -> None:
     view = exp.Create(this=exp.to_table(name), kind="VIEW", expression=exp.select(exp.Star()).from_(reader))
     try:
         con.execute(view.sql(dialect="duckdb"))
+        return {} if suffix in (".csv", ".txt", ".tsv") else source_types(con, name)
     except Exception as exc:  # duckdb's own error types: all mean "cannot read this file"
         raise UnreadableInput(f"{source}: cannot read it ({' '.join(str(exc).split())[:200]})") from None
 
@@ -68,7 +73,7 @@ def source_types(con: Any, name: str) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in described}
 
 
-def materialize(con: Any, profile: Profile, name: str) -> None:
+def materialize(con: Any, profile: Profile, name: str, sources: dict[str, str]) -> None:
     """The table's typed rows, parsed once into ``<name>__rows`` (with the text of typed columns),
     so the measures and the counts read them instead of parsing the file again for each."""
     from sqlglot import exp
@@ -81,7 +86,7 @@ def materialize(con: Any, profile: Profile, name: str) -> None:
             this=table,
             kind="TABLE",
             properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-            expression=rows_select(profile, name, flags=True, sources=source_types(con, name)),
+            expression=rows_select(profile, name, flags=True, sources=sources),
         )
         con.execute(create.sql(dialect="duckdb"))
     except Exception as exc:  # duckdb's own error types: a file it cannot read (the view reads it here)
@@ -94,8 +99,7 @@ def run(profile: Profile, sources: dict[str, Path | Any], year: int, first_month
 
     con = connect()
     for name, source in sources.items():
-        register(con, name, source)
-        materialize(con, profile, name)
+        materialize(con, profile, name, register(con, name, source))
     query = build_query(profile, year, first_month, set(sources), materialized=True).sql(dialect="duckdb")
     return to_values(con.execute(query).fetchall(), year, first_month)
 

@@ -164,8 +164,7 @@ def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> tuple[Values
     con = duck.connect()
     tables: dict[str, TableStats] = {}
     for raw in files:
-        duck.register(con, raw.table, raw.path)
-        duck.materialize(con, profile, raw.table)
+        duck.materialize(con, profile, raw.table, duck.register(con, raw.table, raw.path))
         stats = duck_stats(con, profile.tables[raw.table])
         stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
         tables[raw.table] = stats

@@ -113,4 +113,8 @@ def first_bad(con: Any, table: TableSpec, spec: ColumnSpec) -> list[tuple[int, s
     inner = exp.Subquery(this=cells.from_(exp.to_table(table.name)), alias=exp.TableAlias(this=exp.to_identifier("t")))
     bad = exp.and_(exp.Not(this=exp.Is(this=exp.column("c"), expression=exp.null())), exp.column("v").is_(exp.null()))
     query = exp.select("r", "c").from_(inner).where(bad).order_by("r").limit(NAMED)
-    return [(int(r), str(c)) for r, c in con.execute(query.sql(dialect="duckdb")).fetchall()]
+    con.execute("SET preserve_insertion_order = true")  # rows numbered in the file's order (a constant)
+    try:
+        return [(int(r), str(c)) for r, c in con.execute(query.sql(dialect="duckdb")).fetchall()]
+    finally:
+        con.execute("SET preserve_insertion_order = false")
