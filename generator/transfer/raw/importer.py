@@ -161,16 +161,16 @@ def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> tuple[Values
     from generator.transfer.raw.stats import duck_outside, duck_stats
 
     profile = request.profile
-    con = duck.connect()
     tables: dict[str, TableStats] = {}
-    for raw in files:
-        duck.materialize(con, profile, raw.table, duck.register(con, raw.table, raw.path))
-        stats = duck_stats(con, profile.tables[raw.table])
-        stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
-        tables[raw.table] = stats
-    year, first = _fiscal_year(request, [s.latest for s in tables.values()])
-    bounds = month_bounds(year, first)
-    for name, stats in tables.items():
-        stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
-    query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
-    return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first
+    with duck.session() as con:
+        for raw in files:
+            duck.materialize(con, profile, raw.table, duck.register(con, raw.table, raw.path))
+            stats = duck_stats(con, profile.tables[raw.table])
+            stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
+            tables[raw.table] = stats
+        year, first = _fiscal_year(request, [s.latest for s in tables.values()])
+        bounds = month_bounds(year, first)
+        for name, stats in tables.items():
+            stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
+        query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
+        return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first
