@@ -2,7 +2,8 @@
 
 Writes 1,000,000 HubSpot-style deal rows and 200,000 contact rows as CSV and as Parquet (with
 DuckDB, from a fixed seed), then times, interleaved round by round, each as a whole process:
-``kpigen import --profile hubspot --engine duckdb`` (CSV, Parquet), a bare DuckDB ``GROUP BY``
+``kpigen import --profile hubspot --engine duckdb`` (CSV; Parquet of text columns, as the CSV;
+Parquet of timestamp and double columns), a bare DuckDB ``GROUP BY``
 month over the same files (the floor: reading them and counting rows per month), one ``kpigen
 build`` (the workbook the import also writes), and the pandas engine on the CSV (the reference
 engine: ``pandas.read_csv`` and its measures; ``import`` itself refuses CSV files over 50 MiB on
@@ -52,6 +53,14 @@ COPY (
   FROM range(1, {n} + 1) t(i)
 ) TO '{path}' {options}
 """
+TYPED = "parquet, typed columns"
+"""The same rows as Parquet with timestamp and double columns, as a warehouse or pandas writes them."""
+_DEALS_TYPES = """TRY_CAST(NULLIF("Amount", '') AS DOUBLE) AS "Amount",
+  strptime("Create Date", '%Y-%m-%d %H:%M') AS "Create Date", strptime("Close Date", '%Y-%m-%d %H:%M') AS "Close Date"
+"""
+_CONTACTS_TYPES = """strptime("Became a Lead Date", '%Y-%m-%d %H:%M') AS "Became a Lead Date",
+  strptime(NULLIF("Became a Customer Date", ''), '%Y-%m-%d') AS "Became a Customer Date"
+"""
 _FLOOR = """
 import sys, duckdb
 con = duckdb.connect(config={"threads": 2})
@@ -59,7 +68,8 @@ for path in sys.argv[1:]:
     column = "Close Date" if "deals" in path else "Became a Lead Date"
     csv = f"read_csv('{path}', header=true, all_varchar=true)"
     source = csv if path.endswith(".csv") else f"read_parquet('{path}')"
-    month = f"date_trunc('month', try_strptime(\\"{column}\\", '%Y-%m-%d %H:%M'))"
+    date = f"\\"{column}\\"" if "typed" in path else f"try_strptime(\\"{column}\\", '%Y-%m-%d %H:%M')"
+    month = f"date_trunc('month', {date})"
     print(con.execute(f"SELECT {month} AS m, count(*) FROM {source} GROUP BY m").fetchall()[:1])
 """
 
@@ -75,6 +85,12 @@ def prepare(folder: Path, deals: int, contacts: int) -> dict[str, list[Path]]:
             path = folder / f"hubspot-{name}.{kind}"
             con.execute(sql.format(n=n, path=path, options=options))
             files[kind].append(path)
+    files[TYPED] = []
+    for name, types in (("deals", _DEALS_TYPES), ("contacts", _CONTACTS_TYPES)):
+        path = folder / f"hubspot-{name}.typed.parquet"
+        text = f"read_csv('{folder / f'hubspot-{name}.csv'}', header=true, all_varchar=true)"
+        con.execute(f"COPY (SELECT * REPLACE ({types}) FROM {text}) TO '{path}' (FORMAT parquet)")
+        files[TYPED].append(path)
     return files
 
 

@@ -24,6 +24,8 @@ def test_raw_benchmark_runs_on_a_tiny_case() -> None:
         "|   / bare DuckDB GROUP BY month, csv (floor) |",
         "| raw import --engine duckdb, parquet |",
         "|   / bare DuckDB GROUP BY month, parquet (floor) |",
+        "| raw import --engine duckdb, parquet, typed columns |",
+        "|   / bare DuckDB GROUP BY month, parquet, typed columns (floor) |",
         "|   / (2x floor + one build) |",
         "| raw kpigen build (one workbook) |",
         "| raw pandas engine, csv (the reference engine) |",
