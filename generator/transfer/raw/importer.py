@@ -99,7 +99,7 @@ def import_raw(request: RawImportRequest) -> RawImportResult:
     problems, _ = check_profile(profile, request.catalog)
     if problems:
         raise CatalogError(problems)
-    files = assign(profile, request.files)
+    files = assign(profile, request.files, duckdb=request.engine == "duckdb")
     reads = [f.path for f in files]
     plan_out = plan_workbook_output(request.out, force=request.force, reads=reads)
     options = resolve_options(
