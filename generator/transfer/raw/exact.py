@@ -21,15 +21,12 @@ from generator.transfer.raw.semantics import month_bounds
 if TYPE_CHECKING:
     import pandas as pd
 
-PERIODS = ("Q1", "Q2", "Q3", "Q4", "year")
-"""The periods counted exactly, in the workbook's order after the twelve months."""
-
 Exact = dict[str, list[float | None]]
-"""Input id -> its exact count in each of ``PERIODS`` (None: the period is after the data ends)."""
+"""Input id -> its exact count in Q1-Q4 and the year (``exact_kept.PERIODS``); None: after the data ends."""
 
 
 def period_bounds(year: int, first_month: int) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Each of ``PERIODS`` as [first local midnight, the midnight after its last month)."""
+    """Q1-Q4 and the year, each as [first local midnight, the midnight after its last month)."""
     bounds = month_bounds(year, first_month)
     return [(bounds[a], bounds[b + 1]) for a, b in spans()[MONTHS:]]
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from generator.transfer.raw.exact import PERIODS, Exact, distinct_measures, period_bounds
+from generator.transfer.exact_kept import PERIODS
+from generator.transfer.raw.exact import Exact, distinct_measures, period_bounds
 from generator.transfer.raw.model import ColumnType
 from generator.transfer.raw.profile import MeasureSpec, Profile
 from generator.transfer.raw.sql import END, START, _value, _where, rows_name, rows_select
