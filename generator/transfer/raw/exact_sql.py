@@ -91,7 +91,7 @@ def build_exact_query(
     union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
-    measured = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("exact")))
+    measured = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("counted")))
     query = exp.select(exp.Star()).from_(measured).with_(PERIOD_TABLE, as_=_periods(year, first_month))
     if not materialized:
         for name in sorted({m.table for m in measures}):

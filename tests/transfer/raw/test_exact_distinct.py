@@ -110,3 +110,42 @@ def test_a_profile_without_distinct_measures_has_none() -> None:
     profile = load_profile("hubspot")
     files = [str(EXAMPLES / "hubspot/hubspot-deals.csv"), str(EXAMPLES / "hubspot/hubspot-contacts.csv")]
     assert both_engines(profile, files, 2026, 1) == [{}, {}]
+
+
+FIXTURES = {
+    "pipedrive": ["pipedrive/pipedrive-deals.csv"],
+    "salesforce": ["salesforce/Opportunity.csv"],
+    "zoho": ["zoho/Deals.csv"],
+}
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "bigquery", "snowflake", "spark"])
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_sql_exact_in_every_dialect(name: str, dialect: str) -> None:
+    """`kpigen sql --exact` parses back in its dialect and, transpiled to DuckDB over the fixture, counts
+    the same two buyers in Q1 and the year."""
+    import sqlglot
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.transfer.raw.exact_sql import to_exact
+
+    result = CliRunner().invoke(main, ["sql", "--profile", name, "--exact", "--dialect", dialect, "--year", "2026"])
+    assert result.exit_code == 0, result.stderr
+    parsed = sqlglot.parse_one(result.stdout.rstrip().rstrip(";"), read=dialect)
+    con = duckdb.connect()
+    for raw in assign(load_profile(name), [str(EXAMPLES / f) for f in FIXTURES[name]]):
+        con.read_csv(str(raw.path), header=True, all_varchar=True).create_view(raw.table)
+    rows = con.execute(parsed.sql(dialect="duckdb")).fetchall()
+    assert [row[0] for row in rows] == ["Q1", "Q2", "Q3", "Q4", "year"]  # ordered by input, then period
+    assert to_exact(rows) == {"purchasing_customers": [2, None, None, None, 2]}
+
+
+def test_sql_exact_without_distinct_measures_is_refused() -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["sql", "--profile", "hubspot", "--exact"])
+    assert result.exit_code == 2
+    assert "profile hubspot measures no input with count_distinct" in result.stderr
