@@ -105,3 +105,15 @@ def test_a_workbook_filled_without_raw_rows_shows_none(tmp_path: Path) -> None:
 def test_a_libreoffice_save_keeps_them(tmp_path: Path, libreoffice: LibreOffice) -> None:
     saved = libreoffice.convert(imported(tmp_path), tmp_path / "saved")
     assert exact_column(exported(saved)[0]) == EXACT
+
+
+def test_the_export_imports_back_without_a_word_about_its_exact_column(tmp_path: Path) -> None:
+    from tests.transfer.helpers import input_values
+
+    source = imported(tmp_path)
+    table = tmp_path / "table.csv"
+    assert run("export", str(source), "--out", str(table))[0] == 0
+    again = tmp_path / "again.xlsx"
+    code, _, stderr = run("import", str(table), "--out", str(again))
+    assert code == 0 and "exact" not in stderr, stderr
+    assert input_values(again) == input_values(source)
