@@ -36,7 +36,9 @@ def build(state: Any, request: WorkbookRequest) -> Built:
         result = cache.build(catalog, options)
     except UserError as error:  # whatever the writer still refuses, in its own words
         raise Problem(422, "build-refused", "{reason}", None, {"reason": error.message}) from None
-    return Built(result.data, file_name(catalog, options, messages(options.locale).gettext))
+    whole = catalogs.get(catalog.id)
+    total = len(whole.kpis) if whole is not None else 0
+    return Built(result.data, file_name(catalog, options, messages(options.locale).gettext, total))
 
 
 def attachment(data: bytes, name: str) -> Response:
