@@ -156,3 +156,12 @@ def test_an_unknown_id_on_the_page_is_refused_in_turkish_and_the_ticks_are_kept(
     crm = answer.text.split('id="catalog-crm"')[1].split("</article>")[0]
     assert re.findall(r'value="(\w+)" checked>', crm) == ["nps"]
     assert "(1/3)" in crm and "(0/5)" in crm  # loyalty: one of its three ticked; customer service: none
+
+
+def test_a_regenerated_selection_keeps_its_kpis_and_says_so(client: Any) -> None:
+    built = client.post("/api/workbooks", json={"year": 2026, "kpis": ["churn_rate", "nps"]})
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    answer = client.post("/api/regenerate", files={"file": ("mine.xlsx", built.content, xlsx)}, data={"locale": "tr"})
+    assert answer.status_code == 200, answer.text[:300]
+    assert names(answer.content, "kpi_") == {"churn_rate", "nps"}
+    assert download_name(answer) == "CRM KPI Panosu 2026 (2 KPI, toplam 26).xlsx"
