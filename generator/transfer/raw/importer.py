@@ -66,9 +66,10 @@ class RawImportResult:
     def summary(self) -> str:
         read = ", ".join(f"{name} {stats.rows:,} rows" for name, stats in self.tables.items())
         outside = sum(stats.outside for stats in self.tables.values())
+        exact = f"; exact quarters and year kept for {', '.join(sorted(self.exact))}" if self.exact else ""
         return (
             f"wrote {self.out}: read {read}; {outside:,} rows outside fiscal year {self.year} "
-            f"(from month {self.first_month}); {self.inputs_filled} inputs filled ({self.engine})"
+            f"(from month {self.first_month}); {self.inputs_filled} inputs filled ({self.engine}){exact}"
         )
 
 

@@ -28,11 +28,14 @@ def imported(tmp_path: Path, engine: str = "pandas") -> Path:
     (tmp_path / "shop.yaml").write_text(PROFILE, encoding="utf-8")
     (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
     out = tmp_path / f"shop-{engine}.xlsx"
-    code, _, stderr = run(
+    code, stdout, stderr = run(
         "import", "--profile", str(tmp_path / "shop.yaml"), str(tmp_path / "orders.csv"),
         "--year", "2026", "--first-month", "4", "--engine", engine, "--out", str(out),
     )  # fmt: skip
     assert code == 0, stderr
+    assert stdout.rstrip().endswith(
+        f"1 inputs filled ({engine}); exact quarters and year kept for purchasing_customers"
+    )
     return out
 
 
