@@ -34,7 +34,7 @@ def _periods(year: int, first_month: int) -> exp.Expr:
 
 def _counted(measure: MeasureSpec, profile: Profile, year: int, first_month: int) -> exp.Expr:
     """(kpigen_period, value) of the periods with rows: each row's quarter from comparisons with the
-    quarters' literal bounds (no join on the periods: 1.7 times as fast in DuckDB on a million rows), then the year."""
+    quarters' literal bounds (no join on a periods table, which DuckDB runs slower), then the year."""
     assert measure.date is not None
     table = profile.tables[measure.table]
     types = {c.name: c.type for c in table.columns.values()}
