@@ -97,15 +97,17 @@ def source_types(con: Any, name: str) -> dict[str, str]:
     return {str(row[0]): str(row[1]) for row in described}
 
 
-def materialize(con: Any, profile: Profile, name: str, sources: dict[str, str]) -> None:
+def materialize(con: Any, profile: Profile, name: str, sources: dict[str, str] | None = None) -> None:
     """The table's typed rows, parsed once into ``<name>__rows`` (with the text of typed columns),
-    so the measures and the counts read them instead of parsing the file again for each."""
+    so the measures and the counts read them instead of parsing the file again for each.
+    ``sources``: the column types ``register`` returned (asked of DuckDB when not given)."""
     from sqlglot import exp
 
     from generator.transfer.raw.sql import rows_name, rows_select
 
     table = exp.to_table(rows_name(name))
     try:
+        sources = source_types(con, name) if sources is None else sources  # given by ``register``
         create = exp.Create(
             this=table,
             kind="TABLE",
