@@ -1,4 +1,4 @@
-"""``python -m bench``: issue 17's table, every row against its alternatives, in one run.
+"""``python -m bench``: issue 17's table and issue 26's raw-export rows, each against its alternatives, in one run.
 
 Prepares its own inputs in a temporary folder, runs the alternatives of each row interleaved
 (round by round), and prints medians with min and max, ratios taken round by round, peak memory
