@@ -1,9 +1,10 @@
 """Where the Dashboard's cells are, and the formulas they carry, from the catalogue and the layout.
 
 The company line, the month selector's helpers, the hint beside it, and each KPI card (value,
-target, change on the previous month, change against the prior year, year to date, status). The writer writes these; the
-validator rebuilds them for the layout it finds and compares, so a card a user typed over is
-found at its cell. The selector itself (``SELECTOR_CELL``) is an input and holds no formula.
+target, change on the previous month, change against the prior year, year to date, status). The
+writer writes these; the validator rebuilds them for the layout it finds and compares (the cards
+of the layout version it finds, ``card_shape``), so a card a user typed over is found at its cell.
+The selector itself (``SELECTOR_CELL``) is an input and holds no formula.
 """
 
 from __future__ import annotations
