@@ -16,9 +16,10 @@ from generator.catalog import Catalog
 from generator.catalog.model import Better, Unit
 from generator.formula.address import cell
 from generator.i18n.formats import NumberFormats
+from generator.template import sheet_formulas
 from generator.template.chart_data_formulas import latest_month
 from generator.template.layout import KPI_GRID, Layout
-from generator.template.sheet_formulas import in_points, status_expression
+from generator.template.sheet_formulas import RATIO_SMALLEST, status_expression
 
 Cell = tuple[int, int]
 """A 0-based (row, column) on the Dashboard."""
@@ -61,8 +62,6 @@ CARD_SHAPE_BEFORE_3 = CardShape(
 """The cards of layouts 1 and 2, without the prior year: the validator still reads those workbooks."""
 CARD_ROWS = CARD_SHAPE.rows
 CARD_PARTS = CARD_SHAPE.parts
-RATIO_SMALLEST = 0.0005
-"""Half of the last decimal a relative change shows (+12.3%): a smaller one shows as 0, never "-0.0%"."""
 
 
 def card_shape(layout_version: str | None) -> CardShape:
@@ -168,18 +167,6 @@ def change_formula(value: str, previous: str, smallest: float) -> str:
     )
 
 
-def prior_change_formula(unit: Unit, value: str, before: str, smallest: float) -> str:
-    """The change against the same month of the prior year, as the Prior-year KPIs sheet has it: in
-    points for a percentage, else relative to ``|before|``; blank when either is missing or ``before``
-    is 0; a change too small to show is 0, so the card never reads "-0"."""
-    difference = f"{value}-{before}" if in_points(unit) else f"({value}-{before})/ABS({before})"
-    half = f"{(smallest if in_points(unit) else RATIO_SMALLEST):.12f}".rstrip("0")
-    shown = f"IF(ABS({difference})<{half},0,{difference})"
-    if not in_points(unit):
-        shown = f'IF({before}=0,"",{shown})'
-    return f'=IF(AND(ISNUMBER({value}),ISNUMBER({before})),{shown},"")'
-
-
 def card_formulas(
     catalog: Catalog,
     layout: Layout,
@@ -206,7 +193,8 @@ def card_formulas(
     if "prior" in shape.parts:  # a percentage's threshold needs no currency, a relative change none
         before = f"INDEX(py_kpi_{kpi_id},{INDEX_CELL})"
         smallest = texts.smallest.get(kpi_id, RATIO_SMALLEST)
-        formulas[card_cell(top, left, "prior", shape)] = prior_change_formula(kpi.unit, value, before, smallest)
+        prior = sheet_formulas.change_formula(kpi.unit, value, before, smallest)
+        formulas[card_cell(top, left, "prior", shape)] = prior
     if kpi_id in layout.kpi_rows:
         formulas[card_cell(top, left, "ytd", shape)] = "=" + layout.kpi_cell(kpi_id, KPI_GRID.ytd)
     if kpi.better is not Better.INFO:

@@ -194,7 +194,8 @@ def _prior_year(
             yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
         if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
             change = _("Change against the prior year")
-            for col, formula in change_formulas(catalog, layout, kpi_id).items():
+            guarded = check.book.properties().get("layout_version") not in ("1", "2")  # layout 3 shows no "-0.0"
+            for col, formula in change_formulas(catalog, layout, kpi_id, guarded=guarded).items():
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
                 )

@@ -3,8 +3,8 @@
 
 Expected values come from ``generator.template.periods`` (the Python rules of kpi-reference,
 not the workbook's formulas) over the prior year's inputs, and the change from the issue's rule
-worked by hand here: points (a difference) for percentages, a relative change otherwise; on a
-card, a change too small for its last decimal is 0. LibreOffice recalculates every cell of
+worked by hand here: points (a difference) for percentages, a relative change otherwise;
+a change too small for the last decimal shown is 0 (cards and sheet alike). LibreOffice recalculates every cell of
 workbooks with both years filled, and of one whose prior year is empty.
 """
 
@@ -25,8 +25,10 @@ from generator.recalc import LibreOffice
 from generator.template.dashboard_formulas import INDEX_CELL, card_cell, plan_cards
 from generator.template.layout import KPI_GRID, MONTHS, Layout
 from generator.template.periods import PERIODS, kpi_values
+from generator.template.sheet_formulas import change_formula
 from generator.workbook.build import build_workbook, sheet_names
 from generator.workbook.context import BuildOptions
+from tests.engine.one_sheet import run
 from tests.workbook.test_cached_values import agree
 from tests.workbook.test_recalculation import assert_same, random_values
 
@@ -41,15 +43,25 @@ def hand_change(unit: Unit, now: float | None, before: float | None) -> float | 
     return None if before == 0 else (now - before) / abs(before)
 
 
-def hand_card_change(kpi: Kpi, now: float | None, before: float | None) -> float | None:
-    """A card's "vs prior year": the change, 0 when under half a unit of the last decimal it shows (a
-    percentage's own decimals in points, one decimal of a percent for a relative change)."""
+def hand_shown_change(kpi: Kpi, now: float | None, before: float | None, point_decimals: int) -> float | None:
+    """The change as shown: 0 when under half a unit of the last decimal shown (``point_decimals`` of a
+    percentage in points, one decimal of a percent for a relative change), so it never reads "-0.0"."""
     change = hand_change(kpi.unit, now, before)
     if change is None or not math.isfinite(change):
         return None
     points = kpi.unit in (Unit.PERCENT, Unit.RATIO)
-    half = 0.5 / 10 ** (kpi.decimals + 2) if points else 0.0005
+    half = 0.5 / 10 ** (point_decimals + 2) if points else 0.0005
     return 0.0 if abs(change) < half else change
+
+
+def hand_card_change(kpi: Kpi, now: float | None, before: float | None) -> float | None:
+    """A card's "vs prior year": a percentage's own decimals in points."""
+    return hand_shown_change(kpi, now, before, kpi.decimals)
+
+
+def hand_sheet_change(kpi: Kpi, now: float | None, before: float | None) -> float | None:
+    """The Prior-year KPIs sheet's change: points shown with at least one decimal (+0.4 points)."""
+    return hand_shown_change(kpi, now, before, max(kpi.decimals, 1))
 
 
 @pytest.fixture(scope="module")
@@ -100,13 +112,11 @@ def test_libreoffice_computes_the_prior_year_and_the_change(both_years, name: st
     columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
     compared = 0
     for kpi_id in catalog.kpis:
-        unit = catalog.kpis[kpi_id].unit
+        kpi = catalog.kpis[kpi_id]
         for p, col in enumerate(columns):
             shown = sheet.cell(layout.py_kpi_rows[kpi_id] + 1, col + 1).value
             assert_same(shown, before[kpi_id][p], f"{kpi_id} prior year, period {p}")
-            change = hand_change(unit, now[kpi_id][p], before[kpi_id][p])
-            if change is not None and not math.isfinite(change):
-                change = None
+            change = hand_sheet_change(kpi, now[kpi_id][p], before[kpi_id][p])
             assert_same(sheet.cell(layout.change_rows[kpi_id] + 1, col + 1).value, change, f"{kpi_id} change {p}")
             compared += 2
     assert compared == len(catalog.kpis) * PERIODS * 2
@@ -187,3 +197,19 @@ def test_charts_prior_year_rows_hold_the_prior_year_or_na(both_years, name: str)
                 assert got == "#N/A", (kpi_id, m, got)
             else:
                 assert_same(got, wanted, f"{kpi_id} prior year in the chart, month {m + 1}")
+
+
+@pytest.mark.parametrize(
+    ("unit", "now", "before", "wanted"),
+    [
+        (Unit.PERCENT, 0.12340, 0.12344, 0.0),  # -0.004 points: shows 0.0, never "-0.0"
+        (Unit.PERCENT, 0.12340, 0.12400, -0.0006),  # -0.06 points shows -0.1
+        (Unit.COUNT, 1000.0, 1000.4, 0.0),  # -0.04% shows 0.0%
+        (Unit.COUNT, 1000.0, 1001.0, -1 / 1001),  # -0.1%
+        (Unit.COUNT, 5.0, 0.0, ""),  # no base to compare with
+    ],
+)
+def test_a_change_too_small_to_show_is_zero_on_the_sheet(unit: Unit, now: float, before: float, wanted: object) -> None:
+    formula = change_formula(unit, "A1", "B1", 0.5 / 10 ** (1 + 2))  # one decimal of a percent shown
+    got = run(formula.removeprefix("="), A1=now, B1=before)
+    assert got == pytest.approx(wanted) if isinstance(wanted, float) else got == wanted
