@@ -91,3 +91,66 @@ def test_a_sparkline_is_what_xlsxwriter_writes(options: dict[str, object]) -> No
     assert sheets[0] == sheets[1]
     assert b"<x14:sparklineGroup" in sheets[0]
     assert xlsxwriter_worksheet._get_sparkline_style is utility._get_sparkline_style
+
+
+class PlainRows(FormulaWorksheet):
+    """The project's worksheet with XlsxWriter's own cell writer."""
+
+    _write_rows = Worksheet._write_rows
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_the_row_writer_writes_the_same_file(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, catalog_name: str
+) -> None:
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    options = BuildOptions(locale="tr", sample=catalog_name == "crm")
+    fast = build.build_workbook(catalog, options).data
+    monkeypatch.setattr(build, "FormulaWorksheet", PlainRows)
+    plain = build.build_workbook(catalog, options).data
+    assert parts(fast) == parts(plain)
+
+
+def test_every_kind_of_cell_is_what_xlsxwriter_writes() -> None:
+    """Cells of every kind, formats from the cell, the row and the column, cached results of every
+    type, text to escape, a row with only a comment: either class gives the same sheet XML."""
+    import datetime as dt
+
+    from xlsxwriter.workbook import Workbook
+
+    from generator.workbook.worksheet import EMPTY_TEXT
+
+    sheets = []
+    for worksheet_class in (PlainRows, FormulaWorksheet):
+        buffer = io.BytesIO()
+        workbook = Workbook(buffer, {"in_memory": True})
+        bold, red = workbook.add_format({"bold": True}), workbook.add_format({"font_color": "red"})
+        sheet = workbook.add_worksheet("Sheet1", worksheet_class=worksheet_class)
+        sheet.set_row(1, 30, bold)
+        sheet.set_row(6, None, None, {"hidden": True})
+        sheet.set_column(3, 3, 12, red)
+        sheet.write_number(0, 0, 1 / 3)
+        sheet.write_number(0, 1, 12345678901234567890.0, bold)
+        sheet.write_string(0, 2, 'a & b < "c" > d\n')
+        sheet.write_blank(0, 3, None, bold)
+        sheet.write_number(1, 0, 7)
+        sheet.write_number(1, 3, 8)
+        sheet.write_formula(2, 0, '=IF(A1>0,"x&y","")', None, "x&y")
+        sheet.write_formula(2, 1, "=A1<2", bold, True)
+        sheet.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+        sheet.write_formula(2, 3, '=""', None, "")
+        sheet.write_formula(2, 4, '=""', None, EMPTY_TEXT)
+        sheet.write_formula(2, 5, "=A1*2", None, 0.6666666666666666)
+        sheet.write_formula(2, 6, "=A1", None, 3)
+        sheet.write_boolean(3, 0, False)
+        sheet.write_rich_string(3, 1, "plain ", bold, "bold")
+        sheet.write_array_formula(3, 2, 3, 2, "{=SUM(A1:B1*2)}", None, 4)
+        sheet.write_datetime(3, 4, dt.datetime(2026, 1, 31), red)
+        sheet.write_string(3, 5, "after the others")
+        sheet.write_comment(5, 0, "a note")
+        sheet.write_number(20, 30, 1)
+        workbook.close()
+        sheets.append(parts(buffer.getvalue())["xl/worksheets/sheet1.xml"])
+    assert sheets[0] == sheets[1]
+    assert b'<c r="A3" t="str"><f>IF(A1&gt;0,"x&amp;y","")</f><v>x&amp;y</v></c>' in sheets[1]
+    assert b'<c r="E3" t="str"><f>""</f><v></v></c>' in sheets[1]
