@@ -26,6 +26,8 @@ def test_benchmark_runs_on_a_tiny_case() -> None:
         "| build, whole process |",
         "/ python-calamine in process (floor)",
         "/ bare XlsxWriter script",
+        "| build with the prior year, in process |",
+        "|   ratio with / without |",
         "| build --batch of 4 workbooks",
         "| --help, whole process |",
         "| catalog check, whole process |",
