@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 try:
     from xlsxwriter.utility import _get_sparkline_style as _style_table
@@ -68,8 +68,14 @@ _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
 def only_classic_functions(formula: str) -> bool:
-    """True when every function the formula calls needs no ``_xlfn.`` prefix."""
-    return CLASSIC_FUNCTIONS.issuperset(name.upper() for name in _CALL.findall(formula))
+    """True when every function the formula calls needs no ``_xlfn.`` prefix.
+
+    Such a formula also calls none of the dynamic-array functions XlsxWriter looks for: each of
+    those is a name followed by ``(``, and every such name is found here (within a longer name
+    when letters, digits, ``_`` or ``.`` precede it), none of them a classic function's name or
+    the end of one."""
+    names = _CALL.findall(formula)
+    return CLASSIC_FUNCTIONS.issuperset(names) or CLASSIC_FUNCTIONS.issuperset(name.upper() for name in names)
 
 
 class _EmptyText(str):
@@ -164,14 +170,24 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
     def _prepare_formula(self, formula: str, *args: Any, **kwargs: Any) -> str:
         if not only_classic_functions(formula):
             return str(super()._prepare_formula(formula, *args, **kwargs))
-        # The same trimming XlsxWriter does first: array braces and the leading '='.
-        if formula.startswith("{"):
-            formula = formula[1:]
-        if formula.startswith("="):
-            formula = formula[1:]
-        if formula.endswith("}"):
-            formula = formula[:-1]
-        return formula
+        return _trimmed(formula)
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
+        """XlsxWriter's ``_write_formula`` for a formula of classic functions only: the same cell
+        stored, without its search for dynamic-array functions (there are none, see
+        ``only_classic_functions``) or a second look at the function names. Anything else, an
+        array formula and constant-memory mode are XlsxWriter's own."""
+        if (
+            self.constant_memory
+            or not formula
+            or (formula.startswith("{") and formula.endswith("}"))
+            or not only_classic_functions(formula)
+        ):
+            return int(super()._write_formula(row, col, formula, cell_format, value))
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellFormulaTuple(_trimmed(formula), cell_format, value)
+        return 0
 
     def _write_rows(self) -> None:
         """XlsxWriter's ``_write_rows`` with its innermost loop inlined: each cell of the kinds a build
@@ -230,6 +246,17 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
                     self._write_cell(row, col, found)
             parts.append("</row>")
             write("".join(parts))
+
+
+def _trimmed(formula: str) -> str:
+    """The same trimming XlsxWriter does first: array braces and the leading '='."""
+    if formula.startswith("{"):
+        formula = formula[1:]
+    if formula.startswith("="):
+        formula = formula[1:]
+    if formula.endswith("}"):
+        formula = formula[:-1]
+    return formula
 
 
 def _formula_value(formula: str, value: Any) -> str:

@@ -15,9 +15,10 @@ from generator.workbook.worksheet import FormulaWorksheet, only_classic_function
 
 
 class PlainFormulas(FormulaWorksheet):
-    """The project's worksheet with XlsxWriter's own formula preparation."""
+    """The project's worksheet with XlsxWriter's own formula preparation and storing."""
 
     _prepare_formula = Worksheet._prepare_formula
+    _write_formula = Worksheet._write_formula
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -43,6 +44,26 @@ def test_other_functions_still_get_their_prefix() -> None:
     assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
     assert sheet._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert sheet._prepare_formula('=IF(A1="",0,A1)') == 'IF(A1="",0,A1)'
+
+
+def test_dynamic_array_functions_are_never_classic() -> None:
+    """Each function XlsxWriter writes as a dynamic array, however it is spelt or preceded, takes
+    XlsxWriter's own path, and is stored as XlsxWriter stores it."""
+    import re
+
+    from xlsxwriter import worksheet as xlsxwriter_worksheet
+
+    names = re.findall(r"\\b([A-Z]+)\\\(", xlsxwriter_worksheet.re_dynamic_function.pattern)
+    assert len(names) >= 29 and "SORT" in names and "XLOOKUP" in names
+    for name in names:
+        for formula in (f"={name}(A1:A3)", f"=SUM(1,{name.lower()}(A1))", f"=IF(1,_xlfn.{name}(A1),0)"):
+            assert not only_classic_functions(formula), formula
+            tables = []
+            for worksheet_class in (Worksheet, FormulaWorksheet):
+                sheet = worksheet_class()
+                sheet.write_formula(0, 0, formula)
+                tables.append(sheet.table[0][0])
+            assert tables[0] == tables[1]
 
 
 class PlainSparklines(FormulaWorksheet):
