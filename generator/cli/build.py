@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -129,6 +130,7 @@ def build(
     )
     kpis, categories = parse_ids(kpi_ids), parse_ids(category_ids)
     if batch_list is not None:
+        gc.enable()  # a long run of builds: see generator.cli.UNCOLLECTED
         if kpis or categories:
             raise click.UsageError("--kpis and --categories build one workbook; leave them out with --batch")
         from generator.cli.batch import run_batch_command
