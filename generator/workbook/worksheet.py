@@ -18,7 +18,7 @@ import functools
 import re
 from typing import Any
 
-from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_rowcol_to_cell
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 try:
@@ -90,6 +90,8 @@ EMPTY_TEXT = _EmptyText("\u2400")
 _ERROR_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 """The cached results XlsxWriter marks ``t="e"``."""
 _COLUMNS: dict[int, str] = {}
+_EXPRESSION_OPTIONS = frozenset({"type", "criteria", "format"})
+"""The options of the formula rules ``FormulaWorksheet.conditional_format`` stores itself."""
 
 
 def _text(data: str) -> str:
@@ -110,8 +112,9 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
     """XlsxWriter's worksheet with the project's fast paths (see the module's docstring).
 
     Overrides, read against XlsxWriter 3.2.0 and 3.3.1: ``_xml_formula_element``,
-    ``_prepare_formula`` and ``_write_rows`` (private), and ``add_sparkline`` (public, but it fills
-    the private ``sparklines`` entries the XML writer reads, key for key as XlsxWriter's own does).
+    ``_prepare_formula``, ``_write_formula``, ``_write_rows`` and ``_write_cf_rule`` (private), and
+    ``add_sparkline`` and ``conditional_format`` (public, but they fill the private ``sparklines``
+    and ``cond_formats`` entries the XML writer reads, key for key as XlsxWriter's own do).
     """
 
     def add_sparkline(self, row: int, col: int, options: dict[str, Any] | None = None) -> int:
@@ -161,6 +164,50 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             self._set_spark_color(sparkline, options, f"{name}_color")  # the user's colours, as XlsxWriter sets them
         self.sparklines.append(sparkline)
         return 0
+
+    def conditional_format(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``conditional_format`` for a formula rule (``type``, ``criteria``, ``format``)
+        on a block given by numbers: the same rule stored, without building XlsxWriter's tables of
+        every option, type, criterion and icon for each call (a dashboard adds hundreds of rules).
+        Any other rule or call is XlsxWriter's own, warnings included."""
+        if kwargs or len(args) != 5 or self.use_data_bars_2010:
+            return int(super().conditional_format(*args, **kwargs))
+        first_row, first_col, last_row, last_col, options = args
+        criteria = options.get("criteria") if isinstance(options, dict) else None
+        if (
+            not all(type(number) is int for number in args[:4])
+            or options.get("type") != "formula"
+            or not _EXPRESSION_OPTIONS.issuperset(options)
+            or not isinstance(criteria, str)
+            or not criteria.startswith("=")
+            or criteria in ("=", "==")  # XlsxWriter's names of the "equal" criterion
+        ):
+            return int(super().conditional_format(*args, **kwargs))
+        if self._check_dimensions(first_row, first_col, True, True):
+            return -1
+        if self._check_dimensions(last_row, last_col, True, True):
+            return -1
+        rule = dict(options, type="expression")
+        if rule.get("format"):
+            rule["format"] = rule["format"]._get_dxf_index()
+        rule["priority"] = self.dxf_priority
+        self.dxf_priority += 1
+        first_row, last_row = min(first_row, last_row), max(first_row, last_row)
+        first_col, last_col = min(first_col, last_col), max(first_col, last_col)
+        self.cond_formats.setdefault(xl_range(first_row, first_col, last_row, last_col), []).append(rule)
+        return 0
+
+    def _write_cf_rule(self, params: dict[str, Any]) -> None:
+        """A formula rule's ``<cfRule>`` start tag written directly (its attributes are numbers and fixed
+        words, nothing to escape); its formula by XlsxWriter's own ``_write_formula_element``."""
+        if params["type"] != "expression":
+            super()._write_cf_rule(params)
+            return
+        dxf = f' dxfId="{params["format"]}"' if params.get("format") is not None else ""
+        stop = ' stopIfTrue="1"' if params.get("stop_if_true") else ""
+        self.fh.write(f'<cfRule type="expression"{dxf} priority="{params["priority"]}"{stop}>')
+        self._write_formula_element(params["criteria"])
+        self.fh.write("</cfRule>")
 
     def _xml_formula_element(self, formula: str, result: Any, attributes: Any = ()) -> None:
         if result is EMPTY_TEXT:

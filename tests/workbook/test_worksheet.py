@@ -175,3 +175,51 @@ def test_every_kind_of_cell_is_what_xlsxwriter_writes() -> None:
     assert sheets[0] == sheets[1]
     assert b'<c r="A3" t="str"><f>IF(A1&gt;0,"x&amp;y","")</f><v>x&amp;y</v></c>' in sheets[1]
     assert b'<c r="E3" t="str"><f>""</f><v></v></c>' in sheets[1]
+
+
+class PlainConditionalFormats(FormulaWorksheet):
+    """The project's worksheet with XlsxWriter's own conditional formats."""
+
+    conditional_format = Worksheet.conditional_format
+    _write_cf_rule = Worksheet._write_cf_rule
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_the_conditional_formats_are_the_same_file(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, catalog_name: str
+) -> None:
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    options = BuildOptions(locale="en", sample=True)
+    fast = build.build_workbook(catalog, options).data
+    monkeypatch.setattr(build, "FormulaWorksheet", PlainConditionalFormats)
+    plain = build.build_workbook(catalog, options).data
+    assert parts(fast) == parts(plain)
+
+
+def test_every_kind_of_conditional_format_is_what_xlsxwriter_writes() -> None:
+    """Formula rules with and without a format, in either corner order, with text to escape, beside
+    rules XlsxWriter handles itself (cell values, a range given as text, data bars, stop-if-true,
+    the "=" criterion): either class gives the same sheet and styles XML."""
+    from xlsxwriter.workbook import Workbook
+
+    files = []
+    for worksheet_class in (PlainConditionalFormats, FormulaWorksheet):
+        buffer = io.BytesIO()
+        workbook = Workbook(buffer, {"in_memory": True})
+        red = workbook.add_format({"font_color": "red"})
+        green = workbook.add_format({"bg_color": "green"})
+        sheet = workbook.add_worksheet("Sheet1", worksheet_class=worksheet_class)
+        sheet.conditional_format(0, 0, 0, 11, {"type": "formula", "criteria": '=AND(A1>0,A1<>"a&b")', "format": red})
+        sheet.conditional_format(0, 0, 0, 11, {"type": "formula", "criteria": "=A1<0", "format": green})
+        sheet.conditional_format(5, 3, 2, 1, {"type": "formula", "criteria": "=ISNUMBER(B3)"})
+        sheet.conditional_format(1, 1, 1, 1, {"type": "formula", "criteria": "=XLOOKUP(1,A1:A3,B1:B3)>0"})
+        sheet.conditional_format(2, 2, 2, 2, {"type": "formula", "criteria": "=B2>0", "stop_if_true": True})
+        sheet.conditional_format(3, 3, 3, 3, {"type": "cell", "criteria": "=", "value": 5, "format": red})
+        sheet.conditional_format("E1:E9", {"type": "formula", "criteria": "=E1>1", "format": red})
+        sheet.conditional_format(0, 6, 9, 6, {"type": "data_bar"})
+        workbook.close()
+        files.append(parts(buffer.getvalue()))
+    assert files[0] == files[1]
+    sheet_xml = files[1]["xl/worksheets/sheet1.xml"]
+    assert b'<conditionalFormatting sqref="B3:D6"><cfRule type="expression" priority="3">' in sheet_xml
+    assert b'<formula>AND(A1&gt;0,A1&lt;&gt;"a&amp;b")</formula>' in sheet_xml
