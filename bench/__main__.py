@@ -26,6 +26,7 @@ from bench.batch import batch_rows
 from bench.import_memory import import_rows
 from bench.inputs import SIZES, Inputs, edge_files, prepare
 from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
+from bench.prior_year import prior_year_rows
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -378,6 +379,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             summary.add(validate_rows(inputs, rounds, heavy=not args.tiny, work=work))
             summary.add(build_rows(inputs, rounds, work))
+            summary.add(prior_year_rows(inputs.catalogs[SIZES[0]], rounds, cpu=LOADED))
             summary.add(batch_rows(inputs, rounds, work, count=4 if args.tiny else 100))
             size_rows(inputs, rounds, summary)
             summary.add(startup_rows(rounds))
