@@ -1,7 +1,8 @@
 """Screenshot the download page in headless Chromium for the README: ``python scripts/screenshot_serve.py``.
 
-Starts ``kpigen serve`` on a free loopback port, takes docs/img/serve-en.png (desktop) and
-docs/img/serve-tr-phone.png (a phone's viewport, Turkish), then stops the server.
+Starts ``kpigen serve`` on a free loopback port, takes docs/img/serve-en.png (desktop),
+docs/img/serve-tr-phone.png (a phone's viewport, Turkish) and docs/img/serve-pick-en.png (the KPI
+boxes, two categories open, some unticked), then stops the server.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def main() -> None:
             phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
             phone.goto(url + "/?lang=tr")
             phone.screenshot(path=str(ROOT / "docs/img/serve-tr-phone.png"))
+            desktop.set_viewport_size({"width": 1000, "height": 860})
+            crm = "#catalog-crm details[data-category={}]"
+            for category in ("lead_generation", "customer_service"):
+                desktop.click(crm.format(category) + " summary")
+            desktop.uncheck(crm.format("lead_generation") + " summary input.all")
+            desktop.uncheck("input[name='kpis:crm'][value=complaints]")
+            desktop.locator("#catalog-crm").screenshot(path=str(ROOT / "docs/img/serve-pick-en.png"))
             browser.close()
     finally:
         server.send_signal(signal.SIGTERM)

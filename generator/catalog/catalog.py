@@ -68,6 +68,8 @@ class Catalog:
     selection: tuple[str, ...] = ()
     """The KPI ids a user chose (``build --kpis``/``--categories``), recorded in the workbook; empty
     for the whole catalogue."""
+    whole_kpis: int = 0
+    """With a selection: how many KPIs the whole catalogue has (the workbook says "2 of 26")."""
 
     @classmethod
     def assemble(cls, file: CatalogFile, imported: Iterable[Catalog], source: Path) -> Catalog:

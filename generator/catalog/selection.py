@@ -101,6 +101,7 @@ def restrict(catalog: Catalog, ids: Iterable[str]) -> Catalog:
         cut,
         scorecard=goals,
         selection=tuple(chosen),
+        whole_kpis=catalog.whole_kpis or len(catalog.kpis),
         missing_texts=catalog.missing_texts,
         shortened=catalog.shortened,
     )

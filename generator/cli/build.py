@@ -78,8 +78,8 @@ from generator.paths import DEFAULT_CATALOG
     type=click.Path(path_type=Path, readable=False),
     default=None,
     metavar="LIST.csv",
-    help="Build one workbook per row of this CSV (company, locale, currency, year, first_month, file) "
-    "into the --out folder; a missing column takes the option's value.",
+    help="Build one workbook per row of this CSV (company, locale, currency, year, first_month, kpis, "
+    "categories, file) into the --out folder; a missing column or blank cell takes the option's value.",
 )
 @click.option(
     "--jobs",
@@ -113,8 +113,9 @@ def build(
     """
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
-    from generator.catalog.selection import parse_ids, select
+    from generator.catalog.selection import parse_ids, restrict
     from generator.output import check_target, plan_output, write_atomic
+    from generator.template.options import check_selection
     from generator.workbook.build import build_workbook, default_file_name
     from generator.workbook.context import BuildOptions
 
@@ -129,18 +130,20 @@ def build(
     )
     kpis, categories = parse_ids(kpi_ids), parse_ids(category_ids)
     if batch_list is not None:
-        if kpis or categories:
-            raise click.UsageError("--kpis and --categories build one workbook; leave them out with --batch")
         from generator.cli.batch import run_batch_command
 
         with user_errors():
             catalog_path = resolve_catalog(catalog_spec)
             folder = plan_output(out, several=True, folder=True).folder
         assert folder is not None
-        run_batch_command(catalog_path, batch_list, folder, defaults, force=force, jobs=jobs)
+        run_batch_command(
+            catalog_path, batch_list, folder, defaults, force=force, jobs=jobs, kpis=kpis, categories=categories
+        )
         return
     with user_errors():
-        catalog = select(load_catalog(resolve_catalog(catalog_spec)), kpis, categories)
+        catalog = load_catalog(resolve_catalog(catalog_spec))
+        if kpis or categories:
+            catalog = restrict(catalog, check_selection(catalog, kpis or None, categories or None) or catalog.kpis)
         locales = list(catalog.locales) if locale == "all" else [locale]
         plan = plan_output(out, several=len(locales) > 1)
         if plan.file is not None:

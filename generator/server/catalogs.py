@@ -68,5 +68,5 @@ def summary(catalog: Catalog, locale: str) -> dict[str, Any]:
         "kpi_count": len(catalog.kpis),
         "categories": groups,
         "sample": catalog.sample is not None,
-        "category_subset": False,
+        "category_subset": True,
     }

@@ -30,7 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029/\\:*?"<>|;%]')
 _ASCII_MAP = str.maketrans({"ı": "i", "İ": "I", "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l"})
 _NAME_MAX = 120
-Key = tuple[str, str, BuildOptions]
+Key = tuple[str, str, tuple[str, ...], BuildOptions]
+"""Catalogue id, version, the selection of KPIs (() for all of them) and the options."""
 T = TypeVar("T")
 
 
@@ -83,13 +84,16 @@ class BuildCache:
         self.bases: _Flights[Prepared | None] = _Flights(entries)
 
     def build(self, catalog: Catalog, options: BuildOptions) -> BuildResult:
-        return self.results.get((catalog.id, catalog.version, options), lambda: self._make(catalog, options))
+        """``catalog`` may be cut to a selection (``Catalog.selection``): it is part of the key."""
+        key = (catalog.id, catalog.version, catalog.selection, options)
+        return self.results.get(key, lambda: self._make(catalog, options))
 
     def _make(self, catalog: Catalog, options: BuildOptions) -> BuildResult:
         if can_personalise(options.company):
             marked = replace(options, company=MARKER)
             base = self.bases.get(
-                (catalog.id, catalog.version, marked), lambda: prepare(build_workbook(catalog, marked))
+                (catalog.id, catalog.version, catalog.selection, marked),
+                lambda: prepare(build_workbook(catalog, marked)),
             )
             personalised = base.personalise(options.company) if base is not None else None
             if personalised is not None:
@@ -97,14 +101,19 @@ class BuildCache:
         return build_workbook(catalog, options)
 
 
-def file_name(catalog: Catalog, options: BuildOptions, gettext: Callable[[str], str]) -> str:
+def file_name(catalog: Catalog, options: BuildOptions, gettext: Callable[[str], str], total: int = 0) -> str:
     """``CRM KPI Panosu - Örnek A.Ş. 2026.xlsx``: readable, localised, with nothing a file system refuses.
 
-    ``gettext`` speaks the workbook's language, like the title.
+    ``gettext`` speaks the workbook's language, like the title. A workbook of a selection says so
+    (``(3 of 26 KPIs)``, ``total`` being the whole catalogue's count), so the name does not promise
+    the whole catalogue.
     """
     title = text(catalog.title, options.locale, catalog)
     company = options.company
     stem = f"{title} - {company} {options.year}" if company else f"{title} {options.year}"
+    if catalog.selection:
+        chosen = len(catalog.selection)
+        stem += " (" + gettext(N_("{chosen} of {total} KPIs")).format(chosen=chosen, total=max(total, chosen)) + ")"
     if options.sample:
         stem += " (" + gettext(N_("sample data")) + ")"
     return safe_name(stem) + ".xlsx"

@@ -25,7 +25,7 @@ from generator.server.settings import UPLOAD_PATHS, ServerSettings
 
 ACCESS_LOG = logging.getLogger("kpigen.access")
 CSP = (
-    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'none'; object-src 'none'; "
+    "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 Refuse = Callable[[Scope, Problem], tuple[str, bytes]]

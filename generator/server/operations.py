@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
+from generator.catalog import Catalog
 from generator.errors import UserError
 from generator.server.catalogs import Catalogs
 from generator.server.download import XLSX, BuildCache, content_disposition, file_name
@@ -36,7 +37,14 @@ def build(state: Any, request: WorkbookRequest) -> Built:
         result = cache.build(catalog, options)
     except UserError as error:  # whatever the writer still refuses, in its own words
         raise Problem(422, "build-refused", "{reason}", None, {"reason": error.message}) from None
-    return Built(result.data, file_name(catalog, options, messages(options.locale).gettext))
+    name = file_name(catalog, options, messages(options.locale).gettext, _total(catalogs, catalog))
+    return Built(result.data, name)
+
+
+def _total(catalogs: Catalogs, catalog: Catalog) -> int:
+    """KPIs of the whole bundled catalogue ``catalog`` may be cut from: the "of 26" of a file name."""
+    whole = catalogs.get(catalog.id)
+    return len(whole.kpis) if whole is not None else 0
 
 
 def attachment(data: bytes, name: str) -> Response:
@@ -102,8 +110,8 @@ def regenerate(state: Any, upload: Upload, locale: str, currency: str, exchange_
             ) from None
         except UserError as error:
             raise refusal(error, path, upload, ", ".join(catalogs.ids())) from None
-    name = file_name(plan.catalog, plan.options, messages(plan.options.locale).gettext)
-    return Built(result.data, name)
+    gettext = messages(plan.options.locale).gettext
+    return Built(result.data, file_name(plan.catalog, plan.options, gettext, _total(catalogs, plan.catalog)))
 
 
 async def in_thread(function: Any, *args: Any) -> Any:

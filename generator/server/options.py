@@ -1,9 +1,9 @@
 """Build options from a request (JSON body or HTML form), checked into the writer's ``BuildOptions``.
 
 One function checks both the API's body and the page's form, by the rules the command line
-keeps too (``generator.template.options``): an unknown catalogue, locale or currency, a year out
-of range, a company name with control characters or over ``COMPANY_MAX`` characters; each
-refusal is a 422 naming the field.
+keeps too (``generator.template.options``): an unknown catalogue, locale, currency, KPI or
+category, a year out of range, a company name with control characters or over ``COMPANY_MAX``
+characters, a selection of no KPI; each refusal is a 422 naming the field.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -28,12 +29,15 @@ from generator.template.options import (
     check_currency,
     check_first_month,
     check_rate,
+    check_selection,
     check_year,
     shown,
 )
 from generator.workbook.context import BuildOptions
 from generator.workbook.sample import DEMO_RATES
 
+MAX_IDS = 1000
+"""Ids a request may name in ``kpis`` or ``categories``: more than any catalogue holds (a 1,000-KPI one builds)."""
 _UNENCODABLE = re.compile("[\ud800-\udfff]")
 """Lone surrogates: JSON can spell them (``\\ud800``), but no UTF-8 file or workbook can hold them."""
 
@@ -48,6 +52,15 @@ class WorkbookRequest(BaseModel):
     first_month: int = Field(1, description="First month of the fiscal year, 1-12.")
     currency: str = Field("", description="ISO 4217 code (TRY, USD, EUR, ...); default: the locale's currency.")
     sample: bool = Field(False, description="Fill a demo year instead of leaving the inputs empty.")
+    kpis: list[str] | None = Field(
+        None,
+        description="Only these KPIs (ids as GET /api/catalogs lists them) and the inputs they read; "
+        "with categories, the KPIs of both. Default (neither given): every KPI. Both given and empty: refused.",
+        max_length=MAX_IDS,
+    )
+    categories: list[str] | None = Field(
+        None, description="Only the KPIs of these categories (ids as GET /api/catalogs lists them).", max_length=MAX_IDS
+    )
 
 
 def problem(error: OptionError) -> Problem:
@@ -97,6 +110,10 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
             "currency",
             {"value": currency},
         )
+    try:
+        chosen = check_selection(catalog, request.kpis, request.categories)
+    except OptionError as error:
+        raise problem(error) from None
     options = BuildOptions(
         locale=locale,
         company=company,
@@ -105,7 +122,16 @@ def resolve(request: WorkbookRequest, catalogs: Catalogs) -> tuple[Catalog, Buil
         currency=currency,
         sample=request.sample,
     )
-    return catalog, options
+    return selected(catalog, chosen), options
+
+
+@lru_cache(maxsize=64)
+def selected(catalog: Catalog, chosen: tuple[str, ...]) -> Catalog:
+    """The catalogue cut to ``chosen`` (the whole one for ()), cut once per selection: the build
+    cache's key reads the cut's ``selection``, so the same choice must give the same catalogue."""
+    from generator.catalog.selection import restrict
+
+    return restrict(catalog, chosen) if chosen else catalog
 
 
 def checked_rate(text: str) -> float | None:
@@ -162,7 +188,12 @@ def any_locale(code: str, catalogs: Catalogs) -> str:
 
 
 def from_form(form: Mapping[str, Any]) -> WorkbookRequest:
-    """The page's form fields as a request; a number field that is not a number is refused like a bad value."""
+    """The page's form fields as a request; a number field that is not a number is refused like a bad value.
+
+    The KPI boxes of catalogue ``crm`` are fields ``kpis:crm`` (and ``categories:crm``), with a
+    hidden ``pick=crm`` saying the boxes were on the form: then no box ticked is a refusal, while
+    a form without them (an older page, a script) builds every KPI.
+    """
     numbers: dict[str, int | None] = {}
     for name in ("year", "first_month"):
         raw = str(form.get(name) or "").strip()
@@ -175,8 +206,12 @@ def from_form(form: Mapping[str, Any]) -> WorkbookRequest:
             raise Problem(
                 422, "not-a-number", N_("'{value}' is not a whole number."), name, {"value": shown(raw)}
             ) from None
+    catalog = str(form.get("catalog") or "crm")[:64]
+    kpis, categories = _ticked(form, catalog)
     return WorkbookRequest(
-        catalog=str(form.get("catalog") or "crm")[:64],
+        catalog=catalog,
+        kpis=kpis,
+        categories=categories,
         locale=str(form.get("locale") or "en")[:35],
         company=str(form.get("company") or ""),
         year=numbers["year"],
@@ -184,3 +219,13 @@ def from_form(form: Mapping[str, Any]) -> WorkbookRequest:
         currency=str(form.get("currency") or "")[:16],
         sample=str(form.get("sample") or "") in {"1", "true", "on", "yes"},
     )
+
+
+def _ticked(form: Mapping[str, Any], catalog: str) -> tuple[list[str] | None, list[str] | None]:
+    """The ticked KPI and category ids of ``catalog``'s boxes; (None, None) when the form had none."""
+    values = getattr(form, "getlist", lambda name: [form[name]] if name in form else [])
+    if catalog not in [str(v) for v in values("pick")]:
+        return None, None
+    kpis = [str(v)[:200] for v in values(f"kpis:{catalog}")]
+    categories = [str(v)[:200] for v in values(f"categories:{catalog}")]
+    return kpis[:MAX_IDS], categories[:MAX_IDS]

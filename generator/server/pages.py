@@ -1,4 +1,5 @@
-"""The HTML pages: choose and download a workbook, validate one, regenerate one. No JavaScript needed.
+"""The HTML pages: choose and download a workbook, validate one, regenerate one. No JavaScript needed:
+one small script (static/pick.js) only adds a "tick all" box to each category of KPIs.
 
 Each page speaks the interface language chosen by ``language.choose``; the forms post back to
 the same operations the API uses, and a refusal re-shows the form with the reason beside it.
@@ -77,12 +78,14 @@ def _index(request: Request, language: Language, status: int = 200, **context: A
         "sample": "1",
     }
     defaults.update(context.pop("values", {}))
+    ticked: dict[str, set[str]] = context.pop("ticked", {})
     return _render(
         request,
         "index.html",
         language,
         status,
         catalogs=[summary(catalog, ui) for catalog in catalogs.by_id.values()],
+        ticked={c: ticked.get(c, set(catalog.kpis)) for c, catalog in catalogs.by_id.items()},
         workbook_locales={code: language_name(code, ui) for code in catalogs.locales()},
         months=[(m + 1, name) for m, name in enumerate(_months(ui))],
         currencies=[(code, get_currency_name(code, locale=ui)) for code in CURRENCIES],
@@ -107,7 +110,8 @@ def index(request: Request) -> HTMLResponse:
 
 @router.post("/download")
 async def download(request: Request) -> Response:
-    form = await request.form(**_FORM_LIMITS)
+    catalogs: Catalogs = request.app.state.catalogs
+    form = await request.form(max_files=1, max_fields=_FORM_LIMITS["max_fields"] + _boxes(catalogs))
     language = _language(request, form)
     try:
         options = from_form(form)
@@ -115,6 +119,8 @@ async def download(request: Request) -> Response:
     except Problem as problem:
         values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
         values.setdefault("sample", "")
+        picked = {str(c) for c in form.getlist("pick")}
+        ticked = {c: {str(k) for k in form.getlist(f"kpis:{c}")} for c in catalogs.ids() if c in picked}
         return _index(
             request,
             language,
@@ -122,8 +128,14 @@ async def download(request: Request) -> Response:
             problem=problem,
             error=problem.text(language.gettext, language.code),
             values=values,
+            ticked=ticked,
         )
     return operations.attachment(built.data, built.name)
+
+
+def _boxes(catalogs: Catalogs) -> int:
+    """Fields the download form adds to its own: a box per KPI and per category, a marker per catalogue."""
+    return sum(len(c.kpis) + len(c.categories) + 1 for c in catalogs.by_id.values())
 
 
 @router.get("/validate", response_class=HTMLResponse)

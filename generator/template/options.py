@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from generator.errors import OptionError
+
+if TYPE_CHECKING:
+    from generator.catalog.catalog import Catalog
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 """Fiscal years a workbook accepts: the Settings sheet's data validation allows the same range."""
@@ -27,7 +32,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 __all__ = ["COMPANY_MAX", "RATE_MAX", "YEAR_MAX", "YEAR_MIN", "OptionError", "check_company", "check_currency"]
-__all__ += ["check_first_month", "check_rate", "check_year", "shown"]
+__all__ += ["check_first_month", "check_rate", "check_selection", "check_year", "shown"]
 
 
 def N_(message: str) -> str:
@@ -106,6 +111,46 @@ def check_rate(typed: str | float | None) -> float | None:
             value=shown(str(typed)),
         )
     return rate
+
+
+def check_selection(
+    catalog: Catalog, kpis: Sequence[str] | None = None, categories: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """The chosen KPI ids in catalogue order: those named (renamed ids followed) and those of the named
+    categories; () for the whole catalogue (nothing named, None, or every KPI named). A field given
+    but empty on both sides is a refusal: a workbook without KPIs is no workbook."""
+    from generator.catalog.selection import resolve_kpi  # the catalogue only when a selection is checked
+
+    if kpis is None and categories is None:
+        return ()
+    unknown = [k for k in kpis or () if resolve_kpi(catalog, k) is None]
+    if unknown:
+        raise OptionError(
+            "kpis",
+            "unknown-kpi",
+            N_("Unknown KPI {value} in catalogue '{catalog}'; known: {choices}."),
+            value=shown(", ".join(f"'{k}'" for k in unknown)),
+            catalog=catalog.id,
+            choices=", ".join(catalog.kpis),
+        )
+    missing = [c for c in categories or () if c not in catalog.categories]
+    if missing:
+        raise OptionError(
+            "categories",
+            "unknown-category",
+            N_("Unknown category {value} in catalogue '{catalog}'; known: {choices}."),
+            value=shown(", ".join(f"'{c}'" for c in missing)),
+            catalog=catalog.id,
+            choices=", ".join(catalog.categories),
+        )
+    wanted = {resolve_kpi(catalog, k) for k in kpis or ()}
+    wanted |= {k for k, kpi in catalog.kpis.items() if kpi.category in set(categories or ())}
+    chosen = tuple(k for k in catalog.kpis if k in wanted)
+    if not chosen:
+        raise OptionError(
+            "kpis", "no-kpis", N_("Choose at least one KPI: a workbook without KPIs has nothing to show.")
+        )
+    return () if len(chosen) == len(catalog.kpis) else chosen
 
 
 def shown(value: str, limit: int = 40) -> str:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 _catalog: Catalog | None = None
 _catalog_path: Path | None = None
-_personaliser: Personaliser | None = None
+_personalisers: dict[tuple[str, ...], Personaliser] = {}
+"""One per selection of KPIs met in this process: rows choosing different KPIs need different bases."""
 
 
 @dataclass(frozen=True)
@@ -78,23 +79,19 @@ def _start_worker(catalog_path: Path) -> None:
         return
     _catalog = load_catalog(catalog_path)
     _catalog_path = catalog_path
+    _personalisers.clear()
 
 
 def _build(row: BatchRow, folder: Path, force: bool) -> Outcome:
     """Build one row in the current process; any error becomes the row's outcome."""
     from generator.output import check_target, write_atomic
-    from generator.workbook.personalise import Personaliser
 
-    global _personaliser
     if row.problem:
         return Outcome(row.line, row.file, error=row.problem, exit_code=int(ExitCode.PROBLEMS))
-    assert _catalog is not None
-    if _personaliser is None or _personaliser.catalog is not _catalog:
-        _personaliser = Personaliser(_catalog)
     target = folder / row.file
     try:
         check_target(target, force=force)
-        result = _personaliser.build(row.options)
+        result = _personaliser(row.kpis).build(row.options)
         write_atomic(target, result.data, force=force)
     except UserError as error:
         return Outcome(row.line, row.file, error=error.message, exit_code=int(error.exit_code))
@@ -103,6 +100,17 @@ def _build(row: BatchRow, folder: Path, force: bool) -> Outcome:
             row.line, row.file, error=f"internal error ({type(error).__name__}: {error})", exit_code=ExitCode.INTERNAL
         )
     return Outcome(row.line, row.file, path=target, size=len(result.data))
+
+
+def _personaliser(selection: tuple[str, ...]) -> Personaliser:
+    """The personaliser of the catalogue cut to ``selection`` (() for the whole catalogue)."""
+    from generator.catalog.selection import restrict
+    from generator.workbook.personalise import Personaliser
+
+    assert _catalog is not None
+    if selection not in _personalisers:
+        _personalisers[selection] = Personaliser(restrict(_catalog, selection) if selection else _catalog)
+    return _personalisers[selection]
 
 
 def run_batch(
@@ -120,6 +128,7 @@ def run_batch(
     global _catalog
     jobs = max(1, min(jobs or default_jobs(), len(rows)))
     _catalog = None  # read afresh for each batch: the file may have changed since the last one
+    _personalisers.clear()
     _start_worker(catalog_path)  # a broken catalogue fails the batch once, here, not per row
     report = BatchReport(jobs=jobs)
     start = time.perf_counter()
@@ -151,11 +160,11 @@ def _build_all(rows: Sequence[BatchRow], folder: Path, force: bool) -> list[Outc
 
 
 def tasks(rows: Sequence[BatchRow], jobs: int) -> list[list[BatchRow]]:
-    """Rows grouped by everything but the company, so a worker builds each group's base workbook
-    once and personalises it per row; a group larger than a worker's share is split (each piece
+    """Rows grouped by selection and every option but the company, so a worker builds each group's
+    base workbook once and personalises it per row; a group larger than a worker's share is split (each piece
     then builds that base), so no worker is left with most of the batch."""
     groups: dict[object, list[BatchRow]] = {}
     for row in rows:
-        groups.setdefault(replace(row.options, company=""), []).append(row)
+        groups.setdefault((row.kpis, replace(row.options, company="")), []).append(row)
     share = -(-len(rows) // jobs)
     return [group[i : i + share] for group in groups.values() for i in range(0, len(group), share)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.catalog.model import Better
 from generator.workbook.context import Context
+from generator.workbook.sheet_start import description
 
 HEADER = 4
 FIRST_ROW = HEADER + 1
@@ -20,7 +21,7 @@ def write_definitions(ctx: Context) -> None:
         sheet.set_column(col, col, width)
     ctx.back_link(sheet, 0, 1)
     ctx.title(sheet, _("KPI definitions"))
-    sheet.write_string(2, 1, ctx.texts.pick(catalog.description) if catalog.description else "", style("subtitle"))
+    sheet.write_string(2, 1, description(ctx), style("subtitle"))
     headers = [
         _("No."),
         _("KPI"),

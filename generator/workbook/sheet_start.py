@@ -5,6 +5,19 @@ from __future__ import annotations
 from generator.workbook.context import Context
 
 
+def description(ctx: Context) -> str:
+    """The catalogue's description; for a selection a sentence saying so instead, since the
+    catalogue's own ("Tracks 26 ... KPIs") would promise KPIs the workbook does not hold."""
+    _, catalog = ctx._, ctx.catalog
+    if catalog.selection:
+        sentence = _(
+            "Your own selection of {count} of this catalogue's {total} KPIs; the {sheet} sheet describes each."
+        )
+        total = max(catalog.whole_kpis, len(catalog.selection))
+        return sentence.format(count=len(catalog.selection), total=total, sheet=ctx.layout.sheets.definitions)
+    return ctx.texts.pick(catalog.description) if catalog.description else ""
+
+
 def write_start(ctx: Context) -> None:
     _ = ctx._
     sheet = ctx.sheets["start"]
@@ -17,8 +30,8 @@ def write_start(ctx: Context) -> None:
     sheet.set_column(3, 3, 70)
     ctx.title(sheet, ctx.texts.pick(ctx.catalog.title))
     sheet.write_formula(2, 1, "=" + ctx.layout.setting_cell("company"), style("subtitle"))
-    if ctx.catalog.description:
-        sheet.merge_range(3, 1, 3, 3, ctx.texts.pick(ctx.catalog.description), style("wrap"))
+    if description(ctx):
+        sheet.merge_range(3, 1, 3, 3, description(ctx), style("wrap"))
         sheet.set_row(3, 32)
 
     sheet.write_string(5, 1, ctx.texts.upper(_("How to use this workbook")), style("heading"))

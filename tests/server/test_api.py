@@ -49,7 +49,17 @@ def test_openapi_describes_the_four_operations(client: Any) -> None:
     assert {"/api/catalogs", "/api/workbooks", "/api/validate", "/api/regenerate"} <= set(spec["paths"])
     body = spec["paths"]["/api/workbooks"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     fields = spec["components"]["schemas"][body["$ref"].split("/")[-1]]["properties"]
-    assert set(fields) == {"catalog", "locale", "company", "year", "first_month", "currency", "sample"}
+    assert set(fields) == {
+        "catalog",
+        "locale",
+        "company",
+        "year",
+        "first_month",
+        "currency",
+        "sample",
+        "kpis",
+        "categories",
+    }
     upload = spec["paths"]["/api/validate"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
     assert XLSX in spec["paths"]["/api/workbooks"]["post"]["responses"]["200"]["content"]
