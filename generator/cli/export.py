@@ -37,8 +37,9 @@ def export(
     """Write every input and KPI of FILLED, per month, quarter and year, as a long table.
 
     Columns: period_type, period, start, end, kind (input or kpi), id, name, unit, value,
-    target, status. KPI values are recomputed from the typed inputs. `kpigen import` reads the
-    table back into the same inputs. The workbook itself is never changed.
+    target, status, exact (a distinct input's quarter and year counted exactly from the raw
+    rows of `kpigen import --profile`). KPI values are recomputed from the typed inputs.
+    `kpigen import` reads the table back into the same inputs. The workbook itself is never changed.
     """
     from generator.i18n.formats import parse_locale
     from generator.output import write_atomic
@@ -57,6 +58,12 @@ def export(
             _to_stdout(data)
         else:
             write_atomic(Path(out), data, force=force)
+    for input_id in book.stale_exact:
+        click.echo(
+            f"warning: {input_id}: its months changed after the raw import; its exact quarter and year "
+            "counts are left out (import the raw rows again to count them)",
+            err=True,
+        )
     inputs = sum(1 for r in rows if r["kind"] == "input" and r["period_type"] == "month" and r["value"] is not None)
     click.echo(
         f"exported {len(rows)} rows ({inputs} input values typed, {len(book.catalog.kpis)} KPIs) "

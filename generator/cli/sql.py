@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.cli.options import catalog_option
 from generator.cli.run import user_errors
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from generator.transfer.raw.profile import Profile
 
 DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "spark")
 
@@ -26,13 +32,21 @@ DIALECTS = ("duckdb", "postgres", "bigquery", "snowflake", "spark")
 )
 @click.option("--year", type=int, default=None, help="Fiscal year (the year of its first month). [default: this year]")
 @click.option("--first-month", type=click.IntRange(1, 12), default=1, show_default=True, help="First month, 1-12.")
-def sql(profile: str, catalog_path: Path, dialect: str, year: int | None, first_month: int) -> None:
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Print instead the exact quarter and year counts of the count_distinct inputs: (period, input, value) "
+    "rows, period Q1-Q4 or year.",
+)
+def sql(profile: str, catalog_path: Path, dialect: str, year: int | None, first_month: int, exact: bool) -> None:
     """Print one SQL query returning (month, input, value) rows for the fiscal year, over tables
     named as the profile names them (deals, contacts, ...).
 
     Run it where the CRM's tables are, save the result as CSV, and give it to 'kpigen import':
     it is the long form import reads. The query is built as an expression tree (sqlglot) and
-    printed in the dialect asked; needs the 'raw' extra.
+    printed in the dialect asked; needs the 'raw' extra. With --exact, a second query: each
+    distinct input (customers who bought) counted over each whole quarter and the year, each id
+    once, where the workbook shows the average month; a table for reports, not for import.
     """
     import datetime as dt
 
@@ -61,5 +75,20 @@ def sql(profile: str, catalog_path: Path, dialect: str, year: int | None, first_
             raise CatalogError(problems)
         from generator.transfer.raw.sql import build_query
 
-        query = build_query(loaded, year if year is not None else dt.date.today().year, first_month)
+        fiscal_year = year if year is not None else dt.date.today().year
+        query = (
+            _exact_query(loaded, fiscal_year, first_month) if exact else build_query(loaded, fiscal_year, first_month)
+        )
     click.echo(query.sql(dialect=dialect, pretty=True) + ";")
+
+
+def _exact_query(profile: Profile, year: int, first_month: int) -> exp.Expr:
+    from generator.errors import UserError
+    from generator.transfer.raw.exact_sql import build_exact_query
+
+    query = build_exact_query(profile, year, first_month)
+    if query is None:
+        raise UserError(
+            f"--exact: profile {profile.id} measures no input with count_distinct; nothing to count exactly"
+        )
+    return query

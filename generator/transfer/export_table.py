@@ -7,6 +7,8 @@ day; whether the row is an input or a KPI, its id, its name in the chosen langua
 Values are recomputed from the typed inputs by the catalogue's Python evaluation (the same
 rules as the workbook's formulas: a quarter's ratio is a ratio of sums), so a file saved
 without calculated values exports the same numbers as one Excel saved. Quarters are fiscal.
+``exact``: a distinct input's quarter and year counted exactly from the raw rows the workbook
+was filled from (``exact_kept``), beside ``value``, the workbook's average month.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from generator.catalog.model import Unit
 from generator.template.periods import MONTHS, PERIODS, input_periods, kpi_values, period_target, spans, status
 from generator.transfer.filled import Filled
 
-COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "value", "target", "status")
+COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "value", "target", "status", "exact")
 STATUS = {1: "on_track", 0: "at_risk", -1: "off_track"}
 
 Row = dict[str, Any]
@@ -80,9 +82,13 @@ def _year_rows(
     for input_id, values in input_periods(catalog, months).items():
         spec = catalog.inputs[input_id]
         name = _name(catalog, spec.name, locale, input_id)
-        for (kind, label, start, end), value in zip(frame, values, strict=True):
+        exact = filled.exact.get(input_id) if judged else None
+        for p, ((kind, label, start, end), value) in enumerate(zip(frame, values, strict=True)):
             value = _whole(value) if spec.integer or spec.unit is Unit.COUNT else value
-            rows.append(_row(kind, label, start, end, "input", input_id, name, _unit(spec.unit, currency), value))
+            row = _row(kind, label, start, end, "input", input_id, name, _unit(spec.unit, currency), value)
+            if exact is not None and p >= MONTHS:
+                row["exact"] = _whole(exact[p - MONTHS])
+            rows.append(row)
     for kpi_id, values in kpi_values(catalog, months).items():
         kpi = catalog.kpis[kpi_id]
         name = (in_locale(kpi.texts, locale, catalog.default_locale) or next(iter(kpi.texts.values()))).name
@@ -124,6 +130,7 @@ def _row(
         "value": value,
         "target": None,
         "status": None,
+        "exact": None,
     }
 
 

@@ -59,7 +59,7 @@ def _frame(rows: list[Row]) -> Any:
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for column in ("value", "target"):
+    for column in ("value", "target", "exact"):
         frame[column] = frame[column].astype("float64")
     return frame
 

@@ -25,6 +25,7 @@ from generator.formula.reference import parse_target
 from generator.i18n import Messages
 from generator.i18n.formats import month_names
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.transfer.exact_kept import from_properties
 from generator.validate.book import Book
 from generator.validate.findings import Severity
 from generator.validate.identify import TemplateInfo, recognise, template_catalog
@@ -90,6 +91,10 @@ class Filled:
     """Document properties beyond the identity (generator and layout version), for reports."""
     prior_inputs: dict[str, list[Value]] = field(default_factory=dict)
     """Input id -> the prior year's 12 fiscal months, from the ``py_in_`` names (none in a layout-1 file)."""
+    exact: dict[str, list[Value]] = field(default_factory=dict)
+    """Distinct input id -> its exact Q1-Q4 and year counts, kept by a raw import (``exact_kept``)."""
+    stale_exact: tuple[str, ...] = ()
+    """Inputs whose exact counts were dropped: their months changed after the raw import."""
 
     @property
     def has_data(self) -> bool:
@@ -166,6 +171,7 @@ def read_filled(
                 strays.append(Stray(kind, kpi_id, None, stray))
 
     prior_inputs = _prior_inputs(book, resolved, strays)
+    exact, stale = from_properties(book.properties(), inputs)
     locale = info.locale
     settings = _settings(book, located.layout.settings_rows, layout.sheets.settings, locale, info)
     return Filled(
@@ -190,6 +196,8 @@ def read_filled(
         inferred=info.inferred,
         extra={k: v for k, v in info.as_dict().items() if k in ("generator_version", "layout_version")},
         prior_inputs=prior_inputs,
+        exact=exact,
+        stale_exact=tuple(stale),
     )
 
 

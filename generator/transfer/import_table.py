@@ -29,7 +29,7 @@ MAX_LISTED_ISSUES = 1000
 """Issues kept with their text; beyond them only counted (a million bad rows must not cost a
 million messages of memory, and no one reads past the first thousand)."""
 MONTH_HEADERS = ("month", "start", "period", "date")
-EXPORT_COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "target", "status")
+EXPORT_COLUMNS = ("period_type", "period", "start", "end", "kind", "id", "name", "unit", "target", "status", "exact")
 """Columns of ``kpigen export``'s table; an import of an export reads its input rows and skips these."""
 
 

@@ -21,6 +21,7 @@ from generator.errors import UnreadableWorkbook, UserError
 from generator.output import plan_workbook_output, write_planned
 from generator.template.layout import MONTHS
 from generator.transfer.carried_back import restore_carried
+from generator.transfer.exact_kept import to_properties
 from generator.transfer.filled import Filled, default_target, default_tolerance, read_filled, same_number
 from generator.transfer.years import empty_months, month_label, move_inputs, shift_months
 from generator.validate.identify import bundled_catalog, load_messages
@@ -79,6 +80,8 @@ class Plan:
     """The new workbook's prior-year inputs (this year's, when rolling into the next)."""
     empty_months: list[str] = field(default_factory=list)
     """Months of the old year without any input, said when rolling forward (the year was not complete)."""
+    exact: dict[str, list[Value]] = field(default_factory=dict)
+    """A raw import's exact distinct counts, kept while the fiscal year and the input's months stay."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ def build_regenerated(source: Path, options: RegenerateOptions) -> tuple[Filled,
         tolerances=plan.tolerances,
         carried=plan.carried,
         prior_values=plan.prior,
+        properties=to_properties(plan.exact, plan.values),
     )
     return filled, plan, result
 
@@ -191,7 +195,11 @@ def plan_regeneration(filled: Filled, options: RegenerateOptions) -> Plan:
     converted = _convert_money(filled, catalog, build.currency, options.exchange_rate, values, targets, moved.prior)
     carried += restore_carried(filled.carried, catalog, build, values, targets, tolerances, moved.prior)
     empty = empty_months(filled) if shift > 0 else []
-    return Plan(catalog, build, values, targets, tolerances, carried, converted, moved.prior, empty)
+    same_year = shift == 0 and old.year == year
+    exact = {
+        i: row for i, row in filled.exact.items() if same_year and i in values and values[i] == filled.inputs.get(i)
+    }
+    return Plan(catalog, build, values, targets, tolerances, carried, converted, moved.prior, empty, exact)
 
 
 def _convert_money(

@@ -82,6 +82,7 @@ def build_workbook(
     sources: Sequence[SourceKpis] = (),
     prior_values: dict[str, list[float | None]] | None = None,
     progress: Progress | None = None,
+    properties: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """The workbook as .xlsx bytes, built entirely in memory.
 
@@ -93,12 +94,22 @@ def build_workbook(
     ``prior_values`` (input id -> 12 monthly values) pre-fills the prior year's inputs.
     A warning a library raises (XlsxWriter's, say) becomes one of the result's notes, so no
     library path or stack line reaches a user's terminal. ``progress`` is told each step as it
-    starts (a large catalogue's build takes seconds to minutes).
+    starts (a large catalogue's build takes seconds to minutes). ``properties`` adds custom
+    document properties (a raw import's exact distinct counts) beside the template's identity.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = _build(
-            catalog, options, values, targets, tolerances, carried, sources, prior_values, progress or _silent
+            catalog,
+            options,
+            values,
+            targets,
+            tolerances,
+            carried,
+            sources,
+            prior_values,
+            progress or _silent,
+            properties or {},
         )
     raised = [" ".join(str(w.message).split()) for w in caught]
     notes = result.notes + [note for note in dict.fromkeys(raised) if note not in result.notes]
@@ -115,6 +126,7 @@ def _build(
     sources: Sequence[SourceKpis],
     prior_values: dict[str, list[float | None]] | None,
     progress: Progress,
+    properties: Mapping[str, str],
 ) -> BuildResult:
     options = resolve_options(replace(options, locale=resolve_locale(options.locale, catalog.locales).code))
     texts = Texts.for_build(catalog, options.locale, options.currency, options.fallback, options.locales_dir)
@@ -186,7 +198,7 @@ def _build(
         progress(f"sheet {ctx.sheets[role].name}", number, total)
         writers[role](ctx)
     fit_columns(ctx)
-    _properties(ctx)
+    _properties(ctx, properties)
     progress("computing the cached values", total - 1, total)
     cache_values(workbook)
     progress("compressing", total, total)
@@ -217,8 +229,8 @@ def default_file_name(catalog: Catalog, options: BuildOptions) -> str:
     return f"{catalog.id}-{options.locale}{suffix}.xlsx"
 
 
-def _properties(ctx: Context) -> None:
-    """Document properties that let a reader identify the template without guessing."""
+def _properties(ctx: Context, extra: Mapping[str, str]) -> None:
+    """Document properties that let a reader identify the template without guessing, then ``extra``."""
     title = ctx.texts.pick(ctx.catalog.title)
     ctx.workbook.set_properties(
         {
@@ -238,5 +250,6 @@ def _properties(ctx: Context) -> None:
         "first_month": str(ctx.options.first_month),
         "month_names": ",".join(month_names(ctx.options.locale, "abbreviated")),
         **selection_properties(ctx.catalog),
+        **extra,
     }.items():
         ctx.workbook.set_custom_property(name, value)

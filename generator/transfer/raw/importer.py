@@ -4,6 +4,7 @@ The guarantees of the monthly import (``generator.transfer.importer``) hold here
 unreadable cell is named (by row and column with pandas, counted per column with DuckDB) and
 skipped, or with ``strict`` refuses the import before anything is written; the summary says
 how many rows each table had and how many fell outside the fiscal year; raw files are only read.
+A distinct input's exact quarters and year (``exact``) are kept in the workbook's properties.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 from generator.catalog import Catalog
 from generator.errors import CatalogError, DataError
 from generator.output import plan_workbook_output, write_planned
+from generator.transfer.exact_kept import to_properties
 from generator.transfer.raw.check import check_profile
+from generator.transfer.raw.exact import Exact
 from generator.transfer.raw.files import RawFile, assign, read_frame
 from generator.transfer.raw.profile import Profile
 from generator.transfer.raw.semantics import month_bounds
@@ -53,6 +56,8 @@ class RawImportResult:
     engine: str
     tables: dict[str, TableStats]
     warnings: list[str] = field(default_factory=list)
+    exact: Exact = field(default_factory=dict)
+    """Distinct input id -> its exact Q1-Q4 and year counts (kept in the workbook's properties)."""
 
     @property
     def inputs_filled(self) -> int:
@@ -61,9 +66,10 @@ class RawImportResult:
     def summary(self) -> str:
         read = ", ".join(f"{name} {stats.rows:,} rows" for name, stats in self.tables.items())
         outside = sum(stats.outside for stats in self.tables.values())
+        exact = f"; exact quarters and year kept for {', '.join(sorted(self.exact))}" if self.exact else ""
         return (
             f"wrote {self.out}: read {read}; {outside:,} rows outside fiscal year {self.year} "
-            f"(from month {self.first_month}); {self.inputs_filled} inputs filled ({self.engine})"
+            f"(from month {self.first_month}); {self.inputs_filled} inputs filled ({self.engine}){exact}"
         )
 
 
@@ -109,7 +115,7 @@ def import_raw(request: RawImportRequest) -> RawImportResult:
     )
     engine = _engine(request, files)
     run = _run_duckdb if engine == "duckdb" else _run_pandas
-    values, tables, year, first_month = run(request, files)
+    values, tables, year, first_month, exact = run(request, files)
     issues = [line for stats in tables.values() for line in stats.problems]
     if issues and request.strict:
         raise DataError(f"{len(issues)} problems, nothing written (--strict):\n" + "\n".join(issues))
@@ -122,17 +128,23 @@ def import_raw(request: RawImportRequest) -> RawImportResult:
         currency=options.currency,
         fallback=request.fallback,
     )
-    built = build_workbook(request.catalog, options, values=filled)
+    exact = {input_id: row for input_id, row in exact.items() if input_id in filled}
+    built = build_workbook(request.catalog, options, values=filled, properties=to_properties(exact, filled))
     out = write_planned(
         plan_out, default_file_name(request.catalog, built.options), built.data, force=request.force, reads=reads
     )
     absent = sorted({m.table for m in profile.measures.values()} - {f.table for f in files})
     notes = [f"no file for table {name}: its inputs are left empty" for name in absent]
-    return RawImportResult(out, filled, year, first_month, engine, tables, notes + issues + built.warnings)
+    return RawImportResult(out, filled, year, first_month, engine, tables, notes + issues + built.warnings, exact)
 
 
-def _run_pandas(request: RawImportRequest, files: list[RawFile]) -> tuple[Values, dict[str, TableStats], int, int]:
+Run = tuple[Values, dict[str, TableStats], int, int, Exact]
+"""What an engine gives: the months, each table's stats, the fiscal year and first month, the exact periods."""
+
+
+def _run_pandas(request: RawImportRequest, files: list[RawFile]) -> Run:
     from generator.transfer.raw import pandas_engine
+    from generator.transfer.raw.exact import compute_exact
     from generator.transfer.raw.stats import latest_of, outside_of
 
     profile = request.profile
@@ -152,11 +164,13 @@ def _run_pandas(request: RawImportRequest, files: list[RawFile]) -> tuple[Values
     bounds = month_bounds(year, first)
     for name, stats in tables.items():
         stats.outside = outside_of(frames[name], profile.tables[name], bounds[0], bounds[12])
-    return pandas_engine.compute(profile, frames, year, first), tables, year, first
+    exact = compute_exact(profile, frames, year, first)
+    return pandas_engine.compute(profile, frames, year, first), tables, year, first, exact
 
 
-def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> tuple[Values, dict[str, TableStats], int, int]:
+def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> Run:
     from generator.transfer.raw import duck
+    from generator.transfer.raw.exact_sql import run_exact
     from generator.transfer.raw.sql import build_query
     from generator.transfer.raw.stats import duck_outside, duck_stats
 
@@ -174,4 +188,5 @@ def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> tuple[Values
     for name, stats in tables.items():
         stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
     query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
-    return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first
+    exact = run_exact(con, profile, year, first, set(tables))
+    return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first, exact

@@ -159,9 +159,9 @@ def compute(profile: Profile, frames: dict[str, pd.DataFrame], year: int, first_
     return result
 
 
-def _measure(
-    measure: MeasureSpec, table: TableSpec, frame: pd.DataFrame, bounds: list[dt.datetime]
-) -> list[float | None]:
+def selected(measure: MeasureSpec, table: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
+    """The rows the table's and the measure's filters keep, and the table's last date (None: no date),
+    after which a period stays empty."""
     import pandas as pd
 
     lasts = [frame[name].max() for name in dated_columns(table)]
@@ -171,7 +171,15 @@ def _measure(
         mask &= holds(table.where, frame)
     if measure.filter is not None:
         mask &= holds(measure.filter, frame)
-    rows = frame[mask]
+    return frame[mask], last
+
+
+def _measure(
+    measure: MeasureSpec, table: TableSpec, frame: pd.DataFrame, bounds: list[dt.datetime]
+) -> list[float | None]:
+    import pandas as pd
+
+    rows, last = selected(measure, table, frame)
     values: list[float | None] = []
     if measure.kind in SNAPSHOTS:
         start, end = rows[measure.start], rows[measure.end]

@@ -1,6 +1,6 @@
 """pandas (the reference) and DuckDB running the compiled SQL give the same inputs, for every measure
 kind, over random raw tables: time zones, month edges, missing and unreadable cells, duplicate ids,
-stages in other cases, rows outside the fiscal year."""
+stages in other cases, rows outside the fiscal year. The exact quarter and year distinct counts too."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.transfer.raw import pandas_engine
+from generator.transfer.raw.exact import compute_exact
 from generator.transfer.raw.profile import Profile, load_profile
 
 pytest.importorskip("duckdb")
@@ -44,6 +45,7 @@ measures:
   n_not_won: {{about: x, table: t, kind: count, date: opened, filter: "not (stage in won) or stage is null"}}
   n_big: {{about: x, table: t, kind: count, date: opened, filter: "amount >= 100 and stage != 'lost'"}}
   ids: {{about: x, table: t, kind: count_distinct, date: closed, of: id, filter: stage not in won}}
+  spans: {{about: x, table: t, kind: count_distinct, date: opened, of: "days(opened, closed)"}}
   money: {{about: x, table: t, kind: sum, date: closed, of: amount, filter: "stage = 'WON' or amount < 0"}}
   days: {{about: x, table: t, kind: sum, date: closed, of: "days(opened, closed)", filter: "days(opened, closed) > 2"}}
   mean: {{about: x, table: t, kind: average, date: opened, of: amount}}
@@ -57,7 +59,11 @@ EDGES = [
     dt.datetime(2026, 2, 28, 23, 30),
     dt.datetime(2026, 3, 1, 0, 0),
     dt.datetime(2026, 3, 31, 21, 0),
+    dt.datetime(2026, 4, 1, 0, 0),  # quarter bounds (from January, March and July): the exact periods' edges
+    dt.datetime(2026, 6, 1, 0, 0),
     dt.datetime(2026, 6, 30, 22, 45),
+    dt.datetime(2026, 7, 1, 0, 0),
+    dt.datetime(2026, 10, 1, 0, 0),
     dt.datetime(2026, 12, 31, 23, 59),
     dt.datetime(2027, 1, 1, 0, 0),
 ]
@@ -134,6 +140,19 @@ def test_pandas_and_duckdb_agree(
     assert set(compiled) == set(reference) == set(profile.measures)
     for input_id in reference:
         assert close(reference[input_id], compiled[input_id]), (input_id, reference[input_id], compiled[input_id])
+    exact = compute_exact(profile, {"t": prepared}, 2026, first_month)
+    assert set(exact) == {"ids", "spans"}
+    assert exact == exact_by_duckdb(profile, frame, first_month)
+
+
+def exact_by_duckdb(profile: Profile, frame: object, first_month: int) -> dict[str, list[float | None]]:
+    from generator.transfer.raw import duck
+    from generator.transfer.raw.exact_sql import run_exact
+
+    con = duck.connect()
+    duck.register(con, "t", frame)
+    duck.materialize(con, profile, "t")
+    return run_exact(con, profile, 2026, first_month, {"t"})
 
 
 def test_a_hand_worked_table_in_another_zone() -> None:

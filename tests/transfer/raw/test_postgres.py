@@ -92,9 +92,8 @@ def psql(server: tuple[Path, str], command: str) -> str:
     return done.stdout
 
 
-@pytest.mark.parametrize("name", sorted(FILES))
-def test_postgres_runs_the_query(server: tuple[Path, str], name: str) -> None:
-    from generator.transfer.raw.duck import to_values
+def load(server: tuple[Path, str], name: str) -> str:
+    """The fixture export's tables, as text columns, in a schema of their own; its name."""
     from generator.transfer.raw.files import assign
     from generator.transfer.raw.profile import load_profile
 
@@ -108,9 +107,30 @@ def test_postgres_runs_the_query(server: tuple[Path, str], name: str) -> None:
             "(" + ", ".join("'" + cell.replace("'", "''") + "'" for cell in row) + ")" for row in rows[1:]
         )
         psql(server, f"CREATE TABLE {schema}.{raw.table} ({columns}); INSERT INTO {schema}.{raw.table} VALUES {values}")
+    return schema
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_postgres_runs_the_query(server: tuple[Path, str], name: str) -> None:
+    from generator.transfer.raw.duck import to_values
+
+    schema = load(server, name)
     query = CliRunner().invoke(main, ["sql", "--profile", name, "--dialect", "postgres", "--year", "2026"]).stdout
     text = psql(server, f"SET search_path TO {schema}; COPY ({query.rstrip().rstrip(';')}) TO STDOUT WITH CSV")
     import datetime as dt
 
     rows = [(dt.date.fromisoformat(m), i, None if v == "" else float(v)) for m, i, v in csv.reader(io.StringIO(text))]
     assert to_values(rows, 2026, 1) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", ["pipedrive", "salesforce", "zoho"])
+def test_postgres_runs_the_exact_query(server: tuple[Path, str], name: str) -> None:
+    """`kpigen sql --exact`: two distinct buyers in Q1 and the year (one of them in two months), by hand."""
+    from generator.transfer.raw.exact_sql import to_exact
+
+    schema = load(server, name)
+    args = ["sql", "--profile", name, "--dialect", "postgres", "--year", "2026", "--exact"]
+    query = CliRunner().invoke(main, args).stdout
+    text = psql(server, f"SET search_path TO {schema}; COPY ({query.rstrip().rstrip(';')}) TO STDOUT WITH CSV")
+    rows = [(p, i, None if v == "" else float(v)) for p, i, v in csv.reader(io.StringIO(text))]
+    assert to_exact(rows) == {"purchasing_customers": [2, None, None, None, 2]}
