@@ -8,7 +8,7 @@ a user who inserted rows is not blamed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -107,7 +107,7 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     input_labels = dict(zip(columns, periods, strict=True))
     for input_id in catalog.inputs:
         if input_id in located.inputs:
-            for col, formula in input_period_formulas(catalog, layout, input_id).items():
+            for col, formula in _input_formulas(catalog, layout, input_id).items():
                 yield Expected(
                     layout.sheets.inputs, layout.input_rows[input_id], col, formula, input_id, None, input_labels[col]
                 )
@@ -184,18 +184,19 @@ def _prior_year(
     prior = layout.prior()
     yield from _prior_headings(check, layout)
     for input_id in prior.input_rows:
-        for col, formula in input_period_formulas(catalog, prior, input_id).items():
+        for col, formula in _input_formulas(catalog, prior, input_id).items():
             row = prior.input_rows[input_id]
             yield Expected(prior.sheets.inputs, row, col, formula, input_id, None, input_labels[col])
     if not all(i in prior.input_rows for i in catalog.inputs):
         return  # a KPI's formula reads a prior-year input the file no longer names
+    prior_inputs = (prior.sheets.inputs, tuple(prior.input_rows.items()))
     for kpi_id in prior.kpi_rows:
-        for col, formula in kpi_formulas(catalog, prior, kpi_id).items():
+        for col, formula in _kpi_formulas(catalog, prior, kpi_id, prior_inputs).items():
             yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
         if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
             change = _("Change against the prior year")
             guarded = check.book.properties().get("layout_version") not in ("1", "2")  # layout 3 shows no "-0.0"
-            for col, formula in change_formulas(catalog, layout, kpi_id, guarded=guarded).items():
+            for col, formula in _change_formulas(catalog, layout, kpi_id, guarded).items():
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
                 )
@@ -223,23 +224,44 @@ def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
 
 
 _KEPT_MAX = 4096
-_kept_kpi_formulas: dict[tuple[object, ...], dict[int, str]] = {}
+_kept_formulas: dict[tuple[object, ...], dict[int, str]] = {}
+
+
+def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
+    """A row's formulas kept per process by what they are built from: a server or a batch validating
+    workbooks of one template builds each row's formulas once, not per file. Read-only: callers merge
+    into a new dict."""
+    found = _kept_formulas.get(key)
+    if found is None:
+        found = make()
+        if len(_kept_formulas) >= _KEPT_MAX:
+            _kept_formulas.clear()
+        _kept_formulas[key] = found
+    return found
 
 
 def _kpi_formulas(
     catalog: Catalog, layout: Layout, kpi_id: str, input_rows: tuple[str, tuple[tuple[str, int], ...]]
 ) -> dict[int, str]:
-    """``kpi_formulas``, kept per process by what it reads (the KPI's formula, the Inputs sheet's name
-    and rows, the KPI's row): a server or a batch validating workbooks of one template fills the 17
-    period formulas of each KPI once, not per file. Read-only: callers merge into a new dict."""
-    key = (catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
-    found = _kept_kpi_formulas.get(key)
-    if found is None:
-        found = kpi_formulas(catalog, layout, kpi_id)
-        if len(_kept_kpi_formulas) >= _KEPT_MAX:
-            _kept_kpi_formulas.clear()
-        _kept_kpi_formulas[key] = found
-    return found
+    """``kpi_formulas``, kept by what it reads: the KPI's formula, the Inputs sheet's name and rows
+    (this year's or the prior year's), the KPI's row."""
+    key = ("kpi", catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
+    return _kept(key, lambda: kpi_formulas(catalog, layout, kpi_id))
+
+
+def _input_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
+    """``input_period_formulas``, kept by the input's aggregation and row (the formulas name no sheet)."""
+    key = ("input", catalog.inputs[input_id].aggregation, layout.input_rows[input_id])
+    return _kept(key, lambda: input_period_formulas(catalog, layout, input_id))
+
+
+def _change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, guarded: bool) -> dict[int, str]:
+    """``change_formulas``, kept by the KPI's unit and decimals, the KPI sheet's name, the two rows it
+    compares and whether the layout guards against "-0.0"."""
+    kpi = catalog.kpis[kpi_id]
+    rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
+    key = ("change", kpi.unit, kpi.decimals, layout.sheets.kpis, *rows, guarded)
+    return _kept(key, lambda: change_formulas(catalog, layout, kpi_id, guarded=guarded))
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:
