@@ -26,7 +26,9 @@ from bench.batch import batch_rows
 from bench.import_memory import import_rows
 from bench.inputs import SIZES, Inputs, edge_files, prepare
 from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
+from bench.prior_year import prior_year_rows
 from bench.raw_speed import raw_rows
+from bench.validate_steps import validate_steps
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -184,6 +186,7 @@ def validate_rows(inputs: Inputs, rounds: int, heavy: bool, work: Path) -> list[
         rounds,
     )
     _print_series("validate, in process", inside)
+    print(f"\n## validate in process, CPU by step ({path.name})\n" + "\n".join(validate_steps(path, rounds)))
     lines += [
         ("validate, in process", inside[0].summary(), "<= 0.025 s", _verdict(_median(inside[0]), 0.025)),
         (
@@ -379,6 +382,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             summary.add(validate_rows(inputs, rounds, heavy=not args.tiny, work=work))
             summary.add(build_rows(inputs, rounds, work))
+            summary.add(prior_year_rows(inputs.catalogs[SIZES[0]], rounds, cpu=LOADED))
             summary.add(batch_rows(inputs, rounds, work, count=4 if args.tiny else 100))
             size_rows(inputs, rounds, summary)
             summary.add(startup_rows(rounds))

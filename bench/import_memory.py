@@ -4,7 +4,10 @@ Issue 24 measured 700 MB for a 25 MB, 1,000,000-row long CSV (28 times the input
 walks the CSV in chunks from its bytes and keeps the first 1,000 problems' text. The CSV here
 is what a BI export of several years looks like: every input in every month of five years,
 repeated; one year is the workbook's, the rows of the other years are skipped (each a problem,
-counted). The target is the issue's: a CSV at the 50 MB cap under 400 MiB.
+counted). The targets: the issue's, a CSV at the 50 MB cap under 400 MiB; and seconds, not
+minutes (a 50 MB import took 475 s on a loaded machine, most of it in Babel's number parser
+and in re-reading the same month and input spellings; about 19 s with a load of 4 on 2 cores
+after they were cached and plain numbers parsed without Babel).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from bench.measure import run_process
 
 Line = tuple[str, str, str, str]
 PEAK_TARGET_MIB = 400
+WALL_TARGET_S = 60.0
+"""Whole process, on this shared 2-core machine; 475 s before (issue 24)."""
 MIB = 1024 * 1024
+TARGET = f"<= {PEAK_TARGET_MIB} MiB, <= {WALL_TARGET_S:g} s"
 
 
 def long_csv(path: Path, megabytes: float) -> int:
@@ -49,12 +55,12 @@ def import_rows(work: Path, tiny: bool) -> list[Line]:
         try:
             sample = run_process(alt.kpigen("import", data, "--out", work / "imported.xlsx", "--force"), timeout=1200)
         except RuntimeError as exc:
-            lines.append((label, f"failed: {exc}", f"<= {PEAK_TARGET_MIB} MiB", "GAP"))
+            lines.append((label, f"failed: {exc}", TARGET, "GAP"))
             continue
         peak = sample.peak_mib or 0.0
         measured = f"peak {peak:.0f} MiB ({peak / size:.1f}x the input), {sample.wall:.1f} s"
         print(f"- {label}: {measured}")
-        verdict = "met" if sample.peak_mib is not None and peak <= PEAK_TARGET_MIB else "GAP"
-        lines.append((label, measured, f"<= {PEAK_TARGET_MIB} MiB", verdict))
+        within = sample.peak_mib is not None and peak <= PEAK_TARGET_MIB and sample.wall <= WALL_TARGET_S
+        lines.append((label, measured, TARGET, "met" if within else "GAP"))
         data.unlink()
     return lines

@@ -112,3 +112,45 @@ def test_build_imports_neither_the_data_stack_nor_babels_po_reader(tmp_path: Pat
     assert (tmp_path / "tr.xlsx").is_file()
     assert not {m.split(".")[0] for m in loaded} & HEAVY
     assert "babel.messages" not in loaded
+
+
+GC_PROBE = """
+import gc, json, sys
+import generator.workbook.build as build
+seen = []
+real = build.build_workbook
+def watched(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return real(*args, **kwargs)
+build.build_workbook = watched
+from generator.cli import entry
+sys.argv = ["kpigen", *sys.argv[1:]]
+try:
+    entry()
+except SystemExit:
+    pass
+sys.stderr.write("\\n" + json.dumps(seen) + "\\n")
+"""
+
+
+def test_a_build_runs_without_the_garbage_collector(tmp_path: Path) -> None:
+    args = ["build", "--locale", "all", "--out", f"{tmp_path}/", "--year", "2026"]
+    done = subprocess.run([sys.executable, "-c", GC_PROBE, *args], capture_output=True, text=True, check=True)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == [False, False]  # en and tr
+
+
+def test_every_other_command_turns_the_collector_back_on() -> None:
+    import gc
+
+    from generator.cli import UNCOLLECTED
+
+    context = click.Context(main)
+    was = gc.isenabled()
+    try:
+        for name in COMMANDS:
+            gc.disable()
+            assert main.get_command(context, name) is not None
+            assert gc.isenabled() is (name not in UNCOLLECTED), name
+    finally:
+        if was:
+            gc.enable()

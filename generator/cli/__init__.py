@@ -13,6 +13,7 @@ inside the commands that need them.
 
 from __future__ import annotations
 
+import gc
 from gettext import gettext as click_text  # click's own headings go through it
 from importlib import import_module
 from typing import Any
@@ -55,6 +56,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("generator.cli.validate:validate", "Check a filled workbook: inputs, formulas and every KPI value."),
 }
 """Each command: where it is defined (``module:attribute``), and the first paragraph of its help."""
+
+UNCOLLECTED = frozenset({"build"})
+"""Commands that run with Python's cyclic garbage collector off, as the start-up before them does
+(``entry``). Importing the commands and building a workbook allocate hundreds of thousands of objects
+that live to the end and make no garbage cycles, so the collector's passes over them find nothing:
+about a tenth of a whole ``kpigen build`` (peak memory: the same for the CRM workbook, 4% more for
+208 KPIs). Every other command, and ``build --batch``, turns it back on."""
 
 
 class Utf8Text(click.types.StringParamType):
@@ -106,6 +114,8 @@ class LazyGroup(click.Group):
             command = getattr(import_module(module), attribute)
             assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
             self.add_command(utf8_only(command))
+        if cmd_name not in UNCOLLECTED:
+            gc.enable()
         return self.commands.get(cmd_name)
 
     def resolve_command(
@@ -153,8 +163,13 @@ def main() -> None:
 
 
 def entry() -> None:
-    """Console entry point (``kpigen``): the group under the exit-code contract."""
-    run(main)
+    """Console entry point (``kpigen``): the group under the exit-code contract, the garbage collector
+    off until a command other than those in ``UNCOLLECTED`` is imported."""
+    gc.disable()
+    try:
+        run(main)
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -130,6 +131,7 @@ def build(
     )
     kpis, categories = parse_ids(kpi_ids), parse_ids(category_ids)
     if batch_list is not None:
+        gc.enable()  # a long run of builds: see generator.cli.UNCOLLECTED
         from generator.cli.batch import run_batch_command
 
         with user_errors():

@@ -12,6 +12,7 @@ not 17 billion), and one Spreadsheet reads at most ``most_cells`` cells through 
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from generator.engine.compile import Compiled, compile_shape
 from generator.engine.kept import Kept
 from generator.engine.reference import split_shape
-from generator.engine.values import NAME, REF, EngineError, EngineLimit, XlError, cell_value
+from generator.engine.values import NAME, NUM, REF, EngineError, EngineLimit, XlError, cell_value
 from generator.formula.address import cell, quote_sheet
 from generator.formula.reference import Area, parse_address, parse_target, sheet_of
 
@@ -108,6 +109,18 @@ class Spreadsheet:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
+        self._stored = None
+
+    def load(self, constants: dict[Key, Any], formulas: dict[Key, str]) -> None:
+        """Many cells at once, as ``set_value`` and ``set_formula`` would set them one by one (a formula
+        after a constant of the same cell wins; ``formulas`` keeps its order, the order of evaluation):
+        a file's cells are loaded in one step instead of one call each."""
+        known = self._known
+        for key, value in constants.items():
+            known[key] = NUM if value.__class__ is float and not math.isfinite(value) else value
+        for key in formulas.keys() & known.keys():
+            del known[key]
+        self._formulas.update(formulas)
         self._stored = None
 
     def define_name(self, name: str, target: str) -> None:

@@ -6,14 +6,22 @@ without reaching up to the layout.
 
 from __future__ import annotations
 
+_LETTERS: dict[int, str] = {}
+"""Letters of the columns asked for so far: a build spells the same few dozen columns thousands of times."""
+
 
 def column_letter(col: int) -> str:
     """0-based column index to letters (0 -> A, 26 -> AA)."""
+    found = _LETTERS.get(col)
+    if found is not None:
+        return found
     letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
+    number = col + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
+    if 0 <= col < 16_384:  # a worksheet's columns: the cache stays bounded whatever is asked
+        _LETTERS[col] = letters
     return letters
 
 

@@ -2,8 +2,10 @@
 
 Row 1 says which months have any input typed, row 2 holds the month labels, then each KPI has a
 row of its monthly values and (unless informational) a row of its target, with #N/A for a blank
-month so charts leave it out. The writer writes these; the validator compares a filled file's
-sheet with them. The rows come from ``Layout.chart_rows`` (``plan_chart_rows``).
+month so charts leave it out; below them, each KPI's prior-year months (``Layout.py_chart_rows``),
+#N/A likewise, so an empty prior year draws nothing rather than a line of zeros. The writer writes
+these; the validator compares a filled file's sheet with them. The rows come from
+``Layout.chart_rows`` (``plan_chart_rows``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ def month_col(index: int) -> int:
 def value_range(layout: Layout, kpi_id: str, target: bool = False) -> str:
     """The chart-data row of a KPI's 12 monthly values (or its target line)."""
     row = layout.chart_rows[kpi_id] + (1 if target else 0)
+    return quote_sheet(layout.sheets.chart_data) + cell(row, 1, absolute=True) + ":" + cell(row, MONTHS, absolute=True)
+
+
+def prior_range(layout: Layout, kpi_id: str) -> str:
+    """The chart-data row of a KPI's 12 prior-year months."""
+    row = layout.py_chart_rows[kpi_id]
     return quote_sheet(layout.sheets.chart_data) + cell(row, 1, absolute=True) + ":" + cell(row, MONTHS, absolute=True)
 
 
@@ -75,6 +83,20 @@ def kpi_value_formulas(layout: Layout, kpi_id: str) -> dict[Cell, str]:
     formulas = {}
     for m in range(MONTHS):
         source = layout.kpi_cell(kpi_id, KPI_GRID.month(m))
+        formulas[(row, month_col(m))] = f"=IF(ISNUMBER({source}),{source},NA())"
+    return formulas
+
+
+def kpi_prior_formulas(layout: Layout, kpi_id: str) -> dict[Cell, str]:
+    """A KPI's twelve prior-year months from the Prior-year KPIs sheet, #N/A where blank; none when that
+    sheet, the KPI's row on it or its chart-data row is unknown (a workbook of layout 1 or 2)."""
+    if not layout.sheets.prior_kpis or kpi_id not in layout.py_kpi_rows or kpi_id not in layout.py_chart_rows:
+        return {}
+    row = layout.py_chart_rows[kpi_id]
+    prior = layout.prior()
+    formulas = {}
+    for m in range(MONTHS):
+        source = prior.kpi_cell(kpi_id, KPI_GRID.month(m))
         formulas[(row, month_col(m))] = f"=IF(ISNUMBER({source}),{source},NA())"
     return formulas
 

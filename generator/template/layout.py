@@ -16,9 +16,13 @@ from generator.catalog.model import Better
 from generator.errors import CatalogError
 from generator.formula.address import cell, quote_sheet
 
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 """Stored in every workbook (``layout_version``); the validator warns about another one.
-2: the prior year's sheets (``py_in_``, ``py_kpi_``)."""
+2: the prior year's sheets (``py_in_``, ``py_kpi_``). 3: the Dashboard cards' change against the prior
+year (a card is a row taller) and the charts' prior-year series (rows below the chart data's others)."""
+EARLIER_LAYOUTS = ("1", "2")
+"""Layouts of earlier releases the validator still checks as they were built (their cards and change
+formulas), so a user's older workbook gets no false findings."""
 MONTHS = 12
 QUARTERS = 4
 
@@ -154,6 +158,8 @@ class Layout:
     kpi_group_rows: dict[str, int] = field(default_factory=dict)
     target_rows: dict[str, int] = field(default_factory=dict)
     chart_rows: dict[str, int] = field(default_factory=dict)
+    py_chart_rows: dict[str, int] = field(default_factory=dict)
+    """Rows of each KPI's prior-year months on the chart-data sheet, below every ``chart_rows`` row."""
     settings_rows: dict[str, int] = field(default_factory=dict)
     labels_row: int = HEADER_ROW
     """Row of the month labels on the Inputs sheet (``month_labels``)."""
@@ -201,6 +207,7 @@ class Layout:
                 layout.target_rows[kpi.id] = row
                 row += 1
         layout.chart_rows = plan_chart_rows(catalog)
+        layout.py_chart_rows = plan_prior_chart_rows(catalog)
         layout.py_input_rows = dict(layout.input_rows)
         layout.py_kpi_rows = dict(layout.kpi_rows)
         layout.change_rows = plan_change_rows(layout.kpi_rows)
@@ -285,6 +292,13 @@ def plan_chart_rows(catalog: Catalog) -> dict[str, int]:
     The sheet is hidden and protected, so these rows do not move: the validator plans them as the writer did.
     """
     return {kpi_id: 2 + 2 * i for i, kpi_id in enumerate(catalog.kpis)}
+
+
+def plan_prior_chart_rows(catalog: Catalog) -> dict[str, int]:
+    """Rows of the chart-data sheet's prior-year months, one per KPI after the last target row: the rows
+    above keep the places they had before layout 3."""
+    first = 2 + 2 * len(catalog.kpis)
+    return {kpi_id: first + i for i, kpi_id in enumerate(catalog.kpis)}
 
 
 def defined_names(layout: Layout) -> dict[str, str]:

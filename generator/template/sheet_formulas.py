@@ -166,19 +166,38 @@ def in_points(unit: Unit) -> bool:
     return unit in (Unit.PERCENT, Unit.RATIO)
 
 
-def change_formula(unit: Unit, now: str, before: str) -> str:
+RATIO_SMALLEST = 0.0005
+"""Half of the last decimal a relative change shows (+12.3%): a smaller one shows as 0, never "-0.0%"."""
+
+
+def change_formula(unit: Unit, now: str, before: str, smallest: float | None) -> str:
     """The change of a KPI against the prior year: ``now - before`` in points for a percentage, else
-    ``(now - before) / |before|``; blank when either is missing, or when ``before`` is 0."""
-    both = f"ISNUMBER({now}),ISNUMBER({before})"
-    if in_points(unit):
-        return f'=IF(AND({both}),{now}-{before},"")'
-    return f'=IF(AND({both}),IF({before}=0,"",({now}-{before})/ABS({before})),"")'
+    ``(now - before) / |before|``; blank when either is missing, or when ``before`` is 0. A change
+    closer to 0 than ``smallest`` (half the last decimal a point change shows) is 0, so it never
+    reads "-0.0"; ``None`` is the unguarded formula of layout 2, which the validator still reads."""
+    difference = f"{now}-{before}" if in_points(unit) else f"({now}-{before})/ABS({before})"
+    shown = difference
+    if smallest is not None:
+        half = f"{(smallest if in_points(unit) else RATIO_SMALLEST):.12f}".rstrip("0")
+        shown = f"IF(ABS({difference})<{half},0,{difference})"
+    if not in_points(unit):
+        shown = f'IF({before}=0,"",{shown})'
+    return f'=IF(AND(ISNUMBER({now}),ISNUMBER({before})),{shown},"")'
 
 
-def change_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
+def change_decimals(decimals: int) -> int:
+    """Decimals of a point change on the Prior-year KPIs sheet: at least one, so +0.4 points shows."""
+    return max(decimals, 1)
+
+
+def change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, *, guarded: bool = True) -> dict[int, str]:
     """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet)."""
     unit = catalog.kpis[kpi_id].unit
     now_sheet = quote_sheet(layout.sheets.kpis)
     now_row, before_row = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
     columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
-    return {col: change_formula(unit, now_sheet + cell(now_row, col), cell(before_row, col)) for col in columns}
+    points = 0.5 / 10.0 ** (change_decimals(catalog.kpis[kpi_id].decimals) + 2)  # half the last decimal shown
+    smallest = points if guarded else None
+    return {
+        col: change_formula(unit, now_sheet + cell(now_row, col), cell(before_row, col), smallest) for col in columns
+    }

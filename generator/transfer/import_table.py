@@ -187,11 +187,17 @@ class _Reader:
         for col, role in enumerate(roles):
             if col not in used and role not in EXPORT_COLUMNS and role not in MONTH_HEADERS:
                 self._unknown_column(col)
+        folded: dict[str, str] = {}  # a long table names its few inputs a million times
         for index, row in rows:
             name = _cell(row, input_col)
             if name in (None, ""):
                 continue
-            input_id = self.lookup(fold(str(name)))
+            key = folded.get(name) if isinstance(name, str) else None
+            if key is None:
+                key = fold(str(name))
+                if isinstance(name, str) and len(folded) < MAX_LISTED_ISSUES:
+                    folded[name] = key
+            input_id = self.lookup(key)
             if input_id is None:
                 self.issue(
                     self.table.where(index, input_col), f"{name!r} is not an input of catalogue '{self.catalog.id}'"

@@ -22,6 +22,8 @@ from generator.i18n.formats import parse_locale
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?:[ T].*)?$")
 _NAME_YEAR = re.compile(r"^(.*?)[\s\-/.']*(\d{4})$")
+MAX_KNOWN = 10_000
+"""Distinct month spellings remembered; a table of more is read without the memory."""
 
 
 def fold(text: str) -> str:
@@ -51,6 +53,9 @@ class FiscalMonths:
     year: int
     first_month: int
     names: dict[str, int] = field(init=False)
+    known: dict[str, int | str] = field(init=False, default_factory=dict)
+    """Text cells already read: position, or the message of the ValueError (a long table repeats its
+    few month spellings a million times; issue 24)."""
 
     def __post_init__(self) -> None:
         self.names = month_name_index([self.locale, "en"])
@@ -58,6 +63,21 @@ class FiscalMonths:
     def position(self, cell: Any) -> int:
         """The fiscal position: 0-11 in this year, -12..-1 in the prior year; raises ValueError saying why
         the cell is neither. A month without a year is one of this year."""
+        if not isinstance(cell, str):
+            return self._position(cell)
+        known = self.known.get(cell)
+        if known is None:
+            try:
+                known = self._position(cell)
+            except ValueError as exc:
+                known = str(exc)
+            if len(self.known) < MAX_KNOWN:
+                self.known[cell] = known
+        if isinstance(known, str):
+            raise ValueError(known)
+        return known
+
+    def _position(self, cell: Any) -> int:
         year, month = calendar_month(cell, self.names)
         if year is None:
             return (month - self.first_month) % 12
@@ -104,6 +124,15 @@ def calendar_month(cell: Any, names: dict[str, int]) -> tuple[int | None, int]:
     return year_given, named
 
 
+def _fiscal_year_of(cell: Any, names: dict[str, int], first: int) -> int | None:
+    """The fiscal year (by its first calendar year) a dated cell falls in; None for no date."""
+    try:
+        year, month = calendar_month(cell, names)
+    except ValueError:
+        return None
+    return None if year is None else year if month >= first else year - 1
+
+
 def fiscal_start(cells: Iterable[Any], locale: str, first_month: int | None) -> tuple[int, int] | None:
     """(year, first month) of the fiscal year most dated cells fall in; the first month is the one
     given, or January. A stray month of another year does not move the year; of two years as full
@@ -112,13 +141,15 @@ def fiscal_start(cells: Iterable[Any], locale: str, first_month: int | None) -> 
     names = month_name_index([locale, "en"])
     first = first_month or 1
     years: Counter[int] = Counter()
+    known: dict[str, int | None] = {}  # text -> its fiscal year or None: a table repeats a few spellings
     for cell in cells:
-        try:
-            year, month = calendar_month(cell, names)
-        except ValueError:
-            continue
-        if year is not None:
-            years[year if month >= first else year - 1] += 1
+        fiscal = known.get(cell, -1) if isinstance(cell, str) else -1
+        if fiscal == -1:
+            fiscal = _fiscal_year_of(cell, names, first)
+            if isinstance(cell, str) and len(known) < MAX_KNOWN:
+                known[cell] = fiscal
+        if fiscal is not None:
+            years[fiscal] += 1
     if not years:
         return None
     most = max(years.values())

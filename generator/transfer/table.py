@@ -127,8 +127,9 @@ def _read_csv(path: Path) -> tuple[list[str], Rows]:
 
     def rows() -> Iterator[list[Any]]:
         with chunks() as reader:
-            for frame in reader:
-                yield from _frame_rows(frame)
+            for frame in reader:  # cells are text here, but for the NaN of a short row
+                for record in frame.to_numpy(dtype=object).tolist():
+                    yield [v if v.__class__ is str else _plain(v) for v in record]
 
     return headers, rows
 

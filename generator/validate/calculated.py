@@ -38,19 +38,33 @@ class Calculated:
 
 def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
     """The file's cells and names in an engine (as a user's file: missing sheets compute as #REF!),
-    and the value each formula cell shows."""
+    and the value each formula cell shows. Every cell is visited once, row by row, and loaded in one
+    step: this runs for every cell of every file validated."""
     engine = Spreadsheet(book.sheetnames, strict=False)
     shown: dict[Key, Any] = {}
+    constants: dict[Key, Any] = {}
+    formulas: dict[Key, str] = {}
+    plain = _PLAIN
     for sheet in book.sheetnames:
         for row, col, typed, value in book.cells(sheet):
-            if isinstance(typed, str) and typed.startswith("=") and len(typed) > 1:
-                engine.set_formula(sheet, row, col, typed)
-                shown[(sheet, row, col)] = value
+            key = (sheet, row, col)
+            cls = typed.__class__
+            if cls is str:
+                if typed[:1] == "=" and len(typed) > 1:
+                    formulas[key] = typed
+                    shown[key] = value
+                    continue
+                constants[key] = ERRORS.get(typed, typed)
             else:
-                engine.set_value(sheet, row, col, _constant(typed))
+                constants[key] = typed if cls in plain else _constant(typed)
+    engine.load(constants, formulas)
     for name, target in book.defined_names().items():
         engine.define_name(name, target)
     return engine, shown
+
+
+_PLAIN = {int, float, bool, type(None)}
+"""Constants the engine takes as they are (a float past the double range becomes #NUM! there)."""
 
 
 def _constant(value: Any) -> Any:

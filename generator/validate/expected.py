@@ -8,7 +8,7 @@ a user who inserted rows is not blamed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -17,6 +17,7 @@ from generator.formula.reference import parse_target
 from generator.i18n.formats import NumberFormats
 from generator.template.chart_data_formulas import (
     has_data_formulas,
+    kpi_prior_formulas,
     kpi_value_formulas,
     label_formulas,
     month_col,
@@ -27,13 +28,16 @@ from generator.template.dashboard_formulas import (
     HINT,
     INDEX,
     SHOWN,
+    CardShape,
     card_cell,
     card_formulas,
+    card_shape,
     dashboard_texts,
     header_formulas,
     plan_cards,
 )
 from generator.template.layout import (
+    EARLIER_LAYOUTS,
     HEADER_ROW,
     INPUT_GRID,
     KPI_GRID,
@@ -47,6 +51,7 @@ from generator.template.layout import (
     change_header_row,
     plan_change_rows,
     plan_chart_rows,
+    plan_prior_chart_rows,
     sheet_names,
 )
 from generator.template.scorecard_formulas import (
@@ -103,7 +108,7 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     input_labels = dict(zip(columns, periods, strict=True))
     for input_id in catalog.inputs:
         if input_id in located.inputs:
-            for col, formula in input_period_formulas(catalog, layout, input_id).items():
+            for col, formula in _input_formulas(catalog, layout, input_id).items():
                 yield Expected(
                     layout.sheets.inputs, layout.input_rows[input_id], col, formula, input_id, None, input_labels[col]
                 )
@@ -123,7 +128,8 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
             formulas = formulas | kpi_target_formulas(catalog, layout, kpi_id)
         for col, formula in formulas.items():
             yield Expected(layout.sheets.kpis, row, col, formula, None, kpi_id, kpi_labels[col])
-    yield from _prior_year(check, input_labels, kpi_labels)
+    located_prior = _prior_located(check)
+    yield from _prior_year(check, located_prior, input_labels, kpi_labels)
     if located.labels_row is not None and {"first_month", "year"} <= layout.settings_rows.keys():
         for m in range(MONTHS):
             formula = month_label_formula(layout, m)
@@ -133,7 +139,7 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     built = _built_sheet_names(check)
     if built is None:
         return
-    shown = _shown_layout(check, built)
+    shown = _shown_layout(check, built, located_prior)
     if shown.sheets.dashboard:
         yield from _dashboard(check, shown, built)
     if shown.sheets.chart_data:
@@ -142,10 +148,9 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
         yield from _scorecard(check, shown)
 
 
-def _prior_year(check: Check, input_labels: dict[int, str], kpi_labels: dict[int, str]) -> Iterator[Expected]:
-    """The prior year's sheets, found by their ``py_in_`` and ``py_kpi_`` names (a workbook of layout 1
-    has none): its inputs' periods, its KPIs, and each KPI's change against it."""
-    _ = check.gettext
+def _prior_located(check: Check) -> Layout:
+    """The located layout with the prior year's sheets and rows, found by their ``py_in_`` and ``py_kpi_``
+    names (a workbook of layout 1 has none: its prior-year roles stay empty)."""
     catalog, names = check.catalog, check.book.defined_names()
     rows: dict[str, dict[str, int]] = {"py_in_": {}, "py_kpi_": {}}
     sheets: dict[str, str] = {}
@@ -167,20 +172,32 @@ def _prior_year(check: Check, input_labels: dict[int, str], kpi_labels: dict[int
         py_kpi_rows=rows["py_kpi_"],
         change_rows=plan_change_rows(rows["py_kpi_"]),
     )
+    return layout
+
+
+def _prior_year(
+    check: Check, layout: Layout, input_labels: dict[int, str], kpi_labels: dict[int, str]
+) -> Iterator[Expected]:
+    """The prior year's sheets (``_prior_located``): its inputs' periods, its KPIs, and each KPI's change
+    against it."""
+    _ = check.gettext
+    catalog = check.catalog
     prior = layout.prior()
     yield from _prior_headings(check, layout)
     for input_id in prior.input_rows:
-        for col, formula in input_period_formulas(catalog, prior, input_id).items():
+        for col, formula in _input_formulas(catalog, prior, input_id).items():
             row = prior.input_rows[input_id]
             yield Expected(prior.sheets.inputs, row, col, formula, input_id, None, input_labels[col])
     if not all(i in prior.input_rows for i in catalog.inputs):
         return  # a KPI's formula reads a prior-year input the file no longer names
+    prior_inputs = (prior.sheets.inputs, tuple(prior.input_rows.items()))
     for kpi_id in prior.kpi_rows:
-        for col, formula in kpi_formulas(catalog, prior, kpi_id).items():
+        for col, formula in _kpi_formulas(catalog, prior, kpi_id, prior_inputs).items():
             yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
         if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
             change = _("Change against the prior year")
-            for col, formula in change_formulas(catalog, layout, kpi_id).items():
+            guarded = check.book.properties().get("layout_version") not in EARLIER_LAYOUTS  # no "-0.0" since 3
+            for col, formula in _change_formulas(catalog, layout, kpi_id, guarded).items():
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
                 )
@@ -208,23 +225,44 @@ def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
 
 
 _KEPT_MAX = 4096
-_kept_kpi_formulas: dict[tuple[object, ...], dict[int, str]] = {}
+_kept_formulas: dict[tuple[object, ...], dict[int, str]] = {}
+
+
+def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
+    """A row's formulas kept per process by what they are built from: a server or a batch validating
+    workbooks of one template builds each row's formulas once, not per file. Read-only: callers merge
+    into a new dict."""
+    found = _kept_formulas.get(key)
+    if found is None:
+        found = make()
+        if len(_kept_formulas) >= _KEPT_MAX:
+            _kept_formulas.clear()
+        _kept_formulas[key] = found
+    return found
 
 
 def _kpi_formulas(
     catalog: Catalog, layout: Layout, kpi_id: str, input_rows: tuple[str, tuple[tuple[str, int], ...]]
 ) -> dict[int, str]:
-    """``kpi_formulas``, kept per process by what it reads (the KPI's formula, the Inputs sheet's name
-    and rows, the KPI's row): a server or a batch validating workbooks of one template fills the 17
-    period formulas of each KPI once, not per file. Read-only: callers merge into a new dict."""
-    key = (catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
-    found = _kept_kpi_formulas.get(key)
-    if found is None:
-        found = kpi_formulas(catalog, layout, kpi_id)
-        if len(_kept_kpi_formulas) >= _KEPT_MAX:
-            _kept_kpi_formulas.clear()
-        _kept_kpi_formulas[key] = found
-    return found
+    """``kpi_formulas``, kept by what it reads: the KPI's formula, the Inputs sheet's name and rows
+    (this year's or the prior year's), the KPI's row."""
+    key = ("kpi", catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
+    return _kept(key, lambda: kpi_formulas(catalog, layout, kpi_id))
+
+
+def _input_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
+    """``input_period_formulas``, kept by the input's aggregation and row (the formulas name no sheet)."""
+    key = ("input", catalog.inputs[input_id].aggregation, layout.input_rows[input_id])
+    return _kept(key, lambda: input_period_formulas(catalog, layout, input_id))
+
+
+def _change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, guarded: bool) -> dict[int, str]:
+    """``change_formulas``, kept by the KPI's unit and decimals, the KPI sheet's name, the two rows it
+    compares and whether the layout guards against "-0.0"."""
+    kpi = catalog.kpis[kpi_id]
+    rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
+    key = ("change", kpi.unit, kpi.decimals, layout.sheets.kpis, *rows, guarded)
+    return _kept(key, lambda: change_formulas(catalog, layout, kpi_id, guarded=guarded))
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:
@@ -235,10 +273,11 @@ def _built_sheet_names(check: Check) -> SheetNames | None:
         return None
 
 
-def _shown_layout(check: Check, built: SheetNames) -> Layout:
-    """The located layout, with the sheets no defined name covers: the chart data where ``list_months``
-    points, the Dashboard and the Scorecard by their built names. A sheet not found (renamed, deleted)
-    stays "" and its formulas are not compared."""
+def _shown_layout(check: Check, built: SheetNames, located_prior: Layout) -> Layout:
+    """The located layout (the prior year's too), with the sheets no defined name covers: the chart data
+    where ``list_months`` points, the Dashboard and the Scorecard by their built names. A sheet not found
+    (renamed, deleted) stays "" and its formulas are not compared. The chart data's prior-year rows are
+    planned for a workbook of layout 3 or later only."""
     book = check.book
     chart_data = ""
     found = parse_target(book.defined_names().get("list_months", ""))
@@ -248,15 +287,22 @@ def _shown_layout(check: Check, built: SheetNames) -> Layout:
         chart_data = built.chart_data
     dashboard = built.dashboard if book.is_worksheet(built.dashboard) else ""
     scorecard = built.scorecard if check.catalog.scorecard and book.is_worksheet(built.scorecard) else ""
-    layout = check.layout
+    layout = located_prior
     sheets = replace(layout.sheets, chart_data=chart_data, dashboard=dashboard, scorecard=scorecard)
     labels_row = check.located.labels_row
+    with_prior = "prior" in _card_shape(check).parts
     return replace(
         layout,
         sheets=sheets,
         chart_rows=plan_chart_rows(check.catalog),
+        py_chart_rows=plan_prior_chart_rows(check.catalog) if with_prior else {},
         labels_row=labels_row if labels_row is not None else HEADER_ROW,
     )
+
+
+def _card_shape(check: Check) -> CardShape:
+    """The cards as the workbook's layout version built them (layouts 1 and 2: no prior-year row)."""
+    return card_shape(check.book.properties().get("layout_version"))
 
 
 def _dashboard(check: Check, layout: Layout, built: SheetNames) -> Iterator[Expected]:
@@ -281,14 +327,17 @@ def _dashboard(check: Check, layout: Layout, built: SheetNames) -> Iterator[Expe
         "value": _("Dashboard card: value"),
         "target": _("Dashboard card: target"),
         "change": _("Dashboard card: vs previous month"),
+        "prior": _("Dashboard card: vs prior year"),
         "ytd": _("Dashboard card: year to date"),
         "status": _("Dashboard card: status"),
     }
-    groups, _end = plan_cards(check.catalog)
+    shape = _card_shape(check)
+    groups, _end = plan_cards(check.catalog, shape)
     for group in groups:
         for kpi_id, (top, left) in group.cards.items():
-            where = {card_cell(top, left, part): label for part, label in parts.items()}
-            for (row, col), formula in card_formulas(check.catalog, layout, kpi_id, top, left, texts).items():
+            where = {card_cell(top, left, part, shape): parts[part] for part in shape.parts}
+            cards = card_formulas(check.catalog, layout, kpi_id, top, left, texts, shape)
+            for (row, col), formula in cards.items():
                 label = where[(row, col)]
                 yield Expected(sheet, row, col, formula, None, kpi_id, label, label, False)
 
@@ -313,6 +362,10 @@ def _chart_data(check: Check, layout: Layout) -> Iterator[Expected]:
         if kpi_id in located.targets:
             for (row, col), formula in chart_target_formulas(catalog, layout, kpi_id).items():
                 yield Expected(sheet, row, col, formula, None, kpi_id, months[col], target)
+    prior = _("Chart data: prior year")
+    for kpi_id in catalog.kpis:
+        for (row, col), formula in kpi_prior_formulas(layout, kpi_id).items():
+            yield Expected(sheet, row, col, formula, None, kpi_id, months[col], prior)
 
 
 def _scorecard(check: Check, layout: Layout) -> Iterator[Expected]:

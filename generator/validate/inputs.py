@@ -20,7 +20,7 @@ from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.validate.context import Check
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
-from generator.validate.plausible import check_date_serials
+from generator.validate.plausible import check_date_cell, check_date_serials
 
 Value = float | None
 ERRORS = frozenset(
@@ -149,6 +149,7 @@ def check_inputs(check: Check) -> Typed:
     """Every typed cell, the catalogue's rules and stock continuity; returns the values for recomputation."""
     typed = Typed()
     layout = check.layout
+    dated: set[tuple[str, int]] = set()  # cells formatted as dates, warned about as such
     _check_merged(check, typed)
     for input_id, spec in check.catalog.inputs.items():
         if input_id not in check.located.inputs:
@@ -162,14 +163,16 @@ def check_inputs(check: Check) -> Typed:
             values.append(found.number)
             if found.problem is Code.OUT_OF_RANGE:
                 typed.out_of_range.add(input_id)
-            if found.problem is not None:
+            if found.kind == "date" and check_date_cell(check, input_id, m, raw, found.number):
+                dated.add((input_id, m))
+            elif found.problem is not None:
                 _report_cell(check, spec, m, found)
             elif found.number is not None:
                 _check_number(check, spec, m, found.number, raw)
         typed.months[input_id] = values
         typed.has_data = typed.has_data or any(v is not None for v in values)
     _check_rules(check, typed.months)
-    check_date_serials(check, typed.months)
+    check_date_serials(check, typed.months, frozenset(dated))
     _check_continuity(check, typed.months)
     _read_targets(check, typed)
     return typed

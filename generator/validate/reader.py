@@ -2,7 +2,9 @@
 
 After ``safe_open`` has checked the container, the reader streams the workbook part (sheets,
 defined names, date system), the custom document properties, the shared strings, the number
-styles (to tell dates from numbers) and every worksheet, each under the file's ``Budget``.
+styles (to tell dates from numbers) and every worksheet, each under the file's ``Budget``; a small
+worksheet of the plain shape spreadsheets write is read by ``sheet_plain`` instead, with the
+same result and counts, and the stream reads every other one.
 Charts, drawings, images, themes and the formatting inside sheets are never parsed.
 """
 
@@ -22,6 +24,7 @@ from generator.validate.package import (
 from generator.validate.refusals import ReadLimits, clean, over_limit, refuse
 from generator.validate.safe_open import DEFAULT_LIMITS, open_package
 from generator.validate.sheet_cells import SheetCells, read_sheet
+from generator.validate.sheet_plain import read_plain_sheet
 
 
 @dataclass
@@ -64,7 +67,8 @@ def read_workbook(path: Path | str, limits: ReadLimits, keep: bool = True) -> Wo
             if entry.chart or entry.name in sheets:
                 continue
             label = f"sheet '{clean(entry.name, 40)}'"
-            sheets[entry.name] = read_sheet(zf, entry.part, label, budget, types, keep)
+            plain = read_plain_sheet(zf, entry.part, label, budget, types, keep)
+            sheets[entry.name] = plain if plain is not None else read_sheet(zf, entry.part, label, budget, types, keep)
         return WorkbookData(
             package.kind, [entry.name for entry in index.sheets], sheets, properties, index.defined_names
         )

@@ -131,7 +131,25 @@ _PLAIN_SHEET = re.compile(r"[^\W\d]\w*")
 
 def unquoted(formula: str, bare_names: list[tuple[str, str]]) -> str:
     """``formula`` with its plain sheet names unquoted outside string literals, as LibreOffice saves it:
-    the same formula to ``normalise``, found by a string comparison instead (``_same``'s fast path)."""
+    the same formula to ``normalise``, found by a string comparison instead (``_same``'s fast path).
+
+    Kept per process for the template's formulas: files of one template ask for the same ones.
+    """
+    key = (formula, *bare_names)
+    found = _unquoted.get(key)
+    if found is None:
+        found = _unquote(formula, bare_names)
+        if len(_unquoted) >= _UNQUOTED_MAX:
+            _unquoted.clear()
+        _unquoted[key] = found
+    return found
+
+
+_UNQUOTED_MAX = 16_384
+_unquoted: dict[tuple[object, ...], str] = {}
+
+
+def _unquote(formula: str, bare_names: list[tuple[str, str]]) -> str:
     if '"' not in formula:
         for quoted, bare in bare_names:
             formula = formula.replace(quoted, bare)

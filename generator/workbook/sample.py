@@ -135,17 +135,27 @@ def read_long_csv(path: Path, catalog: Catalog, renamed: list[str] | None = None
 
 
 PRIOR_FACTOR = 0.92
-"""The demo's prior year: each month's inputs are 92% of this year's month before (January's of
-December's), rounded as typed, so this year shows growth and the ratios move both ways. One
-factor and one shift for every input keep the catalogue's rules between inputs (clicks <= sent)."""
+"""The demo's prior year: each month's inputs are 92% of the mean of this year's months either side of
+it (January's of December and February), rounded as typed, so this year shows growth and the ratios
+move both ways. The mean, not the month before alone: with a shift, a ratio's prior-year value was
+its previous month's, and the cards' "vs prior year" repeated "vs previous month". One factor and
+the same months for every input keep the catalogue's rules between inputs (clicks <= sent): each is
+linear, and rounding keeps order."""
 
 
 def prior_sample(catalog: Catalog, values: Values) -> Values:
-    """A plausible prior year for the demo, derived from its year (see ``PRIOR_FACTOR``)."""
+    """A plausible prior year for the demo, derived from its year (see ``PRIOR_FACTOR``); a month
+    whose neighbour is blank stays blank."""
     prior: Values = {}
     for input_id, row in values.items():
         spec = catalog.inputs.get(input_id)
         digits = 0 if spec is not None and spec.integer else 4
-        shifted = row[-1:] + row[:-1]
-        prior[input_id] = [None if v is None else round(v * PRIOR_FACTOR, digits) for v in shifted]
+        months: list[float | None] = []
+        for m in range(len(row)):
+            before, after = row[m - 1], row[(m + 1) % len(row)]
+            if before is None or after is None:
+                months.append(None)
+            else:
+                months.append(round((before + after) / 2 * PRIOR_FACTOR, digits))
+        prior[input_id] = months
     return prior

@@ -13,17 +13,28 @@ from generator.template.chart_data_formulas import (
     LABEL_ROW,
     LIST_COL,
     has_data_formulas,
+    kpi_prior_formulas,
     kpi_target_formulas,
     kpi_value_formulas,
     label_formulas,
     labels_range,
     latest_month,
+    prior_range,
     value_range,
 )
 from generator.template.layout import MONTHS
 from generator.workbook.context import Context
 
-__all__ = ["HAS_DATA_ROW", "LABEL_ROW", "LIST_COL", "labels_range", "latest_month", "value_range", "write_chart_data"]
+__all__ = [
+    "HAS_DATA_ROW",
+    "LABEL_ROW",
+    "LIST_COL",
+    "labels_range",
+    "latest_month",
+    "prior_range",
+    "value_range",
+    "write_chart_data",
+]
 
 
 def write_chart_data(ctx: Context) -> None:
@@ -43,6 +54,10 @@ def write_chart_data(ctx: Context) -> None:
             sheet.write_string(row + 1, 0, _("Target"))
         formulas = kpi_value_formulas(layout, kpi_id) | kpi_target_formulas(ctx.catalog, layout, kpi_id)
         for (formula_row, col), formula in formulas.items():
+            sheet.write_formula(formula_row, col, formula)
+    for kpi_id, row in layout.py_chart_rows.items():
+        sheet.write_string(row, 0, ctx.texts.kpi(ctx.catalog.kpis[kpi_id]).name + " · " + _("Prior year"))
+        for (formula_row, col), formula in kpi_prior_formulas(layout, kpi_id).items():
             sheet.write_formula(formula_row, col, formula)
     full, short = ctx.texts.months("wide"), ctx.texts.months("abbreviated")
     for m in range(MONTHS):

@@ -8,7 +8,7 @@ template must look right wherever it is opened.
 from __future__ import annotations
 
 from generator.catalog import Catalog
-from generator.catalog.model import Better, Kpi
+from generator.catalog.model import Better, Kpi, Unit
 from generator.formula.address import cell
 from generator.template.dashboard_formulas import (
     CARD_COLS,
@@ -32,8 +32,9 @@ from generator.template.dashboard_formulas import (
     no_data,
     plan_cards,
 )
+from generator.template.sheet_formulas import in_points
 from generator.workbook.context import Context, short_title
-from generator.workbook.sheet_chart_data import labels_range, value_range
+from generator.workbook.sheet_chart_data import labels_range, prior_range, value_range
 from generator.workbook.sheet_kpis import status_format
 from generator.workbook.styles import MUTED, NAVY, OFF_TRACK, ON_TRACK, RULE, category_colour
 
@@ -53,6 +54,8 @@ __all__ = [
     "write_dashboard",
 ]
 CATEGORIES_PER_PAGE = 2
+PRIOR_YEAR = "#BFBFBF"
+"""The prior year's columns: grey, so this year's category colour stays the eye's first stop."""
 
 
 def write_dashboard(ctx: Context) -> None:
@@ -141,56 +144,52 @@ def sparkline_axis(catalog: Catalog, kpi: Kpi) -> dict[str, float]:
 
 
 def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str, texts: DashboardTexts) -> None:
-    """Rows: title, the month's value, target, change on the previous month, year to date, status, sparkline."""
+    """Rows: title, the month's value, target, change on the previous month, change against the same
+    month of the prior year, year to date, status, sparkline (``CARD_SHAPE``)."""
     _ = ctx._
     sheet = ctx.sheets["dashboard"]
     style = ctx.styles
     number_format = ctx.kpi_format(kpi)
     right = left + 1
     formulas = card_formulas(ctx.catalog, ctx.layout, kpi.id, top, left, texts)
+    status_row, spark_row = card_cell(top, left, "status")[0], card_cell(top, left, "status")[0] + 1
     sheet.set_row(top, 30)
     sheet.set_row(top + 1, 32)
-    sheet.set_row(top + 6, 30)
-    sheet.set_row(top + 7, 8)
+    sheet.set_row(spark_row, 30)
+    sheet.set_row(spark_row + 1, 8)
     sheet.merge_range(top, left, top, right, ctx.texts.kpi(kpi).name, style("card_title", colour=colour))
     sheet.merge_range(top + 1, left, top + 1, right, "", style("card_value", number_format))
     value = card_cell(top, left, "value")
     sheet.write_formula(*value, formulas[value], style("card_value", number_format))
-    for offset, label in enumerate([_("Target"), _("vs previous month"), _("Year to date")], start=2):
-        sheet.write_string(top + offset, left, label, style("card_label"))
-    change = card_cell(top, left, "change")
-    sheet.write_formula(
-        *change, formulas[change], style("card_number", f"+{number_format};-{number_format};{number_format}")
-    )
+    labels = {
+        "target": _("Target"),
+        "change": _("vs previous month"),
+        "prior": _("vs prior year"),
+        "ytd": _("Year to date"),
+    }
+    for part, label in labels.items():
+        sheet.write_string(card_cell(top, left, part)[0], left, label, style("card_label"))
+    prior_format = number_format if in_points(kpi.unit) else ctx.number_format(Unit.PERCENT, 1)
+    for part, shown_format in (("change", number_format), ("prior", prior_format)):
+        at = card_cell(top, left, part)
+        signed = f"+{shown_format};-{shown_format};{shown_format}"
+        sheet.write_formula(*at, formulas[at], style("card_number", signed))
     ytd = card_cell(top, left, "ytd")
     sheet.write_formula(*ytd, formulas[ytd], style("card_number", number_format))
     if kpi.better is Better.INFO:
-        sheet.write_string(top + 2, right, "—", style("card_number"))
-        sheet.merge_range(top + 5, left, top + 5, right, _("for comparison"), style("card_status"))
+        sheet.write_string(*card_cell(top, left, "target"), "—", style("card_number"))
+        sheet.merge_range(status_row, left, status_row, right, _("for comparison"), style("card_status"))
     else:
         target = card_cell(top, left, "target")
         sheet.write_formula(*target, formulas[target], style("card_number", number_format))
         status = card_cell(top, left, "status")
-        sheet.merge_range(top + 5, left, top + 5, right, "", style("card_status", words))
+        sheet.merge_range(status_row, left, status_row, right, "", style("card_status", words))
         sheet.write_formula(*status, formulas[status], style("card_status", words))
-        ctx.colour_status(sheet, top + 5, left, top + 5, right)
-        better, worse = (">", "<") if kpi.better is Better.HIGHER else ("<", ">")
-        shown = cell(*change)
-        for sign, colour_pair in ((better, ON_TRACK), (worse, OFF_TRACK)):
-            sheet.conditional_format(
-                top + 3,
-                right,
-                top + 3,
-                right,
-                {
-                    "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({shown}),{shown}{sign}0)",
-                    "format": ctx.styles.conditional("", colour_pair[1]),
-                },
-            )
-    sheet.merge_range(top + 6, left, top + 6, right, "", style("card_spark"))
+        ctx.colour_status(sheet, status_row, left, status_row, right)
+        _colour_changes(ctx, kpi, [card_cell(top, left, "change"), card_cell(top, left, "prior")])
+    sheet.merge_range(spark_row, left, spark_row, right, "", style("card_spark"))
     sheet.add_sparkline(
-        top + 6,
+        spark_row,
         left,
         {
             **sparkline_axis(ctx.catalog, kpi),
@@ -208,8 +207,28 @@ def _card(ctx: Context, kpi: Kpi, top: int, left: int, colour: str, words: str, 
     )
 
 
+def _colour_changes(ctx: Context, kpi: Kpi, cells: list[tuple[int, int]]) -> None:
+    """Green where a change is the better way for the KPI, red where it is the worse; 0 or blank stays plain."""
+    better, worse = (">", "<") if kpi.better is Better.HIGHER else ("<", ">")
+    for row, col in cells:
+        shown = cell(row, col)
+        for sign, colour_pair in ((better, ON_TRACK), (worse, OFF_TRACK)):
+            ctx.sheets["dashboard"].conditional_format(
+                row,
+                col,
+                row,
+                col,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND(ISNUMBER({shown}),{shown}{sign}0)",
+                    "format": ctx.styles.conditional("", colour_pair[1]),
+                },
+            )
+
+
 def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
-    """The category's headline KPI by month as columns, with its target as a dashed line.
+    """The category's headline KPI by month as columns beside the prior year's (grey), with its target as
+    a dashed line.
 
     Columns, not a line: a month without data holds #N/A, which Excel leaves out of either, but
     LibreOffice plots as 0, so a line would fall to zero after the last month typed, while a
@@ -231,6 +250,16 @@ def _chart(ctx: Context, category_id: str, colour: str, row: int) -> None:
             "gap": 60,
         }
     )
+    if kpi.id in ctx.layout.py_chart_rows:
+        chart.add_series(
+            {
+                "name": _("Prior year"),
+                "categories": "=" + labels_range(ctx.layout),
+                "values": "=" + prior_range(ctx.layout, kpi.id),
+                "fill": {"color": PRIOR_YEAR},
+                "border": {"none": True},
+            }
+        )
     if kpi.better is not Better.INFO:
         target = ctx.workbook.add_chart({"type": "line"})
         target.add_series(

@@ -10,7 +10,13 @@ from __future__ import annotations
 from generator.catalog.model import Better, Unit
 from generator.formula.address import cell
 from generator.template.layout import HEADER_ROW, KPI_GRID, KPI_LATEST_COL, MONTHS, change_header_row
-from generator.template.sheet_formulas import change_formulas, in_points, kpi_formulas, month_label_formula
+from generator.template.sheet_formulas import (
+    change_decimals,
+    change_formulas,
+    in_points,
+    kpi_formulas,
+    month_label_formula,
+)
 from generator.workbook.context import Context
 from generator.workbook.sheet_inputs import period_headers
 from generator.workbook.styles import OFF_TRACK, ON_TRACK, category_colour
@@ -77,7 +83,8 @@ def write_prior_kpis(ctx: Context) -> None:
                 row, col, formula, style("formula_bold" if col == KPI_GRID.ytd else "formula", number_format)
             )
         points = in_points(kpi.unit)
-        shown = ctx.number_format(kpi.unit, max(kpi.decimals, 1)) if points else ctx.number_format(Unit.PERCENT, 1)
+        decimals = change_decimals(kpi.decimals)
+        shown = ctx.number_format(kpi.unit, decimals) if points else ctx.number_format(Unit.PERCENT, 1)
         sheet.write_string(change_row, 3, _("points") if points else "%", style("unit"))
         for col, formula in change_formulas(ctx.catalog, layout, kpi_id).items():
             sheet.write_formula(change_row, col, formula, style("formula", _signed(shown)))

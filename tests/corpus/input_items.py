@@ -182,3 +182,37 @@ def decimal_read_as_a_date_in_a_count(folder: Path, _: Bases) -> Case:
     path.write_bytes(build_workbook(catalog, BuildOptions(locale="tr", year=2026), values).data)
     args = ["validate", path.name, "--format", "json"]
     return Case(args, 0, r"Veri Girişi!H19", code="looks-like-date", fields={"value": 46154, "expected": "12,5"})
+
+
+def _long_csv(path: Path, megabytes: float) -> int:
+    """A long CSV (month, input, value) of five years of every CRM input, repeated to ``megabytes``,
+    as a BI export of several years is; returns its data rows."""
+    from generator.catalog import load_catalog
+    from tests.corpus.model import CRM
+
+    ids = list(load_catalog(CRM).inputs)
+    rows, written, limit = 0, 0, int(megabytes * 1024 * 1024)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        written += out.write("month,input,value\n")
+        while written < limit:
+            year = 2026 - (rows // (len(ids) * 12)) % 5
+            month = (rows // len(ids)) % 12 + 1
+            written += out.write(f"{year}-{month:02d},{ids[rows % len(ids)]},{(rows * 7) % 1000}.5\n")
+            rows += 1
+    return rows
+
+
+@item("import")
+def import_a_long_csv_at_the_cap(folder: Path, _: Bases) -> Case:
+    """A 49.5 MiB long CSV (1.76 million rows, the 50 MB cap) read to its end within the corpus's
+    timer and memory ceiling (issue 24: 475 s before). With --strict every row past the first
+    fiscal year and its prior year is a problem: counted, the first thousand listed, nothing written."""
+    rows = _long_csv(folder / "long.csv", 49.5)
+    problems = rows - 2 * 45 * 12  # 2026 and its prior year 2025 read once; every later row is a problem
+    where = (
+        rf"^Error: {problems} problems, nothing written \(--strict\):$"
+        r"|^long\.csv: row \d+, column '(month|value)': "
+        rf"|^long\.csv: \.\.\. and {problems - 1000} more problems, not listed$"
+    )
+    args = ["import", "long.csv", "--strict", "--out", "imported.xlsx"]
+    return Case(args, 1, where, empty=folder)

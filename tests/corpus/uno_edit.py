@@ -10,7 +10,10 @@ JOBS.json is a list of ``{"source": path, "target": path, "edits": [...]}``; eac
 "count": 2}`` (1-based row above which to insert), ``{"op": "delete_rows", "sheet": s, "row": 4,
 "count": 1}`` (1-based first row deleted),
 ``{"op": "background", "sheet": s, "range": "A60:XFD60", "color": 0xFFFF00}`` (whole rows or
-columns coloured, left empty), ``{"op": "rename", "sheet": s, "to": new}``.
+columns coloured, left empty), ``{"op": "rename", "sheet": s, "to": new}``,
+``{"op": "typed", "sheet": s, "cell": "H8", "text": "12.5", "locale": "tr-TR"}`` (text read as
+LibreOffice reads what a user of that locale types: its number formatter detects the format,
+a date for "12.5" in Turkish, and the cell gets the value and that format).
 Every document is recalculated and saved as .xlsx ("Calc MS Excel 2007 XML"), as a user's save.
 One soffice serves all jobs; the edits of one document are applied in one batch.
 """
@@ -42,12 +45,17 @@ def _prop(name: str, value: object) -> PropertyValue:
     return prop
 
 
+_OFFICE: dict[str, object] = {}
+"""The office's component context, once connected (the number formatter is made in it)."""
+
+
 def _connect(port: int, deadline: float) -> object:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     while True:
         try:
             context = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            _OFFICE["context"] = context
             return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         except Exception:
             if time.monotonic() > deadline:
@@ -73,8 +81,26 @@ def _apply(document: object, edit: dict[str, object]) -> None:
         sheet.getCellRangeByName(edit["range"]).CellBackColor = int(edit["color"])  # type: ignore[call-overload]
     elif op == "rename":
         sheet.setName(str(edit["to"]))
+    elif op == "typed":
+        _typed(document, sheet.getCellRangeByName(edit["cell"]), str(edit["text"]), str(edit["locale"]))
     else:
         raise ValueError(f"unknown edit {op!r}")
+
+
+def _typed(document: object, cell: object, text: str, locale: str) -> None:
+    """``text`` entered as LibreOffice enters what a user of ``locale`` types: the locale's formatter
+    detects the format (a date for "12.5" in Turkish or German) and the cell takes value and format."""
+    from com.sun.star.lang import Locale  # type: ignore[import-not-found]
+
+    language, _, country = locale.partition("-")
+    context = _OFFICE["context"]
+    formatter = context.ServiceManager.createInstanceWithContext("com.sun.star.util.NumberFormatter", context)  # type: ignore[attr-defined]
+    formatter.attachNumberFormatsSupplier(document)
+    numbers = document.getNumberFormats()  # type: ignore[attr-defined]
+    standard = numbers.getStandardFormat(16, Locale(language, country, ""))  # 16: NumberFormat.NUMBER
+    key = formatter.detectNumberFormat(standard, text)
+    cell.setValue(formatter.convertStringToNumber(standard, text))  # type: ignore[attr-defined]
+    cell.NumberFormat = key  # type: ignore[attr-defined]
 
 
 def main(profile: Path, jobs_file: Path) -> int:

@@ -174,7 +174,10 @@ def date_typed_into_a_count(folder: Path, bases: Bases) -> Case:
     book["Inputs"]["E8"] = datetime.date(2026, 3, 1)
     path = folder / "date.xlsx"
     book.save(path)
-    return _finding(path, "Inputs!E8", "not-a-number")
+    args = ["validate", path.name, "--format", "json"]
+    fields = {"value": 46082, "expected": "1.3"}  # 1 March 2026 is serial 46082: "1.3" read as a day and month
+    # exit 1: openpyxl's save drops the cached results, which the totals' stale-value findings say
+    return Case(args, 1, "Inputs!E8", code="looks-like-date", fields=fields, unchanged=[path], absent=("not-a-number",))
 
 
 def _uno(job: str, where: str, code: str | None, exit: int = 1) -> Make:
@@ -201,6 +204,7 @@ UNO_JOBS: dict[str, list[dict[str, object]]] = {
     "rows_inserted": [{"op": "insert_rows", "sheet": "Inputs", "row": 20, "count": 2}],
     "sheet_renamed": [{"op": "rename", "sheet": "KPIs", "to": "My KPIs"}],
     "row_deleted": [{"op": "delete_rows", "sheet": "Inputs", "row": 4}],
+    "decimal_typed_in_turkish": [{"op": "typed", "sheet": "Inputs", "cell": "H8", "text": "12.5", "locale": "tr-TR"}],
     "styled_rows_and_columns": [
         {"op": "background", "sheet": "Inputs", "range": "A60:XFD61", "color": 0xFFFF00},
         {"op": "background", "sheet": "Inputs", "range": "X1:Y1048576", "color": 0xFFFF00},
@@ -212,6 +216,19 @@ item("workbook (LibreOffice)")(_uno("merged_months", INPUTS_E42, "merged-cells")
 item("workbook (LibreOffice)")(_uno("huge_average", "Inputs!F42", "out-of-range"))
 item("workbook (LibreOffice)")(_uno("text_in_count", "Inputs!E8", "not-a-number"))
 item("workbook (LibreOffice)")(_uno("overflowing_totals", "Inputs!P8", "out-of-range"))
+
+
+@item("workbook (LibreOffice)")
+def libreoffice_decimal_typed_in_turkish(folder: Path, bases: Bases) -> Case:
+    """ "12.5" typed in May of a count by a user of LibreOffice in Turkish: LibreOffice stores 12 May of
+    the current year with its date format (issue 24). One warning naming the figure meant, in the
+    workbook's (English) spelling, instead of a not-a-number error."""
+    path = shutil.copyfile(bases.uno["decimal_typed_in_turkish"], folder / "typed.xlsx")
+    args = ["validate", path.name, "--format", "json"]
+    fields = {"expected": "12.5"}
+    return Case(args, 0, "Inputs!H8", code="looks-like-date", fields=fields, unchanged=[path], absent=("not-a-number",))
+
+
 item("workbook (LibreOffice)")(_uno("rows_inserted", r"^$", None, exit=0))
 item("workbook (LibreOffice)")(_uno("sheet_renamed", r"^$", None, exit=0))
 

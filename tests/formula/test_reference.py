@@ -70,3 +70,14 @@ def test_engine_and_validator_read_names_alike() -> None:
     sheet.define_name("reversed", "Inputs!$E$8:$D$8")
     sheet.set_formula("Inputs", 0, 0, "=SUM(reversed)")
     assert sheet.value("Inputs", 0, 0) == 12
+
+
+def test_column_letters_asked_twice_are_the_same() -> None:
+    """Excel's column names (A, Z, AA, AZ, BA, ZZ, AAA, XFD), the first time and from the cache."""
+    from generator.formula.address import cell, column_letter
+
+    columns = (0, 25, 26, 51, 52, 701, 702, MAX_COLS - 1, MAX_COLS + 3)
+    expected = ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD", "XFH"]
+    assert [column_letter(c) for c in columns] == expected
+    assert [column_letter(c) for c in columns] == expected
+    assert [cell(0, 703), cell(9, 2, absolute=True)] == ["AAB1", "$C$10"]

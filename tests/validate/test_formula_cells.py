@@ -4,8 +4,9 @@ hidden chart data and the Scorecard.
 Each case types a number over one formula, deletes one or changes one with openpyxl, then the edited
 files are recalculated in one LibreOffice run (so the file is otherwise as a user saves it, and a
 stale value cannot be the reason for a finding). The cells are written here by hand from the sheets'
-plans (card rows: title, value, target, change, year to date, status; chart data: a row of months
-with data, the labels, then each KPI's values and target), and each case first checks that the
+plans (card rows: title, value, target, change, change against the prior year, year to date, status;
+chart data: a row of months with data, the labels, then each KPI's values and target, then each
+KPI's prior year), and each case first checks that the
 built file holds the formula it edits there.
 """
 
@@ -57,7 +58,7 @@ def changed(old: str, new: str) -> Edit:
 
 # name: (catalogue, sheet, cell, what the built cell holds, the edit, the finding's code, its KPI)
 CASES: dict[str, tuple[str, str, str, str, Edit, str, str | None]] = {
-    # crm: the second card of the first group is the email click-through rate, at E8 (title) .. E13 (status).
+    # crm: the second card of the first group is the email click-through rate, at E8 (title) .. E14 (status).
     "card-target-typed": (
         "crm",
         "Dashboard",
@@ -70,13 +71,22 @@ CASES: dict[str, tuple[str, str, str, str, Edit, str, str | None]] = {
     "card-status-deleted": (
         "crm",
         "Dashboard",
-        "E13",
+        "E14",
         "=IF(OR(NOT(ISNUMBER(E9)),NOT(ISNUMBER(target_email_ctr))),",
         deleted,
         "formula-missing",
         "email_ctr",
     ),
-    "card-ytd-changed": ("crm", "Dashboard", "F12", "='KPIs'!U8", changed("U8", "T8"), "formula-changed", "email_ctr"),
+    "card-ytd-changed": ("crm", "Dashboard", "F13", "='KPIs'!U8", changed("U8", "T8"), "formula-changed", "email_ctr"),
+    "card-prior-typed": (
+        "crm",
+        "Dashboard",
+        "F12",
+        "=IF(AND(ISNUMBER(E9),ISNUMBER(INDEX(py_kpi_email_ctr,$Z$1))),",
+        typed(0.01),
+        "formula-overwritten",
+        "email_ctr",
+    ),
     "company-typed": ("crm", "Dashboard", "B3", "='Settings'!$D$5", typed(2026), "formula-overwritten", None),
     "month-index-changed": (
         "crm",
@@ -96,6 +106,16 @@ CASES: dict[str, tuple[str, str, str, str, Edit, str, str | None]] = {
         "=IF(ISNUMBER('KPIs'!G8),'KPIs'!G8,NA())",
         typed(0.25),
         "formula-overwritten",
+        "email_ctr",
+    ),
+    # Below the 26 KPIs' value and target rows (3..54), row 55 on: each KPI's prior year, in catalogue order.
+    "chart-prior-changed": (
+        "crm",
+        "Chart data",
+        "G56",
+        "=IF(ISNUMBER('Prior-year KPIs'!J8),'Prior-year KPIs'!J8,NA())",
+        changed("NA()", "0"),
+        "formula-changed",
         "email_ctr",
     ),
     "chart-has-data-deleted": (

@@ -64,3 +64,60 @@ def test_a_lone_month_is_not_judged(crm: Catalog, tmp_path: Path) -> None:
     values["new_leads"][0] = float(MAY_12_2026)
     path = fill.build(tmp_path, "lone.xlsx", crm, values, year=2026)
     assert [f for f in validate(path, Options()).findings if f.code == Code.LOOKS_LIKE_DATE.value] == []
+
+
+def _dated(crm: Catalog, tmp_path: Path, iso: str, locale: str) -> tuple[Path, str]:
+    """The sample with new_leads' April holding 46154, then that cell turned into a date cell (``t="d"``,
+    as a program that stores a typed "12.5" as a date writes it): the cached totals stay right."""
+    import re
+    import zipfile
+
+    from .test_validator_catches import sheet_part
+
+    source = _with(crm, tmp_path, "new_leads", 3, MAY_12_2026, locale)
+    layout = fill.writer_layout(crm, fill.BuildOptions(locale=locale))
+    address = fill.input_address(layout, "new_leads", 3)
+    target = tmp_path / f"dated-{locale}.xlsx"
+    with zipfile.ZipFile(source) as package:
+        part = sheet_part(package, layout.sheets.inputs)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in package.infolist():
+                data = package.read(item.filename)
+                if item.filename == part:
+                    data, count = re.subn(
+                        rf'<c r="{address}"( s="\d+")?[^>]*><v>{MAY_12_2026}(?:\.0)?</v></c>',
+                        rf'<c r="{address}"\1 t="d"><v>{iso}</v></c>',
+                        data.decode(),
+                    )
+                    assert count == 1, address
+                    data = data.encode()
+                out.writestr(item, data)
+    return target, address
+
+
+@pytest.mark.parametrize(
+    ("locale", "guess", "words"),
+    [
+        ("en", "12.5", "the cell looks like a date (2026-05-12); was 12.5 meant?"),
+        ("tr", "12,5", "hücre bir tarihe benziyor (2026-05-12); 12,5 mi kastedildi?"),
+    ],
+)
+def test_a_cell_holding_a_date_is_one_warning_naming_the_figure(
+    crm: Catalog, tmp_path: Path, locale: str, guess: str, words: str
+) -> None:
+    """A date in a month cell (LibreOffice's "12.5" in Turkish: 12 May) is the number its formulas use,
+    its serial; one warning at the cell with the day and month as a decimal, not a not-a-number error,
+    and not a second warning for the serial's size."""
+    path, address = _dated(crm, tmp_path, "2026-05-12", locale)
+    report = validate(path, Options())
+    found = [(f.code, f.severity, f.cell, f.input, f.value, f.expected) for f in report.findings]
+    assert found == [(Code.LOOKS_LIKE_DATE.value, "warning", address, "new_leads", MAY_12_2026, guess)]
+    assert words in report.findings[0].message
+    assert report.exit_code(strict=False) == 0
+
+
+def test_a_date_with_a_time_of_day_is_not_a_number(crm: Catalog, tmp_path: Path) -> None:
+    """13:30 on 12 May is no decimal anyone typed: the cell's error stays "not a number"."""
+    path, address = _dated(crm, tmp_path, "2026-05-12T13:30:00", "en")
+    codes = [f.code for f in validate(path, Options()).findings if f.cell == address]
+    assert codes == [Code.NOT_A_NUMBER.value]

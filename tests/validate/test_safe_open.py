@@ -376,6 +376,18 @@ def test_a_date_styled_number_reads_as_a_date(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------------------- error conversion
 
 
+def _failing_sheet_reader(monkeypatch: pytest.MonkeyPatch, which: str, error: BaseException) -> None:
+    """The named sheet reader raises ``error``: the stream (the plain reader then declines every
+    sheet) or the plain reader (sheet_plain, which reads the genuine workbook's sheets)."""
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+
+    if which == "read_sheet":
+        monkeypatch.setattr(reader, "read_plain_sheet", lambda *args, **kwargs: None)
+    monkeypatch.setattr(reader, which, fail)
+
+
 @pytest.mark.parametrize(
     ("error", "phrase"),
     [
@@ -387,21 +399,17 @@ def test_a_date_styled_number_reads_as_a_date(tmp_path: Path) -> None:
         (RecursionError("maximum recursion depth exceeded"), "could not be read"),
     ],
 )
+@pytest.mark.parametrize("which", ["read_sheet", "read_plain_sheet"])
 def test_errors_while_reading_become_refusals(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, phrase: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, phrase: str, which: str
 ) -> None:
-    def fail(*args: object, **kwargs: object) -> None:
-        raise error
-
-    monkeypatch.setattr(reader, "read_sheet", fail)
+    _failing_sheet_reader(monkeypatch, which, error)
     refused(hostile.genuine(tmp_path), phrase)
 
 
-def test_memory_error_is_not_disguised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(*args: object, **kwargs: object) -> None:
-        raise MemoryError
-
-    monkeypatch.setattr(reader, "read_sheet", fail)
+@pytest.mark.parametrize("which", ["read_sheet", "read_plain_sheet"])
+def test_memory_error_is_not_disguised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    _failing_sheet_reader(monkeypatch, which, MemoryError())
     with pytest.raises(MemoryError):
         Book.open(hostile.genuine(tmp_path))
 

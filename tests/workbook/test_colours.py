@@ -166,13 +166,14 @@ def test_dashboard_change_is_green_when_better_and_red_when_worse(crm: Catalog, 
     groups, _ = plan_cards(crm)
     top, left = next(g.cards[kpi_id] for g in groups if kpi_id in g.cards)
     sheet = book.layout.sheets.dashboard
-    found = {}
-    for change in (1.0, -1.0, 0.0, ""):
-        book.set(sheet, top + 3, left + 1, change)
-        colour = book.colour(sheet, top + 3, left + 1)
-        found[change] = None if colour is None else colour[1]
     up, down = (GREEN_TEXT, RED_TEXT) if higher else (RED_TEXT, GREEN_TEXT)
-    assert found == {1.0: up, -1.0: down, 0.0: None, "": None}
+    for down_rows in (3, 4):  # vs previous month, vs prior year
+        found = {}
+        for change in (1.0, -1.0, 0.0, ""):
+            book.set(sheet, top + down_rows, left + 1, change)
+            colour = book.colour(sheet, top + down_rows, left + 1)
+            found[change] = None if colour is None else colour[1]
+        assert found == {1.0: up, -1.0: down, 0.0: None, "": None}, down_rows
 
 
 def test_dashboard_status_colours(crm: Catalog) -> None:
@@ -182,8 +183,8 @@ def test_dashboard_status_colours(crm: Catalog) -> None:
     sheet = book.layout.sheets.dashboard
     found = []
     for status in (1, 0, -1, ""):
-        book.set(sheet, top + 5, left, status)
-        found.append(fill_of(book.colour(sheet, top + 5, left)))
+        book.set(sheet, top + 6, left, status)
+        found.append(fill_of(book.colour(sheet, top + 6, left)))
     assert found == [GREEN, AMBER, RED, None]
 
 

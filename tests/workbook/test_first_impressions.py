@@ -186,7 +186,8 @@ def test_dashboard_charts_draw_months_as_columns_and_the_target_as_a_line(crm: C
     """A month without data holds #N/A: Excel leaves it out of a line, LibreOffice 7.4 draws it as 0
     (seen in a default-profile render: the line fell to zero after the last month typed). A column of
     height 0 is simply not there in either, so each category chart's KPI is a column series over the
-    chart data's value row, and only the target is a dashed line, over the target row."""
+    chart data's value row, then the prior year's over its row, and only the target is a dashed line,
+    over the target row."""
     data = build_workbook(crm, BuildOptions(locale="en")).data
     layout = layout_for(crm, "en")
     package = zipfile.ZipFile(io.BytesIO(data))
@@ -199,8 +200,9 @@ def test_dashboard_charts_draw_months_as_columns_and_the_target_as_a_line(crm: C
         bars = re.findall(r"<c:barChart>.*?</c:barChart>", xml, re.S)
         lines = re.findall(r"<c:lineChart>.*?</c:lineChart>", xml, re.S)
         assert len(bars) == 1 and '<c:barDir val="col"/>' in bars[0], name
-        (value_row,) = {int(r) for r in re.findall(r"<c:val><c:numRef><c:f>[^<]*!\$B\$(\d+):", bars[0])}
+        value_row, prior_row = (int(r) for r in re.findall(r"<c:val><c:numRef><c:f>[^<]*!\$B\$(\d+):", bars[0]))
         assert by_row[value_row] == kpi_id, name
+        assert prior_row == layout.py_chart_rows[kpi_id] + 1, name  # the prior year: columns too, never a line
         (target_row,) = {int(r) for r in re.findall(r"<c:val><c:numRef><c:f>[^<]*!\$B\$(\d+):", lines[0])}
         assert target_row == value_row + 1 and '<a:prstDash val="dash"/>' in lines[0], name
 
@@ -266,7 +268,7 @@ def test_no_change_shows_as_minus_zero(recalculated: dict[str, Path], crm: Catal
     layout = layout_for(crm, "tr", "TRY")
     sheet = openpyxl.load_workbook(recalculated["sample-tr"], data_only=True)[layout.sheets.dashboard]
     groups, _ = plan_cards(crm)
-    assert CARD_ROWS == 8
+    assert CARD_ROWS == 9
     zeros = 0
     for group in groups:
         for kpi_id, (top, left) in group.cards.items():

@@ -187,11 +187,11 @@ def test_dashboard_cards_show_the_latest_month(recalculated, scenario: str) -> N
         if change is not None and abs(change) < 0.5 / 10**places:
             change = 0.0  # too small to show: 0, never "-0" (USD shows 2 decimals, as every KPI asks)
         assert_same(at(3, 1), change, f"{kpi_id} card change")
-        assert_same(at(4, 1), row[PERIODS - 1], f"{kpi_id} card year to date")
+        assert_same(at(5, 1), row[PERIODS - 1], f"{kpi_id} card year to date")
         if kpi.better is Better.INFO:
             continue
         assert_same(at(2, 1), catalog.target(kpi, "USD"), f"{kpi_id} card target")
-        shown = at(5, 0)
+        shown = at(6, 0)
         wanted = status(
             value, catalog.target(kpi, "USD"), catalog.tolerance(kpi), kpi.better, points=catalog.points(kpi.id)
         )

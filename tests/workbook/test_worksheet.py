@@ -15,9 +15,10 @@ from generator.workbook.worksheet import FormulaWorksheet, only_classic_function
 
 
 class PlainFormulas(FormulaWorksheet):
-    """The project's worksheet with XlsxWriter's own formula preparation."""
+    """The project's worksheet with XlsxWriter's own formula preparation and storing."""
 
     _prepare_formula = Worksheet._prepare_formula
+    _write_formula = Worksheet._write_formula
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -43,6 +44,26 @@ def test_other_functions_still_get_their_prefix() -> None:
     assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
     assert sheet._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert sheet._prepare_formula('=IF(A1="",0,A1)') == 'IF(A1="",0,A1)'
+
+
+def test_dynamic_array_functions_are_never_classic() -> None:
+    """Each function XlsxWriter writes as a dynamic array, however it is spelt or preceded, takes
+    XlsxWriter's own path, and is stored as XlsxWriter stores it."""
+    import re
+
+    from xlsxwriter import worksheet as xlsxwriter_worksheet
+
+    names = re.findall(r"\\b([A-Z]+)\\\(", xlsxwriter_worksheet.re_dynamic_function.pattern)
+    assert len(names) >= 29 and "SORT" in names and "XLOOKUP" in names
+    for name in names:
+        for formula in (f"={name}(A1:A3)", f"=SUM(1,{name.lower()}(A1))", f"=IF(1,_xlfn.{name}(A1),0)"):
+            assert not only_classic_functions(formula), formula
+            tables = []
+            for worksheet_class in (Worksheet, FormulaWorksheet):
+                sheet = worksheet_class()
+                sheet.write_formula(0, 0, formula)
+                tables.append(sheet.table[0][0])
+            assert tables[0] == tables[1]
 
 
 class PlainSparklines(FormulaWorksheet):
@@ -91,3 +112,114 @@ def test_a_sparkline_is_what_xlsxwriter_writes(options: dict[str, object]) -> No
     assert sheets[0] == sheets[1]
     assert b"<x14:sparklineGroup" in sheets[0]
     assert xlsxwriter_worksheet._get_sparkline_style is utility._get_sparkline_style
+
+
+class PlainRows(FormulaWorksheet):
+    """The project's worksheet with XlsxWriter's own cell writer."""
+
+    _write_rows = Worksheet._write_rows
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_the_row_writer_writes_the_same_file(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, catalog_name: str
+) -> None:
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    options = BuildOptions(locale="tr", sample=catalog_name == "crm")
+    fast = build.build_workbook(catalog, options).data
+    monkeypatch.setattr(build, "FormulaWorksheet", PlainRows)
+    plain = build.build_workbook(catalog, options).data
+    assert parts(fast) == parts(plain)
+
+
+def test_every_kind_of_cell_is_what_xlsxwriter_writes() -> None:
+    """Cells of every kind, formats from the cell, the row and the column, cached results of every
+    type, text to escape, a row with only a comment: either class gives the same sheet XML."""
+    import datetime as dt
+
+    from xlsxwriter.workbook import Workbook
+
+    from generator.workbook.worksheet import EMPTY_TEXT
+
+    sheets = []
+    for worksheet_class in (PlainRows, FormulaWorksheet):
+        buffer = io.BytesIO()
+        workbook = Workbook(buffer, {"in_memory": True})
+        bold, red = workbook.add_format({"bold": True}), workbook.add_format({"font_color": "red"})
+        sheet = workbook.add_worksheet("Sheet1", worksheet_class=worksheet_class)
+        sheet.set_row(1, 30, bold)
+        sheet.set_row(6, None, None, {"hidden": True})
+        sheet.set_column(3, 3, 12, red)
+        sheet.write_number(0, 0, 1 / 3)
+        sheet.write_number(0, 1, 12345678901234567890.0, bold)
+        sheet.write_string(0, 2, 'a & b < "c" > d\n')
+        sheet.write_blank(0, 3, None, bold)
+        sheet.write_number(1, 0, 7)
+        sheet.write_number(1, 3, 8)
+        sheet.write_formula(2, 0, '=IF(A1>0,"x&y","")', None, "x&y")
+        sheet.write_formula(2, 1, "=A1<2", bold, True)
+        sheet.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+        sheet.write_formula(2, 3, '=""', None, "")
+        sheet.write_formula(2, 4, '=""', None, EMPTY_TEXT)
+        sheet.write_formula(2, 5, "=A1*2", None, 0.6666666666666666)
+        sheet.write_formula(2, 6, "=A1", None, 3)
+        sheet.write_boolean(3, 0, False)
+        sheet.write_rich_string(3, 1, "plain ", bold, "bold")
+        sheet.write_array_formula(3, 2, 3, 2, "{=SUM(A1:B1*2)}", None, 4)
+        sheet.write_datetime(3, 4, dt.datetime(2026, 1, 31), red)
+        sheet.write_string(3, 5, "after the others")
+        sheet.write_comment(5, 0, "a note")
+        sheet.write_number(20, 30, 1)
+        workbook.close()
+        sheets.append(parts(buffer.getvalue())["xl/worksheets/sheet1.xml"])
+    assert sheets[0] == sheets[1]
+    assert b'<c r="A3" t="str"><f>IF(A1&gt;0,"x&amp;y","")</f><v>x&amp;y</v></c>' in sheets[1]
+    assert b'<c r="E3" t="str"><f>""</f><v></v></c>' in sheets[1]
+
+
+class PlainConditionalFormats(FormulaWorksheet):
+    """The project's worksheet with XlsxWriter's own conditional formats."""
+
+    conditional_format = Worksheet.conditional_format
+    _write_cf_rule = Worksheet._write_cf_rule
+
+
+@pytest.mark.parametrize("catalog_name", ["crm", "bsc"])
+def test_the_conditional_formats_are_the_same_file(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, catalog_name: str
+) -> None:
+    catalog: Catalog = request.getfixturevalue(catalog_name)
+    options = BuildOptions(locale="en", sample=True)
+    fast = build.build_workbook(catalog, options).data
+    monkeypatch.setattr(build, "FormulaWorksheet", PlainConditionalFormats)
+    plain = build.build_workbook(catalog, options).data
+    assert parts(fast) == parts(plain)
+
+
+def test_every_kind_of_conditional_format_is_what_xlsxwriter_writes() -> None:
+    """Formula rules with and without a format, in either corner order, with text to escape, beside
+    rules XlsxWriter handles itself (cell values, a range given as text, data bars, stop-if-true,
+    the "=" criterion): either class gives the same sheet and styles XML."""
+    from xlsxwriter.workbook import Workbook
+
+    files = []
+    for worksheet_class in (PlainConditionalFormats, FormulaWorksheet):
+        buffer = io.BytesIO()
+        workbook = Workbook(buffer, {"in_memory": True})
+        red = workbook.add_format({"font_color": "red"})
+        green = workbook.add_format({"bg_color": "green"})
+        sheet = workbook.add_worksheet("Sheet1", worksheet_class=worksheet_class)
+        sheet.conditional_format(0, 0, 0, 11, {"type": "formula", "criteria": '=AND(A1>0,A1<>"a&b")', "format": red})
+        sheet.conditional_format(0, 0, 0, 11, {"type": "formula", "criteria": "=A1<0", "format": green})
+        sheet.conditional_format(5, 3, 2, 1, {"type": "formula", "criteria": "=ISNUMBER(B3)"})
+        sheet.conditional_format(1, 1, 1, 1, {"type": "formula", "criteria": "=XLOOKUP(1,A1:A3,B1:B3)>0"})
+        sheet.conditional_format(2, 2, 2, 2, {"type": "formula", "criteria": "=B2>0", "stop_if_true": True})
+        sheet.conditional_format(3, 3, 3, 3, {"type": "cell", "criteria": "=", "value": 5, "format": red})
+        sheet.conditional_format("E1:E9", {"type": "formula", "criteria": "=E1>1", "format": red})
+        sheet.conditional_format(0, 6, 9, 6, {"type": "data_bar"})
+        workbook.close()
+        files.append(parts(buffer.getvalue()))
+    assert files[0] == files[1]
+    sheet_xml = files[1]["xl/worksheets/sheet1.xml"]
+    assert b'<conditionalFormatting sqref="B3:D6"><cfRule type="expression" priority="3">' in sheet_xml
+    assert b'<formula>AND(A1&gt;0,A1&lt;&gt;"a&amp;b")</formula>' in sheet_xml
