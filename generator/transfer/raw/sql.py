@@ -207,41 +207,25 @@ def _snapshot(measure: MeasureSpec, rows: str, filters: list[exp.Expr]) -> exp.S
     )
 
 
-def _flow(
-    measure: MeasureSpec, rows: str, filters: list[exp.Expr], types: dict[str, ColumnType], bounds: list[Any]
-) -> exp.Select:
-    assert measure.date is not None
-    date = exp.column(measure.date)
-    month = exp.cast(exp.TimestampTrunc(this=date, unit=exp.var("MONTH")), exp.DataType.Type.DATE)
-    of = _value(measure.of, types) if measure.of is not None else exp.Star()
-    aggregate: exp.Expr
-    if measure.kind is MeasureKind.COUNT:
-        aggregate = exp.Count(this=exp.Star())
-    elif measure.kind is MeasureKind.COUNT_DISTINCT:
-        aggregate = exp.Count(this=exp.Distinct(expressions=[of]))
-    elif measure.kind is MeasureKind.SUM:
-        aggregate = exp.Sum(this=of)
-    else:
-        aggregate = exp.Avg(this=of)
-    inside = [exp.GTE(this=date, expression=_ts(bounds[0])), exp.LT(this=date, expression=_ts(bounds[12]))]
-    return (
-        exp.select(exp.alias_(month, MONTH), exp.alias_(aggregate, "value"))
-        .from_(rows)
-        .where(exp.and_(*inside, *filters))
-        .group_by(month)
-    )
-
-
-def _measure(measure: MeasureSpec, table: TableSpec, bounds: list[Any]) -> exp.Select:
+def _snapshot_measure(measure: MeasureSpec, table: TableSpec) -> exp.Select:
     types = {c.name: c.type for c in table.columns.values()}
     rows = rows_name(measure.table)
-    filters = _where(measure, table, types)
-    if measure.kind in SNAPSHOTS:
-        grouped = _snapshot(measure, rows, filters)
-    else:
-        grouped = _flow(measure, rows, filters, types, bounds)
-    zero = exp.Null() if measure.kind is MeasureKind.AVERAGE else exp.Literal.number(0)
-    return by_period(measure.input_id, table, rows, grouped, (MONTHS, MONTH, "month"), zero)
+    grouped = _snapshot(measure, rows, _where(measure, table, types))
+    return by_period(measure.input_id, table, rows, grouped, (MONTHS, MONTH, "month"), exp.Literal.number(0))
+
+
+def last_dates(table: TableSpec, rows: str) -> exp.Select:
+    """One row: the last value of each of the table's date columns (``last_0``, ``last_1``, ...)."""
+    dated = [spec.name for spec in table.columns.values() if spec.type is ColumnType.DATE]
+    return exp.select(*(exp.alias_(exp.Max(this=exp.column(d)), f"last_{i}") for i, d in enumerate(dated))).from_(rows)
+
+
+def seen_by(table: TableSpec) -> exp.Expr:
+    """The period ``p`` starts on or before one of the table's last dates (``last_dates`` as ``l``)."""
+    dated = [spec for spec in table.columns.values() if spec.type is ColumnType.DATE]
+    start = exp.column(START, table="p")
+    lasts = (exp.column(f"last_{i}", table="l") for i in range(len(dated)))
+    return exp.or_(*(exp.LTE(this=start.copy(), expression=last) for last in lasts))
 
 
 def by_period(
@@ -251,10 +235,8 @@ def by_period(
     return it under): the grouped value, ``zero`` where no row counted, and NULL for a period that
     starts after the table's last date (nothing was recorded for it yet, so nothing is claimed)."""
     table_name, key, label = periods
-    dated = [spec.name for spec in table.columns.values() if spec.type is ColumnType.DATE]
-    last = exp.select(*(exp.alias_(exp.Max(this=exp.column(d)), f"last_{i}") for i, d in enumerate(dated))).from_(rows)
-    start = exp.column(START, table="p")
-    seen = exp.or_(*(exp.LTE(this=start, expression=exp.column(f"last_{i}", table="l")) for i in range(len(dated))))
+    last = last_dates(table, rows)
+    seen = seen_by(table)
     filled = exp.Coalesce(this=exp.column("value", table="a"), expressions=[zero])
     value = exp.Case(ifs=[exp.If(this=seen, true=exp.cast(filled, exp.DataType.Type.DOUBLE))])
     same = exp.EQ(this=exp.column(key, table="a"), expression=exp.column(key, table="p"))
@@ -345,7 +327,13 @@ def build_query(
     ctes: list[tuple[str, exp.Expr]] = [(MONTHS, _months(year, first_month))]
     if not materialized:
         ctes += [(rows_name(name), rows_select(profile, name)) for name in used]
-    parts = [_measure(m, profile.tables[m.table], bounds) for m in measures]
+    from generator.transfer.raw.one_pass import table_flows  # it builds on this module's expressions
+
+    parts = [_snapshot_measure(m, profile.tables[m.table]) for m in measures if m.kind in SNAPSHOTS]
+    for name in used:
+        flows = [m for m in measures if m.table == name and m.kind not in SNAPSHOTS]
+        if flows:
+            parts.append(table_flows(flows, profile.tables[name], rows_name(name), bounds))
     union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
