@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from generator.transfer.raw.model import ColumnType, MeasureKind
 from generator.transfer.raw.profile import MeasureSpec, TableSpec
-from generator.transfer.raw.sql import MONTH, MONTHS, _ts, _value, condition, last_dates, seen_by
+from generator.transfer.raw.sql_terms import MONTH, MONTHS, _ts, _value, condition, last_dates, seen_by
 
 INPUTS = "kpigen_inputs"
 
