@@ -103,15 +103,18 @@ def main() -> None:
     from generator.catalog import load_catalog
     from generator.workbook.build import build_to_file
     from generator.workbook.context import BuildOptions
+    from generator.i18n.answers import kept_answers
+    from generator.workbook.splits import kept_splits
 
     catalog_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     options = BuildOptions(locale="en", sample=True, year=2026)
     catalog = load_catalog(catalog_path)
-    if "--without" in sys.argv[3:]:
-        with without_prior_year():
+    with kept_answers(), kept_splits(catalog_path):  # as kpigen build
+        if "--without" in sys.argv[3:]:
+            with without_prior_year():
+                build_to_file(catalog, options, out, force=True)
+        else:
             build_to_file(catalog, options, out, force=True)
-    else:
-        build_to_file(catalog, options, out, force=True)
 
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ def build(
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.catalog.selection import parse_ids, restrict
+    from generator.i18n.answers import kept_answers
     from generator.output import check_target, plan_output, write_atomic
     from generator.template.options import check_selection
     from generator.workbook.build import build_workbook, default_file_name
@@ -143,7 +144,7 @@ def build(
             catalog_path, batch_list, folder, defaults, force=force, jobs=jobs, kpis=kpis, categories=categories
         )
         return
-    with user_errors():
+    with user_errors(), kept_answers():
         catalog_path = resolve_catalog(catalog_spec)
         catalog = load_catalog(catalog_path)
         if kpis or categories:
