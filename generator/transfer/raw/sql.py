@@ -240,24 +240,32 @@ def _measure(measure: MeasureSpec, table: TableSpec, bounds: list[Any]) -> exp.S
         grouped = _snapshot(measure, rows, filters)
     else:
         grouped = _flow(measure, rows, filters, types, bounds)
+    zero = exp.Null() if measure.kind is MeasureKind.AVERAGE else exp.Literal.number(0)
+    return by_period(measure.input_id, table, rows, grouped, (MONTHS, MONTH, "month"), zero)
+
+
+def by_period(
+    input_id: str, table: TableSpec, rows: str, grouped: exp.Expr, periods: tuple[str, str, str], zero: exp.Expr
+) -> exp.Select:
+    """(period, input, value) for every period of ``periods`` (its table, key column and the label to
+    return it under): the grouped value, ``zero`` where no row counted, and NULL for a period that
+    starts after the table's last date (nothing was recorded for it yet, so nothing is claimed)."""
+    table_name, key, label = periods
     dated = [spec.name for spec in table.columns.values() if spec.type is ColumnType.DATE]
     last = exp.select(*(exp.alias_(exp.Max(this=exp.column(d)), f"last_{i}") for i, d in enumerate(dated))).from_(rows)
-    month_start = exp.column(START, table="m")
-    seen = exp.or_(
-        *(exp.LTE(this=month_start, expression=exp.column(f"last_{i}", table="l")) for i in range(len(dated)))
-    )
-    zero = exp.Null() if measure.kind is MeasureKind.AVERAGE else exp.Literal.number(0)
+    start = exp.column(START, table="p")
+    seen = exp.or_(*(exp.LTE(this=start, expression=exp.column(f"last_{i}", table="l")) for i in range(len(dated))))
     filled = exp.Coalesce(this=exp.column("value", table="a"), expressions=[zero])
     value = exp.Case(ifs=[exp.If(this=seen, true=exp.cast(filled, exp.DataType.Type.DOUBLE))])
-    same_month = exp.EQ(this=exp.column(MONTH, table="a"), expression=exp.column(MONTH, table="m"))
+    same = exp.EQ(this=exp.column(key, table="a"), expression=exp.column(key, table="p"))
     return (
         exp.select(
-            exp.alias_(exp.column(MONTH, table="m"), "month", quoted=True),
-            exp.alias_(exp.Literal.string(measure.input_id), "input", quoted=True),
+            exp.alias_(exp.column(key, table="p"), label, quoted=True),
+            exp.alias_(exp.Literal.string(input_id), "input", quoted=True),
             exp.alias_(value, "value", quoted=True),
         )
-        .from_(exp.alias_(exp.to_table(MONTHS), "m", table=True))
-        .join(exp.alias_(exp.Subquery(this=grouped), "a", table=True), on=same_month, join_type="left")
+        .from_(exp.alias_(exp.to_table(table_name), "p", table=True))
+        .join(exp.alias_(exp.Subquery(this=grouped), "a", table=True), on=same, join_type="left")
         .join(exp.alias_(exp.Subquery(this=last), "l", table=True), join_type="cross")
     )
 
