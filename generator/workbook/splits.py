@@ -8,8 +8,9 @@ user's cache folder (``heads.cache_dir``; empty ``KPIGEN_CACHE_DIR`` for none), 
 (never pickle: a planted file cannot run code) holding a stamp (this kpigen's version and the size
 and time of the splitting module), the shapes, and each formula's text with its shape's number and
 its references. Each split is found by its formula's own text, so a file shared by locales, years
-or selections can only miss, never answer for another formula; an entry with another stamp, or
-that cannot be read or decoded, is the same as none.
+or selections can only miss, never answer for another formula, and a split that does not put back
+together into its formula is not used; an entry with another stamp, or that cannot be read or
+decoded, is the same as none.
 """
 
 from __future__ import annotations
@@ -77,8 +78,22 @@ def recall(where: Path) -> int:
         splits = [(text, (shapes[number], tuple(refs))) for text, number, refs in entry.formulas]
     except IndexError:
         return 0
-    seed_splits(splits)
-    return len(splits)
+    kept = [(text, split) for text, split in splits if _whole(text, split)]
+    seed_splits(kept)
+    return len(kept)
+
+
+def _whole(text: str, split: tuple[str, tuple[tuple[str | None, str], ...]]) -> bool:
+    """The split puts back together into its formula (references into the shape's marks): a file
+    edited by hand or by another program cannot make the engine read other cells."""
+    shape, refs = split
+    pieces = shape.split(reference.REF_MARK)
+    if len(pieces) != len(refs) + 1:
+        return False
+    joined = [pieces[0]]
+    for (prefix, address), piece in zip(refs, pieces[1:], strict=True):
+        joined += (prefix or "", address, piece)
+    return "".join(joined) == text.removeprefix("=")
 
 
 def remember(where: Path) -> None:

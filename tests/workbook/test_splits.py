@@ -100,8 +100,17 @@ def test_a_build_from_kept_splits_is_the_build_that_splits_everything(
         b'{"stamp": "kpigen 0.0.1", "shapes": ["\\u0000+1"], "formulas": [["=A1+1", 0, [[null, "A1"]]]]}',
         b'{"stamp": "STAMP", "shapes": [], "formulas": [["=A1+1", 3, [[null, "A1"]]]]}',
         b'{"stamp": "STAMP", "shapes": ["x"], "formulas": [["=A1+1", 0, "A1"]]}',
+        b'{"stamp": "STAMP", "shapes": ["\\u0000+2"], "formulas": [["=A1+1", 0, [[null, "A1"]]]]}',
+        b'{"stamp": "STAMP", "shapes": ["\\u0000+1"], "formulas": [["=A1+1", 0, [[null, "B1"]]]]}',
     ],
-    ids=["not JSON", "another kpigen", "a shape that is not there", "references of the wrong type"],
+    ids=[
+        "not JSON",
+        "another kpigen",
+        "a shape that is not there",
+        "references of the wrong type",
+        "a shape edited",
+        "a reference edited",
+    ],
 )
 def test_a_stale_or_broken_file_is_the_same_as_none(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: bytes
