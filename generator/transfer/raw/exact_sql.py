@@ -14,7 +14,8 @@ from sqlglot import exp
 from generator.transfer.exact_kept import PERIODS
 from generator.transfer.raw.exact import Exact, distinct_measures, period_bounds
 from generator.transfer.raw.profile import MeasureSpec, Profile
-from generator.transfer.raw.sql import START, _ts, _value, _where, by_period, rows_name, rows_select
+from generator.transfer.raw.sql import _where, by_period, rows_name, rows_select
+from generator.transfer.raw.sql_terms import START, _ts, _value
 
 PERIOD_TABLE = "kpigen_periods"
 PERIOD = "kpigen_period"

@@ -13,14 +13,12 @@ from typing import Any
 
 from sqlglot import exp
 
-from generator.transfer.raw.grammar import Bool, Cmp, Col, Days, Filter, In, IsNull, Lit, Not, Value, columns_of
+from generator.transfer.raw.grammar import columns_of
 from generator.transfer.raw.model import SNAPSHOTS, ColumnType, MeasureKind
+from generator.transfer.raw.one_pass import table_flows
 from generator.transfer.raw.profile import ColumnSpec, MeasureSpec, Profile, TableSpec
 from generator.transfer.raw.semantics import NUMBER_PATTERN, date_formats, format_pattern, month_bounds
-
-MONTHS = "kpigen_months"
-MONTH, START, END = "kpigen_month", "kpigen_start", "kpigen_end"
-_OPS: dict[str, type[exp.Binary]] = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
+from generator.transfer.raw.sql_terms import END, MONTH, MONTHS, START, condition, last_dates, seen_by
 
 
 def rows_name(table: str) -> str:
@@ -94,71 +92,6 @@ def typed_cell(spec: ColumnSpec, table: TableSpec, zone: str, source: str = "VAR
     return text, typed_column(spec, table, zone, text.copy())
 
 
-def _value(node: Value, types: dict[str, ColumnType]) -> exp.Expr:
-    match node:
-        case Col(name):
-            return exp.column(name)
-        case Lit(literal):
-            return exp.Literal.number(repr(literal)) if isinstance(literal, float) else exp.Literal.string(literal)
-        case Days(start, end):
-            as_date = exp.DataType.Type.DATE
-            return exp.DateDiff(
-                this=exp.cast(exp.column(end.name), as_date),
-                expression=exp.cast(exp.column(start.name), as_date),
-                unit=exp.var("DAY"),
-            )
-    raise AssertionError(node)
-
-
-def _kind(node: Value, types: dict[str, ColumnType]) -> ColumnType:
-    match node:
-        case Col(name):
-            return types[name]
-        case Lit(literal):
-            return ColumnType.NUMBER if isinstance(literal, float) else ColumnType.TEXT
-    return ColumnType.NUMBER
-
-
-def _false_if_null(condition: exp.Expr) -> exp.Expr:
-    return exp.Coalesce(this=exp.paren(condition), expressions=[exp.false()])
-
-
-def condition(node: Filter, types: dict[str, ColumnType]) -> exp.Expr:
-    """The filter as a boolean expression; each atom coalesced to false on missing cells."""
-    match node:
-        case Cmp(op, left, right):
-            kinds = {_kind(left, types), _kind(right, types)}
-            a, b = _value(left, types), _value(right, types)
-            if ColumnType.DATE in kinds:
-                a, b = (exp.cast(x, exp.DataType.Type.TIMESTAMP) if isinstance(x, exp.Literal) else x for x in (a, b))
-            elif kinds == {ColumnType.TEXT}:
-                a, b = exp.Lower(this=a), exp.Lower(this=b)
-            return _false_if_null(_OPS[op](this=a, expression=b))
-        case In(item, listed, negated):
-            if listed is None:
-                return exp.true()
-            if not listed:
-                return exp.false()
-            subject = _value(item, types)
-            text = _kind(item, types) is ColumnType.TEXT
-            literals = [_value(Lit(x), types) for x in listed]
-            found: exp.Expr = (
-                exp.In(this=exp.Lower(this=subject), expressions=[exp.Lower(this=x) for x in literals])
-                if text
-                else exp.In(this=subject, expressions=literals)
-            )
-            return _false_if_null(exp.Not(this=found) if negated else found)
-        case IsNull(item, negated):
-            test: exp.Expr = exp.Is(this=_value(item, types), expression=exp.null())
-            return exp.Not(this=test) if negated else test
-        case Bool(op, items):
-            parts = [exp.paren(condition(item, types)) for item in items]
-            return exp.and_(*parts) if op == "and" else exp.or_(*parts)
-        case Not(item):
-            return exp.Not(this=exp.paren(condition(item, types)))
-    raise AssertionError(node)
-
-
 def _months(year: int, first_month: int) -> exp.Expr:
     bounds = month_bounds(year, first_month)
     selects = []
@@ -178,10 +111,6 @@ def _months(year: int, first_month: int) -> exp.Expr:
 
 def _where(measure: MeasureSpec, table: TableSpec, types: dict[str, ColumnType]) -> list[exp.Expr]:
     return [exp.paren(condition(f, types)) for f in (table.where, measure.filter) if f is not None]
-
-
-def _ts(moment: Any) -> exp.Expr:
-    return exp.cast(exp.Literal.string(f"{moment:%Y-%m-%d %H:%M:%S}"), exp.DataType.Type.TIMESTAMP)
 
 
 def _covers(kind: MeasureKind, start: exp.Expr, end: exp.Expr) -> exp.Expr:
@@ -207,41 +136,11 @@ def _snapshot(measure: MeasureSpec, rows: str, filters: list[exp.Expr]) -> exp.S
     )
 
 
-def _flow(
-    measure: MeasureSpec, rows: str, filters: list[exp.Expr], types: dict[str, ColumnType], bounds: list[Any]
-) -> exp.Select:
-    assert measure.date is not None
-    date = exp.column(measure.date)
-    month = exp.cast(exp.TimestampTrunc(this=date, unit=exp.var("MONTH")), exp.DataType.Type.DATE)
-    of = _value(measure.of, types) if measure.of is not None else exp.Star()
-    aggregate: exp.Expr
-    if measure.kind is MeasureKind.COUNT:
-        aggregate = exp.Count(this=exp.Star())
-    elif measure.kind is MeasureKind.COUNT_DISTINCT:
-        aggregate = exp.Count(this=exp.Distinct(expressions=[of]))
-    elif measure.kind is MeasureKind.SUM:
-        aggregate = exp.Sum(this=of)
-    else:
-        aggregate = exp.Avg(this=of)
-    inside = [exp.GTE(this=date, expression=_ts(bounds[0])), exp.LT(this=date, expression=_ts(bounds[12]))]
-    return (
-        exp.select(exp.alias_(month, MONTH), exp.alias_(aggregate, "value"))
-        .from_(rows)
-        .where(exp.and_(*inside, *filters))
-        .group_by(month)
-    )
-
-
-def _measure(measure: MeasureSpec, table: TableSpec, bounds: list[Any]) -> exp.Select:
+def _snapshot_measure(measure: MeasureSpec, table: TableSpec) -> exp.Select:
     types = {c.name: c.type for c in table.columns.values()}
     rows = rows_name(measure.table)
-    filters = _where(measure, table, types)
-    if measure.kind in SNAPSHOTS:
-        grouped = _snapshot(measure, rows, filters)
-    else:
-        grouped = _flow(measure, rows, filters, types, bounds)
-    zero = exp.Null() if measure.kind is MeasureKind.AVERAGE else exp.Literal.number(0)
-    return by_period(measure.input_id, table, rows, grouped, (MONTHS, MONTH, "month"), zero)
+    grouped = _snapshot(measure, rows, _where(measure, table, types))
+    return by_period(measure.input_id, table, rows, grouped, (MONTHS, MONTH, "month"), exp.Literal.number(0))
 
 
 def by_period(
@@ -251,10 +150,8 @@ def by_period(
     return it under): the grouped value, ``zero`` where no row counted, and NULL for a period that
     starts after the table's last date (nothing was recorded for it yet, so nothing is claimed)."""
     table_name, key, label = periods
-    dated = [spec.name for spec in table.columns.values() if spec.type is ColumnType.DATE]
-    last = exp.select(*(exp.alias_(exp.Max(this=exp.column(d)), f"last_{i}") for i, d in enumerate(dated))).from_(rows)
-    start = exp.column(START, table="p")
-    seen = exp.or_(*(exp.LTE(this=start, expression=exp.column(f"last_{i}", table="l")) for i in range(len(dated))))
+    last = last_dates(table, rows)
+    seen = seen_by(table)
     filled = exp.Coalesce(this=exp.column("value", table="a"), expressions=[zero])
     value = exp.Case(ifs=[exp.If(this=seen, true=exp.cast(filled, exp.DataType.Type.DOUBLE))])
     same = exp.EQ(this=exp.column(key, table="a"), expression=exp.column(key, table="p"))
@@ -345,7 +242,11 @@ def build_query(
     ctes: list[tuple[str, exp.Expr]] = [(MONTHS, _months(year, first_month))]
     if not materialized:
         ctes += [(rows_name(name), rows_select(profile, name)) for name in used]
-    parts = [_measure(m, profile.tables[m.table], bounds) for m in measures]
+    parts = [_snapshot_measure(m, profile.tables[m.table]) for m in measures if m.kind in SNAPSHOTS]
+    for name in used:
+        flows = [m for m in measures if m.table == name and m.kind not in SNAPSHOTS]
+        if flows:
+            parts.append(table_flows(flows, profile.tables[name], rows_name(name), bounds))
     union: exp.Expr = parts[0]
     for part in parts[1:]:
         union = exp.union(union, part, distinct=False)
