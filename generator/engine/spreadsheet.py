@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
+from generator.engine.fused import fused
 from generator.engine.kept import Kept
 from generator.engine.reference import split_shape
 from generator.engine.values import NAME, NUM, REF, EngineError, EngineLimit, XlError, cell_value
@@ -48,9 +49,13 @@ class _NameFormula(str):
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
-    """The closure of a shape, compiled once per process."""
+    """The closure of a shape, compiled once per process: a template's common shapes fused into one call
+    (``fused``), after the general compilation has checked the shape and counted its references."""
     found = _SHAPES.get(shape)
-    return found if found is not None else _SHAPES.keep(shape, compile_shape(shape), len(shape))
+    if found is None:
+        fn, count = compile_shape(shape)
+        found = _SHAPES.keep(shape, (fused(shape) or fn, count), len(shape))
+    return found
 
 
 def parsed(formula: str) -> Parsed:
@@ -94,6 +99,9 @@ class Spreadsheet:
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
+        self._resolved: dict[Key, Resolved] = {}
+        """Each formula cell's closure and blocks, looked up once per Spreadsheet (a cell's formula may
+        be evaluated again after ``set_value`` clears results)."""
         self._deepest: Key | None = None
         """The deepest cell being computed when the stack ran out (see ``_evaluate_outermost``)."""
 
@@ -109,6 +117,7 @@ class Spreadsheet:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
+        self._resolved.pop(key, None)
         self._stored = None
 
     def load(self, constants: dict[Key, Any], formulas: dict[Key, str]) -> None:
@@ -121,6 +130,8 @@ class Spreadsheet:
         for key in formulas.keys() & known.keys():
             del known[key]
         self._formulas.update(formulas)
+        if self._resolved:
+            self._resolved.clear()
         self._stored = None
 
     def define_name(self, name: str, target: str) -> None:
@@ -190,16 +201,29 @@ class Spreadsheet:
         if value.__class__ is Area:
             sheet, first_row, first_col, last_row, last_col = value
             if first_row == last_row and first_col == last_col:
-                return self.value(sheet, first_row, first_col)
+                found = self._known.get((sheet, first_row, first_col), _UNKNOWN)  # a known cell costs no call
+                return self.value(sheet, first_row, first_col) if found is _UNKNOWN else found
             raise EngineError("a range is used where a single value is needed (implicit intersection)")
         return value
 
     def values(self, area: Area) -> Iterator[Any]:
-        """The values of a block, row by row; a large block only its stored cells (blanks left out)."""
+        """The values of a block, row by row; a large block only its stored cells (blanks left out).
+
+        Lazy, as a formula reads them (SUM stops at the first error: the cells after it are not
+        computed); a small block's known cells are read straight from the table, with no call each."""
         value = self.value
-        sheet = area.sheet
-        for row, col in self._walk(area):
-            yield value(sheet, row, col)
+        sheet, first_row, first_col, last_row, last_col = area
+        size = (last_row - first_row + 1) * (last_col - first_col + 1)
+        if size > DENSE_WALK:
+            for row, col in self._walk(area):
+                yield value(sheet, row, col)
+            return
+        self._charge(size)
+        known = self._known.get
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                found = known((sheet, row, col), _UNKNOWN)
+                yield value(sheet, row, col) if found is _UNKNOWN else found
 
     def positioned(self, area: Area) -> Iterator[tuple[int, Any]]:
         """(1-based position in the block, row by row; value) of a block's cells, as ``values``."""
@@ -288,10 +312,10 @@ class Spreadsheet:
             raise EngineError(f"{_where(key)}: circular reference")
         active.add(key)
         try:
-            sheet = key[0]
-            formula = self._formulas[key]
-            found = _RESOLVED.get((self._identity, sheet, formula))
-            fn, refs = found if found is not None else self._compile(sheet, formula)
+            resolved = self._resolved.get(key)
+            if resolved is None:
+                resolved = self._resolved[key] = self._compile(key[0], self._formulas[key])
+            fn, refs = resolved
             result = fn(self, refs)
             if result.__class__ is Area:
                 result = self.scalar(result)

@@ -1,0 +1,98 @@
+"""Each fused closure (generator/engine/fused.py) against the general closure of its shape.
+
+The expected value of every case is the general engine's (compile.py, itself checked against
+LibreOffice and Excel's documented results in test_differential.py): random cell contents
+(numbers, near-equal numbers, text, numeric text, blanks, booleans, error values, a formula
+that errs, a circular cell), references that are single cells, blocks or #REF!. The value, its
+type (0 against 0.0 against FALSE), the error, or the exception raised must be the same.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from generator.engine import Spreadsheet
+from generator.engine.compile import compile_shape
+from generator.engine.fused import _FUSED
+from generator.engine.reference import REF_MARK
+from generator.engine.values import DIV0, NA, REF, VALUE
+from generator.formula.reference import Area
+
+SHEET = "S"
+CONTENTS: list[Any] = [
+    None,
+    0,
+    0.0,
+    1,
+    -2.5,
+    100.0,
+    100.0004,
+    100.0006,
+    1e-5,
+    1e308,
+    "",
+    "x",
+    "12",
+    " 3 ",
+    "TRUE",
+    True,
+    False,
+    NA,
+    DIV0,
+    VALUE,
+    "=1/0",
+    "=A1+1",
+    "=SELF",
+]
+ROWS, COLS = 4, 4
+
+
+def _sheet(grid: dict[tuple[int, int], Any]) -> Spreadsheet:
+    sheet = Spreadsheet([SHEET], strict=False)
+    for (row, col), content in grid.items():
+        if content == "=SELF":  # a circular reference: the engine raises EngineError reading it
+            sheet.set_formula(SHEET, row, col, f"={chr(65 + col)}{row + 1}")
+        elif isinstance(content, str) and content.startswith("="):
+            sheet.set_formula(SHEET, row, col, content)
+        else:
+            sheet.set_value(SHEET, row, col, content)
+    return sheet
+
+
+def _reference(rng: random.Random) -> Any:
+    roll = rng.random()
+    row, col = rng.randrange(ROWS), rng.randrange(COLS)
+    if roll < 0.8:
+        return Area(SHEET, row, col, row, col)
+    if roll < 0.95:
+        return Area(SHEET, row, col, min(row + rng.randrange(3), ROWS - 1), min(col + rng.randrange(3), COLS - 1))
+    return REF
+
+
+def _outcome(fn: Any, sheet: Spreadsheet, refs: tuple[Any, ...]) -> tuple[str, Any]:
+    try:
+        result = fn(sheet, refs)
+    except Exception as error:  # the exception itself is what is compared
+        return type(error).__name__, str(error)
+    return type(result).__name__, result
+
+
+@pytest.mark.parametrize("shape", sorted(_FUSED), ids=lambda shape: shape.replace(REF_MARK, "@")[:40])
+def test_fused_closure_equals_the_general_one(shape: str) -> None:
+    general, count = compile_shape(shape)
+    fused = _FUSED[shape]
+    rng = random.Random(25)
+    branches: set[Any] = set()
+    for _ in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        refs = tuple(_reference(rng) for _ in range(count))
+        expected = _outcome(general, _sheet(grid), refs)
+        assert _outcome(fused, _sheet(grid), refs) == expected, (grid, refs)
+        branches.add(expected if expected[0] != "float" else "number")
+    kinds = {kind for kind, *_rest in branches}
+    # the cases reach the shape's outcomes: a value, an error value, an exception
+    assert {"EngineError", "XlError"} < kinds
+    assert kinds & {"str", "float", "int", "Area"}
