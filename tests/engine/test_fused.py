@@ -10,6 +10,7 @@ type (0 against 0.0 against FALSE), the error, or the exception raised must be t
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +97,52 @@ def test_fused_closure_equals_the_general_one(shape: str) -> None:
     # the cases reach the shape's outcomes: a value, an error value, an exception
     assert {"EngineError", "XlError"} < kinds
     assert kinds & {"str", "float", "int", "Area"}
+
+
+def test_a_filled_crm_workbook_computes_alike_with_and_without_fused_shapes(
+    tmp_path: Path, crm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every formula cell of a CRM workbook, its inputs filled at random and then some turned into text,
+    errors, booleans and blanks: the same value (or EngineError) as the general engine gives."""
+    from generator.engine import EngineError, spreadsheet
+    from generator.engine import fused as fused_module
+    from generator.engine.kept import Kept
+    from generator.template.layout import INPUT_GRID, MONTHS
+    from generator.validate.book import Book
+    from generator.validate.calculated import file_engine
+    from generator.workbook.context import BuildOptions
+    from tests.validate.fill import build, valid_values, writer_layout
+
+    path = build(tmp_path, "crm.xlsx", crm, valid_values(crm, 25), locale="en", year=2026)
+    book = Book.open(path)
+    layout = writer_layout(crm, BuildOptions(locale="en", year=2026))
+    rng = random.Random(25)
+    constants = [value for value in CONTENTS if not (isinstance(value, str) and value.startswith("="))]
+    junk = {
+        (layout.sheets.inputs, row, INPUT_GRID.month(month)): rng.choice(constants)
+        for row in layout.input_rows.values()
+        for month in range(MONTHS)
+        if rng.random() < 0.2
+    }
+
+    def results() -> dict[Any, tuple[str, Any]]:
+        engine, _shown = file_engine(book)
+        for (sheet, row, col), value in junk.items():
+            engine.set_value(sheet, row, col, value)
+        found: dict[Any, tuple[str, Any]] = {}
+        for key in engine.formula_cells():
+            try:
+                value = engine.value(*key)
+            except EngineError as error:
+                found[key] = ("EngineError", str(error))
+                continue
+            found[key] = (type(value).__name__, value)
+        return found
+
+    with_fused = results()
+    monkeypatch.setattr(fused_module, "_FUSED", {})
+    for table in ("_SHAPES", "_FORMULAS", "_RESOLVED"):
+        monkeypatch.setattr(spreadsheet, table, Kept())
+    assert results() == with_fused
+    kinds = {kind for kind, _value in with_fused.values()}
+    assert {"str", "float", "XlError"} <= kinds  # blanks, numbers and errors all reached the formulas
