@@ -1,4 +1,4 @@
-"""``python -m bench``: issue 17's table, every row against its alternatives, in one run.
+"""``python -m bench``: issue 17's table and issue 26's raw-export rows, each against its alternatives, in one run.
 
 Prepares its own inputs in a temporary folder, runs the alternatives of each row interleaved
 (round by round), and prints medians with min and max, ratios taken round by round, peak memory
@@ -27,6 +27,7 @@ from bench.import_memory import import_rows
 from bench.inputs import SIZES, Inputs, edge_files, prepare
 from bench.measure import Sample, Series, interleaved, ratio, ratio_value, run_in_process, run_process
 from bench.prior_year import prior_year_rows
+from bench.raw_speed import raw_rows
 from bench.validate_steps import validate_steps
 
 if TYPE_CHECKING:
@@ -387,6 +388,7 @@ def main(argv: list[str] | None = None) -> None:
             summary.add(startup_rows(rounds))
             summary.add(edge_rows(inputs.edge_files))
             summary.add(import_rows(work, tiny=args.tiny))
+            summary.add(raw_rows(work, rounds, tiny=args.tiny, cpu=LOADED))
             complete = True
         finally:  # also when stopped (Ctrl+C, or a time limit's SIGTERM): print what was measured
             summary.print(rounds, complete)

@@ -95,23 +95,27 @@ def prior_year_rows(catalog_path: Path, rounds: int, cpu: bool) -> list[Line]:
 
 
 def main() -> None:
-    """One build as ``kpigen build --sample --year 2026`` does it, with ``--without`` the variant."""
+    """One build as ``kpigen build --sample --year 2026`` does it (the garbage collector off, Babel's
+    answers and the formula splits kept in the cache), with ``--without`` the variant."""
     import gc
     import sys
 
     gc.disable()  # as kpigen build runs (generator.cli.UNCOLLECTED)
     from generator.catalog import load_catalog
+    from generator.i18n.answers import kept_answers
     from generator.workbook.build import build_to_file
     from generator.workbook.context import BuildOptions
+    from generator.workbook.splits import kept_splits
 
     catalog_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     options = BuildOptions(locale="en", sample=True, year=2026)
     catalog = load_catalog(catalog_path)
-    if "--without" in sys.argv[3:]:
-        with without_prior_year():
+    with kept_answers(), kept_splits(catalog_path):  # as kpigen build
+        if "--without" in sys.argv[3:]:
+            with without_prior_year():
+                build_to_file(catalog, options, out, force=True)
+        else:
             build_to_file(catalog, options, out, force=True)
-    else:
-        build_to_file(catalog, options, out, force=True)
 
 
 if __name__ == "__main__":

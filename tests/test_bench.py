@@ -37,6 +37,10 @@ def test_benchmark_runs_on_a_tiny_case() -> None:
         "a phantom row 1048576 (LibreOffice)",
         "| 26 |",
         "| import, long CSV of",
+        "| raw import --engine duckdb, csv |",
+        "| raw import --engine duckdb, parquet |",
+        "|   / (2x floor + one build) |",
+        "| raw pandas engine, csv (the reference engine) |",
     ):
         assert row in out, row
     assert "failed" not in out, out

@@ -114,6 +114,16 @@ def test_build_imports_neither_the_data_stack_nor_babels_po_reader(tmp_path: Pat
     assert "babel.messages" not in loaded
 
 
+def test_a_second_build_imports_no_babel_and_no_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPIGEN_CACHE_DIR", str(tmp_path / "cache"))
+    args = ("build", "--locale", "tr", "--sample", "--out", str(tmp_path / "tr.xlsx"), "--force")
+    first = {m.split(".")[0] for m in modules_after(*args)}
+    assert {"babel", "yaml"} <= first  # nothing kept yet: asked and parsed
+    second = {m.split(".")[0] for m in modules_after(*args)}
+    assert not second & {"babel", "yaml"}
+    assert {path.name for path in (tmp_path / "cache").iterdir()} >= {"babel.json", "parsed", "splits"}
+
+
 GC_PROBE = """
 import gc, json, sys
 import generator.workbook.build as build

@@ -115,10 +115,12 @@ def build(
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.catalog.selection import parse_ids, restrict
+    from generator.i18n.answers import kept_answers
     from generator.output import check_target, plan_output, write_atomic
     from generator.template.options import check_selection
     from generator.workbook.build import build_workbook, default_file_name
     from generator.workbook.context import BuildOptions
+    from generator.workbook.splits import kept_splits
 
     defaults = BuildOptions(
         locale=locale,
@@ -142,8 +144,9 @@ def build(
             catalog_path, batch_list, folder, defaults, force=force, jobs=jobs, kpis=kpis, categories=categories
         )
         return
-    with user_errors():
-        catalog = load_catalog(resolve_catalog(catalog_spec))
+    with user_errors(), kept_answers():
+        catalog_path = resolve_catalog(catalog_spec)
+        catalog = load_catalog(catalog_path)
         if kpis or categories:
             catalog = restrict(catalog, check_selection(catalog, kpis or None, categories or None) or catalog.kpis)
         locales = list(catalog.locales) if locale == "all" else [locale]
@@ -151,12 +154,13 @@ def build(
         if plan.file is not None:
             check_target(plan.file, force=force)
         results = []
-        for code in locales:
-            progress = _progress(code) if len(catalog.kpis) > PROGRESS_KPIS else None
-            result = build_workbook(catalog, replace(defaults, locale=code), progress=progress)
-            target = plan.target(default_file_name(catalog, result.options))
-            check_target(target, force=force)
-            results.append((result, target))
+        with kept_splits(catalog_path):
+            for code in locales:
+                progress = _progress(code) if len(catalog.kpis) > PROGRESS_KPIS else None
+                result = build_workbook(catalog, replace(defaults, locale=code), progress=progress)
+                target = plan.target(default_file_name(catalog, result.options))
+                check_target(target, force=force)
+                results.append((result, target))
         for result, target in results:
             write_atomic(target, result.data, force=force)
             for warning in result.warnings if list_missing else result.notes:

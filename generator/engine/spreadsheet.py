@@ -27,9 +27,14 @@ from generator.formula.address import cell, quote_sheet
 from generator.formula.reference import Area, parse_address, parse_target, sheet_of
 
 Key = tuple[str, int, int]
-Parsed = tuple[Compiled, tuple[tuple[str | None, str], ...]]
+References = tuple[tuple[str | None, str], ...]
+Split = tuple[str, References]
+Parsed = tuple[Compiled, References]
 Resolved = tuple[Compiled, tuple[Any, ...]]
 _SHAPES: Kept[str, tuple[Compiled, int]] = Kept()
+_SPLITS: Kept[str, Split] = Kept()
+"""formula -> ``split_shape``'s result: filled as formulas are split, or ahead of time by ``seed_splits``
+(a build's splits remembered from an earlier process, ``generator.workbook.splits``)."""
 _FORMULAS: Kept[str, Parsed] = Kept()
 _RESOLVED: Kept[tuple[int, str, str], Resolved] = Kept()
 """(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
@@ -65,6 +70,19 @@ def compiled(shape: str) -> tuple[Compiled, int]:
     return found
 
 
+def seed_splits(splits: Iterable[tuple[str, Split]]) -> None:
+    """Splits worked out earlier (by ``split_shape`` of this same code): the cache hook that spares a
+    fresh process splitting a workbook's formulas again. A wrong seed would give wrong results, so
+    the caller keys what it seeds by this module's code (``generator.workbook.splits``)."""
+    for formula, split in splits:
+        _SPLITS.keep(formula, split, len(formula))
+
+
+def known_splits() -> dict[str, Split]:
+    """Every split this process knows (seeded or worked out), formula -> (shape, references)."""
+    return dict(_SPLITS.table)
+
+
 def parsed(formula: str) -> Parsed:
     """A formula's compiled shape and its references (sheet prefix or None, address text), in order.
 
@@ -74,11 +92,15 @@ def parsed(formula: str) -> Parsed:
     """
     found = _FORMULAS.get(formula)
     if found is None:
-        shape, references = split_shape(formula)
+        split = _SPLITS.get(formula)
+        if split is None:
+            shape, cut = split_shape(formula)
+            split = _SPLITS.keep(formula, (shape, tuple(cut)), len(formula))
+        shape, references = split
         fn, count = compiled(shape)
         if count != len(references):
             raise EngineError("a reference sits where the grammar does not allow one")
-        found = _FORMULAS.keep(formula, (fn, tuple(references)), len(formula))
+        found = _FORMULAS.keep(formula, (fn, references), len(formula))
     return found
 
 

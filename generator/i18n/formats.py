@@ -11,16 +11,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
-
-from babel import Locale
-from babel.core import get_global
-from babel.dates import get_month_names
-from babel.numbers import get_currency_precision, get_currency_symbol, get_territory_currencies
-from babel.units import get_unit_name
+from typing import TYPE_CHECKING, Literal
 
 from generator.catalog.model import Unit
+from generator.i18n.answers import answer
 from generator.i18n.locales import parse_spelling
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 _UNIT_NAMES = {Unit.MINUTES: "duration-minute", Unit.DAYS: "duration-day", Unit.YEARS: "duration-year"}
 _DOTLESS_I_LANGUAGES = {"tr", "az"}
@@ -34,6 +32,13 @@ def parse_locale(code: str) -> Locale:
 
 def default_currency(code: str) -> str:
     """The currency of the locale's most likely country (en -> USD, tr -> TRY, de -> EUR)."""
+    return answer(f"default_currency|{code}", lambda: _default_currency(code))
+
+
+def _default_currency(code: str) -> str:
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
     locale = parse_locale(code)
     territory = locale.territory
     if territory is None:
@@ -50,22 +55,46 @@ def month_names(code: str, width: MonthWidth = "wide") -> list[str]:
 
 @lru_cache(maxsize=64)
 def _month_names(code: str, width: MonthWidth) -> tuple[str, ...]:
-    names = get_month_names(width, context="stand-alone", locale=parse_locale(code))
-    return tuple(str(names[m]) for m in range(1, 13))
+    def ask() -> list[str]:
+        from babel.dates import get_month_names
+
+        names = get_month_names(width, context="stand-alone", locale=parse_locale(code))
+        return [str(names[m]) for m in range(1, 13)]
+
+    return tuple(answer(f"month_names|{code}|{width}", ask))
 
 
 def format_number(value: float, code: str) -> str:
     """A number as text in the locale's style, all its decimals kept (1234.5 -> "1.234,5" in Turkish)."""
-    from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=parse_locale(code), decimal_quantization=False)
+    def ask() -> str:
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, locale=parse_locale(code), decimal_quantization=False))
+
+    return answer(f"format_decimal|{code}|{type(value).__name__}|{value!r}", ask)
 
 
 def format_percent(value: float, code: str) -> str:
     """A fraction as a percentage in the locale's style (0.25 -> "%25" in Turkish, "25%" in English)."""
-    from babel.numbers import format_percent as babel_percent
 
-    return babel_percent(value, locale=parse_locale(code), decimal_quantization=False)
+    def ask() -> str:
+        from babel.numbers import format_percent as babel_percent
+
+        return str(babel_percent(value, locale=parse_locale(code), decimal_quantization=False))
+
+    return answer(f"format_percent|{code}|{type(value).__name__}|{value!r}", ask)
+
+
+def currency_precision(currency: str) -> int:
+    """The CLDR digits of a currency (JPY 0, USD 2)."""
+
+    def ask() -> int:
+        from babel.numbers import get_currency_precision
+
+        return int(get_currency_precision(currency))
+
+    return answer(f"currency_precision|{currency}", ask)
 
 
 def upper(text: str, code: str) -> str:
@@ -95,7 +124,7 @@ class NumberFormats:
     def decimals(self, unit: Unit, decimals: int) -> int:
         """Decimals a value shows: money never more than its currency's CLDR digits (JPY 0, USD 2)."""
         if unit is Unit.CURRENCY:
-            return min(decimals, int(get_currency_precision(self.currency)))
+            return min(decimals, currency_precision(self.currency))
         return decimals
 
     def smallest_shown(self, unit: Unit, decimals: int) -> float:
@@ -105,6 +134,14 @@ class NumberFormats:
 
     @cache  # noqa: B019 - a handful of instances live for one build
     def for_unit(self, unit: Unit, decimals: int) -> str:
+        """The Excel number format code of a unit with ``decimals`` decimals in this locale and currency."""
+        question = f"for_unit|{self.locale}|{self.currency}|{unit.name}|{decimals}"
+        return answer(question, lambda: self._for_unit(unit, decimals))
+
+    def _for_unit(self, unit: Unit, decimals: int) -> str:
+        from babel.numbers import get_currency_symbol
+        from babel.units import get_unit_name
+
         locale = parse_locale(self.locale)
         decimals = self.decimals(unit, decimals)
         if unit is Unit.CURRENCY:

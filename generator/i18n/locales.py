@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-from babel import Locale, UnknownLocaleError, negotiate_locale
-from babel.core import get_global
+from typing import TYPE_CHECKING
 
 from generator.errors import OptionError
+from generator.i18n.answers import answer
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 
 class UnknownLocale(OptionError):
@@ -40,6 +42,8 @@ def parse_spelling(spelling: str) -> Locale:
 
     The same ``Locale`` object is returned for the same spelling (cached): treat it as read-only.
     """
+    from babel import Locale, UnknownLocaleError
+
     base = spelling.strip().split(".")[0].split("@")[0]
     try:
         return Locale.parse(base, sep="-" if "-" in base else "_")
@@ -49,8 +53,12 @@ def parse_spelling(spelling: str) -> Locale:
 
 def canonical(spelling: str) -> str:
     """``tr_TR.UTF-8`` -> ``tr_TR``, ``EN-gb`` -> ``en_GB``, ``TR`` -> ``tr``; C and POSIX -> ``en_US``."""
-    locale = parse_spelling(spelling)
-    return locale.language + (f"_{locale.territory}" if locale.territory else "")
+
+    def ask() -> str:
+        locale = parse_spelling(spelling)
+        return str(locale.language) + (f"_{locale.territory}" if locale.territory else "")
+
+    return answer(f"canonical|{spelling}", ask)
 
 
 def resolve_locale(spelling: str, available: Sequence[str]) -> ResolvedLocale:
@@ -63,14 +71,22 @@ def resolve_locale(spelling: str, available: Sequence[str]) -> ResolvedLocale:
             f"unknown locale '{spelling}'; available: {', '.join(available)} (a region may follow: {examples})"
         ) from None
     language = code.split("_")[0]
-    chosen = negotiate_locale([code, language], list(available), sep="_")
-    return ResolvedLocale(code, chosen)
+
+    def ask() -> str:
+        from babel import negotiate_locale
+
+        return negotiate_locale([code, language], list(available), sep="_") or ""  # "": none
+
+    chosen = answer(f"negotiate_locale|{code}|{','.join(available)}", ask)
+    return ResolvedLocale(code, chosen or None)
 
 
 def _with_region(code: str) -> str:
     """``en`` -> ``en-US``: the language with its most likely region (CLDR likely subtags)."""
     if "_" in code:
         return code.replace("_", "-")
+    from babel.core import get_global
+
     likely = str(get_global("likely_subtags").get(code, ""))
     region = likely.split("_")[-1] if likely.count("_") >= 1 else ""
     return f"{code}-{region}" if region.isupper() and region.isalpha() else code

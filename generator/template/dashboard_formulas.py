@@ -18,7 +18,7 @@ from generator.formula.address import cell
 from generator.i18n.formats import NumberFormats
 from generator.template import sheet_formulas
 from generator.template.chart_data_formulas import latest_month
-from generator.template.layout import KPI_GRID, Layout
+from generator.template.layout import EARLIER_LAYOUTS, KPI_GRID, Layout
 from generator.template.sheet_formulas import RATIO_SMALLEST, status_expression
 
 Cell = tuple[int, int]
@@ -66,7 +66,7 @@ CARD_PARTS = CARD_SHAPE.parts
 
 def card_shape(layout_version: str | None) -> CardShape:
     """The card shape a workbook of ``layout_version`` was built with (none recorded: today's)."""
-    return CARD_SHAPE_BEFORE_3 if layout_version in ("1", "2") else CARD_SHAPE
+    return CARD_SHAPE_BEFORE_3 if layout_version in EARLIER_LAYOUTS else CARD_SHAPE
 
 
 def card_cell(top: int, left: int, part: str, shape: CardShape = CARD_SHAPE) -> Cell:

@@ -20,6 +20,9 @@ LAYOUT_VERSION = "3"
 """Stored in every workbook (``layout_version``); the validator warns about another one.
 2: the prior year's sheets (``py_in_``, ``py_kpi_``). 3: the Dashboard cards' change against the prior
 year (a card is a row taller) and the charts' prior-year series (rows below the chart data's others)."""
+EARLIER_LAYOUTS = ("1", "2")
+"""Layouts of earlier releases the validator still checks as they were built (their cards and change
+formulas), so a user's older workbook gets no false findings."""
 MONTHS = 12
 QUARTERS = 4
 

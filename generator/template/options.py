@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from generator.errors import OptionError
+from generator.i18n.answers import answer
 
 if TYPE_CHECKING:
     from generator.catalog.catalog import Catalog
@@ -160,6 +161,9 @@ def shown(value: str, limit: int = 40) -> str:
 
 
 def _is_currency(code: str) -> bool:
-    from babel.numbers import is_currency
+    def ask() -> bool:
+        from babel.numbers import is_currency
 
-    return bool(is_currency(code))
+        return bool(is_currency(code))
+
+    return answer(f"is_currency|{code}", ask)

@@ -37,6 +37,7 @@ from generator.template.dashboard_formulas import (
     plan_cards,
 )
 from generator.template.layout import (
+    EARLIER_LAYOUTS,
     HEADER_ROW,
     INPUT_GRID,
     KPI_GRID,
@@ -195,7 +196,7 @@ def _prior_year(
             yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
         if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
             change = _("Change against the prior year")
-            guarded = check.book.properties().get("layout_version") not in ("1", "2")  # layout 3 shows no "-0.0"
+            guarded = check.book.properties().get("layout_version") not in EARLIER_LAYOUTS  # no "-0.0" since 3
             for col, formula in _change_formulas(catalog, layout, kpi_id, guarded).items():
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change

@@ -13,7 +13,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.catalog.bundled import bundled, find_bundled
 from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
-from generator.template.layout import MONTHS
+from generator.template.layout import EARLIER_LAYOUTS, MONTHS
 from generator.validate.book import Book
 from generator.validate.findings import Code, Finding, Severity
 
@@ -218,14 +218,21 @@ def identity_findings(info: TemplateInfo, catalog: Catalog, _: Callable[[str], s
         )
     layout_version = info.get("layout_version")
     if layout_version is not None and layout_version != LAYOUT_VERSION:
+        if layout_version in EARLIER_LAYOUTS:
+            message = _(
+                "The workbook has layout version {found}, from an earlier release, and is checked as it was built; "
+                "`kpigen regenerate` brings it to layout {expected}, whose Dashboard compares with the prior year."
+            )
+        else:
+            message = _(
+                "The workbook has layout version {found}; this validator knows version {expected}, so some "
+                "checks may report differences that are not mistakes."
+            )
         findings.append(
             Finding(
                 Severity.WARNING,
                 Code.LAYOUT_VERSION,
-                _(
-                    "The workbook has layout version {found}; this validator knows version {expected}, so some "
-                    "checks may report differences that are not mistakes."
-                ).format(found=layout_version, expected=LAYOUT_VERSION),
+                message.format(found=layout_version, expected=LAYOUT_VERSION),
                 value=layout_version,
                 expected=LAYOUT_VERSION,
             )

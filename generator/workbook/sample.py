@@ -21,6 +21,7 @@ from generator.catalog import Catalog
 from generator.catalog.model import Unit
 from generator.errors import CatalogError, UserError
 from generator.formula.parse import LARGEST
+from generator.i18n.formats import currency_precision
 from generator.user_file import read_user_text
 
 Values = dict[str, list[float | None]]
@@ -61,13 +62,11 @@ def read_sample(catalog: Catalog, currency: str | None = None, renamed: list[str
 
 
 def convert_money(catalog: Catalog, values: Values, source: str, target: str) -> Values:
-    from babel.numbers import get_currency_precision
-
     if source not in DEMO_RATES or target not in DEMO_RATES:
         known = ", ".join(sorted(DEMO_RATES))
         raise UserError(f"no demo figures in {target}: the demo year comes in {known}; build without --sample")
     factor = DEMO_RATES[target] / DEMO_RATES[source]
-    digits = get_currency_precision(target)
+    digits = currency_precision(target)
     converted = dict(values)
     for input_id, spec in catalog.inputs.items():
         if spec.unit is Unit.CURRENCY:

@@ -25,7 +25,7 @@ from .test_validator_catches import sheet_part
 
 YEAR = 2026
 # Inputs row 8 is emails_sent, row 9 email_unique_clicks, row 10 website_visits (the catalogue's order
-# after email_campaigns on row 7); KPIs row 8 is email_ctr; Dashboard F12 is email_ctr's card, year to date.
+# after email_campaigns on row 7); KPIs row 8 is email_ctr; Dashboard F13 is email_ctr's card, year to date.
 Q2_SENT = 'IF(COUNT(G8:I8)=0,"",SUM(G8:I8))'
 Q3_SENT = 'IF(COUNT(J8:L8)=0,"",SUM(J8:L8))'
 YTD_CLICKS = 'IF(COUNT(D9:O9)=0,"",SUM(D9:O9))'
@@ -39,9 +39,9 @@ EDITS = {
     ("Inputs", "S8"): ' s="31" t="inlineStr"><is><t></t></is></c>',  # emptied to an empty text, as some tools do
     ("Inputs", "P10"): ' s="31" t="inlineStr"><is><t>see notes</t></is></c>',
     ("Inputs", "D5"): ' s="19" t="inlineStr"><is><t>Jan 2026</t></is></c>',
-    ("Dashboard", "F12"): " s=\"66\"><f>'KPIs'!T8</f><v>0</v></c>",
-    ("Dashboard", "I12"): ' s="66"/>',
-    ("Dashboard", "L12"): ' s="69"><v>7</v></c>',
+    ("Dashboard", "F13"): " s=\"66\"><f>'KPIs'!T8</f><v>0</v></c>",
+    ("Dashboard", "I13"): ' s="66"/>',
+    ("Dashboard", "L13"): ' s="69"><v>7</v></c>',
 }
 RESPELT = {
     # sheet, cell: another program's spelling of the same formula (sheet names bare, '$', spaces, lower case)
@@ -199,17 +199,17 @@ def test_a_reworded_hint_must_still_read_the_same_cells(rewired: Path) -> None:
 
 def test_a_dashboard_card_is_named_by_its_kpi_and_part_and_cannot_be_copied(report: Report) -> None:
     """A card's cells have no neighbour holding the same formula: the advice is to undo."""
-    [changed] = _at(report, "Dashboard", "F12")
+    [changed] = _at(report, "Dashboard", "F13")
     assert (changed.code, changed.kpi, changed.input) == (Code.FORMULA_CHANGED, "email_ctr", None)
     assert (changed.value, changed.expected) == ("='KPIs'!T8", "='KPIs'!U8")
     assert changed.message == (
         "Email click-through rate (CTR) (Dashboard card: year to date): the formula differs from the template's; "
         "undo the change or rebuild the template."
     )
-    [deleted] = _at(report, "Dashboard", "I12")
+    [deleted] = _at(report, "Dashboard", "I13")
     assert (deleted.code, deleted.value, deleted.expected) == (Code.FORMULA_MISSING, None, "='KPIs'!U9")
     assert deleted.message.endswith(": the formula was deleted; undo the deletion or rebuild the template.")
-    [typed] = _at(report, "Dashboard", "L12")
+    [typed] = _at(report, "Dashboard", "L13")
     assert (typed.code, typed.value, typed.expected) == (Code.FORMULA_OVERWRITTEN, 7, "='KPIs'!U10")
     assert typed.message.endswith(": a typed value replaced the formula; undo it or rebuild the template.")
 

@@ -13,9 +13,8 @@ from sqlglot import exp
 
 from generator.transfer.exact_kept import PERIODS
 from generator.transfer.raw.exact import Exact, distinct_measures, period_bounds
-from generator.transfer.raw.model import ColumnType
 from generator.transfer.raw.profile import MeasureSpec, Profile
-from generator.transfer.raw.sql import START, _ts, _value, _where, rows_name, rows_select
+from generator.transfer.raw.sql import START, _ts, _value, _where, by_period, rows_name, rows_select
 
 PERIOD_TABLE = "kpigen_periods"
 PERIOD = "kpigen_period"
@@ -61,23 +60,8 @@ def _measure(measure: MeasureSpec, profile: Profile, year: int, first_month: int
     table = profile.tables[measure.table]
     rows = rows_name(measure.table)
     counted = _counted(measure, profile, year, first_month)
-    dated = [spec.name for spec in table.columns.values() if spec.type is ColumnType.DATE]
-    last = exp.select(*(exp.alias_(exp.Max(this=exp.column(d)), f"last_{i}") for i, d in enumerate(dated))).from_(rows)
-    start = exp.column(START, table="p")
-    seen = exp.or_(*(exp.LTE(this=start, expression=exp.column(f"last_{i}", table="l")) for i in range(len(dated))))
-    filled = exp.Coalesce(this=exp.column("value", table="a"), expressions=[exp.Literal.number(0)])
-    value = exp.Case(ifs=[exp.If(this=seen, true=exp.cast(filled, exp.DataType.Type.DOUBLE))])
-    same = exp.EQ(this=exp.column(PERIOD, table="a"), expression=exp.column(PERIOD, table="p"))
-    return (
-        exp.select(
-            exp.alias_(exp.column(PERIOD, table="p"), "period", quoted=True),
-            exp.alias_(exp.Literal.string(measure.input_id), "input", quoted=True),
-            exp.alias_(value, "value", quoted=True),
-        )
-        .from_(exp.alias_(exp.to_table(PERIOD_TABLE), "p", table=True))
-        .join(exp.alias_(exp.Subquery(this=counted), "a", table=True), on=same, join_type="left")
-        .join(exp.alias_(exp.Subquery(this=last), "l", table=True), join_type="cross")
-    )
+    periods = (PERIOD_TABLE, PERIOD, "period")
+    return by_period(measure.input_id, table, rows, counted, periods, exp.Literal.number(0))
 
 
 def build_exact_query(

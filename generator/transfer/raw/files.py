@@ -23,8 +23,10 @@ class RawFile:
     headers: tuple[str, ...]
 
 
-def headers_of(path: Path) -> tuple[str, ...]:
-    """The file's column headers, read without loading its rows (a whole table for XLSX)."""
+def headers_of(path: Path, duckdb: bool = False) -> tuple[str, ...]:
+    """The file's column headers, read without loading its rows (a whole table for XLSX). A Parquet
+    file's are read by pyarrow (which the pandas engine reads it with), or with ``duckdb`` (the
+    engine that will read it) by DuckDB: importing pyarrow alone took about 0.3 s."""
     if not path.is_file():
         raise UnreadableInput(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -35,6 +37,8 @@ def headers_of(path: Path) -> tuple[str, ...]:
         return tuple(h.strip() for h in next(csv.reader([first], delimiter=separator), []))
     if suffix in PARQUET_SUFFIXES:
         try:
+            if duckdb:
+                raise ImportError
             import pyarrow.parquet as pq
         except ImportError:
             from generator.transfer.raw.duck import connect
@@ -46,14 +50,15 @@ def headers_of(path: Path) -> tuple[str, ...]:
     raise UnreadableInput(f"{path}: unknown data format {suffix!r}; give a .csv, .xlsx or .parquet file")
 
 
-def assign(profile: Profile, specs: list[str]) -> list[RawFile]:
-    """Each ``[name=]path`` as a profile table, every declared column present in it."""
+def assign(profile: Profile, specs: list[str], duckdb: bool = False) -> list[RawFile]:
+    """Each ``[name=]path`` as a profile table, every declared column present in it (``duckdb``: the
+    engine asked for, see ``headers_of``)."""
     found: list[RawFile] = []
     for spec in specs:
         name, sep, rest = spec.partition("=")
         if sep and name in profile.tables:
             path = Path(rest)
-            headers = headers_of(path)
+            headers = headers_of(path, duckdb)
             table = profile.tables[name]
         else:
             if sep and "/" not in name and not Path(spec).exists():
@@ -61,7 +66,7 @@ def assign(profile: Profile, specs: list[str]) -> list[RawFile]:
                     f"{spec}: '{name}' is not a table of profile {profile.id} ({', '.join(profile.tables)})"
                 )
             path = Path(spec)
-            headers = headers_of(path)
+            headers = headers_of(path, duckdb)
             table = _recognise(profile, path, headers)
         missing = [c.header for c in table.columns.values() if c.header not in headers]
         if missing:

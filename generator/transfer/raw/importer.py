@@ -1,9 +1,10 @@
 """Import raw CRM exports through a profile: files -> measures per month -> a filled workbook.
 
 The guarantees of the monthly import (``generator.transfer.importer``) hold here too: every
-unreadable cell is named (by row and column with pandas, counted per column with DuckDB) and
-skipped, or with ``strict`` refuses the import before anything is written; the summary says
-how many rows each table had and how many fell outside the fiscal year; raw files are only read.
+unreadable cell is named (by row and column with pandas; with DuckDB counted per column, the
+first few by row) and skipped, or with ``strict`` refuses the import before anything is written;
+the summary says how many rows each table had and how many fell outside the fiscal year; raw
+files are only read.
 A distinct input's exact quarters and year (``exact``) are kept in the workbook's properties.
 """
 
@@ -105,7 +106,7 @@ def import_raw(request: RawImportRequest) -> RawImportResult:
     problems, _ = check_profile(profile, request.catalog)
     if problems:
         raise CatalogError(problems)
-    files = assign(profile, request.files)
+    files = assign(profile, request.files, duckdb=request.engine == "duckdb")
     reads = [f.path for f in files]
     plan_out = plan_workbook_output(request.out, force=request.force, reads=reads)
     options = resolve_options(
@@ -175,18 +176,17 @@ def _run_duckdb(request: RawImportRequest, files: list[RawFile]) -> Run:
     from generator.transfer.raw.stats import duck_outside, duck_stats
 
     profile = request.profile
-    con = duck.connect()
     tables: dict[str, TableStats] = {}
-    for raw in files:
-        duck.register(con, raw.table, raw.path)
-        duck.materialize(con, profile, raw.table)
-        stats = duck_stats(con, profile.tables[raw.table])
-        stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
-        tables[raw.table] = stats
-    year, first = _fiscal_year(request, [s.latest for s in tables.values()])
-    bounds = month_bounds(year, first)
-    for name, stats in tables.items():
-        stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
-    query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
-    exact = run_exact(con, profile, year, first, set(tables))
-    return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first, exact
+    with duck.session() as con:
+        for raw in files:
+            duck.materialize(con, profile, raw.table, duck.register(con, raw.table, raw.path))
+            stats = duck_stats(con, profile.tables[raw.table])
+            stats.problems = [f"{raw.path}: {line}" for line in stats.problems]
+            tables[raw.table] = stats
+        year, first = _fiscal_year(request, [s.latest for s in tables.values()])
+        bounds = month_bounds(year, first)
+        for name, stats in tables.items():
+            stats.outside = duck_outside(con, profile.tables[name], bounds[0], bounds[12])
+        query = build_query(profile, year, first, set(tables), materialized=True).sql(dialect="duckdb")
+        exact = run_exact(con, profile, year, first, set(tables))
+        return duck.to_values(con.execute(query).fetchall(), year, first), tables, year, first, exact

@@ -1,6 +1,7 @@
 """What an import says about each raw table: rows read, the latest date, rows outside the year,
 cells that could not be read. The same counts from pandas (naming each bad cell's row) and from
-DuckDB (counting them per column, without copying the table into Python)."""
+DuckDB (counting them per column, without copying the table into Python, and naming the first
+few rows of a column that has any, with a second query over the file run only then)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.transfer.raw.model import ColumnType
-from generator.transfer.raw.profile import TableSpec
+from generator.transfer.raw.profile import ColumnSpec, TableSpec
 
 
 @dataclass
@@ -42,8 +43,13 @@ def outside_of(frame: Any, table: TableSpec, start: dt.datetime, end: dt.datetim
     return int((~inside).sum())
 
 
+NAMED = 5
+"""Bad cells named by row in a DuckDB column's problem line (the rest are counted)."""
+
+
 def duck_stats(con: Any, table: TableSpec) -> TableStats:
-    """Rows, latest date, and unreadable cells per column, from the materialized typed rows."""
+    """Rows, latest date, and unreadable cells per column, from the materialized typed rows; a column
+    with unreadable cells names the first few by row (``first_bad``)."""
     from sqlglot import exp
 
     from generator.transfer.raw.sql import BAD, rows_name
@@ -62,9 +68,9 @@ def duck_stats(con: Any, table: TableSpec) -> TableStats:
     for spec, count in zip(typed, row[1 : 1 + len(typed)], strict=True):
         if count:
             what = "numbers" if spec.type is ColumnType.NUMBER else f"dates ({', '.join(table.date_formats)})"
-            stats.problems.append(
-                f"column {spec.header!r}: {int(count)} cells are not {what}; skipped (--engine pandas names their rows)"
-            )
+            named = "; ".join(f"row {row}: {text!r}" for row, text in first_bad(con, table, spec))
+            more = f"; and {int(count) - NAMED:,} more" if count > NAMED else ""
+            stats.problems.append(f"column {spec.header!r}: {int(count)} cells are not {what}; skipped ({named}{more})")
     latest = [x for x in row[1 + len(typed) :] if x is not None]
     stats.latest = max(latest) if latest else None
     return stats
@@ -90,3 +96,25 @@ def duck_outside(con: Any, table: TableSpec, start: dt.datetime, end: dt.datetim
         exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(rows_name(table.name))).where(exp.Not(this=anywhere))
     )
     return int(con.execute(query.sql(dialect="duckdb")).fetchall()[0][0])
+
+
+def first_bad(con: Any, table: TableSpec, spec: ColumnSpec) -> list[tuple[int, str]]:
+    """The first cells of the column that are not empty and do not read as its type: (row, text),
+    rows numbered as a spreadsheet shows them (the header is row 1). The file is read again, in
+    order, so this runs only for a column with such cells."""
+    from sqlglot import exp
+
+    from generator.transfer.raw.duck import source_types
+    from generator.transfer.raw.sql import typed_cell
+
+    cell, value = typed_cell(spec, table, "UTC", source_types(con, table.name).get(spec.header, "VARCHAR"))
+    row = exp.alias_(exp.Add(this=exp.Window(this=exp.RowNumber()), expression=exp.Literal.number(1)), "r")
+    cells = exp.select(row, exp.alias_(cell, "c"), exp.alias_(value, "v"))
+    inner = exp.Subquery(this=cells.from_(exp.to_table(table.name)), alias=exp.TableAlias(this=exp.to_identifier("t")))
+    bad = exp.and_(exp.Not(this=exp.Is(this=exp.column("c"), expression=exp.null())), exp.column("v").is_(exp.null()))
+    query = exp.select("r", "c").from_(inner).where(bad).order_by("r").limit(NAMED)
+    con.execute("SET preserve_insertion_order = true")  # rows numbered in the file's order (a constant)
+    try:
+        return [(int(r), str(c)) for r, c in con.execute(query.sql(dialect="duckdb")).fetchall()]
+    finally:
+        con.execute("SET preserve_insertion_order = false")
