@@ -37,14 +37,11 @@ _SPLITS: Kept[str, Split] = Kept()
 (a build's splits remembered from an earlier process, ``generator.workbook.splits``)."""
 _FORMULAS: Kept[str, Parsed] = Kept()
 _RESOLVED: Kept[tuple[int, str, str], Resolved] = Kept()
-"""(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
-a workbook with the same sheets (a batch, a second validation) looks each formula up once. The
-sheets and strictness are keyed by a number (``_IDENTITIES``): a key of three plain items hashes
-in a fraction of the time of one holding the tuple of sheet names, and it is hashed per cell."""
+"""(number of the workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references
+name: a workbook with the same sheets (a batch, a second validation) looks each formula up once. A number
+(``_IDENTITIES``, never reused) hashes per cell in a fraction of the time of the tuple of sheet names."""
 _IDENTITIES: Kept[tuple[tuple[str, ...], bool], int] = Kept()
 _NEXT_IDENTITY = itertools.count()
-"""Never reused, even after ``_IDENTITIES`` starts again: an old number's entries in ``_RESOLVED``
-cannot be mistaken for another workbook's."""
 _UNKNOWN = object()
 DENSE_WALK = 4_096
 """Blocks up to this many cells (every block a template uses) are read cell by cell; larger ones
@@ -130,9 +127,7 @@ class Spreadsheet:
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
-        self._resolved: dict[Key, Resolved] = {}
-        """Each formula cell's closure and blocks, looked up once per Spreadsheet (a cell's formula may
-        be evaluated again after ``set_value`` clears results)."""
+        self._resolved: dict[Key, Resolved] = {}  # each formula cell's closure and blocks
         self._deepest: Key | None = None
         """The deepest cell being computed when the stack ran out (see ``_evaluate_outermost``)."""
 
@@ -204,8 +199,7 @@ class Spreadsheet:
         try:
             return self._evaluate_cell(key)  # nearly always: its chain fits the stack
         except RecursionError:
-            pass
-        pending = [key]
+            pending = [key]
         while True:
             try:
                 result = self._evaluate_cell(pending[-1])
@@ -242,10 +236,8 @@ class Spreadsheet:
         return value
 
     def values(self, area: Area) -> Iterator[Any]:
-        """The values of a block, row by row; a large block only its stored cells (blanks left out).
-
-        Lazy, as a formula reads them (SUM stops at the first error: the cells after it are not
-        computed); a small block's known cells are read straight from the table, with no call each."""
+        """The values of a block, row by row; a large block only its stored cells (blanks left out). Lazy
+        (SUM stops at the first error); a small block's known cells are read with no call each."""
         value = self.value
         sheet, first_row, first_col, last_row, last_col = area
         size = (last_row - first_row + 1) * (last_col - first_col + 1)
