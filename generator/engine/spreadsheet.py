@@ -12,12 +12,14 @@ not 17 billion), and one Spreadsheet reads at most ``most_cells`` cells through 
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.engine.compile import Compiled, compile_shape
+from generator.engine.fused import fused
 from generator.engine.kept import Kept
 from generator.engine.reference import split_shape
 from generator.engine.values import NAME, NUM, REF, EngineError, EngineLimit, XlError, cell_value
@@ -34,9 +36,12 @@ _SPLITS: Kept[str, Split] = Kept()
 """formula -> ``split_shape``'s result: filled as formulas are split, or ahead of time by ``seed_splits``
 (a build's splits remembered from an earlier process, ``generator.workbook.splits``)."""
 _FORMULAS: Kept[str, Parsed] = Kept()
-_RESOLVED: Kept[tuple[tuple[tuple[str, ...], bool], str, str], Resolved] = Kept()
-"""(workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references name:
-a workbook with the same sheets (a batch, a second validation) looks each formula up once."""
+_RESOLVED: Kept[tuple[int, str, str], Resolved] = Kept()
+"""(number of the workbook's sheets and strictness, sheet, formula) -> closure and the blocks its references
+name: a workbook with the same sheets (a batch, a second validation) looks each formula up once. A number
+(``_IDENTITIES``, never reused) hashes per cell in a fraction of the time of the tuple of sheet names."""
+_IDENTITIES: Kept[tuple[tuple[str, ...], bool], int] = Kept()
+_NEXT_IDENTITY = itertools.count()
 _UNKNOWN = object()
 DENSE_WALK = 4_096
 """Blocks up to this many cells (every block a template uses) are read cell by cell; larger ones
@@ -53,9 +58,13 @@ class _NameFormula(str):
 
 
 def compiled(shape: str) -> tuple[Compiled, int]:
-    """The closure of a shape, compiled once per process."""
+    """The closure of a shape, compiled once per process: a template's common shapes fused into one call
+    (``fused``), after the general compilation has checked the shape and counted its references."""
     found = _SHAPES.get(shape)
-    return found if found is not None else _SHAPES.keep(shape, compile_shape(shape), len(shape))
+    if found is None:
+        fn, count = compile_shape(shape)
+        found = _SHAPES.keep(shape, (fused(shape) or fn, count), len(shape))
+    return found
 
 
 def seed_splits(splits: Iterable[tuple[str, Split]]) -> None:
@@ -109,13 +118,16 @@ class Spreadsheet:
         self._name_values: dict[str, Any] = {}
         self._active_names: set[str] = set()
         self._folded = {name.casefold(): name for name in self.sheets}
-        self._identity = (tuple(self.sheets), strict)
+        sheets_key = (tuple(self.sheets), strict)
+        identity = _IDENTITIES.get(sheets_key)
+        self._identity = identity if identity is not None else _IDENTITIES.keep(sheets_key, next(_NEXT_IDENTITY))
         self._known: dict[Key, Any] = {}
         self._formulas: dict[Key, str] = {}
         self._names: dict[str, Area | XlError | _NameFormula] = {}
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
+        self._resolved: dict[Key, Resolved] = {}  # each formula cell's closure and blocks
         self._deepest: Key | None = None
         """The deepest cell being computed when the stack ran out (see ``_evaluate_outermost``)."""
 
@@ -131,6 +143,7 @@ class Spreadsheet:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
+        self._resolved.pop(key, None)
         self._stored = None
 
     def load(self, constants: dict[Key, Any], formulas: dict[Key, str]) -> None:
@@ -143,6 +156,8 @@ class Spreadsheet:
         for key in formulas.keys() & known.keys():
             del known[key]
         self._formulas.update(formulas)
+        if self._resolved:
+            self._resolved.clear()
         self._stored = None
 
     def define_name(self, name: str, target: str) -> None:
@@ -181,7 +196,10 @@ class Spreadsheet:
     def _evaluate_outermost(self, key: Key) -> Any:
         """A cell asked for from outside: a chain of formulas deeper than Python's stack (a user's column
         where each row uses the row below) is computed from its deep end, a stack's depth at a time."""
-        pending = [key]
+        try:
+            return self._evaluate_cell(key)  # nearly always: its chain fits the stack
+        except RecursionError:
+            pending = [key]
         while True:
             try:
                 result = self._evaluate_cell(pending[-1])
@@ -212,16 +230,27 @@ class Spreadsheet:
         if value.__class__ is Area:
             sheet, first_row, first_col, last_row, last_col = value
             if first_row == last_row and first_col == last_col:
-                return self.value(sheet, first_row, first_col)
+                found = self._known.get((sheet, first_row, first_col), _UNKNOWN)  # a known cell costs no call
+                return self.value(sheet, first_row, first_col) if found is _UNKNOWN else found
             raise EngineError("a range is used where a single value is needed (implicit intersection)")
         return value
 
     def values(self, area: Area) -> Iterator[Any]:
-        """The values of a block, row by row; a large block only its stored cells (blanks left out)."""
+        """The values of a block, row by row; a large block only its stored cells (blanks left out). Lazy
+        (SUM stops at the first error); a small block's known cells are read with no call each."""
         value = self.value
-        sheet = area.sheet
-        for row, col in self._walk(area):
-            yield value(sheet, row, col)
+        sheet, first_row, first_col, last_row, last_col = area
+        size = (last_row - first_row + 1) * (last_col - first_col + 1)
+        if size > DENSE_WALK:
+            for row, col in self._walk(area):
+                yield value(sheet, row, col)
+            return
+        self._charge(size)
+        known = self._known.get
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                found = known((sheet, row, col), _UNKNOWN)
+                yield value(sheet, row, col) if found is _UNKNOWN else found
 
     def positioned(self, area: Area) -> Iterator[tuple[int, Any]]:
         """(1-based position in the block, row by row; value) of a block's cells, as ``values``."""
@@ -310,10 +339,10 @@ class Spreadsheet:
             raise EngineError(f"{_where(key)}: circular reference")
         active.add(key)
         try:
-            sheet = key[0]
-            formula = self._formulas[key]
-            found = _RESOLVED.get((self._identity, sheet, formula))
-            fn, refs = found if found is not None else self._compile(sheet, formula)
+            resolved = self._resolved.get(key)
+            if resolved is None:
+                resolved = self._resolved[key] = self._compile(key[0], self._formulas[key])
+            fn, refs = resolved
             result = fn(self, refs)
             if result.__class__ is Area:
                 result = self.scalar(result)

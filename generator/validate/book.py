@@ -84,6 +84,11 @@ class Book:
         """The value the file shows: a constant, or a formula's result as last calculated (None if never)."""
         return self._sheet(sheet).values.get(row << COLUMN_BITS | col)
 
+    def stored(self, sheet: str) -> SheetCells:
+        """The sheet's cells as read: values and formulas by ``row << COLUMN_BITS | col`` (0-based), for a
+        step that visits every cell and needs no order (``cells`` sorts them and makes a tuple each)."""
+        return self._sheet(sheet)
+
     def cells(self, sheet: str) -> Iterator[tuple[int, int, Any, Any]]:
         """Every cell of ``sheet`` that holds something: (row, col, as typed, value shown), 0-based,
         row by row; "as typed" is what ``formula`` gives, "value shown" what ``value`` gives."""

@@ -21,6 +21,7 @@ from generator.validate.book import Book
 from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
+from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN
 
 Key = tuple[str, int, int]
 _ONE_BY_ONE = 25
@@ -38,25 +39,40 @@ class Calculated:
 
 def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
     """The file's cells and names in an engine (as a user's file: missing sheets compute as #REF!),
-    and the value each formula cell shows. Every cell is visited once, row by row, and loaded in one
-    step: this runs for every cell of every file validated."""
+    and the value each formula cell shows. What ``Book.cells`` gives as typed, the engine gets: text
+    starting with '=' (and more) is a formula, computed in row-by-row order; anything else a constant.
+    Every cell is visited once and loaded in one step: this runs for every cell of every file validated.
+    """
     engine = Spreadsheet(book.sheetnames, strict=False)
     shown: dict[Key, Any] = {}
     constants: dict[Key, Any] = {}
     formulas: dict[Key, str] = {}
-    plain = _PLAIN
+    plain, errors, mask = _PLAIN, ERRORS, MAX_COLUMN - 1
     for sheet in book.sheetnames:
-        for row, col, typed, value in book.cells(sheet):
-            key = (sheet, row, col)
-            cls = typed.__class__
-            if cls is str:
-                if typed[:1] == "=" and len(typed) > 1:
-                    formulas[key] = typed
-                    shown[key] = value
-                    continue
-                constants[key] = ERRORS.get(typed, typed)
+        cells = book.stored(sheet)
+        values, typed = cells.values, cells.formulas
+        computed = [key for key, text in typed.items() if text[:1] == "=" and len(text) > 1]
+        for key, value in values.items():
+            if key in typed:
+                continue
+            if value.__class__ is str:
+                if value[:1] == "=" and len(value) > 1:
+                    computed.append(key)  # text spelt as a formula is read as one (as Book.cells types it)
+                else:
+                    constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(value, value)
             else:
-                constants[key] = typed if cls in plain else _constant(typed)
+                constants[(sheet, key >> COLUMN_BITS, key & mask)] = (
+                    value if value.__class__ in plain else _constant(value)
+                )
+        for key, text in typed.items():
+            if not (text[:1] == "=" and len(text) > 1):
+                constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(text, text)  # an empty <f/>: "="
+        computed.sort()
+        for key in computed:
+            where = (sheet, key >> COLUMN_BITS, key & mask)
+            formula = typed.get(key)
+            formulas[where] = formula if formula is not None else values[key]
+            shown[where] = values.get(key)
     engine.load(constants, formulas)
     for name, target in book.defined_names().items():
         engine.define_name(name, target)

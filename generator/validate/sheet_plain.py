@@ -3,7 +3,8 @@ call per XML event.
 
 ``sheet_cells.read_sheet`` streams a sheet through expat with a Python handler per element: about
 two fifths of validating a file. Most sheets are plain: one part of at most ``CHUNK`` bytes, UTF-8,
-no DTD, comment or CDATA (no ``<!``), no namespace prefix on an element, and every cell written
+no DTD, comment or CDATA (no ``<!``), no element of the main namespace behind a prefix
+(``_main_prefixed``), and every cell written
 as ``<c r="E42" s="3" t="s"><f>..</f><v>..</v></c>`` (attributes in that order, any of ``s``,
 ``t``, the formula and the value left out). For those, expat checks the part is well formed
 without calling Python, one regular expression finds the cells, and the same functions as the
@@ -30,6 +31,7 @@ _CELL = re.compile(
 """One plain cell: column, row, style, type, the formula element, its text, the value's text."""
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _PREFIXED = re.compile(rb"<[A-Za-z_][^\s/>]*:")
+_DECLARED_PREFIX = re.compile(rb'xmlns:[A-Za-z_][A-Za-z0-9_.-]*="([^"<&]*)"')
 _ROW = re.compile(rb"<row(?:[\s/>][^>]*)?>")
 _ROW_NUMBER = re.compile(rb'\sr="([^"]*)"')
 _ROW_R = re.compile(rb"\sr\s*=")
@@ -82,6 +84,21 @@ def read_plain_sheet(
     return sheet
 
 
+def _main_prefixed(data: bytes) -> bool:
+    """Whether an element with a prefix may be in the main namespace (a cell the expressions would miss).
+
+    Excel and LibreOffice write elements of their extensions with prefixes (``<x14:...>`` in a
+    Dashboard's conditional formats): those are read here, as the stream reads them (counted, not
+    kept), when every ``xmlns:`` in the part is a plain declaration (double quotes, no entity) of
+    another namespace. Any other spelling, or the main namespace behind a prefix, leaves the sheet
+    to the stream; with no declaration at all, a prefixed element is refused by expat first.
+    """
+    if not _PREFIXED.search(data):
+        return False
+    declared = _DECLARED_PREFIX.findall(data)
+    return len(declared) != data.count(b"xmlns:") or MAIN.encode() in declared
+
+
 def _plain_region(data: bytes) -> bytes:
     """The part of ``data`` the stream reads (up to where it stops), once the whole is known to be
     well-formed XML of the plain shape; _NotPlain otherwise."""
@@ -92,7 +109,7 @@ def _plain_region(data: bytes) -> bytes:
         raise _NotPlain
     if data.count(b"<?") > (1 if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml ") else 0):
         raise _NotPlain  # a processing instruction may hold text shaped like cells: only the declaration
-    if data.count(b'xmlns="') != 1 or b'xmlns="' + MAIN.encode() + b'"' not in data or _PREFIXED.search(data):
+    if data.count(b'xmlns="') != 1 or b'xmlns="' + MAIN.encode() + b'"' not in data or _main_prefixed(data):
         raise _NotPlain  # the cells' namespace must be the main one wherever they are
     new_parser().Parse(data, True)  # well-formed, checked in C (no handler is set)
     start, end = data.find(b"<sheetData"), data.find(b"</sheetData>")

@@ -159,3 +159,51 @@ def test_what_the_stream_refuses_is_refused_with_its_message(tmp_path: Path, row
     with pytest.raises(UnreadableWorkbook) as plain:
         Book.open(path, limits)
     assert plain.value.message == stream.value.message
+
+
+X14 = b"http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _declaring(tmp_path: Path, name: str, declaration: bytes, rows: bytes) -> Path:
+    """A genuine workbook whose first sheet's root also carries ``declaration`` and whose rows are ``rows``."""
+    path = hostile.with_sheet_data(tmp_path, "rows-" + name, rows)
+
+    def declare(members: dict[str, bytes]) -> dict[str, bytes]:
+        members[hostile.SHEET] = members[hostile.SHEET].replace(b"<worksheet ", b"<worksheet " + declaration + b" ", 1)
+        return members
+
+    return hostile.rezip(path, tmp_path / name, declare)
+
+
+def test_extension_elements_behind_a_prefix_are_read_plainly_alike(tmp_path: Path) -> None:
+    """LibreOffice writes a Dashboard's conditional formats as <x14:...> elements: counted as the stream
+    counts them, and the sheet is still read by the plain reader."""
+    rows = (
+        b'<row r="1"><c r="A1"><v>1</v></c><x14:id>{7}</x14:id></row>'
+        b'<row r="2"><c r="B2" t="str"><f>"a"</f><v>a</v></c></row>'
+    )
+    path = _declaring(tmp_path, "x14.xlsx", b'xmlns:x14="' + X14 + b'"', rows)
+    assert _compare(path)[0] is True
+    assert _cells(path) == {(0, 0): (1, 1), (1, 1): ('="a"', "a")}
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'xmlns:x="' + MAIN_NS + b'"',  # the main namespace behind a prefix: <x:c> is a cell
+        b"xmlns:x='" + MAIN_NS + b"'",  # the same in single quotes
+        b'xmlns:x="' + MAIN_NS.replace(b"main", b"m&#97;in") + b'"',  # the same through a character reference
+        b'xmlns:x = "' + MAIN_NS + b'"',  # spaces around '='
+    ],
+)
+def test_a_prefix_that_may_name_the_main_namespace_leaves_the_sheet_to_the_stream(
+    tmp_path: Path, declaration: bytes
+) -> None:
+    rows = b'<row r="1"><c r="A1"><v>1</v></c><x:c r="B1"><x:v>5</x:v></x:c></row>'
+    path = _declaring(tmp_path, "main-prefixed.xlsx", declaration, rows)
+    assert _compare(path)[0] is False
+    with _stream_only():
+        expected = _cells(path)
+    assert expected == {(0, 0): (1, 1), (0, 1): (5, 5)}  # the stream reads <x:c> as the cell it is
+    assert _cells(path) == expected
