@@ -20,6 +20,7 @@ from pathlib import Path
 
 import msgspec
 
+from generator.cache_file import write_cache_file
 from generator.catalog import heads
 from generator.catalog.catalog import Catalog
 from generator.catalog.model import CatalogFile
@@ -120,29 +121,7 @@ def remember(path: Path, data: bytes, file: CatalogFile, catalog: Catalog) -> No
     if where is None or file.imports or file.extends:  # a base, like an import, is a second key
         return
     entry = Entry(stamp(), str(path), file, catalog.missing_texts, catalog.shortened)
-    text = msgspec.json.encode(entry)
-    temporary = where.with_name(f".{where.name}.{os.getpid()}.tmp")
-    created = False
-    try:
-        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        created = True
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text)
-        os.replace(temporary, where)
-        created = False
-        _trim(where.parent)
-    except OSError:
-        if created:  # never another writer's file
-            with suppress(OSError):
-                temporary.unlink()
-
-
-def _trim(folder: Path) -> None:
-    entries = sorted((e.stat().st_mtime_ns, e.path) for e in os.scandir(folder) if e.name.endswith(".json"))
-    for _, old in entries[:-KEEP]:
-        with suppress(OSError):
-            os.unlink(old)
+    write_cache_file(where, msgspec.json.encode(entry), keep=KEEP)
 
 
 def forget() -> None:

@@ -14,9 +14,8 @@ kept. Another stamp, or a file that cannot be read or decoded, is the same as no
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TypeVar
@@ -24,6 +23,7 @@ from typing import TypeVar
 import msgspec
 
 from generator import __version__
+from generator.cache_file import write_cache_file
 from generator.catalog import heads
 
 Answer = str | int | bool | list[str]
@@ -93,21 +93,7 @@ def recall(where: Path) -> int:
 
 def remember(where: Path) -> None:
     """Write every answer this process knows to ``where``; any failure leaves the cache as it was."""
-    data = msgspec.json.encode(Entry(stamp(), dict(list(_kept.items())[-MOST:])))
-    temporary = where.with_name(f".{where.name}.{os.getpid()}.tmp")
-    created = False
-    try:
-        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        created = True
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, where)
-        created = False
-    except OSError:
-        if created:  # never another writer's file
-            with suppress(OSError):
-                temporary.unlink()
+    write_cache_file(where, msgspec.json.encode(Entry(stamp(), dict(list(_kept.items())[-MOST:]))))
 
 
 @contextmanager

@@ -16,14 +16,14 @@ decoded, is the same as none.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
 
 from generator import __version__
+from generator.cache_file import write_cache_file
 from generator.catalog import heads
 from generator.engine import reference
 from generator.engine.spreadsheet import known_splits, seed_splits
@@ -101,22 +101,7 @@ def remember(where: Path) -> None:
     known = list(known_splits().items())[-MOST:]
     numbers: dict[str, int] = {}
     formulas = [(text, numbers.setdefault(shape, len(numbers)), list(refs)) for text, (shape, refs) in known]
-    data = msgspec.json.encode(Entry(stamp(), list(numbers), formulas))
-    temporary = where.with_name(f".{where.name}.{os.getpid()}.tmp")
-    created = False
-    try:
-        where.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        created = True
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, where)
-        created = False
-        _trim(where.parent)
-    except OSError:
-        if created:  # never another writer's file
-            with suppress(OSError):
-                temporary.unlink()
+    write_cache_file(where, msgspec.json.encode(Entry(stamp(), list(numbers), formulas)), keep=KEEP)
 
 
 @contextmanager
@@ -128,10 +113,3 @@ def kept_splits(catalog_path: Path) -> Iterator[None]:
     yield
     if where is not None and len(known_splits()) > seeded:
         remember(where)
-
-
-def _trim(folder: Path) -> None:
-    entries = sorted((e.stat().st_mtime_ns, e.path) for e in os.scandir(folder) if e.name.endswith(".json"))
-    for _, old in entries[:-KEEP]:
-        with suppress(OSError):
-            os.unlink(old)

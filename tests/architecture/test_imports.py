@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "generator"
 
 STAGES: list[set[str]] = [
     {"errors", "paths"},  # exit codes and where bundled files are
-    {"user_file", "output", "recalc"},  # reading a user's file, writing atomically, LibreOffice
+    {"user_file", "output", "recalc", "cache_file"},  # reading a user's file, writing atomically, LibreOffice
     {"formula"},  # the closed formula grammar and cell addresses
     {"engine"},  # the spreadsheet engine: formula only
     {"catalog"},  # catalogues parse their formulas with formula/
