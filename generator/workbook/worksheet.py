@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_rowcol_to_cell
-from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 try:
     from xlsxwriter.utility import _get_sparkline_style as _style_table
@@ -73,9 +73,21 @@ def only_classic_functions(formula: str) -> bool:
     Such a formula also calls none of the dynamic-array functions XlsxWriter looks for: each of
     those is a name followed by ``(``, and every such name is found here (within a longer name
     when letters, digits, ``_`` or ``.`` precede it), none of them a classic function's name or
-    the end of one."""
-    names = _CALL.findall(formula)
-    return CLASSIC_FUNCTIONS.issuperset(names) or CLASSIC_FUNCTIONS.issuperset(name.upper() for name in names)
+    the end of one. Answers are kept per formula text (``_CLASSIC``): a process that builds the
+    same catalogue again (a batch, the server) writes the same formulas."""
+    found = _CLASSIC.get(formula)
+    if found is None:
+        names = _CALL.findall(formula)
+        found = CLASSIC_FUNCTIONS.issuperset(names) or CLASSIC_FUNCTIONS.issuperset(name.upper() for name in names)
+        if len(_CLASSIC) >= _MOST_CLASSIC:
+            _CLASSIC.clear()
+        _CLASSIC[formula] = found
+    return found
+
+
+_CLASSIC: dict[str, bool] = {}
+_MOST_CLASSIC = 20_000
+"""Formulas whose answer is kept, at most (a CRM workbook writes about 3,000): past it the table starts again."""
 
 
 class _EmptyText(str):
@@ -219,6 +231,13 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             return str(super()._prepare_formula(formula, *args, **kwargs))
         return _trimmed(formula)
 
+    def write_formula(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_formula``; a call by row and column numbers goes straight to
+        ``_write_formula``, without the decorator that reads "A1" addresses (a call per formula cell)."""
+        if not kwargs and 3 <= len(args) <= 5 and args[0].__class__ is int and args[1].__class__ is int:
+            return self._write_formula(*args)
+        return int(super().write_formula(*args, **kwargs))
+
     def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
         """XlsxWriter's ``_write_formula`` for a formula of classic functions only: the same cell
         stored, without its search for dynamic-array functions (there are none, see
@@ -227,7 +246,7 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
         if (
             self.constant_memory
             or not formula
-            or (formula.startswith("{") and formula.endswith("}"))
+            or (formula[0] == "{" and formula[-1] == "}")
             or not only_classic_functions(formula)
         ):
             return int(super()._write_formula(row, col, formula, cell_format, value))
@@ -257,6 +276,8 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             self.row_spans,
             self.col_info,
         )
+        styles: dict[int, str] = {}  # a format's s="..." by the format's id: each format is looked up once
+        columns = _COLUMNS
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             info = row_info.get(row)
@@ -270,23 +291,27 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             parts: list[str] = []
             for col in sorted(cells):
                 found = cells[col]
-                if found.format:
-                    style = f' s="{found.format._get_xf_index()}"'
+                cell_format = found.format
+                if cell_format:
+                    style = styles.get(id(cell_format))
+                    if style is None:
+                        style = styles[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
                 elif row_format:
                     style = f' s="{row_format._get_xf_index()}"'
                 elif col in col_info and col_info[col].column_format is not None:
                     style = f' s="{col_info[col].column_format._get_xf_index()}"'
                 else:
                     style = ""
-                kind = found.__class__.__name__
-                if kind == "Formula":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}{_formula_value(found.formula, found.value)}')
-                elif kind == "Number":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}><v>{found.number:.16G}</v></c>')
-                elif kind == "String":
-                    parts.append(f'<c r="{_column(col)}{number}"{style} t="s"><v>{found.string}</v></c>')
-                elif kind == "Blank":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}/>')
+                kind = found.__class__
+                letters = columns.get(col) or _column(col)
+                if kind is CellFormulaTuple:
+                    parts.append(f'<c r="{letters}{number}"{style}{_formula_value(found.formula, found.value)}')
+                elif kind is CellNumberTuple:
+                    parts.append(f'<c r="{letters}{number}"{style}><v>{found.number:.16G}</v></c>')
+                elif kind is CellStringTuple:
+                    parts.append(f'<c r="{letters}{number}"{style} t="s"><v>{found.string}</v></c>')
+                elif kind is CellBlankTuple:
+                    parts.append(f'<c r="{letters}{number}"{style}/>')
                 else:  # rich strings, booleans, array formulas, errors: XlsxWriter's own writer, in order
                     write("".join(parts))
                     parts.clear()

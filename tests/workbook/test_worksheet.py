@@ -19,6 +19,7 @@ class PlainFormulas(FormulaWorksheet):
 
     _prepare_formula = Worksheet._prepare_formula
     _write_formula = Worksheet._write_formula
+    write_formula = Worksheet.write_formula
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -44,6 +45,30 @@ def test_other_functions_still_get_their_prefix() -> None:
     assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
     assert sheet._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert sheet._prepare_formula('=IF(A1="",0,A1)') == 'IF(A1="",0,A1)'
+
+
+def test_a_formula_written_by_address_or_by_numbers_is_the_same_cell() -> None:
+    sheet = FormulaWorksheet()
+    sheet.write_formula("C5", '=IF(A1="",0,A1)', None, 3)
+    sheet.write_formula(4, 3, '=IF(A1="",0,A1)', None, 3)
+    sheet.write_formula(4, 4, formula="=SUM(A1:A3)")
+    assert tuple(sheet.table[4][2]) == tuple(sheet.table[4][3]) == ('IF(A1="",0,A1)', None, 3)
+    assert tuple(sheet.table[4][4]) == ("SUM(A1:A3)", None, 0)
+    assert (sheet.dim_rowmin, sheet.dim_rowmax, sheet.dim_colmin, sheet.dim_colmax) == (4, 4, 2, 4)
+    assert sheet.write_formula(1_048_576, 0, "=1") == -1  # past Excel's last row, as XlsxWriter answers
+
+
+def test_the_answers_kept_for_formulas_stay_right_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.workbook import worksheet
+
+    monkeypatch.setattr(worksheet, "_CLASSIC", {})
+    monkeypatch.setattr(worksheet, "_MOST_CLASSIC", 3)
+    for _round in range(2):  # the second round reads the kept answers
+        assert only_classic_functions("=SUM(A1:A3)")
+        assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
+    for n in range(10):
+        assert only_classic_functions(f"=MAX(A{n},1)")
+    assert len(worksheet._CLASSIC) <= 3
 
 
 def test_dynamic_array_functions_are_never_classic() -> None:
