@@ -214,8 +214,13 @@ class Spreadsheet:
                 return result
 
     def evaluate_all(self) -> dict[Key, Any]:
-        """Every formula cell's result (numbers, text, booleans, XlErrors; never None)."""
-        return {key: self.value(*key) for key in self._formulas}
+        """Every formula cell's result (numbers, text, booleans, XlErrors; never None), in the order
+        the formulas were set: ``value`` of each, without its call (a call per formula cell)."""
+        known, results = self._known, {}
+        for key in self._formulas:
+            found = known.get(key, _UNKNOWN)
+            results[key] = self._evaluate_outermost(key) if found is _UNKNOWN else found
+        return results
 
     def evaluate(self, sheet: str, formula: str) -> Any:
         """An ad hoc formula as if typed in a cell of ``sheet`` (conditional formats, tests)."""
