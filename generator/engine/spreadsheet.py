@@ -134,8 +134,7 @@ class Spreadsheet:
     # ------------------------------------------------------------------------------------ filling
 
     def set_value(self, sheet: str, row: int, col: int, value: Any) -> None:
-        """A constant: a number, text, a boolean, an XlError, or None (blank); a float past the
-        range a spreadsheet holds (inf, NaN) is #NUM!."""
+        """A constant: a number, text, a boolean, an XlError, or None (blank); inf and NaN are #NUM!."""
         self._known[(sheet, row, col)] = cell_value(value)
         self._stored = None
 
@@ -214,13 +213,9 @@ class Spreadsheet:
                 return result
 
     def evaluate_all(self) -> dict[Key, Any]:
-        """Every formula cell's result (numbers, text, booleans, XlErrors; never None), in the order
-        the formulas were set: ``value`` of each, without its call (a call per formula cell)."""
-        known, results = self._known, {}
-        for key in self._formulas:
-            found = known.get(key, _UNKNOWN)
-            results[key] = self._evaluate_outermost(key) if found is _UNKNOWN else found
-        return results
+        """Every formula cell's result (numbers, text, booleans, XlErrors; never None), as ``value`` gives it."""
+        known = self._known
+        return {key: known[key] if key in known else self._evaluate_outermost(key) for key in self._formulas}
 
     def evaluate(self, sheet: str, formula: str) -> Any:
         """An ad hoc formula as if typed in a cell of ``sheet`` (conditional formats, tests)."""
