@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -101,6 +101,9 @@ class Context:
     """Consolidated workbooks' KPI values for the year, shown side by side on a "Sources" sheet."""
     prior_values: dict[str, list[float | None]] | None = None
     """The prior year's monthly input values to write (rolling into a new year carries them), or None."""
+    input_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each input's data validation (its rule and messages), by input: worked out once for the Inputs
+    sheet, and the prior year's sheet gives its months the same one."""
 
     def target(self, kpi: Kpi) -> float | None:
         """The monthly target written for a KPI: the user's, else the catalogue's."""
