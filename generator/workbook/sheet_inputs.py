@@ -110,8 +110,9 @@ def _write_input_row(
     if rules is None:  # the same for both years: Babel writes its bounds once a build
         rules = ctx.input_validations[spec.id] = validation(ctx, spec, help_text)
     sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1), rules)
+    period_format = style("formula", number_format)
     for col, formula in input_period_formulas(ctx.catalog, layout, spec.id).items():
-        sheet.write_formula(row, col, formula, style("formula", number_format))
+        sheet.write_formula(row, col, formula, period_format)
     sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))
 
 

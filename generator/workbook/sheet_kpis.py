@@ -100,9 +100,9 @@ def write_kpis(ctx: Context) -> None:
             tip=_("Definition of this KPI"),
         )
         sheet.write_string(row, 3, ctx.unit_label(kpi.unit), style("unit"))
+        plain, bold = style("formula", number_format), style("formula_bold", number_format)  # the year in bold
         for col, formula in kpi_formulas(ctx.catalog, layout, kpi_id).items():
-            bold = col == KPI_GRID.ytd
-            sheet.write_formula(row, col, formula, style("formula_bold" if bold else "formula", number_format))
+            sheet.write_formula(row, col, formula, bold if col == KPI_GRID.ytd else plain)
         if kpi.better is Better.INFO:
             sheet.write_string(row, KPI_TARGET_COL, "", style("formula"))
             sheet.write_string(row, KPI_TOLERANCE_COL, "", style("formula"))

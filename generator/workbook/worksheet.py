@@ -238,6 +238,24 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             return self._write_formula(*args)
         return int(super().write_formula(*args, **kwargs))
 
+    def write_number(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_number``, by numbers straight to ``_write_number`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_number(*args))
+        return int(super().write_number(*args, **kwargs))
+
+    def write_blank(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_blank``, by numbers straight to ``_write_blank`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_blank(*args))
+        return int(super().write_blank(*args, **kwargs))
+
+    def write_string(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_string``, by numbers straight to ``_write_string`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_string(*args))
+        return int(super().write_string(*args, **kwargs))
+
     def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
         """XlsxWriter's ``_write_formula`` for a formula of classic functions only: the same cell
         stored, without its search for dynamic-array functions (there are none, see
@@ -305,7 +323,12 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
                 kind = found.__class__
                 letters = columns.get(col) or _column(col)
                 if kind is CellFormulaTuple:
-                    parts.append(f'<c r="{letters}{number}"{style}{_formula_value(found.formula, found.value)}')
+                    value = found.value
+                    if value.__class__ is float or value.__class__ is int:  # most results: no type, no escaping
+                        tail = f"><f>{_text(found.formula)}</f><v>{value}</v></c>"
+                    else:
+                        tail = _formula_value(found.formula, value)
+                    parts.append(f'<c r="{letters}{number}"{style}{tail}')
                 elif kind is CellNumberTuple:
                     parts.append(f'<c r="{letters}{number}"{style}><v>{found.number:.16G}</v></c>')
                 elif kind is CellStringTuple:
