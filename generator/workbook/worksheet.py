@@ -273,6 +273,25 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
         self.table[row][col] = CellFormulaTuple(_trimmed(formula), cell_format, value)
         return 0
 
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's ``_calculate_spans`` (each block of 16 rows' first and last used column, cells
+        and comments) from each row's own columns, not by trying every column of the sheet in every row."""
+        if self.dim_colmin is None:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        low, high, span_min, span_max = self.dim_colmin, self.dim_colmax, -1, -1
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            for cells in (self.table, self.comments):
+                cols = [col for col in cells[row] if low <= col <= high] if row in cells else ()
+                if cols:
+                    first, last = min(cols), max(cols)
+                    span_min, span_max = (first, last) if span_min < 0 else (min(span_min, first), max(span_max, last))
+            if ((row + 1) % 16 == 0 or row == self.dim_rowmax) and span_min >= 0:
+                spans[int(row / 16)] = f"{span_min + 1}:{span_max + 1}"
+                span_min = -1
+        self.row_spans = spans
+
     def _write_rows(self) -> None:
         """XlsxWriter's ``_write_rows`` with its innermost loop inlined: each cell of the kinds a build
         writes (number, shared string, formula, blank) as one string, a row's cells written at once.

@@ -58,6 +58,49 @@ def test_a_formula_written_by_address_or_by_numbers_is_the_same_cell() -> None:
     assert sheet.write_formula(1_048_576, 0, "=1") == -1  # past Excel's last row, as XlsxWriter answers
 
 
+def test_numbers_blanks_and_strings_written_by_address_or_by_numbers_are_the_same_cells() -> None:
+    from xlsxwriter.workbook import Workbook
+
+    book = Workbook(io.BytesIO(), {"in_memory": True})
+    sheet = book.add_worksheet(worksheet_class=FormulaWorksheet)
+    bold = book.add_format({"bold": True})
+    for by_address, by_numbers in (("B3", (2, 1)), ("C3", (2, 2))):
+        sheet.write_number(by_address, 1.5, bold)
+        sheet.write_number(*by_numbers, 1.5, bold)
+        assert sheet.table[2][by_numbers[1]] == (1.5, bold)
+    sheet.write_blank("D4", None, bold)
+    sheet.write_blank(3, 4, None, bold)
+    sheet.write_string("F4", "text")
+    sheet.write_string(3, 6, "text", cell_format=bold)
+    assert tuple(sheet.table[3][3]) == tuple(sheet.table[3][4]) == (bold,)
+    assert sheet.table[3][5].string == sheet.table[3][6].string and sheet.table[3][6].format is bold
+    assert sheet.write_blank(5, 5, None) == 0 and 5 not in sheet.table  # no format: nothing stored, as XlsxWriter
+    assert sheet.write_number(-1, 0, 1.0) == -1
+    book.close()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_row_spans_are_what_xlsxwriter_computes(seed: int) -> None:
+    import random
+
+    chosen = random.Random(seed)
+    ours, theirs = FormulaWorksheet(), Worksheet()
+    for sheet in (ours, theirs):
+        sheet.str_table = None
+    for _cell in range(chosen.randint(1, 60)):
+        row, col = chosen.randint(0, 70), chosen.randint(0, 30)
+        for sheet in (ours, theirs):
+            sheet._check_dimensions(row, col)
+            sheet.table[row][col] = (1.0, None)
+    for _comment in range(chosen.randint(0, 3)):
+        row, col = chosen.randint(0, 80), chosen.randint(0, 40)
+        for sheet in (ours, theirs):
+            sheet.comments[row][col] = ["note"]
+    ours._calculate_spans()
+    theirs._calculate_spans()
+    assert ours.row_spans == theirs.row_spans and ours.row_spans
+
+
 def test_the_answers_kept_for_formulas_stay_right_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.workbook import worksheet
 
