@@ -6,6 +6,7 @@ file and compares, so a formula a user overwrote is found by simple text compari
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from generator.catalog import Catalog
@@ -27,7 +28,8 @@ from generator.template.layout import (
 
 def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str:
     """An input over months ``first..last`` of its row (same sheet), blank when no month has data."""
-    span = f"{cell(row, first)}:{cell(row, last)}"
+    number = str(row + 1)  # each cell spelled as ``cell`` spells it, the row once
+    span = f"{column_letter(first)}{number}:{column_letter(last)}{number}"
     if kind is Aggregation.FLOW:
         return f'=IF(COUNT({span})=0,"",SUM({span}))'
     if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):  # DISTINCT: the average month, never a sum
@@ -37,15 +39,19 @@ def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str
         cols.reverse()
     body = '""'
     for col in reversed(cols):
-        ref = cell(row, col)
+        ref = column_letter(col) + number
         body = f"IF(ISNUMBER({ref}),{ref},{body})"
     return "=" + body
 
 
 def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
-    """Column -> formula for an input's four quarters and year-to-date."""
+    """Column -> formula for an input's four quarters and year-to-date (kept per process, ``_kept``)."""
     kind = catalog.inputs[input_id].aggregation
     row = layout.input_rows[input_id]
+    return _kept(("input", kind, row), lambda: _input_row(kind, row))
+
+
+def _input_row(kind: Aggregation, row: int) -> dict[int, str]:
     formulas = {}
     for q in range(4):
         first, last = INPUT_GRID.quarter_months(q)
@@ -54,21 +60,45 @@ def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> di
     return formulas
 
 
+_KEPT: dict[tuple[object, ...], dict[int, str]] = {}
+MOST_KEPT = 4_096
+"""Rows of formulas kept per process, at most (a CRM workbook has about 150): past it the table starts again."""
+
+
+def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
+    """A row's formulas (column -> text), kept per process by everything they are built from: a server,
+    a batch or a benchmark building the same catalogue again spells each row once. A copy each time,
+    so a caller may change what it gets."""
+    found = _KEPT.get(key)
+    if found is None:
+        found = make()
+        if len(_KEPT) >= MOST_KEPT:
+            _KEPT.clear()
+        _KEPT[key] = found
+    return dict(found)
+
+
 def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
     """Column -> formula for a KPI's 12 months, four quarters, year-to-date and latest month.
 
     Every column applies the same compiled formula; only the input column changes, since the
     Inputs sheet already aggregates each input by its kind for quarters and the year. Each input
     cell is spelled as ``Layout.input_cell`` spells it (quoted sheet, column, row): the sheet and
-    the rows once per KPI, the columns once per period, the formula text by one ``str.format``.
+    the rows once per KPI, the columns once per period, the formula text by one ``str.format``;
+    the row is kept per process (``_kept``) by the formula, the sheet and the rows it reads.
     """
     template, input_ids = _kpi_template(_excel_parts(catalog.formulas[kpi_id]))
     rows = layout.input_rows
-    row_texts = [str(rows[input_id] + 1) for input_id in input_ids]
+    row_texts = tuple(str(rows[input_id] + 1) for input_id in input_ids)
     sheet = quote_sheet(layout.sheets.inputs)
+    row = layout.kpi_rows[kpi_id]
+    return _kept(("kpi", template, sheet, row_texts, row), lambda: _kpi_row(template, sheet, row_texts, row))
+
+
+def _kpi_row(template: str, sheet: str, row_texts: tuple[str, ...], row: int) -> dict[int, str]:
     fill = template.format
     formulas = {kcol: fill(sheet + column_letter(icol), *row_texts) for kcol, icol in _KPI_PERIOD_COLUMNS}
-    formulas[KPI_LATEST_COL] = latest_formula(layout.kpi_rows[kpi_id], KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
+    formulas[KPI_LATEST_COL] = latest_formula(row, KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
     return formulas
 
 
@@ -212,11 +242,18 @@ def change_decimals(decimals: int) -> int:
 
 
 def change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, *, guarded: bool = True) -> dict[int, str]:
-    """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet)."""
-    unit = catalog.kpis[kpi_id].unit
+    """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet),
+    kept per process (``_kept``) by the KPI's unit and decimals, the KPI sheet and the two rows."""
+    kpi = catalog.kpis[kpi_id]
     now_sheet = quote_sheet(layout.sheets.kpis)
-    now_row, before_row = str(layout.kpi_rows[kpi_id] + 1), str(layout.py_kpi_rows[kpi_id] + 1)
-    points = 0.5 / 10.0 ** (change_decimals(catalog.kpis[kpi_id].decimals) + 2)  # half the last decimal shown
+    rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
+    key = ("change", kpi.unit, kpi.decimals, now_sheet, *rows, guarded)
+    return _kept(key, lambda: _change_row(kpi.unit, kpi.decimals, now_sheet, *rows, guarded=guarded))
+
+
+def _change_row(unit: Unit, decimals: int, now_sheet: str, now: int, before: int, *, guarded: bool) -> dict[int, str]:
+    now_row, before_row = str(now + 1), str(before + 1)
+    points = 0.5 / 10.0 ** (change_decimals(decimals) + 2)  # half the last decimal shown
     half = _smallest_text(unit, points if guarded else None)
     kind = in_points(unit)
     formulas = {}
