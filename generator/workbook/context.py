@@ -101,6 +101,8 @@ class Context:
     """Consolidated workbooks' KPI values for the year, shown side by side on a "Sources" sheet."""
     prior_values: dict[str, list[float | None]] | None = None
     """The prior year's monthly input values to write (rolling into a new year carries them), or None."""
+    unit_labels: dict[Unit, str] = field(default_factory=dict)
+    """The unit words beside a row, by unit (``unit_label``)."""
     input_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each input's data validation (its rule and messages), by input: worked out once for the Inputs
     sheet, and the prior year's sheet gives its months the same one."""
@@ -134,11 +136,14 @@ class Context:
         return "internal:" + quote_sheet(sheet_name) + where
 
     def unit_label(self, unit: Unit) -> str:
-        """The short unit shown beside a row: the currency code for money."""
+        """The short unit shown beside a row: the currency code for money. The words are translated once
+        a build (``unit_labels``), not once a row."""
         if unit is Unit.CURRENCY:
             return self.options.currency
+        if self.unit_labels:
+            return self.unit_labels[unit]
         _ = self._
-        labels = {
+        labels = self.unit_labels = {
             Unit.COUNT: _("count"),
             Unit.PERCENT: _("%"),
             Unit.RATIO: _("%"),
