@@ -19,7 +19,9 @@ import re
 from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_rowcol_to_cell
-from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple
+
+from generator.workbook.validations import KeptValidations
 
 try:
     from xlsxwriter.utility import _get_sparkline_style as _style_table
@@ -120,7 +122,7 @@ def _column(col: int) -> str:
     return found
 
 
-class FormulaWorksheet(Worksheet):  # type: ignore[misc]
+class FormulaWorksheet(KeptValidations):
     """XlsxWriter's worksheet with the project's fast paths (see the module's docstring).
 
     Overrides, read against XlsxWriter 3.2.0 and 3.3.1: ``_xml_formula_element``,
