@@ -61,7 +61,8 @@ def cache_values(workbook: Workbook) -> None:
         cells = tables[name][row]
         cell = cells[col]
         # the tuple built directly: namedtuple's _replace costs four times as much, once per formula cell
-        cells[col] = CellFormulaTuple(cell.formula, cell.format, stored(result))
+        value = result if result.__class__ is float else stored(result)  # a number is stored as it is
+        cells[col] = CellFormulaTuple(cell.formula, cell.format, value)
 
 
 def stored(result: Any) -> Any:
