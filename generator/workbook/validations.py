@@ -33,12 +33,15 @@ def _key(options: dict[str, Any], cells: tuple[int, ...] = ()) -> tuple[Any, ...
         found = options.get(bound)
         if found is not None and type(found) not in _BOUND:
             return None
+    items = sorted(options.items())
+    if "cells" in options:  # a checked validation: its blocks are lists
+        items = [(name, _frozen(value)) for name, value in items]
+    key = (cells, tuple(items))
     try:
-        items = tuple(sorted((name, _frozen(value)) for name, value in options.items()))
-        hash(items)
+        hash(key)
     except TypeError:
         return None
-    return (cells, items)
+    return key
 
 
 def _frozen(value: Any) -> Any:

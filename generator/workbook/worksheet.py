@@ -104,6 +104,7 @@ EMPTY_TEXT = _EmptyText("\u2400")
 _ERROR_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 """The cached results XlsxWriter marks ``t="e"``."""
 _COLUMNS: dict[int, str] = {}
+_INFINITY = float("inf")
 _EXPRESSION_OPTIONS = frozenset({"type", "criteria", "format"})
 """The options of the formula rules ``FormulaWorksheet.conditional_format`` stores itself."""
 
@@ -245,6 +246,16 @@ class FormulaWorksheet(KeptValidations):
         if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
             return int(self._write_number(*args))
         return int(super().write_number(*args, **kwargs))
+
+    def _write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> int:
+        """XlsxWriter's ``_write_number`` for a finite float: the same cell stored, without its checks
+        for NaN, infinities and fractions (a finite float is none of them). Anything else is XlsxWriter's."""
+        if number.__class__ is not float or not -_INFINITY < number < _INFINITY or self.constant_memory:
+            return int(super()._write_number(row, col, number, cell_format))
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellNumberTuple(number, cell_format)
+        return 0
 
     def write_blank(self, *args: Any, **kwargs: Any) -> int:
         """XlsxWriter's ``write_blank``, by numbers straight to ``_write_blank`` (see ``write_formula``)."""

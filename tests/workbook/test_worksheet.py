@@ -76,6 +76,15 @@ def test_numbers_blanks_and_strings_written_by_address_or_by_numbers_are_the_sam
     assert sheet.table[3][5].string == sheet.table[3][6].string and sheet.table[3][6].format is bold
     assert sheet.write_blank(5, 5, None) == 0 and 5 not in sheet.table  # no format: nothing stored, as XlsxWriter
     assert sheet.write_number(-1, 0, 1.0) == -1
+    from fractions import Fraction
+
+    sheet.write_number(6, 0, Fraction(1, 4))
+    sheet.write_number(6, 1, 7)
+    assert sheet.table[6][0] == (0.25, None) and sheet.table[6][0].number.__class__ is float
+    assert sheet.table[6][1].number.__class__ is int  # kept as XlsxWriter keeps it
+    for odd in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(TypeError):  # XlsxWriter's answer without nan_inf_to_errors
+            sheet.write_number(7, 0, odd)
     book.close()
 
 
