@@ -34,7 +34,7 @@ class ImportOptions:
 
     def checked(self) -> BuildOptions:
         """The locale, company and currency checked (the currency defaulted to the locale's), so that
-        a bad one is refused before the data is read and judged."""
+        a bad one is refused before the data is judged."""
         from generator.workbook.build import resolve_options
         from generator.workbook.context import BuildOptions
 
