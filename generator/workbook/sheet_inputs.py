@@ -73,9 +73,10 @@ def write_inputs(ctx: Context, *, prior: bool = False) -> None:
         colour = category_colour(index)
         name = ctx.texts.pick(ctx.catalog.categories[category_id].name)
         sheet.set_row(row, 20)
+        group = style("group", colour=colour)  # looked up once for the row's cells
         for col in range(1, INPUT_HELP_COL + 1):
-            sheet.write_blank(row, col, None, style("group", colour=colour))
-        sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
+            sheet.write_blank(row, col, None, group)
+        sheet.write_string(row, 1, ctx.texts.upper(name), group)
 
     values = ctx.prior_values if prior else ctx.values
     for input_id, row in layout.input_rows.items():

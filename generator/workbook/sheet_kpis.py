@@ -81,10 +81,11 @@ def write_kpis(ctx: Context) -> None:
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
         colour = category_colour(index)
         sheet.set_row(row, 20)
+        group = style("group", colour=colour)  # looked up once for the row's cells
         for col in range(1, KPI_STATUS_COL + 1):
-            sheet.write_blank(row, col, None, style("group", colour=colour))
+            sheet.write_blank(row, col, None, group)
         name = ctx.texts.pick(ctx.catalog.categories[category_id].name)
-        sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
+        sheet.write_string(row, 1, ctx.texts.upper(name), group)
 
     words = status_format(ctx)
     for kpi_id, row in layout.kpi_rows.items():

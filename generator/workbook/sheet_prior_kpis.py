@@ -64,11 +64,12 @@ def write_prior_kpis(ctx: Context) -> None:
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
         colour = category_colour(index)
         name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[category_id].name))
+        group = style("group", colour=colour)  # looked up once for the rows' cells
         for at, last in ((row, KPI_LATEST_COL), (row + shift, KPI_GRID.ytd)):
             sheet.set_row(at, 20)
             for col in range(1, last + 1):
-                sheet.write_blank(at, col, None, style("group", colour=colour))
-            sheet.write_string(at, 1, name, style("group", colour=colour))
+                sheet.write_blank(at, col, None, group)
+            sheet.write_string(at, 1, name, group)
 
     for kpi_id, row in prior.kpi_rows.items():
         kpi = ctx.catalog.kpis[kpi_id]
