@@ -261,9 +261,9 @@ def expected_text(check: Check, spec: InputSpec) -> str:
 
 
 def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw: Any) -> None:
-    """Bounds first (a negative count says more than a fraction), then whole numbers."""
+    """Bounds first (a negative count says more than a fraction), then whole numbers. The input's name
+    is looked up only for a finding (this runs for every month cell)."""
     _ = check.gettext
-    name = check.input_name(spec.id)
     low, high = spec.min, spec.max
     if spec.unit is Unit.PERCENT:
         low, high = (0.0 if low is None else low), (1.0 if high is None else high)
@@ -274,28 +274,22 @@ def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw:
         message = _(
             "{name}: {value} is outside {low} to {high}; type a percentage as a fraction or with a % sign "
             "(25% is 0.25)."
-        ).format(name=name, value=check.show(number), low=check.show(low), high=check.show(high))
+        )
     elif low is not None and number < low and low == 0:
         code = Code.NEGATIVE
-        message = _("{name}: {value} is negative; this input cannot be below 0.").format(
-            name=name, value=check.show(number)
-        )
+        message = _("{name}: {value} is negative; this input cannot be below 0.")
     elif low is not None and number < low:
         code = Code.BELOW_MIN
-        message = _("{name}: {value} is below the lowest allowed value, {low}.").format(
-            name=name, value=check.show(number), low=check.show(low)
-        )
+        message = _("{name}: {value} is below the lowest allowed value, {low}.")
     elif high is not None and number > high:
         code = Code.ABOVE_MAX
-        message = _("{name}: {value} is above the highest allowed value, {high}.").format(
-            name=name, value=check.show(number), high=check.show(high)
-        )
+        message = _("{name}: {value} is above the highest allowed value, {high}.")
     elif spec.integer and not number.is_integer():
         code = Code.NOT_INTEGER
-        message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.").format(
-            name=name, value=check.show(number)
-        )
+        message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.")
     if code is not None:
+        shown = {"low": check.show(low), "high": check.show(high)}
+        message = message.format(name=check.input_name(spec.id), value=check.show(number), **shown)
         _cell_error(check, spec, month, code, message, raw)
 
 
