@@ -93,6 +93,10 @@ def _constant(value: Any) -> Any:
     return str(value)
 
 
+_AGREE_WHEN_EQUAL = frozenset({float, int, str, bool})
+"""Kinds whose equal values ``agrees`` always accepts (numbers, text, booleans alike): nearly every cell."""
+
+
 def agrees(shown: Any, computed: Any) -> bool:
     """Whether a cached value is what the formula gives: "" and an empty value alike, numbers to 1e-9."""
     if isinstance(computed, XlError):
@@ -134,9 +138,13 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
         found.never = True
         return found
+    simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
     for key, computed in results.items():
-        if key not in check.flagged and not agrees(shown[key], computed):
-            found.stale.append((key, shown[key], computed))
+        value = shown[key]
+        if value.__class__ is computed.__class__ and value.__class__ in simple and value == computed:
+            continue  # what ``agrees`` says of equal values of these kinds, without its call
+        if key not in flagged and not agrees(value, computed):
+            found.stale.append((key, value, computed))
     if not trusted:
         found.stale.clear()
     merged = _reading_merged_cells(check, [key for key, _shown, _computed in found.stale], results)
