@@ -23,24 +23,8 @@ from generator.validate.findings import Code, Scalar, Severity, brief, plain, ru
 from generator.validate.plausible import check_date_cell, check_date_serials
 
 Value = float | None
-ERRORS = frozenset(
-    {
-        "#NULL!",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#N/A",
-        "#GETTING_DATA",
-        "#SPILL!",
-        "#CALC!",
-        "Err:502",
-        "Err:504",
-        "Err:508",
-        "Err:522",
-    }
-)
+_SPREADSHEET_ERRORS = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"]
+ERRORS = frozenset([*_SPREADSHEET_ERRORS, "#CALC!", "Err:502", "Err:504", "Err:508", "Err:522"])
 
 
 LARGEST = 9.99999999999999e307
@@ -78,6 +62,14 @@ def read_cell(value: Any) -> Cell:
     if _numeric_text(text) is not None:
         return Cell(None, Code.NUMBER_AS_TEXT, "number-text", text)
     return Cell(None, Code.NOT_A_NUMBER, "text", text)
+
+
+def _plain_number(value: Any) -> float | None:
+    """The number of a float or int cell that ``read_cell`` reads with no problem; None for anything else."""
+    cls = value.__class__
+    if (cls is float and (value == 0 or SMALLEST <= abs(value) <= LARGEST)) or (cls is int and abs(value) <= 2**53):
+        return float(value)
+    return None
 
 
 def _read_number(value: int | float) -> Cell:
@@ -159,6 +151,11 @@ def check_inputs(check: Check) -> Typed:
         for m in range(MONTHS):
             col = INPUT_GRID.month(m)
             raw = check.book.value(layout.sheets.inputs, row, col)
+            number = _plain_number(raw)
+            if number is not None:  # nearly every filled cell: what read_cell gives it, without a Cell
+                values.append(number)
+                _check_number(check, spec, m, number, raw)
+                continue
             found = read_cell(raw)
             values.append(found.number)
             if found.problem is Code.OUT_OF_RANGE:
