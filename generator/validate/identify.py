@@ -98,9 +98,18 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
     A workbook built with a selection of KPIs (``build --kpis``) is read against the catalogue cut
     the same way.
     """
-    from generator.catalog.selection import apply_recorded, recorded_selection
+    from generator.catalog.selection import recorded_selection
 
-    return apply_recorded(_whole_catalog(info, catalog_path, label), recorded_selection(info.properties))
+    return _selected(_whole_catalog(info, catalog_path, label), recorded_selection(info.properties))
+
+
+@functools.lru_cache(maxsize=16)
+def _selected(catalog: Catalog, recorded: str | None) -> Catalog:
+    """``apply_recorded``, kept per catalogue object (compared by identity) and selection: every file of
+    one selection then gets the same catalogue object, which what is kept per template is keyed by."""
+    from generator.catalog.selection import apply_recorded
+
+    return apply_recorded(catalog, recorded)
 
 
 def _whole_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:
