@@ -11,6 +11,7 @@ entry. Bounded: the least recently used entry goes first.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, fields
@@ -39,20 +40,26 @@ class Planned:
 _kept: OrderedDict[Hashable, Planned] = OrderedDict()
 
 
+_lock = threading.Lock()
+"""The server validates in threads: one thread's eviction must not meet another's lookup."""
+
+
 def planned(check: Check) -> Planned:
     """The expected formulas of ``check``'s template, kept per template (see the module's docstring)."""
     key = template_key(check)
-    found = _kept.get(key)
-    if found is not None:
-        _kept.move_to_end(key)
-        return found
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
     expected = tuple(expected_formulas(check))
     bare = plain_sheets(check.book.sheetnames)
     spellings = tuple(_spellings(item.formula, bare) for item in expected)
     found = Planned(expected, spellings, tuple(item.row << COLUMN_BITS | item.col for item in expected))
-    _kept[key] = found
-    if len(_kept) > MOST_KEPT:
-        _kept.popitem(last=False)
+    with _lock:
+        _kept[key] = found
+        while len(_kept) > MOST_KEPT:
+            _kept.popitem(last=False)
     return found
 
 

@@ -84,3 +84,17 @@ def test_the_entries_kept_are_bounded(files: dict[str, Path], monkeypatch: pytes
     for name in ("sample", "moved", "april", "sample"):
         validate(files[name])
     assert len(planned._kept) == 2
+
+
+def test_threads_validating_in_turn_get_their_own_findings(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server validates in threads; with one entry kept, every lookup races an eviction."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = {name: _formula_findings(validate(path)) for name, path in files.items()}
+    monkeypatch.setattr(planned, "MOST_KEPT", 1)
+    names = list(files) * 3
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda name: _formula_findings(validate(files[name])), names))
+    assert found == [alone[name] for name in names]
