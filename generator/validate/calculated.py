@@ -94,7 +94,8 @@ def _constant(value: Any) -> Any:
 
 
 _AGREE_WHEN_EQUAL = frozenset({float, int, str, bool})
-"""Kinds whose equal values ``agrees`` always accepts (numbers, text, booleans alike): nearly every cell."""
+"""Kinds whose equal values ``agrees`` always accepts (numbers, text, booleans alike): nearly every cell.
+An int shown (LibreOffice writes whole numbers as ``5``) equal to a float computed is accepted too."""
 
 
 def agrees(shown: Any, computed: Any) -> bool:
@@ -141,8 +142,10 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
     for key, computed in results.items():
         value = shown[key]
-        if value.__class__ is computed.__class__ and value.__class__ in simple and value == computed:
-            continue  # what ``agrees`` says of equal values of these kinds, without its call
+        kind = value.__class__
+        same_kind = kind is computed.__class__ and kind in simple
+        if (same_kind or (kind is int and computed.__class__ is float)) and value == computed:
+            continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
         if key not in flagged and not agrees(value, computed):
             found.stale.append((key, value, computed))
     if not trusted:

@@ -32,6 +32,13 @@ def test_equal_values_of_the_shortcut_kinds_agree(shown: Any, computed: Any) -> 
         assert agrees(shown, computed)
 
 
+@given(st.one_of(st.integers(min_value=-(10**30), max_value=10**30), st.integers(-(2**60), 2**60)))
+def test_a_whole_number_shown_agrees_with_the_equal_float_computed(shown: int) -> None:
+    computed = float(shown)
+    if shown == computed:  # an int past 2**53 may not be the float it rounds to
+        assert agrees(shown, computed)
+
+
 @given(VALUES)
 def test_a_value_agrees_with_itself_unless_nan(value: Any) -> None:
     assert agrees(value, value) or (isinstance(value, float) and math.isnan(value))
