@@ -91,7 +91,8 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     cells = 0
     periods = input_periods(catalog, typed.months)
     _report_overflows(check, typed, periods, labels)
-    skipped = {k for k, expr in catalog.formulas.items() if typed.out_of_range & set(refs(expr))}
+    out = typed.out_of_range  # nearly always empty: then no KPI's inputs need listing
+    skipped = {k for k, expr in catalog.formulas.items() if out & set(refs(expr))} if out else set()
     for input_id, row_values in periods.items():
         if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
