@@ -183,3 +183,50 @@ def test_a_filled_crm_workbook_computes_alike_with_and_without_fused_shapes(
     assert results() == with_fused
     kinds = {kind for kind, _value in with_fused.values()}
     assert {"str", "float", "XlError"} <= kinds  # blanks, numbers and errors all reached the formulas
+
+
+@pytest.mark.parametrize("shape", sorted(_FUSED), ids=lambda shape: shape.replace(REF_MARK, "@")[:40])
+def test_a_keyed_closure_equals_the_general_one(shape: str) -> None:
+    """The keyed closure (generator/engine/keyed.py) of each fused shape, on the references it takes (single
+    cells, small blocks; the template's own pattern for the changes), against the general closure whose
+    result the engine reads as a value (a reference returned is read, as a cell's formula result is)."""
+    from generator.engine.keyed import keyed
+
+    general, count = compile_shape(shape)
+    pattern = TEMPLATE_REFERENCES.get(shape.replace(REF_MARK, "@"))
+    rng = random.Random(29)
+    kinds: set[str] = set()
+    for case in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        if pattern is None:
+            refs = tuple(_reference(rng) for _ in range(count))
+        else:
+            cells = {"a": _reference(rng), "b": _reference(rng)}
+            refs = tuple(cells[name] if case % 2 else _copy(cells[name]) for name in pattern)
+        found = keyed(_FUSED[shape], refs)
+        if found is None:
+            continue
+        most = rng.choice([None, None, None, 0, 1, 2, 5])
+        sheet = _sheet(grid, most)
+        expected = _outcome(lambda s, r: s.scalar(general(s, r)), sheet, refs)
+        closure, keys = found
+        assert _outcome(closure, _sheet(grid, most), keys) == expected, (grid, refs, most)
+        kinds.add(expected[0])
+    assert {"EngineError", "str"} <= kinds
+    assert kinds & {"float", "int", "NoneType"}
+    if "COUNT" in shape:
+        assert "EngineLimit" in kinds
+
+
+def test_keyed_closures_are_taken_only_where_the_references_allow() -> None:
+    """#REF!, a block where a single cell is read, a block past the keyed size: the fused closure stays."""
+    from generator.engine.keyed import keyed
+
+    shown = _FUSED["IF(ISNUMBER(@),@,NA())".replace("@", REF_MARK)]
+    summed = _FUSED['IF(COUNT(@)=0,"",SUM(@))'.replace("@", REF_MARK)]
+    one, block, wide = Area(SHEET, 0, 0, 0, 0), Area(SHEET, 0, 0, 0, 11), Area(SHEET, 0, 0, 9, 9)
+    assert keyed(shown, (one, one)) is not None
+    assert keyed(shown, (one, REF)) is None
+    assert keyed(shown, (block, one)) is None
+    assert keyed(summed, (block, block)) is not None
+    assert keyed(summed, (wide, wide)) is None  # 100 cells: past LARGEST_BLOCK

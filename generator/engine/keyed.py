@@ -1,0 +1,249 @@
+"""The fused closures again, for a formula whose references are all small blocks: reading cells by key.
+
+A fused closure (``fused``) still reads each reference through ``Spreadsheet.scalar`` or ``values``: a
+call, an Area unpacked and a key tuple built per reference, per cell, on every evaluation. Most of a
+template's formulas read single cells (``IF(ISNUMBER('KPIs'!E7),'KPIs'!E7,NA())``) or a month row, so
+their keys are worked out once, when the formula's references are resolved, and the closure here reads
+the workbook's known values with one dict get each (the engine's ``value`` only for a cell not yet
+computed). The steps are the fused closure's, in its order: the same cells read (an error or a
+circular reference met at the same place), the same ``_charge`` of cells read through ranges, the same
+value functions. The one difference is the result of a shape that returns a reference (``IF(ISNUMBER
+(a),b,...)`` gives ``b``): its value, which is what the engine makes of a reference a cell returns.
+tests/engine/test_fused.py compares each against the general closure on random cells.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from generator.engine import fused
+from generator.engine.compile import _div
+from generator.engine.values import DIV0, NA, NUM, XlError, compare, to_number
+from generator.formula.reference import Area
+
+if TYPE_CHECKING:
+    from generator.engine.compile import Compiled
+    from generator.engine.spreadsheet import Spreadsheet
+
+Key = tuple[str, int, int]
+Keys = tuple[Any, ...]
+LARGEST_BLOCK = 64
+"""Cells of a block read by key (a template's blocks are month rows, 3 to 12 cells): far below the
+engine's ``DENSE_WALK``, so such a block is one the engine too reads cell by cell."""
+_MISSING = object()
+
+
+def keyed(fn: Compiled, refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+    """The keyed closure of the fused closure ``fn`` and its keys, or None (``fn`` has none, or a
+    reference is #REF!, a large block, or a block where the closure reads a single cell)."""
+    found = _BUILDERS.get(fn)
+    return None if found is None else found(refs)
+
+
+def _single(ref: Any) -> Key | None:
+    if ref.__class__ is Area and ref[1] == ref[3] and ref[2] == ref[4]:
+        return (ref[0], ref[1], ref[2])
+    return None
+
+
+def _block(ref: Any) -> tuple[Key, ...] | None:
+    """A block's keys, row by row, as the engine walks a small block."""
+    if ref.__class__ is not Area:
+        return None
+    sheet, first_row, first_col, last_row, last_col = ref
+    if (last_row - first_row + 1) * (last_col - first_col + 1) > LARGEST_BLOCK:
+        return None
+    return tuple((sheet, row, col) for row in range(first_row, last_row + 1) for col in range(first_col, last_col + 1))
+
+
+def _singles(closure: Compiled) -> Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]:
+    """A builder for a closure that reads every reference as one cell."""
+
+    def build(refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+        keys = tuple(_single(ref) for ref in refs)
+        return None if None in keys else (closure, keys)
+
+    return build
+
+
+def _read(sheet: Spreadsheet, key: Key) -> Any:
+    """``sheet.scalar`` of a single cell's Area, by its key."""
+    found = sheet._known.get(key, _MISSING)
+    return sheet.value(*key) if found is _MISSING else found
+
+
+def _charged(sheet: Spreadsheet, cells: int) -> None:
+    """``Spreadsheet._charge``, its call only when it raises."""
+    sheet.cells_left -= cells
+    if sheet.cells_left < 0:
+        sheet._charge(0)
+
+
+# ---------------------------------------------------------------------------- IF(ISNUMBER(a),b,...)
+
+
+def _shown(otherwise: Any) -> Compiled:
+    """``IF(ISNUMBER(a),b,otherwise)`` (``fused._shown_or_na`` and its kin): b's value, not b."""
+
+    def run(sheet: Spreadsheet, keys: Keys) -> Any:
+        get = sheet._known.get
+        a, b = keys
+        value = get(a, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*a)
+        cls = value.__class__
+        if cls is not float and cls is not int:
+            return otherwise
+        value = get(b, _MISSING)
+        return sheet.value(*b) if value is _MISSING else value
+
+    return run
+
+
+def _shown_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``IF(COUNT(a)<1,"",b)``."""
+    a, b = keys
+    _charged(sheet, 1)
+    cls = _read(sheet, a).__class__
+    if cls is not float and cls is not int:
+        return ""
+    return _read(sheet, b)
+
+
+# ----------------------------------------------------------------- IF(COUNT(a)=0,"",SUM/AVERAGE(b))
+
+
+def _blocks(closure: Compiled) -> Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]:
+    def build(refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+        keys = tuple(_block(ref) for ref in refs)
+        return None if None in keys else (closure, keys)
+
+    return build
+
+
+def _count(sheet: Spreadsheet, keys: tuple[Key, ...]) -> int:
+    """``functions._count`` of one small block: every cell read."""
+    _charged(sheet, len(keys))
+    get, count = sheet._known.get, 0
+    for key in keys:
+        value = get(key, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*key)
+        cls = value.__class__
+        if cls is float or cls is int:
+            count += 1
+    return count
+
+
+def _numbers(sheet: Spreadsheet, keys: tuple[Key, ...]) -> list[Any] | XlError:
+    """``functions._collect`` of one small block: its numbers, or the first error (no cell after it read)."""
+    _charged(sheet, len(keys))
+    get, found = sheet._known.get, []
+    for key in keys:
+        value = get(key, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*key)
+        cls = value.__class__
+        if cls is float or cls is int:
+            found.append(value)
+        elif cls is XlError:
+            return value  # type: ignore[no-any-return]
+    return found
+
+
+def _sum_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``IF(COUNT(a)=0,"",SUM(b))``."""
+    if _count(sheet, keys[0]) == 0:
+        return ""
+    found = _numbers(sheet, keys[1])
+    if found.__class__ is XlError:
+        return found
+    try:
+        return math.fsum(found)  # type: ignore[arg-type]
+    except OverflowError:
+        return NUM
+
+
+def _average_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``IF(COUNT(a)=0,"",AVERAGE(b))``."""
+    if _count(sheet, keys[0]) == 0:
+        return ""
+    found = _numbers(sheet, keys[1])
+    if found.__class__ is XlError:
+        return found
+    if not found:
+        return DIV0
+    try:
+        return math.fsum(found) / len(found)  # type: ignore[arg-type]
+    except OverflowError:
+        return NUM
+
+
+# ---------------------------------------------------------------- IF(COUNT(a,b)<2,"",IF(c=0,"",d/e))
+
+
+def _ratio_if_both(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``IF(COUNT(a,b)<2,"",IF(c=0,"",d/e))``: COUNT reads (and charges) a, then b."""
+    a, b, c, d, e = keys
+    _charged(sheet, 1)
+    first = _read(sheet, a).__class__
+    _charged(sheet, 1)
+    second = _read(sheet, b).__class__
+    if not (first is float or first is int) or not (second is float or second is int):
+        return ""
+    order = compare(_read(sheet, c), 0.0)
+    if order.__class__ is XlError:
+        return order
+    if order == 0:
+        return ""
+    top = to_number(_read(sheet, d))
+    if top.__class__ is XlError:
+        return top
+    bottom = to_number(_read(sheet, e))
+    if bottom.__class__ is XlError:
+        return bottom
+    return _div(top, bottom)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------- changes against the prior year
+
+
+def _template_pair(closure: Compiled, pattern: str) -> Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]:
+    """A builder for a change shape whose references are the template's own (``pattern``: which of the two
+    cells, ``a`` or ``b``, each reference is): the fused closure then reads each cell once, as here."""
+
+    def build(refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+        now, before = _single(refs[0]), _single(refs[1])
+        if now is None or before is None or len(refs) != len(pattern):
+            return None
+        if any(ref != (refs[0] if name == "a" else refs[1]) for ref, name in zip(refs, pattern, strict=True)):
+            return None
+        return closure, (now, before)
+
+    return build
+
+
+def _change(sheet: Spreadsheet, keys: Keys) -> Any:
+    now, before = keys
+    return fused._change_of(sheet, _read(sheet, now), _read(sheet, before))
+
+
+def _relative_change(sheet: Spreadsheet, keys: Keys) -> Any:
+    now, before = keys
+    return fused._relative_change_of(sheet, _read(sheet, now), _read(sheet, before))
+
+
+_BUILDERS: dict[Any, Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]] = {
+    fused._shown_or_na: _singles(_shown(NA)),
+    fused._shown_or_blank: _singles(_shown("")),
+    fused._shown_or_zero: _singles(_shown(0.0)),
+    fused._shown_if_any: _singles(_shown_if_any),
+    fused._sum_if_any: _blocks(_sum_if_any),
+    fused._average_if_any: _blocks(_average_if_any),
+    fused._ratio_if_both: _singles(_ratio_if_both),
+    fused._change: _template_pair(_change, "ababab"),
+    fused._relative_change: _template_pair(_relative_change, "abbabbabb"),
+}
+"""Fused closure -> the builder of its keyed closure and keys from the resolved references."""
