@@ -39,7 +39,10 @@ def keyed(fn: Compiled, refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
     """The keyed closure of the fused closure ``fn`` and its keys, or None (``fn`` has none, or a
     reference is #REF!, a large block, or a block where the closure reads a single cell)."""
     found = _BUILDERS.get(fn)
-    return None if found is None else found(refs)
+    if found is not None:
+        return found(refs)
+    guard = fused.GUARDS.get(fn)
+    return None if guard is None else _guarded(guard, refs)
 
 
 def _single(ref: Any) -> Key | None:
@@ -233,6 +236,32 @@ def _change(sheet: Spreadsheet, keys: Keys) -> Any:
 def _relative_change(sheet: Spreadsheet, keys: Keys) -> Any:
     now, before = keys
     return fused._relative_change_of(sheet, _read(sheet, now), _read(sheet, before))
+
+
+# ------------------------------------------------------------------------ IF(COUNT(a,b,...)<n,"",rest)
+
+
+def _guarded(guard: tuple[int, int, Compiled], refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+    """``fused._count_guard``'s closure with the counted cells read by key; the rest's references as they are."""
+    counted, needed, rest = guard
+    keys = tuple(_single(ref) for ref in refs[:counted])
+    if None in keys:
+        return None
+    return _count_guarded, (keys, needed, rest, refs[counted:])
+
+
+def _count_guarded(sheet: Spreadsheet, keys: Keys) -> Any:
+    counted, needed, rest, refs = keys
+    get, count = sheet._known.get, 0
+    for key in counted:  # COUNT's steps: each cell charged, then read
+        _charged(sheet, 1)
+        value = get(key, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*key)
+        cls = value.__class__
+        if cls is float or cls is int:
+            count += 1
+    return "" if count < needed else rest(sheet, refs)
 
 
 _BUILDERS: dict[Any, Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]] = {
