@@ -127,7 +127,6 @@ class Spreadsheet:
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
-        self._resolved: dict[Key, Resolved] = {}  # each formula cell's closure and blocks
         self._deepest: Key | None = None  # the deepest cell computed when the stack ran out (_evaluate_outermost)
 
     # ------------------------------------------------------------------------------------ filling
@@ -141,7 +140,6 @@ class Spreadsheet:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
-        self._resolved.pop(key, None)
         self._stored = None
 
     def load(self, constants: dict[Key, Any], formulas: dict[Key, str]) -> None:
@@ -154,7 +152,6 @@ class Spreadsheet:
         for key in formulas.keys() & known.keys():
             del known[key]
         self._formulas.update(formulas)
-        self._resolved.clear()
         self._stored = None
 
     def define_name(self, name: str, target: str) -> None:
@@ -343,11 +340,9 @@ class Spreadsheet:
         if key in active:
             raise EngineError(f"{_where(key)}: circular reference")
         active.add(key)
-        try:
-            resolved = self._resolved.get(key)
-            if resolved is None:
-                resolved = self._resolved[key] = self._compile(key[0], self._formulas[key])
-            fn, refs = resolved
+        try:  # each cell is computed once: its closure looked up in the process's table, not kept per cell
+            found = _RESOLVED.get((self._identity, key[0], self._formulas[key]))
+            fn, refs = found if found is not None else self._compile(key[0], self._formulas[key])
             result = fn(self, refs)
             if result.__class__ is Area:
                 result = self.scalar(result)
