@@ -35,12 +35,37 @@ Refs = tuple[Any, ...]
 def fused(shape: str) -> Compiled | None:
     """The fused closure of ``shape``, or None when it has none."""
     found = _FUSED.get(shape)
-    return found if found is not None else _count_guard(shape)
+    return found if found is not None else _count_guard(shape) or _first_number(shape)
 
 
 _GUARD = re.compile(r'IF\(COUNT\(\x00((?:,\x00)*)\)<([1-9][0-9]?),"",(.+)\)', re.DOTALL)
 GUARDS: Kept[Any, tuple[int, int, Compiled]] = Kept()
 """Each count guard's closure -> (cells counted, the count needed, the closure of the rest): ``keyed``'s."""
+
+
+FIRST_NUMBERS: Kept[Any, int] = Kept()
+"""Each ``_first_number`` closure -> its number of (tested, shown) pairs: ``keyed``'s."""
+
+
+def _first_number(shape: str) -> Compiled | None:
+    """``IF(ISNUMBER(a),b,IF(ISNUMBER(c),d,...""))``, an input's closing or opening month of a quarter (twelve
+    deep for the year): the first pair whose tested cell is a number gives its shown cell (a reference, as IF
+    returns it), else "". Each ISNUMBER is ``functions``' own, the pairs tested in order, no cell after read."""
+    pairs = shape.count("IF(ISNUMBER(")
+    if not pairs or shape != _PAIR * pairs + '""' + ")" * pairs:
+        return None
+
+    def run(sheet: Spreadsheet, refs: Refs) -> Any:
+        for index in range(0, 2 * pairs, 2):
+            if _isnumber(sheet, [refs[index]]):
+                return refs[index + 1]
+        return ""
+
+    FIRST_NUMBERS.keep(run, pairs)
+    return run
+
+
+_PAIR = "IF(ISNUMBER(" + REF_MARK + ")," + REF_MARK + ","
 
 
 def _count_guard(shape: str) -> Compiled | None:

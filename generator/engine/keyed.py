@@ -42,7 +42,9 @@ def keyed(fn: Compiled, refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
     if found is not None:
         return found(refs)
     guard = fused.GUARDS.get(fn)
-    return None if guard is None else _guarded(guard, refs)
+    if guard is not None:
+        return _guarded(guard, refs)
+    return _singles(_first_number)(refs) if fused.FIRST_NUMBERS.get(fn) is not None else None
 
 
 def _single(ref: Any) -> Key | None:
@@ -103,6 +105,20 @@ def _shown(otherwise: Any) -> Compiled:
         return sheet.value(*b) if value is _MISSING else value
 
     return run
+
+
+def _first_number(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``fused._first_number``: the tested cells read in order, the shown cell's value of the first number."""
+    get = sheet._known.get
+    for index in range(0, len(keys), 2):
+        tested = keys[index]
+        value = get(tested, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*tested)
+        cls = value.__class__
+        if cls is float or cls is int:
+            return _read(sheet, keys[index + 1])
+    return ""
 
 
 def _shown_if_any(sheet: Spreadsheet, keys: Keys) -> Any:

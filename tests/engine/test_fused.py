@@ -57,10 +57,12 @@ GUARDED = [
         'IF(COUNT(@,@,@)<3,"",IF(@=0,"",(@+@)/@))',
         'IF(COUNT(@,@,@,@)<4,"",@*@*@*@)',
         'IF(COUNT(@,@)<1,"",@)',
+        'IF(ISNUMBER(@),@,IF(ISNUMBER(@),@,IF(ISNUMBER(@),@,"")))',
     )
 ]
 """Shapes of ``fused._count_guard`` (the CRM template's KPI formulas of three and four inputs, and a guard
-asking fewer numbers than it counts), each compared as the fused shapes are."""
+asking fewer numbers than it counts) and of ``fused._first_number`` (a quarter's closing month), each
+compared as the fused shapes are."""
 
 
 def _sheet(grid: dict[tuple[int, int], Any], most_cells: int | None = None) -> Spreadsheet:
