@@ -258,3 +258,16 @@ def test_a_count_guard_is_fused_only_where_the_rest_is_one_expression() -> None:
     assert fused('IF(COUNT(@,@)<2,"",(@)),(@)'.replace("@", REF_MARK)) is None  # a rest that is no expression
     assert fused('IF(COUNT(@,@)<=2,"",@-@)'.replace("@", REF_MARK)) is None
     assert fused('IF(COUNT(@,1)<2,"",@)'.replace("@", REF_MARK)) is None
+
+
+def test_a_model_of_another_programs_counting_keeps_the_fused_closures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """known_differences.py counts booleans as numbers by patching ``functions.is_number``: the keyed closures
+    spell Excel's rule out inline, so none is taken while it is patched (the fused ones call ``functions``)."""
+    from generator.engine import functions
+    from generator.engine.keyed import keyed
+
+    shown = _FUSED["IF(ISNUMBER(@),@,NA())".replace("@", REF_MARK)]
+    one = Area(SHEET, 0, 0, 0, 0)
+    assert keyed(shown, (one, one)) is not None
+    monkeypatch.setattr(functions, "is_number", lambda value: value.__class__ in (float, int, bool))
+    assert keyed(shown, (one, one)) is None
