@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.engine import functions, fused
 from generator.engine.compile import _div
-from generator.engine.values import DIV0, NA, NUM, XlError, compare, to_number
+from generator.engine.values import DIV0, NA, NUM, XlError, compare, finite, same_number, to_number
 from generator.formula.reference import Area
 
 if TYPE_CHECKING:
@@ -208,6 +208,30 @@ def _average_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
 # ---------------------------------------------------------------- IF(COUNT(a,b)<2,"",IF(c=0,"",d/e))
 
 
+def _ratios(refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
+    """The template's own ratio (c and e are b, d is a: ``IF(COUNT(a,b)<2,"",IF(b=0,"",a/b))``) reads its two
+    cells once (a cell read again gives the value it gave); any other references, each in turn."""
+    found = _singles(_ratio_if_both)(refs)
+    if found is None:
+        return None
+    a, b, c, d, e = found[1]
+    return (_ratio_of_pair, (a, b)) if (c, d, e) == (b, a, b) else found
+
+
+def _ratio_of_pair(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``_ratio_if_both`` of the template's own references, on two numbers: ``compare(b, 0.0) == 0`` is
+    ``b == 0`` (``_relative_change``), ``to_number`` of a number is itself, and ``_div`` by b is never by 0."""
+    a, b = keys
+    _charged(sheet, 1)
+    top = _read(sheet, a)
+    _charged(sheet, 1)
+    bottom = _read(sheet, b)
+    first, second = top.__class__, bottom.__class__
+    if not ((first is float or first is int) and (second is float or second is int)):
+        return ""
+    return "" if bottom == 0 else finite(top / bottom)
+
+
 def _ratio_if_both(sheet: Spreadsheet, keys: Keys) -> Any:
     """``IF(COUNT(a,b)<2,"",IF(c=0,"",d/e))``: COUNT reads (and charges) a, then b."""
     a, b, c, d, e = keys
@@ -249,14 +273,40 @@ def _template_pair(closure: Compiled, pattern: str) -> Callable[[tuple[Any, ...]
     return build
 
 
+def _near(number: float) -> bool:
+    """``compare(number, 0.0005) == -1`` of a number: below it, and not equal at 15 digits."""
+    return number < 0.0005 and not same_number(number, 0.0005)
+
+
 def _change(sheet: Spreadsheet, keys: Keys) -> Any:
-    now, before = keys
-    return fused._change_of(sheet, _read(sheet, now), _read(sheet, before))
+    """``fused._change_of`` with its steps on two numbers spelt out: ``to_number`` of a number is itself."""
+    now, before = _read(sheet, keys[0]), _read(sheet, keys[1])
+    first, second = now.__class__, before.__class__
+    if not ((first is float or first is int) and (second is float or second is int)):
+        return ""
+    gap = finite(now - before)
+    if gap.__class__ is XlError:
+        return gap
+    return 0.0 if _near(abs(gap)) else gap  # type: ignore[arg-type]
 
 
 def _relative_change(sheet: Spreadsheet, keys: Keys) -> Any:
-    now, before = keys
-    return fused._relative_change_of(sheet, _read(sheet, now), _read(sheet, before))
+    """``fused._relative_change_of`` on two numbers as ``_change``: a number other than 0 is never equal to 0
+    at 15 digits (``same_number``), so ``compare(before, 0.0) == 0`` is ``before == 0``, and the division
+    ``_div`` makes by ``abs(before)`` is never by 0."""
+    now, before = _read(sheet, keys[0]), _read(sheet, keys[1])
+    first, second = now.__class__, before.__class__
+    if not ((first is float or first is int) and (second is float or second is int)):
+        return ""
+    if before == 0:
+        return ""
+    gap = finite(now - before)
+    if gap.__class__ is XlError:
+        return gap
+    ratio = finite(gap / abs(before))
+    if ratio.__class__ is XlError:
+        return ratio
+    return 0.0 if _near(abs(ratio)) else ratio  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------ IF(COUNT(a,b,...)<n,"",rest)
@@ -292,7 +342,7 @@ _BUILDERS: dict[Any, Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]] 
     fused._shown_if_any: _singles(_shown_if_any),
     fused._sum_if_any: _blocks(_sum_if_any),
     fused._average_if_any: _blocks(_average_if_any),
-    fused._ratio_if_both: _singles(_ratio_if_both),
+    fused._ratio_if_both: _ratios,
     fused._change: _template_pair(_change, "ababab"),
     fused._relative_change: _template_pair(_relative_change, "abbabbabb"),
 }
