@@ -24,6 +24,7 @@ _TABLE = re.compile(
 """The string table's declaration and start tag, strictly spelled."""
 _STRING = re.compile(r'<si><t(?: xml:space="preserve")?>(' + _TEXT + r")</t></si>|<si><t/></si>|([^ \t\n][^< \t\n]*)")
 """One plain string (its text), or anything else (group 2) up to the next "<" or space."""
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["']([A-Za-z0-9_-]+)["']""")
 _TABLE_END = re.compile(rb"</sst>" + _WS.encode() + rb"\Z")
 _PREFIXED = re.compile(rb"<[A-Za-z_][^\s/>]*:|xmlns:")
 _TAG_ATTRIBUTES = rb'((?:[ \t\n]+[A-Za-z_][A-Za-z0-9_.-]*="[^"<\t\n\r]*")*)[ \t\n]*/?>'
@@ -35,7 +36,7 @@ _ATTRIBUTE = re.compile(rb'[ \t\n](numFmtId|formatCode)="([^"]*)"')
 
 
 def _member(zf: zipfile.ZipFile, part: str, budget: Budget) -> bytes | None:
-    """The whole part when it is small and unencrypted (the stream's first read), else None."""
+    """The whole part when it is small, unencrypted and UTF-8 (the stream's first read), else None."""
     info = zf.getinfo(part)
     if info.file_size > CHUNK or info.flag_bits & 0x1:
         return None
@@ -43,7 +44,10 @@ def _member(zf: zipfile.ZipFile, part: str, budget: Budget) -> bytes | None:
         data = fh.read(CHUNK + 1)
     if len(data) > CHUNK or budget.inflated + len(data) > budget.limits.max_uncompressed_bytes:
         return None
-    return data
+    declared = _DECLARED.match(data)
+    if declared is not None and declared.group(1).upper() not in (b"UTF-8", b"UTF8"):
+        return None  # expat reads it in another encoding than the one the expressions assume
+    return None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data
 
 
 def plain_shared_strings(zf: zipfile.ZipFile, part: str, budget: Budget) -> list[str] | None:

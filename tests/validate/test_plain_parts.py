@@ -167,3 +167,14 @@ def test_known_styles_over_a_limit_are_refused_as_when_read() -> None:
     with pytest.raises(UnreadableWorkbook) as refused:
         _date_styles(data, ReadLimits(max_cells=(elements - 1) // 4))
     assert "max_cells" in refused.value.message or "XML elements" in refused.value.message
+
+
+def test_a_part_in_another_encoding_is_left_to_the_stream() -> None:
+    latin = b'<?xml version="1.0" encoding="ISO-8859-1"?>' + _table(b"<si><t>T\xfcrk\xe7e</t></si>")[len(DECLARATION) :]
+    plain, stream = _strings_both(latin)
+    assert plain is None
+    assert stream == ["Türkçe"]
+    styles = _styles(STYLES.replace(b"yyyy-mm-dd", b"\xfc0")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    plain_styles, stream_styles = _formats_both(styles)
+    assert plain_styles is None
+    assert stream_styles == ({164: "ü0", 165: '#,##0.0" days"', 166: "[>=1]0"}, [0, 164, 165, 0])
