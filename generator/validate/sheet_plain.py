@@ -32,8 +32,8 @@ _ROOT = re.compile(
 """The root's start tag, first in the part, strictly spelled: the prefixes it declares are those in scope."""
 _ROOT_PREFIX = re.compile(rb'xmlns:([A-Za-z_][A-Za-z0-9_.-]*)="([^"<>&]*)"')
 _START_TAG = re.compile(rb"""<[A-Za-z_][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*/?>""")
-_BEFORE_DATA = re.compile(rb"<(?:c|v|f|row|is|t|rPh|mergeCell)[\s/>]")
-_AFTER_DATA = re.compile(rb"<(?:c|v|f|row|is|t|rPh)[\s/>]")
+_BEFORE_DATA = re.compile(rb"<(?:c|v|f|row|is|t|rPh|mergeCell|/sheetData)[\s/>]")
+_AFTER_DATA = re.compile(rb"<(?:c|v|f|row|is|t|rPh|sheetData)[\s/>]")
 """Elements the stream acts on wherever they are: outside the cells (merged cells are read from the
 part after them), the sheet is left to it."""
 _MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
@@ -84,9 +84,10 @@ def _read(data: bytes, label: str, budget: Budget, types: CellTypes, keep: bool)
     """The cells, the budget's element count after them, and the merged blocks; NotPlain otherwise."""
     root = _ROOT.match(data)
     start = data.find(_DATA_START)
-    end = data.find(_DATA_END)
-    if root is None or start < 0 or end < start or data.count(b"<sheetData") != 1 or data.count(b"</sheetData") != 1:
-        raise NotPlain  # no sheetData, an empty <sheetData/>, one with attributes, or two of them
+    end = data.find(_DATA_END, start)
+    if root is None or start < 0 or end < 0 or data.find(b"<sheetData", 0, start) >= 0:
+        raise NotPlain  # no sheetData, an empty <sheetData/>, or one with attributes first
+    # a second one is an element among the cells (not plain), or after them (refused by the check below)
     opened = start + len(_DATA_START)
     stop = _stop(data, end)
     head, tail = data[:opened], data[end:stop]

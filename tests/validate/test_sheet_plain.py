@@ -205,6 +205,11 @@ ALIKE: list[tuple[str, bytes, dict[tuple[int, int], tuple[Any, Any]]]] = [
         b'<row r="1"><c r="A1" t="str"><v>a\r\nb</v></c></row>',
         {(0, 0): ("a\nb", "a\nb")},
     ),
+    (
+        "two sheetData",
+        b'<row r="1"><c r="A1"><v>1</v></c></row></sheetData><sheetData><row r="2"><c r="A2"><v>2</v></c></row>',
+        {(0, 0): (1, 1), (1, 0): (2, 2)},
+    ),
     ("text among the rows", b'<row r="1"><c r="A1"><v>1</v></c>text</row>', {(0, 0): (1, 1)}),
     (
         "a phonetic run",
@@ -221,6 +226,7 @@ PLAIN = {
     "a carriage return in a value": False,
     "a phonetic run": False,
     "text among the rows": False,
+    "two sheetData": False,
 }
 """Shapes the fast reader leaves to the stream (read there, with the same result)."""
 
