@@ -27,7 +27,7 @@ _STRING = re.compile(r'<si><t(?: xml:space="preserve")?>(' + _TEXT + r")</t></si
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["']([A-Za-z0-9_-]+)["']""")
 _TABLE_END = re.compile(rb"</sst>" + _WS.encode() + rb"\Z")
 _PREFIXED = re.compile(rb"<[A-Za-z_][^\s/>]*:|xmlns:")
-_TAG_ATTRIBUTES = rb'((?:[ \t\n]+[A-Za-z_][A-Za-z0-9_.-]*="[^"<\t\n\r]*")*)[ \t\n]*/?>'
+_TAG_ATTRIBUTES = rb'((?:[ \t\n]+[A-Za-z_][A-Za-z0-9_.:-]*="[^"<\t\n\r]*")*)[ \t\n]*/?>'
 """A start tag's attributes, strictly spelled (double quotes, no white space for expat to normalise)."""
 _NUMBER_FORMAT, _NUMBER_FORMAT_TAG = re.compile(rb"<numFmt" + _TAG_ATTRIBUTES), re.compile(rb"<numFmt[\s/>]")
 _FORMAT, _FORMAT_TAG = re.compile(rb"<xf" + _TAG_ATTRIBUTES), re.compile(rb"<xf[\s/>]")
@@ -143,5 +143,76 @@ def _tags(tag: re.Pattern[bytes], any_tag: re.Pattern[bytes], region: bytes, sta
         for match in tag.finditer(region, start)
     ]
     if len(found) != len(any_tag.findall(region, start)):
+        raise NotPlain
+    return found
+
+
+_WORKBOOK_ROOT = re.compile(rb"<workbook((?:[ \t\n]+[A-Za-z_][A-Za-z0-9_.:-]*=\"[^\"<>]*\")*)[ \t\n]*>")
+_DECLARATION = re.compile(rb'xmlns(?::([A-Za-z_][A-Za-z0-9_.-]*))?="([^"]*)"')
+_SHEET, _SHEET_TAG = re.compile(rb"<sheet" + _TAG_ATTRIBUTES), re.compile(rb"<sheet[\s/>]")
+_PROPERTIES, _PROPERTIES_TAG = re.compile(rb"<workbookPr" + _TAG_ATTRIBUTES), re.compile(rb"<workbookPr[\s/>]")
+_NAME = re.compile(
+    rb'<definedName((?:[ \t\n]+[A-Za-z_][A-Za-z0-9_.-]*="[^"<\t\n\r]*")*)[ \t\n]*(?:/>|>([^<]*)</definedName>)'
+)
+_NAME_TAG = re.compile(rb"<definedName[\s/>]")
+_ANY_ATTRIBUTE = re.compile(rb'([A-Za-z_][A-Za-z0-9_.:-]*)="([^"]*)"')
+
+
+def plain_workbook(
+    zf: zipfile.ZipFile, part: str, budget: Budget, relationship: str
+) -> tuple[list[tuple[str, str]], list[tuple[dict[str, str], str]], bool] | None:
+    """(each sheet's name and relationship id, each defined name's attributes and text, whether dates
+    count from 1904) as ``package.workbook_index`` reads them, or None when the stream must read it."""
+    try:
+        data = _member(zf, part, budget)
+        root = None if data is None else _WORKBOOK_ROOT.search(data)
+        if data is None or root is None or b"<!" in data or b"\r" in data:
+            return None
+        declared = _DECLARATION.findall(root.group(1))
+        if len(declared) != data.count(b"xmlns") or (b"", MAIN.encode()) not in declared:
+            return None  # a namespace declared below the root, or the main one not the default
+        if any(prefix and namespace == MAIN.encode() for prefix, namespace in declared):
+            return None
+        new_parser().Parse(data, True)  # well-formed, checked in C
+        elements = budget.elements + data.count(b"<") - data.count(b"</") - data.count(b"<?")
+        if elements > budget.limits.max_cells * ELEMENTS_PER_CELL:
+            return None
+        ids = {prefix.decode() + ":id" for prefix, namespace in declared if namespace == relationship.encode()}
+        sheets = []
+        for attrs in _all_attributes(_SHEET, _SHEET_TAG, data):
+            found = [value for name, value in attrs.items() if name in ids]
+            sheets.append((attrs.get("name", ""), found[-1] if found else ""))
+        most = budget.limits.max_string_chars
+        names = [(_decoded(found[1]), unescape((found[2] or b"").decode(), most)) for found in _NAME.finditer(data)]
+        if len(names) != len(_NAME_TAG.findall(data)):
+            return None
+        date1904 = any(
+            attrs.get("date1904", "").lower() in ("1", "true")
+            for attrs in _all_attributes(_PROPERTIES, _PROPERTIES_TAG, data)
+        )
+    except MemoryError:
+        raise
+    except Exception:
+        return None
+    budget.inflated += len(data)
+    budget.elements = elements
+    return sheets, names, date1904
+
+
+def _all_attributes(tag: re.Pattern[bytes], any_tag: re.Pattern[bytes], data: bytes) -> list[dict[str, str]]:
+    """Every attribute of each start tag ``tag`` finds; NotPlain when one such tag is spelled otherwise."""
+    found = [_decoded(match.group(1)) for match in tag.finditer(data)]
+    if len(found) != len(any_tag.findall(data)):
+        raise NotPlain
+    return found
+
+
+def _decoded(text: bytes) -> dict[str, str]:
+    """Attributes ``name="value"`` of a strictly spelled tag, entities resolved; NotPlain for one twice."""
+    pairs = _ANY_ATTRIBUTE.findall(text)
+    found = {
+        name.decode(): unescape(value.decode(), 1 << 62) if b"&" in value else value.decode() for name, value in pairs
+    }
+    if len(found) != len(pairs):
         raise NotPlain
     return found
