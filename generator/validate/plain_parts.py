@@ -47,6 +47,8 @@ def _member(zf: zipfile.ZipFile, part: str, budget: Budget) -> bytes | None:
     declared = _DECLARED.match(data)
     if declared is not None and declared.group(1).upper() not in (b"UTF-8", b"UTF8"):
         return None  # expat reads it in another encoding than the one the expressions assume
+    if data.count(b"<?") != (1 if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml ") else 0):
+        return None  # a processing instruction may hold text shaped like elements: only the declaration
     return None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data
 
 
@@ -63,7 +65,7 @@ def plain_shared_strings(zf: zipfile.ZipFile, part: str, budget: Budget) -> list
         parser = new_parser()
         parser.Parse(data[: head.end()] + b"</sst>", True)  # the declaration, checked in C
         body = data[head.end() : tail.start()].decode()
-        if "]]>" in body:
+        if "]" in body and "]]>" in body:  # (a search for one character is the quick one)
             return None
         limits = budget.limits
         most = limits.max_string_chars
@@ -169,9 +171,7 @@ def plain_workbook(
         if data is None or root is None or b"<!" in data or b"\r" in data:
             return None
         declared = _DECLARATION.findall(root.group(1))
-        if len(declared) != data.count(b"xmlns") or (b"", MAIN.encode()) not in declared:
-            return None  # a namespace declared below the root, or the main one not the default
-        if any(prefix and namespace == MAIN.encode() for prefix, namespace in declared):
+        if (b"", MAIN.encode()) not in declared or not _scoped(data, root.end()):
             return None
         new_parser().Parse(data, True)  # well-formed, checked in C
         elements = budget.elements + data.count(b"<") - data.count(b"</") - data.count(b"<?")
@@ -197,6 +197,16 @@ def plain_workbook(
     budget.inflated += len(data)
     budget.elements = elements
     return sheets, names, date1904
+
+
+def _scoped(data: bytes, root_end: int) -> bool:
+    """Whether every sheet, name and workbookPr tag sees only the root's declarations, and no prefix
+    anywhere names the main namespace (LibreOffice declares its own in an ``<ext>`` at the end)."""
+    if any(prefix and namespace == MAIN.encode() for prefix, namespace in _DECLARATION.findall(data)):
+        return False
+    below = data.find(b"xmlns", root_end)
+    last = max(data.rfind(b"<sheet"), data.rfind(b"<definedName"), data.rfind(b"<workbookPr"))
+    return below < 0 or last < below
 
 
 def _all_attributes(tag: re.Pattern[bytes], any_tag: re.Pattern[bytes], data: bytes) -> list[dict[str, str]]:

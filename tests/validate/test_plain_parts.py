@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,9 +257,54 @@ def test_other_workbook_parts_are_read_alike_or_left_to_the_stream(body: bytes, 
         assert plain == stream
 
 
-def test_the_benchmark_workbooks_are_read_alike(tmp_path: Path) -> None:
-    path = hostile.genuine(tmp_path)
+def _parts_alike(path: Path) -> None:
+    """The string table, the styles and the workbook part of a real file: read plainly, as the stream reads them."""
     with zipfile.ZipFile(path) as zf:
-        data = zf.read("xl/workbook.xml")
+        names = set(zf.namelist())
+        rels = package.relationships(zf, "xl/workbook.xml", names, Budget("f", ReadLimits()))
+        plain_budget, stream_budget = Budget("f", ReadLimits()), Budget("f", ReadLimits())
+        found = plain_workbook(zf, "xl/workbook.xml", plain_budget, REL.decode())
+        assert found is not None
+        plain, stream = package.WorkbookIndex(), package.WorkbookIndex()
+        package._fill(plain, *found, rels, names)
+        package._stream_workbook(zf, "xl/workbook.xml", stream_budget, stream, rels, names)
+        assert plain == stream
+        strings = plain_shared_strings(zf, "xl/sharedStrings.xml", plain_budget)
+        formats = plain_number_formats(zf, "xl/styles.xml", plain_budget)
+        package.plain_shared_strings, original = (lambda *_args: None), package.plain_shared_strings  # type: ignore[assignment]
+        try:
+            assert strings == package.shared_strings(zf, "xl/sharedStrings.xml", stream_budget)
+        finally:
+            package.plain_shared_strings = original
+        assert formats == package._number_formats(zf, "xl/styles.xml", stream_budget)
+        assert (plain_budget.elements, plain_budget.inflated) == (stream_budget.elements, stream_budget.inflated)
+
+
+def test_xlsxwriter_parts_are_read_alike(tmp_path: Path) -> None:
+    _parts_alike(hostile.genuine(tmp_path))
+
+
+def test_libreoffice_parts_are_read_alike(tmp_path: Path, libreoffice: Any) -> None:
+    _parts_alike(libreoffice.recalculate([hostile.genuine(tmp_path)], tmp_path / "out")[0])
+
+
+def test_a_processing_instruction_shaped_like_the_root_leaves_the_part_to_the_stream() -> None:
+    fake = b'<?pi <workbook xmlns="' + MAIN + b'" xmlns:r="' + REL + b'">?>'
+    data = DECLARATION + fake + b"<workbook>" + BOOK.replace(b"r:id", b"id") + b"</workbook>"  # in no namespace
     plain, stream = _index_both(data)
-    assert plain is not None and plain == stream
+    assert plain is None
+    assert isinstance(stream, package.WorkbookIndex) and stream.sheets == [] and stream.defined_names == {}
+
+
+@pytest.mark.parametrize(
+    ("tail", "plain_reads"),
+    [
+        (b'<extLst><ext xmlns:loext="http://schemas.libreoffice.org/" uri="{7}"><loext:a/></ext></extLst>', True),
+        (b'<extLst><ext xmlns:x="' + MAIN + b'"><x:sheet name="S" r:id="rId1"/></ext></extLst>', False),
+        (b'<extLst><ext xmlns="http://other"><sheet name="S" r:id="rId1"/></ext></extLst>', False),
+    ],
+)
+def test_namespaces_declared_below_the_root(tail: bytes, plain_reads: bool) -> None:
+    plain, stream = _index_both(_workbook(BOOK + tail))
+    assert (plain is not None) is plain_reads
+    assert plain is None or plain == stream
