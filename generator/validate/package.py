@@ -20,7 +20,7 @@ from generator.validate.cell_values import (
     is_date_format,
     is_timedelta_format,
 )
-from generator.validate.plain_parts import plain_number_formats, plain_shared_strings, plain_workbook, styles_key
+from generator.validate.plain_parts import plain_number_formats, plain_shared_strings, styles_key
 from generator.validate.refusals import clean, human_size, refuse
 from generator.validate.xml_stream import (
     ELEMENTS_PER_CELL,
@@ -120,48 +120,6 @@ def workbook_index(zf: zipfile.ZipFile, part: str, names: set[str], budget: Budg
     _check_size(zf, part, budget.name)
     rels = relationships(zf, part, names, budget)
     index = WorkbookIndex()
-    plain = plain_workbook(zf, part, budget, REL)
-    if plain is not None:
-        _fill(index, *plain, rels, names)
-    else:
-        _stream_workbook(zf, part, budget, index, rels, names)
-    for rel_type, target in rels.values():
-        if target in names and rel_type.endswith("/sharedStrings"):
-            index.shared_strings = target
-        elif target in names and rel_type.endswith("/styles"):
-            index.styles = target
-    return index
-
-
-def _fill(
-    index: WorkbookIndex,
-    sheets: list[tuple[str, str]],
-    defined: list[tuple[dict[str, str], str]],
-    date1904: bool,
-    rels: dict[str, tuple[str, str]],
-    names: set[str],
-) -> None:
-    """The index from what ``plain_workbook`` read, kept as the stream keeps it."""
-    for name, rel_id in sheets:
-        rel_type, target = rels.get(rel_id, ("", ""))
-        if target in names:
-            index.sheets.append(SheetEntry(name, target, "chartsheet" in rel_type))
-    for attrs, text in defined:
-        if "localSheetId" not in attrs and attrs.get("name"):
-            index.defined_names[attrs["name"]] = text
-    if date1904:
-        index.epoch = MAC_EPOCH
-
-
-def _stream_workbook(
-    zf: zipfile.ZipFile,
-    part: str,
-    budget: Budget,
-    index: WorkbookIndex,
-    rels: dict[str, tuple[str, str]],
-    names: set[str],
-) -> None:
-    """Stream the workbook part into ``index``: sheets, workbook-level names, the date system."""
     parser = new_parser()
     defined: dict[str, str] | None = None
     start_text, finish_text = text_collector(parser, budget, lambda: "a defined name")
@@ -192,6 +150,12 @@ def _stream_workbook(
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parse_member(zf, part, budget, parser)
+    for rel_type, target in rels.values():
+        if target in names and rel_type.endswith("/sharedStrings"):
+            index.shared_strings = target
+        elif target in names and rel_type.endswith("/styles"):
+            index.styles = target
+    return index
 
 
 def custom_properties(zf: zipfile.ZipFile, names: set[str], budget: Budget) -> dict[str, str]:
