@@ -20,7 +20,7 @@ from generator.validate.cell_values import (
     is_date_format,
     is_timedelta_format,
 )
-from generator.validate.plain_parts import plain_number_formats, plain_shared_strings, styles_key
+from generator.validate.plain_parts import plain_shared_strings, styles_key
 from generator.validate.refusals import clean, human_size, refuse
 from generator.validate.xml_stream import (
     ELEMENTS_PER_CELL,
@@ -301,8 +301,7 @@ def _affordable(budget: Budget, elements: int, inflated: int) -> bool:
 
 
 def _date_styles(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[frozenset[int], frozenset[int]]:
-    plain = plain_number_formats(zf, part, budget)
-    custom, formats = plain if plain is not None else _number_formats(zf, part, budget)
+    custom, formats = _number_formats(zf, part, budget)
     dates, durations = set(), set()
     for style, format_id in enumerate(formats):
         code = custom.get(format_id)
