@@ -95,7 +95,7 @@ def _read(reader: object, data: bytes, limits: ReadLimits) -> tuple[object, tupl
     return (found.values, found.formulas, found.merges), (budget.cells, budget.elements, budget.inflated)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # timing is not what is tested (a shared machine)
 @given(_rows(), st.sampled_from([b"", b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>']))
 def test_random_sheets_are_read_alike_or_left_to_the_stream(rows: bytes, merges: bytes) -> None:
     data = HEAD + rows + b"</sheetData>" + merges + b'<pageMargins left="0.7"/></worksheet>'
