@@ -3,11 +3,12 @@
 ``sheet_plain`` hands over the text between ``<sheetData>`` and ``</sheetData>`` (decoded once).
 ``_TOKEN`` reads it as a run of whole tokens: a cell (``<c r="E42" s="3" t="s">`` with an optional
 ``<f>``, ``<v>`` or ``<is>``, attributes in that order), a row's start or end tag, a text-only
-extension element behind a declared prefix, and white space. Anything else is a one-character
-``other`` token and the sheet is not plain. A run of whole, strictly spelled tokens with balanced
-rows is well-formed XML, so expat need not see it: the per-cell work is only what the stream does
-with a cell (``cell_read``), with the row's number decoded once per row and the common types
-(numbers, shared strings, formula text) typed inline. Anything unexpected raises ``NotPlain``
+extension element behind a declared prefix, and white space. Anything else becomes an ``other``
+token (up to the next ``<`` or space), and unless it is ``</row>`` the sheet is not plain. A run
+of whole, strictly spelled tokens with balanced rows is well-formed XML, so expat need not see
+it: the per-cell work is only what the stream does with a cell (``cell_read``), with the row's
+number decoded once per row and the common types (numbers, shared strings, formula text) typed
+inline. Anything unexpected raises ``NotPlain``
 and the stream reads the sheet, refusing as it does.
 """
 

@@ -91,7 +91,7 @@ def _read(data: bytes, label: str, budget: Budget, types: CellTypes, keep: bool)
     opened = start + len(_DATA_START)
     stop = _stop(data, end)
     head, tail = data[:opened], data[end:stop]
-    _check_outside(head, tail, len(data))
+    _check_outside(head, tail)
     parser = new_parser()
     parser.Parse(head, False)  # well-formed, checked in C (no handler is set); the cells are checked by spelling
     parser.Parse(tail, stop == len(data))
@@ -136,7 +136,7 @@ def _main_prefixed(data: bytes) -> bool:
     return len(declared) != data.count(b"xmlns:") or MAIN.encode() in declared
 
 
-def _check_outside(head: bytes, tail: bytes, size: int) -> None:
+def _check_outside(head: bytes, tail: bytes) -> None:
     """NotPlain unless the part around the cells is UTF-8 with no DTD, comment, CDATA or processing
     instruction, and the cells' namespace is the main one wherever they are (the cells' own tokens
     cannot hold any of these)."""
