@@ -13,7 +13,9 @@ For each it prints requests, errors (any answer but 200), throughput, p50/p95/p9
 CPU time per request (user + system of the server and its workers, from /proc) and its peak
 memory (the sum of each process's VmHWM, so far), then ``kpigen build --batch``'s rate for 100
 workbooks (``bench/batch_speed.py``) for comparison. Clients are a few lines of asyncio on raw
-sockets, so that they leave the CPU to the server. Not a test: it prints, it does not judge;
+sockets, so that they leave the CPU to the server; each keeps its connection open, and opens a
+new one, inside the next request's time, when an answer says ``Connection: close`` (a worker
+busier than another says so, to spread the uploads over the workers). Not a test: it prints, it does not judge;
 on a shared machine the figures move with the other work (the load average is printed).
 """
 
