@@ -47,13 +47,6 @@ WEB_MODULES = {"fastapi": ("fastapi",), "uvicorn": ("uvicorn",), "python-multipa
     help="Uploads read or checked at once per worker; one more waits --read-timeout seconds, then gets 503.",
 )
 @click.option(
-    "--max-checks",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Uploads checked or regenerated at once per worker; the others wait their turn in order.",
-)
-@click.option(
     "--read-timeout",
     type=Positive(600),
     default=15.0,
@@ -74,7 +67,6 @@ def serve(
     workers: int | None,
     max_connections: int,
     max_uploads: int,
-    max_checks: int,
     read_timeout: float,
     keep_alive: float,
 ) -> None:
@@ -92,7 +84,6 @@ def serve(
             max_upload_bytes=int(max_upload_mb * MIB),
             max_connections=max_connections,
             max_uploads=max_uploads,
-            max_checks=max_checks,
             read_timeout=read_timeout,
             keep_alive=keep_alive,
         )

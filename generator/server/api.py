@@ -53,8 +53,8 @@ def workbooks(request: Request, options: WorkbookRequest) -> Response:
 async def validate(request: Request, file: Annotated[UploadFile, File(description="The filled .xlsx")]) -> JSONResponse:
     """Validate a filled workbook; the answer is the validator's JSON report (schema kpigen.validation/1)."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    report = await operations.in_turn(
-        request.app.state, validate_upload, upload, request.app.state.settings, ", ".join(_catalogs(request).ids())
+    report = await operations.in_thread(
+        validate_upload, upload, request.app.state.settings, ", ".join(_catalogs(request).ids())
     )
     return JSONResponse(operations.report_dict(report))
 
@@ -73,7 +73,7 @@ async def regenerate(
     in another locale or currency if asked: inputs, settings and changed targets; values without a
     place in the new catalogue are listed on its "Carried over" sheet."""
     upload = checked(file.filename, await file.read(), request.app.state.settings)
-    built = await operations.in_turn(
-        request.app.state, operations.regenerate, request.app.state, upload, locale, currency, exchange_rate
+    built = await operations.in_thread(
+        operations.regenerate, request.app.state, upload, locale, currency, exchange_rate
     )
     return operations.attachment(built.data, built.name)

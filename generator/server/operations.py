@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from generator.server.settings import ServerSettings
 from generator.server.uploads import Upload, refusal, stored
 from generator.validate.report import Report
 
-__all__ = ["XLSX", "Built", "attachment", "build", "in_thread", "in_turn", "regenerate", "report_dict"]
+__all__ = ["XLSX", "Built", "attachment", "build", "in_thread", "regenerate", "report_dict"]
 
 
 @dataclass(frozen=True)
@@ -120,18 +119,3 @@ async def in_thread(function: Any, *args: Any) -> Any:
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(function, *args)
-
-
-async def in_turn(state: Any, function: Any, *args: Any) -> Any:
-    """An upload's check or regeneration in a thread once one of ``max_checks`` turns is free, in order of arrival.
-
-    Checks are CPU-bound Python: run side by side in one process they only share the core and the
-    GIL, each finishing as late as the last, with CPU spent switching between them. One (or a few) at
-    a time finishes each as early as it can and the queue keeps its order (``asyncio.Semaphore`` is FIFO).
-    """
-    turns: asyncio.Semaphore | None = getattr(state, "turns", None)
-    if turns is None:
-        settings: ServerSettings = state.settings
-        turns = state.turns = asyncio.Semaphore(settings.max_checks)
-    async with turns:
-        return await in_thread(function, *args)

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 from generator.server import operations
 from generator.server.catalogs import Catalogs, summary
 from generator.server.language import COOKIE, Language, choose, interface_locales, language_name
-from generator.server.operations import in_thread, in_turn
+from generator.server.operations import in_thread
 from generator.server.options import from_form
 from generator.server.problems import N_, Problem, decimal
 from generator.server.report_view import report_view
@@ -150,9 +150,7 @@ async def validate_upload_page(request: Request) -> HTMLResponse:
     try:
         upload = _upload(request, form)
         catalogs: Catalogs = request.app.state.catalogs
-        report = await in_turn(
-            request.app.state, validate_upload, upload, request.app.state.settings, ", ".join(catalogs.ids())
-        )
+        report = await in_thread(validate_upload, upload, request.app.state.settings, ", ".join(catalogs.ids()))
     except Problem as problem:
         return _render(
             request, "validate.html", language, problem.status, error=problem.text(language.gettext, language.code)
@@ -171,8 +169,7 @@ async def regenerate_upload_page(request: Request) -> Response:
     language = _language(request, form)
     try:
         upload = _upload(request, form)
-        built = await in_turn(
-            request.app.state,
+        built = await in_thread(
             operations.regenerate,
             request.app.state,
             upload,

@@ -17,7 +17,7 @@ from generator.errors import EnvironmentProblem, UserError
 
 _SETTINGS_ENV = "KPIGEN_SERVE_SETTINGS"
 _BOARD_ENV = "KPIGEN_SERVE_BOARD"
-_TUNED = ("max_upload_bytes", "max_connections", "max_uploads", "max_checks", "read_timeout", "keep_alive")
+_TUNED = ("max_upload_bytes", "max_connections", "max_uploads", "read_timeout", "keep_alive")
 GRACE_SECONDS = 10
 """How long requests under way may take to finish after a stop signal."""
 

@@ -24,9 +24,6 @@ class ServerSettings:
     max_uploads: int = 8
     """Uploads read or worked on at once per worker; one more waits for ``read_timeout`` seconds with its
     body unread, then is answered 503."""
-    max_checks: int = 1
-    """Uploads checked or regenerated at once per worker (CPU-bound, so one per core); the others wait
-    in order of arrival, their bodies read."""
     read_timeout: float = 15.0
     """Seconds a client may stay silent while sending request headers or a body; then it gets 408
     (or, in the headers, is closed)."""

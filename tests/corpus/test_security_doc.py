@@ -65,14 +65,7 @@ def test_every_limit_of_serve_is_documented_with_its_default() -> None:
         row.group(2): float(row.group(1).replace(",", ""))
         for row in re.finditer(r"^ *\| [^|]+ \| ([0-9][0-9,.]*)(?: s| MB)? \| `(--[a-z-]+)` \|", SECURITY, re.MULTILINE)
     }
-    bounding = (
-        "--max-upload-mb",
-        "--max-connections",
-        "--max-uploads",
-        "--max-checks",
-        "--read-timeout",
-        "--keep-alive",
-    )
+    bounding = ("--max-upload-mb", "--max-connections", "--max-uploads", "--read-timeout", "--keep-alive")
     real = {name: float(param.default) for param in serve.params for name in param.opts if name in bounding}
     assert sorted(real) == sorted(bounding)
     assert {option: value for option, value in documented.items() if option in real} == real

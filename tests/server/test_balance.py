@@ -1,14 +1,11 @@
-"""Spreading uploads over the workers: checks take turns in a worker, and a worker busier than another
-sends its clients' next requests to a new connection (issue 25: /api/validate at 20 clients)."""
+"""Spreading uploads over the workers: a worker busier than another sends its clients' next requests
+to a new connection (issue 25: /api/validate at 20 clients)."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import threading
-import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +13,6 @@ from starlette.types import Message, Receive, Scope, Send
 
 from generator.server.board import Board
 from generator.server.middleware import Guard
-from generator.server.operations import in_turn
 from generator.server.settings import ServerSettings
 from tests.server.live import children, serving, split
 
@@ -106,39 +102,6 @@ def test_without_a_board_nothing_is_closed() -> None:
     assert asyncio.run(run()) == [False, False, False]
 
 
-@pytest.mark.parametrize("turns", [1, 2])
-def test_checks_take_turns_in_order_of_arrival(turns: int) -> None:
-    """At most ``max_checks`` run at once, and they start in the order they asked."""
-    running = 0
-    most = 0
-    started: list[int] = []
-    lock = threading.Lock()
-
-    def check(number: int) -> int:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-            started.append(number)
-        time.sleep(0.05)  # long enough for the others to ask while this one runs
-        with lock:
-            running -= 1
-        return number
-
-    async def run() -> list[int]:
-        state = SimpleNamespace(settings=ServerSettings(max_checks=turns))
-        tasks = []
-        for number in range(5):
-            tasks.append(asyncio.create_task(in_turn(state, check, number)))
-            await asyncio.sleep(0)  # each asks before the next
-        return list(await asyncio.gather(*tasks))
-
-    assert asyncio.run(run()) == [0, 1, 2, 3, 4]
-    assert most == turns
-    if turns == 1:
-        assert started == [0, 1, 2, 3, 4]
-
-
 def _report(name: str, uploads: int, ready: Any, done: Any) -> None:
     board = Board.join(name)
     assert board is not None
@@ -208,11 +171,3 @@ def test_two_workers_keep_a_lone_client_s_connection_and_leave_nothing(tmp_path:
     assert live.process.returncode == 0
     assert not Path("/dev/shm", name).exists()
     assert all(isinstance(entry, dict) for entry in live.entries())
-
-
-def test_the_workers_get_the_number_of_checks_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.server.run import settings_from_environment
-
-    monkeypatch.setenv("KPIGEN_SERVE_SETTINGS", '{"max_checks": 3, "max_uploads": 5}')
-    settings = settings_from_environment()
-    assert (settings.max_checks, settings.max_uploads) == (3, 5)

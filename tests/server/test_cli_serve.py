@@ -15,7 +15,7 @@ from generator.cli import main
 def test_help_names_the_options() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--max-upload-mb", "--workers", "--max-uploads", "--max-checks"):
+    for option in ("--host", "--port", "--max-upload-mb", "--workers"):
         assert option in result.output
 
 
@@ -87,9 +87,3 @@ def test_without_the_web_extra_serve_says_what_to_install(package: str, modules:
     assert line == (
         f"Error: kpigen serve needs the web extra ({package} not installed): pip install 'kpi-template-generator[web]'"
     )
-
-
-def test_checks_at_once_must_be_at_least_one() -> None:
-    result = CliRunner().invoke(main, ["serve", "--max-checks", "0"])
-    assert result.exit_code == 2
-    assert "--max-checks" in result.output and "0 is not in the range 1<=x<=64" in result.output
