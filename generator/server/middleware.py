@@ -7,6 +7,8 @@ limit (``ServerSettings.body_limit``) gets 413 as soon as it is known, a client 
 are read or worked on at once (one more waits, its body unread, for up to ``read_timeout`` seconds,
 then gets 503). Whatever the
 application answered meanwhile is replaced by that refusal, so every refusal has the one format.
+With several workers, an upload answered by a worker busier than another (``board.py``) carries
+``Connection: close``, so that the client's next request can land on a less busy worker.
 """
 
 from __future__ import annotations
