@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.cli.options import catalog_option, force_option, workbook_settings
 from generator.cli.run import user_errors
+
+if TYPE_CHECKING:
+    from generator.transfer.import_options import ImportOptions
 
 _SHOWN = 20
 """Warnings printed before the rest are counted: a wrong --year would otherwise flood the terminal."""
@@ -74,23 +78,21 @@ def import_(
     computed per month from its rows. Files are only read.
     """
     from generator.catalog import load_catalog
+    from generator.transfer.import_options import ImportOptions
 
+    options = ImportOptions(
+        out=out,
+        locale=locale,
+        company=company,
+        year=year,
+        first_month=first_month,
+        currency=currency,
+        fallback=fallback,
+        strict=strict,
+        force=force,
+    )
     if profile is not None:
-        _import_raw(
-            data,
-            out,
-            catalog_path,
-            locale,
-            company,
-            year,
-            first_month,
-            currency,
-            fallback,
-            strict,
-            force,
-            profile,
-            engine,
-        )
+        _import_raw(data, catalog_path, options, profile, engine)
         return
     if len(data) != 1:
         raise click.UsageError("give one DATA file (several table files need --profile)")
@@ -99,19 +101,7 @@ def import_(
 
     with user_errors():
         request = ImportRequest(
-            data=Path(data[0]),
-            out=out,
-            catalog=load_catalog(catalog_path),
-            locale=locale,
-            company=company,
-            year=year,
-            first_month=first_month,
-            currency=currency,
-            fallback=fallback,
-            mapping=mapping,
-            sheet=sheet,
-            strict=strict,
-            force=force,
+            data=Path(data[0]), catalog=load_catalog(catalog_path), options=options, mapping=mapping, sheet=sheet
         )
         result = import_file(request)
     for warning in result.warnings[:_SHOWN]:
@@ -127,21 +117,7 @@ def import_(
     )
 
 
-def _import_raw(
-    files: tuple[str, ...],
-    out: str,
-    catalog_path: Path,
-    locale: str,
-    company: str,
-    year: int | None,
-    first_month: int | None,
-    currency: str,
-    fallback: str | None,
-    strict: bool,
-    force: bool,
-    profile: str,
-    engine: str,
-) -> None:
+def _import_raw(files: tuple[str, ...], catalog_path: Path, options: ImportOptions, profile: str, engine: str) -> None:
     from generator.catalog import load_catalog
     from generator.transfer.raw.importer import RawImportRequest, import_raw
     from generator.transfer.raw.profile import load_profile
@@ -155,16 +131,8 @@ def _import_raw(
             RawImportRequest(
                 files=list(files),
                 profile=load_profile(profile),
-                out=out,
                 catalog=load_catalog(catalog_path),
-                locale=locale,
-                company=company,
-                year=year,
-                first_month=first_month,
-                currency=currency,
-                fallback=fallback,
-                strict=strict,
-                force=force,
+                options=options,
                 engine=engine,
             )
         )

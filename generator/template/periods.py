@@ -38,7 +38,11 @@ def aggregate(kind: Aggregation, values: Sequence[Value]) -> Value:
 
 def spans() -> list[tuple[int, int]]:
     """Month index spans (inclusive) of every period column."""
-    return [(m, m) for m in range(MONTHS)] + [(3 * q, 3 * q + 2) for q in range(4)] + [(0, MONTHS - 1)]
+    return list(_SPANS)
+
+
+_SPANS = tuple([(m, m) for m in range(MONTHS)] + [(3 * q, 3 * q + 2) for q in range(4)] + [(0, MONTHS - 1)])
+_AGGREGATE_SPANS = _SPANS[MONTHS:]
 
 
 def input_periods(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
@@ -46,17 +50,16 @@ def input_periods(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> di
     result: dict[str, list[Value]] = {}
     for input_id, spec in catalog.inputs.items():
         row = list(months.get(input_id, [None] * MONTHS))
-        result[input_id] = row + [aggregate(spec.aggregation, row[a : b + 1]) for a, b in spans()[MONTHS:]]
+        result[input_id] = row + [aggregate(spec.aggregation, row[a : b + 1]) for a, b in _AGGREGATE_SPANS]
     return result
 
 
 def kpi_values(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
-    """Each KPI's 17 period values, from the inputs' monthly values."""
+    """Each KPI's 17 period values, from the inputs' monthly values. Each period's inputs are gathered
+    once for all KPIs (``evaluate`` only reads them): 17 tables, not one per KPI and period."""
     periods = input_periods(catalog, months)
-    values: dict[str, list[Value]] = {}
-    for kpi_id, expr in catalog.formulas.items():
-        values[kpi_id] = [evaluate(expr, {i: row[p] for i, row in periods.items()}) for p in range(PERIODS)]
-    return values
+    tables = [{i: row[p] for i, row in periods.items()} for p in range(PERIODS)]
+    return {kpi_id: [evaluate(expr, table) for table in tables] for kpi_id, expr in catalog.formulas.items()}
 
 
 def status(value: Value, target: Value, tolerance: Value, better: Better, *, points: bool = False) -> int | None:

@@ -2,8 +2,8 @@
 
 Usable without the command line: ``import_file(ImportRequest(...))``. The workbook is written by
 the generator (never by editing a file), atomically, and an existing file is kept unless
-``force``. With ``strict``, any cell that cannot be used refuses the import before anything
-is written.
+``options.force``. With ``options.strict``, any cell that cannot be used refuses the import before
+anything is written.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.catalog import Catalog
 from generator.errors import DataError
 from generator.output import plan_workbook_output, write_planned
+from generator.transfer.import_options import ImportOptions
 from generator.transfer.import_table import Imported, read_values
 from generator.transfer.mapping import read_mapping
 from generator.transfer.table import read_table
@@ -22,18 +23,10 @@ from generator.transfer.table import read_table
 @dataclass(frozen=True)
 class ImportRequest:
     data: Path
-    out: Path | str
     catalog: Catalog
-    locale: str = "en"
-    company: str = ""
-    year: int | None = None
-    first_month: int | None = None
-    currency: str = ""
-    fallback: str | None = None
+    options: ImportOptions
     mapping: Path | None = None
     sheet: str | None = None
-    strict: bool = False
-    force: bool = False
 
 
 @dataclass
@@ -51,27 +44,23 @@ class ImportResult:
 
 
 def import_file(request: ImportRequest) -> ImportResult:
-    from generator.workbook.build import build_workbook, default_file_name, resolve_options
-    from generator.workbook.context import BuildOptions
+    from generator.workbook.build import build_workbook, default_file_name
 
-    plan_out = plan_workbook_output(request.out, force=request.force, reads=[request.data])
+    chosen = request.options
+    plan_out = plan_workbook_output(chosen.out, force=chosen.force, reads=[request.data])
     renamed: list[str] = []
     mapping = read_mapping(request.mapping, request.catalog, renamed) if request.mapping else {}
     table = read_table(request.data, request.sheet)
     if next(iter(table.rows()), None) is None:  # one chunk read to know; the rows are walked again below
         what = "has a header but no rows" if table.headers else "is empty"
         raise DataError(f"{request.data}: the table {what}; no value could be read")
-    options = resolve_options(
-        BuildOptions(
-            locale=request.locale, company=request.company, currency=request.currency, fallback=request.fallback
-        )
-    )  # a bad locale or currency is refused before the data is judged
+    checked = chosen.checked()
     imported = read_values(
-        table, request.catalog, options.locale, year=request.year, first_month=request.first_month, mapping=mapping
+        table, request.catalog, checked.locale, year=chosen.year, first_month=chosen.first_month, mapping=mapping
     )
     label = str(request.data)
     unlisted = imported.issue_count - len(imported.issues)
-    if imported.issues and request.strict:
+    if imported.issues and chosen.strict:
         lines = [f"{label}: {issue}" for issue in imported.issues]
         lines += [f"{label}: ... and {unlisted} more problems, not listed"] if unlisted else []
         raise DataError(f"{imported.issue_count} problems, nothing written (--strict):\n" + "\n".join(lines))
@@ -80,20 +69,13 @@ def import_file(request: ImportRequest) -> ImportResult:
             f"{label}: no value could be read"
             + (f" ({imported.issue_count} problems, the first: {imported.issues[0]})" if imported.issues else "")
         )
-    options = BuildOptions(
-        locale=options.locale,
-        company=request.company,
-        year=imported.year,
-        first_month=imported.first_month,
-        currency=options.currency,
-        fallback=request.fallback,
-    )
+    options = chosen.for_year(checked, imported.year, imported.first_month)
     built = build_workbook(request.catalog, options, values=imported.values, prior_values=imported.prior or None)
     out = write_planned(
         plan_out,
         default_file_name(request.catalog, built.options),
         built.data,
-        force=request.force,
+        force=chosen.force,
         reads=[request.data],
     )
     warnings = [f"{label}: {issue}" for issue in imported.issues] + built.warnings

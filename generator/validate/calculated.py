@@ -93,6 +93,11 @@ def _constant(value: Any) -> Any:
     return str(value)
 
 
+_AGREE_WHEN_EQUAL = frozenset({float, int, str, bool})
+"""Kinds whose equal values ``agrees`` always accepts (numbers, text, booleans alike): nearly every cell.
+An int shown (LibreOffice writes whole numbers as ``5``) equal to a float computed is accepted too."""
+
+
 def agrees(shown: Any, computed: Any) -> bool:
     """Whether a cached value is what the formula gives: "" and an empty value alike, numbers to 1e-9."""
     if isinstance(computed, XlError):
@@ -134,9 +139,15 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
         found.never = True
         return found
+    simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
     for key, computed in results.items():
-        if key not in check.flagged and not agrees(shown[key], computed):
-            found.stale.append((key, shown[key], computed))
+        value = shown[key]
+        kind = value.__class__
+        same_kind = kind is computed.__class__ and kind in simple
+        if (same_kind or (kind is int and computed.__class__ is float)) and value == computed:
+            continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
+        if key not in flagged and not agrees(value, computed):
+            found.stale.append((key, value, computed))
     if not trusted:
         found.stale.clear()
     merged = _reading_merged_cells(check, [key for key, _shown, _computed in found.stale], results)

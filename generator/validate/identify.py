@@ -13,6 +13,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.catalog.bundled import bundled, find_bundled
 from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
+from generator.i18n.messages import find_po, pot_path
 from generator.template.layout import EARLIER_LAYOUTS, MONTHS
 from generator.validate.book import Book
 from generator.validate.findings import Code, Finding, Severity
@@ -65,7 +66,25 @@ class TemplateInfo:
 
 
 def load_messages(locale: str) -> Messages:
-    """Finding texts in the workbook's language, English where a translation is missing or unreadable."""
+    """Finding texts in the workbook's language, English where a translation is missing or unreadable.
+
+    One object per locale while its files are unchanged (their size and time are the key, as for the
+    bundled catalogues): a server validating many files reads each locale once, and what is kept per
+    template (``planned``) knows the texts by this object. Callers only look texts up."""
+    files = (find_po(locale), pot_path())
+    return _load_messages(locale, tuple((path, _stat(path)) for path in files))
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return (0, -1)
+    return (found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_messages(locale: str, _files: tuple[tuple[Path, tuple[int, int]], ...]) -> Messages:
     try:
         return Messages.load(locale, fallback="en")
     except UserError:
@@ -79,9 +98,18 @@ def template_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) 
     A workbook built with a selection of KPIs (``build --kpis``) is read against the catalogue cut
     the same way.
     """
-    from generator.catalog.selection import apply_recorded, recorded_selection
+    from generator.catalog.selection import recorded_selection
 
-    return apply_recorded(_whole_catalog(info, catalog_path, label), recorded_selection(info.properties))
+    return _selected(_whole_catalog(info, catalog_path, label), recorded_selection(info.properties))
+
+
+@functools.lru_cache(maxsize=16)
+def _selected(catalog: Catalog, recorded: str | None) -> Catalog:
+    """``apply_recorded``, kept per catalogue object (compared by identity) and selection: every file of
+    one selection then gets the same catalogue object, which what is kept per template is keyed by."""
+    from generator.catalog.selection import apply_recorded
+
+    return apply_recorded(catalog, recorded)
 
 
 def _whole_catalog(info: TemplateInfo, catalog_path: Path | None, label: str) -> Catalog:

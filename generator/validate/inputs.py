@@ -23,24 +23,8 @@ from generator.validate.findings import Code, Scalar, Severity, brief, plain, ru
 from generator.validate.plausible import check_date_cell, check_date_serials
 
 Value = float | None
-ERRORS = frozenset(
-    {
-        "#NULL!",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#N/A",
-        "#GETTING_DATA",
-        "#SPILL!",
-        "#CALC!",
-        "Err:502",
-        "Err:504",
-        "Err:508",
-        "Err:522",
-    }
-)
+_SPREADSHEET_ERRORS = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"]
+ERRORS = frozenset([*_SPREADSHEET_ERRORS, "#CALC!", "Err:502", "Err:504", "Err:508", "Err:522"])
 
 
 LARGEST = 9.99999999999999e307
@@ -78,6 +62,14 @@ def read_cell(value: Any) -> Cell:
     if _numeric_text(text) is not None:
         return Cell(None, Code.NUMBER_AS_TEXT, "number-text", text)
     return Cell(None, Code.NOT_A_NUMBER, "text", text)
+
+
+def _plain_number(value: Any) -> float | None:
+    """The number of a float or int cell that ``read_cell`` reads with no problem; None for anything else."""
+    cls = value.__class__
+    if (cls is float and (value == 0 or SMALLEST <= abs(value) <= LARGEST)) or (cls is int and abs(value) <= 2**53):
+        return float(value)
+    return None
 
 
 def _read_number(value: int | float) -> Cell:
@@ -159,6 +151,11 @@ def check_inputs(check: Check) -> Typed:
         for m in range(MONTHS):
             col = INPUT_GRID.month(m)
             raw = check.book.value(layout.sheets.inputs, row, col)
+            number = _plain_number(raw)
+            if number is not None:  # nearly every filled cell: what read_cell gives it, without a Cell
+                values.append(number)
+                _check_number(check, spec, m, number, raw)
+                continue
             found = read_cell(raw)
             values.append(found.number)
             if found.problem is Code.OUT_OF_RANGE:
@@ -261,9 +258,9 @@ def expected_text(check: Check, spec: InputSpec) -> str:
 
 
 def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw: Any) -> None:
-    """Bounds first (a negative count says more than a fraction), then whole numbers."""
+    """Bounds first (a negative count says more than a fraction), then whole numbers. The input's name
+    is looked up only for a finding (this runs for every month cell)."""
     _ = check.gettext
-    name = check.input_name(spec.id)
     low, high = spec.min, spec.max
     if spec.unit is Unit.PERCENT:
         low, high = (0.0 if low is None else low), (1.0 if high is None else high)
@@ -274,28 +271,22 @@ def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw:
         message = _(
             "{name}: {value} is outside {low} to {high}; type a percentage as a fraction or with a % sign "
             "(25% is 0.25)."
-        ).format(name=name, value=check.show(number), low=check.show(low), high=check.show(high))
+        )
     elif low is not None and number < low and low == 0:
         code = Code.NEGATIVE
-        message = _("{name}: {value} is negative; this input cannot be below 0.").format(
-            name=name, value=check.show(number)
-        )
+        message = _("{name}: {value} is negative; this input cannot be below 0.")
     elif low is not None and number < low:
         code = Code.BELOW_MIN
-        message = _("{name}: {value} is below the lowest allowed value, {low}.").format(
-            name=name, value=check.show(number), low=check.show(low)
-        )
+        message = _("{name}: {value} is below the lowest allowed value, {low}.")
     elif high is not None and number > high:
         code = Code.ABOVE_MAX
-        message = _("{name}: {value} is above the highest allowed value, {high}.").format(
-            name=name, value=check.show(number), high=check.show(high)
-        )
+        message = _("{name}: {value} is above the highest allowed value, {high}.")
     elif spec.integer and not number.is_integer():
         code = Code.NOT_INTEGER
-        message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.").format(
-            name=name, value=check.show(number)
-        )
+        message = _("{name}: {value} is not a whole number; this input counts things, so type a whole number.")
     if code is not None:
+        shown = {"low": check.show(low), "high": check.show(high)}
+        message = message.format(name=check.input_name(spec.id), value=check.show(number), **shown)
         _cell_error(check, spec, month, code, message, raw)
 
 

@@ -7,6 +7,7 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,7 +35,13 @@ class _Item:
     names: tuple[str, ...]
 
 
-def _items(catalog: Catalog) -> list[_Item]:
+_target = functools.lru_cache(maxsize=4096)(parse_target)
+"""``parse_target`` kept by the name's text: a file of a template names the same blocks as the last."""
+
+
+@functools.lru_cache(maxsize=8)
+def _items(catalog: Catalog) -> tuple[_Item, ...]:
+    """What the template names, per catalogue object (as ``_shapes``)."""
     items = [_Item("input", i, (f"in_{i}", f"inq_{i}", f"inytd_{i}")) for i in catalog.inputs]
     items += [_Item("kpi", k, (f"kpi_{k}", f"kpiq_{k}", f"kpiytd_{k}", f"status_{k}")) for k in catalog.kpis]
     items += [
@@ -44,11 +51,14 @@ def _items(catalog: Catalog) -> list[_Item]:
     ]
     items += [_Item("setting", s, (f"set_{s}",)) for s in ("company", "year", "first_month", "currency")]
     items.append(_Item("labels", "month_labels", ("month_labels",)))
-    return items
+    return tuple(items)
 
 
+@functools.lru_cache(maxsize=8)
 def _shapes(catalog: Catalog) -> dict[str, Area]:
-    """Every name's cells in a fresh workbook: the columns and height each must keep."""
+    """Every name's cells in a fresh workbook: the columns and height each must keep. Kept per catalogue
+    object (compared by identity, and held while kept; ``identify.load_bundled`` gives the same one for
+    every file of a bundled catalogue); read only."""
     placeholder = SheetNames(*(["x"] * 8))
     shapes = {}
     for name, target in defined_names(Layout.plan(catalog, placeholder)).items():
@@ -115,7 +125,7 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
     return Located(layout, names.good, located["input"], located["kpi"], located["target"], labels_row), findings
 
 
-def _sort_names(book: Book, items: list[_Item], shapes: dict[str, Area]) -> _Sorted:
+def _sort_names(book: Book, items: tuple[_Item, ...], shapes: dict[str, Area]) -> _Sorted:
     """Each name the template needs: absent, pointing nowhere, on a lost sheet, moved, or good."""
     names = book.defined_names()
     found_names = _Sorted()
@@ -124,7 +134,7 @@ def _sort_names(book: Book, items: list[_Item], shapes: dict[str, Area]) -> _Sor
             if name not in names:
                 found_names.absent.append((name, item))
                 continue
-            found = parse_target(names[name])
+            found = _target(names[name])
             if found is None:
                 found_names.broken.append((name, item, names[name]))
             elif not has_cells(book, found.sheet):
@@ -148,7 +158,7 @@ def _none_found(catalog: Catalog, _: Callable[[str], str]) -> Finding:
     )
 
 
-def _role_sheets(items: list[_Item], good: dict[str, Area]) -> dict[str, str]:
+def _role_sheets(items: tuple[_Item, ...], good: dict[str, Area]) -> dict[str, str]:
     """Each role (inputs, KPIs, settings) lives on one sheet: the sheet most of its names point to."""
     votes: dict[str, dict[str, int]] = {}
     for item in items:
@@ -160,7 +170,7 @@ def _role_sheets(items: list[_Item], good: dict[str, Area]) -> dict[str, str]:
 
 
 def _rows(
-    items: list[_Item], names: _Sorted, role_sheet: dict[str, str]
+    items: tuple[_Item, ...], names: _Sorted, role_sheet: dict[str, str]
 ) -> tuple[dict[str, tuple[str, int]], dict[str, set[str]], int | None]:
     """Each item's row from its names on its role's sheet; a name elsewhere, or on another row than
     the item's other names, counts as moved (and leaves ``names.good``)."""

@@ -91,7 +91,8 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     cells = 0
     periods = input_periods(catalog, typed.months)
     _report_overflows(check, typed, periods, labels)
-    skipped = {k for k, expr in catalog.formulas.items() if typed.out_of_range & set(refs(expr))}
+    out = typed.out_of_range  # nearly always empty: then no KPI's inputs need listing
+    skipped = {k for k, expr in catalog.formulas.items() if out & set(refs(expr))} if out else set()
     for input_id, row_values in periods.items():
         if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
@@ -173,6 +174,8 @@ def _compare_cell(
     if (sheet, row, col) in check.flagged:
         return 0
     actual = check.book.value(sheet, row, col)
+    if actual.__class__ is float and actual == expected and math.isfinite(actual):
+        return 1  # what ``_same`` says of an equal finite number, without its calls
     if not _same(actual, expected):
         _ = check.gettext
         what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")

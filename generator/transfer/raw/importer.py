@@ -2,7 +2,7 @@
 
 The guarantees of the monthly import (``generator.transfer.importer``) hold here too: every
 unreadable cell is named (by row and column with pandas; with DuckDB counted per column, the
-first few by row) and skipped, or with ``strict`` refuses the import before anything is written;
+first few by row) and skipped, or with ``options.strict`` refuses the import before anything is written;
 the summary says how many rows each table had and how many fell outside the fiscal year; raw
 files are only read.
 A distinct input's exact quarters and year (``exact``) are kept in the workbook's properties.
@@ -19,6 +19,7 @@ from generator.catalog import Catalog
 from generator.errors import CatalogError, DataError
 from generator.output import plan_workbook_output, write_planned
 from generator.transfer.exact_kept import to_properties
+from generator.transfer.import_options import ImportOptions
 from generator.transfer.raw.check import check_profile
 from generator.transfer.raw.exact import Exact
 from generator.transfer.raw.files import RawFile, assign, read_frame
@@ -35,16 +36,8 @@ LARGE = 40 * 1024 * 1024
 class RawImportRequest:
     files: list[str]
     profile: Profile
-    out: Path | str
     catalog: Catalog
-    locale: str = "en"
-    company: str = ""
-    year: int | None = None
-    first_month: int | None = None
-    currency: str = ""
-    fallback: str | None = None
-    strict: bool = False
-    force: bool = False
+    options: ImportOptions
     engine: str = "auto"
 
 
@@ -89,9 +82,9 @@ def _engine(request: RawImportRequest, files: list[RawFile]) -> str:
 
 def _fiscal_year(request: RawImportRequest, latest: list[dt.datetime | None]) -> tuple[int, int]:
     """The year asked, else the fiscal year holding the latest date no later than today."""
-    first = request.first_month or 1
-    if request.year is not None:
-        return request.year, first
+    first = request.options.first_month or 1
+    if request.options.year is not None:
+        return request.options.year, first
     today = dt.datetime.now()
     known = [min(x, today) for x in latest if x is not None]
     moment = max(known) if known else today
@@ -99,40 +92,28 @@ def _fiscal_year(request: RawImportRequest, latest: list[dt.datetime | None]) ->
 
 
 def import_raw(request: RawImportRequest) -> RawImportResult:
-    from generator.workbook.build import build_workbook, default_file_name, resolve_options
-    from generator.workbook.context import BuildOptions
+    from generator.workbook.build import build_workbook, default_file_name
 
-    profile = request.profile
+    profile, chosen = request.profile, request.options
     problems, _ = check_profile(profile, request.catalog)
     if problems:
         raise CatalogError(problems)
     files = assign(profile, request.files, duckdb=request.engine == "duckdb")
     reads = [f.path for f in files]
-    plan_out = plan_workbook_output(request.out, force=request.force, reads=reads)
-    options = resolve_options(
-        BuildOptions(
-            locale=request.locale, company=request.company, currency=request.currency, fallback=request.fallback
-        )
-    )
+    plan_out = plan_workbook_output(chosen.out, force=chosen.force, reads=reads)
+    checked = chosen.checked()
     engine = _engine(request, files)
     run = _run_duckdb if engine == "duckdb" else _run_pandas
     values, tables, year, first_month, exact = run(request, files)
     issues = [line for stats in tables.values() for line in stats.problems]
-    if issues and request.strict:
+    if issues and chosen.strict:
         raise DataError(f"{len(issues)} problems, nothing written (--strict):\n" + "\n".join(issues))
     filled = {input_id: values.get(input_id, [None] * 12) for input_id in request.catalog.inputs}
-    options = BuildOptions(
-        locale=options.locale,
-        company=request.company,
-        year=year,
-        first_month=first_month,
-        currency=options.currency,
-        fallback=request.fallback,
-    )
+    options = chosen.for_year(checked, year, first_month)
     exact = {input_id: row for input_id, row in exact.items() if input_id in filled}
     built = build_workbook(request.catalog, options, values=filled, properties=to_properties(exact, filled))
     out = write_planned(
-        plan_out, default_file_name(request.catalog, built.options), built.data, force=request.force, reads=reads
+        plan_out, default_file_name(request.catalog, built.options), built.data, force=chosen.force, reads=reads
     )
     absent = sorted({m.table for m in profile.measures.values()} - {f.table for f in files})
     notes = [f"no file for table {name}: its inputs are left empty" for name in absent]
