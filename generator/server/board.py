@@ -29,9 +29,16 @@ class Board:
         self.pid = os.getpid()
 
     @staticmethod
-    def create() -> SharedMemory:
-        """The board, made by the server's main process before it starts the workers; it unlinks it at the end."""
-        memory = SharedMemory(create=True, size=SLOTS * 2 * _WORD)
+    def create() -> SharedMemory | None:
+        """The board, made by the server's main process before it starts the workers; it unlinks it at the end.
+
+        None where shared memory cannot be had (no /dev/shm in a container): the workers then serve
+        without the hint, as before it existed.
+        """
+        try:
+            memory = SharedMemory(create=True, size=SLOTS * 2 * _WORD)
+        except OSError:
+            return None
         _buffer(memory)[:] = bytes(SLOTS * 2 * _WORD)
         return memory
 

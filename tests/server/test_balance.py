@@ -112,6 +112,7 @@ def _report(name: str, uploads: int, ready: Any, done: Any) -> None:
 
 def test_the_board_shows_each_worker_the_others_and_not_itself() -> None:
     memory = Board.create()
+    assert memory is not None
     context = multiprocessing.get_context("spawn")  # as uvicorn starts its workers
     ready, done = context.Event(), context.Event()
     other = context.Process(target=_report, args=(memory.name, 4, ready, done))
@@ -171,3 +172,13 @@ def test_two_workers_keep_a_lone_client_s_connection_and_leave_nothing(tmp_path:
     assert live.process.returncode == 0
     assert not Path("/dev/shm", name).exists()
     assert all(isinstance(entry, dict) for entry in live.entries())
+
+
+def test_without_shared_memory_the_server_runs_without_the_board(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.server import board
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/dev/shm/psm_x")
+
+    monkeypatch.setattr(board, "SharedMemory", refused)
+    assert Board.create() is None
