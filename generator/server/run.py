@@ -7,6 +7,7 @@ as fresh processes that import the app factory), and the bundled-catalogue cache
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -76,7 +77,12 @@ def app_from_environment() -> Any:
     settings = settings_from_environment()
     BoundedH11Protocol.configure(settings)
     name = os.environ.get(_BOARD_ENV)
-    return create_app(settings, Board.join(name) if name else None)
+    app = create_app(settings, Board.join(name) if name else None)
+    # what start-up loaded (catalogues, templates, the framework) lives as long as the worker: kept out
+    # of the collector's full passes, which otherwise walk it again during every few validations
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def run(host: str, port: int, workers: int, settings: Any) -> None:

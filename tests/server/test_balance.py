@@ -1,5 +1,5 @@
-"""Spreading uploads over the workers: a worker busier than another sends its clients' next requests
-to a new connection (issue 25: /api/validate at 20 clients)."""
+"""The workers under many uploads (issue 25: /api/validate at 20 clients): a worker busier than another
+sends its clients' next requests to a new connection, and start-up objects stay out of the collector."""
 
 from __future__ import annotations
 
@@ -182,3 +182,17 @@ def test_without_shared_memory_the_server_runs_without_the_board(monkeypatch: py
 
     monkeypatch.setattr(board, "SharedMemory", refused)
     assert Board.create() is None
+
+
+def test_a_worker_keeps_its_start_up_objects_out_of_the_collector() -> None:
+    """gc.freeze after start-up: the collector's full passes no longer walk the catalogues and templates."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc; from generator.server.run import app_from_environment; "
+        "before = gc.get_freeze_count(); app_from_environment(); print(before, gc.get_freeze_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    before, after = map(int, done.stdout.split())
+    assert before == 0 and after > 10_000, done.stdout
