@@ -49,6 +49,12 @@ def call(name: str, args: list[Compiled]) -> Compiled:
         raise EngineError(f"function {name} is not supported by the engine")
     low, high, impl = _EAGER[name]
     _arity(name, args, low, high)
+    if len(args) == 1:  # one or two arguments (most calls) listed without a comprehension's own call
+        (only,) = args
+        return lambda sheet, refs: impl(sheet, [only(sheet, refs)])
+    if len(args) == 2:
+        first, second = args
+        return lambda sheet, refs: impl(sheet, [first(sheet, refs), second(sheet, refs)])
 
     def run(sheet: Spreadsheet, refs: Refs) -> Any:
         return impl(sheet, [arg(sheet, refs) for arg in args])
@@ -69,7 +75,8 @@ def _if(args: list[Compiled]) -> Compiled:
     no = args[2] if len(args) > 2 else None
 
     def run(sheet: Spreadsheet, refs: Refs) -> Any:
-        condition = to_bool(sheet.scalar(test(sheet, refs)))
+        condition = test(sheet, refs)
+        condition = to_bool(sheet.scalar(condition) if condition.__class__ is Area else condition)
         if condition.__class__ is XlError:
             return condition
         if condition:

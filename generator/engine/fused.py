@@ -6,7 +6,9 @@ node (the IF, the comparison, each function, each reference), which is most of t
 stale check. A fused closure takes the same steps with the same value functions (``_count``,
 ``compare``, ``to_number``, ...), in the same order, in one call: the same value, the same error,
 the same exception for any cell contents, which tests/engine/test_fused.py checks against the
-general closure on random cells (numbers, text, blanks, booleans, errors, blocks, #REF!).
+general closure on random cells (numbers, text, blanks, booleans, errors, blocks, #REF!). The two
+changes against the prior year read each of their two cells once when the references are the
+template's own (a cell read again gives the value it gave, a difference worked twice the same).
 A shape not listed here keeps its general closure. ISNUMBER, COUNT and SUM are ``functions``' own,
 so a model of another program's counting (tests/engine/known_differences.py) holds for them too.
 """
@@ -108,6 +110,9 @@ def _both_numbers(sheet: Spreadsheet, refs: Refs) -> bool:
 
 def _change(sheet: Spreadsheet, refs: Refs) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(ABS(c-d)<0.0005,0,e-f),"")``."""
+    now, before = refs[0], refs[1]
+    if refs[2:] == (now, before, now, before):  # the template's own (c, e = a; d, f = b): each cell read once
+        return _change_of(sheet, sheet.scalar(now), sheet.scalar(before))
     if not _both_numbers(sheet, refs):
         return ""
     gap = _difference(sheet, refs, 2)
@@ -117,8 +122,41 @@ def _change(sheet: Spreadsheet, refs: Refs) -> Any:
     return 0.0 if near else _difference(sheet, refs, 4)
 
 
+def _change_of(sheet: Spreadsheet, now: Any, before: Any) -> Any:
+    """``_change`` of two values read once: what its steps give when c and e are a, d and f are b (the
+    same cells read again give the same values, and the same difference twice the same result)."""
+    if not _both_read_numbers(sheet, now, before):
+        return ""
+    gap = _subtract(now, before)
+    if gap.__class__ is XlError:
+        return gap
+    return 0.0 if compare(abs(gap), 0.0005) == -1 else gap
+
+
+def _both_read_numbers(sheet: Spreadsheet, now: Any, before: Any) -> bool:
+    """``AND(ISNUMBER(a),ISNUMBER(b))`` of two values read: ISNUMBER is ``functions``' own (a value that is
+    not a reference is its own scalar)."""
+    first = _isnumber(sheet, [now])
+    second = _isnumber(sheet, [before])
+    return bool(first and second)
+
+
+def _subtract(now: Any, before: Any) -> Any:
+    """``a - b`` of two values read, as ``compile._arithmetic`` computes it."""
+    a: Any = to_number(now)
+    if a.__class__ is XlError:
+        return a
+    b: Any = to_number(before)
+    if b.__class__ is XlError:
+        return b
+    return _sub(a, b)
+
+
 def _relative_change(sheet: Spreadsheet, refs: Refs) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(c=0,"",IF(ABS((d-e)/ABS(f))<0.0005,0,(g-h)/ABS(i))),"")``."""
+    now, before = refs[0], refs[1]
+    if refs[2:] == (before, now, before, before, now, before, before):  # the template's own: read once
+        return _relative_change_of(sheet, sheet.scalar(now), sheet.scalar(before))
     if not _both_numbers(sheet, refs):
         return ""
     order = compare(sheet.scalar(refs[2]), 0.0)
@@ -131,6 +169,27 @@ def _relative_change(sheet: Spreadsheet, refs: Refs) -> Any:
         return ratio
     near = compare(abs(ratio), 0.0005) == -1
     return 0.0 if near else _over_abs(sheet, refs, 6)
+
+
+def _relative_change_of(sheet: Spreadsheet, now: Any, before: Any) -> Any:
+    """``_relative_change`` of two values read once (c, e, f, h, i are b; d, g are a)."""
+    if not _both_read_numbers(sheet, now, before):
+        return ""
+    order = compare(before, 0.0)
+    if order.__class__ is XlError:
+        return order
+    if order == 0:
+        return ""
+    gap = _subtract(now, before)
+    if gap.__class__ is XlError:
+        return gap
+    base: Any = to_number(before)
+    if base.__class__ is XlError:
+        return base
+    ratio = _div(gap, abs(base))
+    if ratio.__class__ is XlError:
+        return ratio
+    return 0.0 if compare(abs(ratio), 0.0005) == -1 else ratio
 
 
 def _over_abs(sheet: Spreadsheet, refs: Refs, first: int) -> Any:

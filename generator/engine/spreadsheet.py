@@ -104,9 +104,8 @@ def parsed(formula: str) -> Parsed:
 class Spreadsheet:
     """Cells by (sheet, 0-based row, 0-based column).
 
-    ``strict`` (the writer): a reference to a sheet or name the workbook lacks is an EngineError,
-    since the writer never means one. Not strict (a user's file): they compute as Excel shows
-    them, #REF! and #NAME?.
+    ``strict`` (the writer): a reference to a sheet or name the workbook lacks is an EngineError, since the
+    writer never means one. Not strict (a user's file): they compute as Excel shows them, #REF! and #NAME?.
     """
 
     def __init__(self, sheets: Iterable[str], *, strict: bool = True, most_cells: int | None = None) -> None:
@@ -128,14 +127,12 @@ class Spreadsheet:
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
         self._resolved: dict[Key, Resolved] = {}  # each formula cell's closure and blocks
-        self._deepest: Key | None = None
-        """The deepest cell being computed when the stack ran out (see ``_evaluate_outermost``)."""
+        self._deepest: Key | None = None  # the deepest cell computed when the stack ran out (_evaluate_outermost)
 
     # ------------------------------------------------------------------------------------ filling
 
     def set_value(self, sheet: str, row: int, col: int, value: Any) -> None:
-        """A constant: a number, text, a boolean, an XlError, or None (blank); a float past the
-        range a spreadsheet holds (inf, NaN) is #NUM!."""
+        """A constant: a number, text, a boolean, an XlError, or None (blank); inf and NaN are #NUM!."""
         self._known[(sheet, row, col)] = cell_value(value)
         self._stored = None
 
@@ -214,14 +211,16 @@ class Spreadsheet:
                 return result
 
     def evaluate_all(self) -> dict[Key, Any]:
-        """Every formula cell's result (numbers, text, booleans, XlErrors; never None)."""
-        return {key: self.value(*key) for key in self._formulas}
+        """Every formula cell's result (numbers, text, booleans, XlErrors; never None), as ``value`` gives it."""
+        known = self._known
+        return {key: known[key] if key in known else self._evaluate_outermost(key) for key in self._formulas}
 
     def evaluate(self, sheet: str, formula: str) -> Any:
         """An ad hoc formula as if typed in a cell of ``sheet`` (conditional formats, tests)."""
         try:
             fn, refs = self._compile(sheet, formula)
-            return _result(self.scalar(fn(self, refs)))
+            found = self.scalar(fn(self, refs))
+            return 0 if found is None else found  # a blank read through a reference shows as 0
         except RecursionError:  # the formula's own nesting is bounded: only a caller's deep stack gets here
             raise EngineError("the formula is nested too deeply to compute") from None
 
@@ -237,9 +236,16 @@ class Spreadsheet:
 
     def values(self, area: Area) -> Iterator[Any]:
         """The values of a block, row by row; a large block only its stored cells (blanks left out). Lazy
-        (SUM stops at the first error); a small block's known cells are read with no call each."""
-        value = self.value
-        sheet, first_row, first_col, last_row, last_col = area
+        (SUM stops at the first error); a single cell, what most functions read, is read at once."""
+        _sheet, first_row, first_col, last_row, last_col = area
+        if first_row != last_row or first_col != last_col:
+            return self._block_values(area)
+        self._charge(1)
+        return iter((self.scalar(area),))
+
+    def _block_values(self, area: Area) -> Iterator[Any]:
+        """``values`` of a block of more than one cell; a small block's known cells read with no call each."""
+        value, (sheet, first_row, first_col, last_row, last_col) = self.value, area
         size = (last_row - first_row + 1) * (last_col - first_col + 1)
         if size > DENSE_WALK:
             for row, col in self._walk(area):
@@ -254,10 +260,9 @@ class Spreadsheet:
 
     def positioned(self, area: Area) -> Iterator[tuple[int, Any]]:
         """(1-based position in the block, row by row; value) of a block's cells, as ``values``."""
-        value = self.value
         sheet, first_row, first_col, width = area.sheet, area.first_row, area.first_col, area.cols
         for row, col in self._walk(area):
-            yield (row - first_row) * width + col - first_col + 1, value(sheet, row, col)
+            yield (row - first_row) * width + col - first_col + 1, self.value(sheet, row, col)
 
     def name(self, key: str) -> Any:
         """What a defined name gives: its cells (an Area), #REF!, #NAME? for an unknown name in a user's
@@ -389,11 +394,6 @@ class Spreadsheet:
         if area is None:
             raise EngineError(f"not a cell address: {address}")
         return area
-
-
-def _result(value: Any) -> Any:
-    """What a cell shows: a blank read through a reference shows as 0."""
-    return 0 if value is None else value
 
 
 def _where(key: Key) -> str:

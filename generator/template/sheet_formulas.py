@@ -7,12 +7,12 @@ file and compares, so a formula a user overwrote is found by simple text compari
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better, Unit
 from generator.formula import to_excel
-from generator.formula.address import cell, quote_sheet
+from generator.formula.address import cell, column_letter, quote_sheet
 from generator.formula.expr import Expr
 from generator.template.layout import (
     INPUT_GRID,
@@ -28,7 +28,8 @@ from generator.template.layout import (
 
 def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str:
     """An input over months ``first..last`` of its row (same sheet), blank when no month has data."""
-    span = f"{cell(row, first)}:{cell(row, last)}"
+    number = str(row + 1)  # each cell spelled as ``cell`` spells it, the row once
+    span = f"{column_letter(first)}{number}:{column_letter(last)}{number}"
     if kind is Aggregation.FLOW:
         return f'=IF(COUNT({span})=0,"",SUM({span}))'
     if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):  # DISTINCT: the average month, never a sum
@@ -38,15 +39,19 @@ def aggregate_formula(kind: Aggregation, row: int, first: int, last: int) -> str
         cols.reverse()
     body = '""'
     for col in reversed(cols):
-        ref = cell(row, col)
+        ref = column_letter(col) + number
         body = f"IF(ISNUMBER({ref}),{ref},{body})"
     return "=" + body
 
 
 def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
-    """Column -> formula for an input's four quarters and year-to-date."""
+    """Column -> formula for an input's four quarters and year-to-date (kept per process, ``_kept``)."""
     kind = catalog.inputs[input_id].aggregation
     row = layout.input_rows[input_id]
+    return _kept(("input", kind, row), lambda: _input_row(kind, row))
+
+
+def _input_row(kind: Aggregation, row: int) -> dict[int, str]:
     formulas = {}
     for q in range(4):
         first, last = INPUT_GRID.quarter_months(q)
@@ -55,20 +60,66 @@ def input_period_formulas(catalog: Catalog, layout: Layout, input_id: str) -> di
     return formulas
 
 
+_KEPT: dict[tuple[object, ...], dict[int, str]] = {}
+MOST_KEPT = 4_096
+"""Rows of formulas kept per process, at most (a CRM workbook has about 150): past it the table starts again."""
+
+
+def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
+    """A row's formulas (column -> text), kept per process by everything they are built from: a server,
+    a batch or a benchmark building the same catalogue again spells each row once. A copy each time,
+    so a caller may change what it gets."""
+    found = _KEPT.get(key)
+    if found is None:
+        found = make()
+        if len(_KEPT) >= MOST_KEPT:
+            _KEPT.clear()
+        _KEPT[key] = found
+    return dict(found)
+
+
 def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:
     """Column -> formula for a KPI's 12 months, four quarters, year-to-date and latest month.
 
     Every column applies the same compiled formula; only the input column changes, since the
-    Inputs sheet already aggregates each input by its kind for quarters and the year.
+    Inputs sheet already aggregates each input by its kind for quarters and the year. Each input
+    cell is spelled as ``Layout.input_cell`` spells it (quoted sheet, column, row): the sheet and
+    the rows once per KPI, the columns once per period, the formula text by one ``str.format``;
+    the row is kept per process (``_kept``) by the formula, the sheet and the rows it reads.
     """
-    expr = catalog.formulas[kpi_id]
-    pairs = [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
-    pairs += [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
-    pairs += [(KPI_GRID.ytd, INPUT_GRID.ytd)]
-    parts = _excel_parts(expr)
-    formulas = {kcol: _filled(parts, partial(_input_at, layout, icol)) for kcol, icol in pairs}
-    formulas[KPI_LATEST_COL] = latest_formula(layout.kpi_rows[kpi_id], KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
+    template, input_ids = _kpi_template(_excel_parts(catalog.formulas[kpi_id]))
+    rows = layout.input_rows
+    row_texts = tuple(str(rows[input_id] + 1) for input_id in input_ids)
+    sheet = quote_sheet(layout.sheets.inputs)
+    row = layout.kpi_rows[kpi_id]
+    return _kept(("kpi", template, sheet, row_texts, row), lambda: _kpi_row(template, sheet, row_texts, row))
+
+
+def _kpi_row(template: str, sheet: str, row_texts: tuple[str, ...], row: int) -> dict[int, str]:
+    fill = template.format
+    formulas = {kcol: fill(sheet + column_letter(icol), *row_texts) for kcol, icol in _KPI_PERIOD_COLUMNS}
+    formulas[KPI_LATEST_COL] = latest_formula(row, KPI_GRID.month(0), KPI_GRID.month(MONTHS - 1))
     return formulas
+
+
+_KPI_PERIOD_COLUMNS = (
+    [(KPI_GRID.month(m), INPUT_GRID.month(m)) for m in range(MONTHS)]
+    + [(KPI_GRID.quarter(q), INPUT_GRID.quarter(q)) for q in range(4)]
+    + [(KPI_GRID.ytd, INPUT_GRID.ytd)]
+)
+"""(KPI sheet column, Inputs sheet column) of each period a KPI row computes, in the row's order."""
+
+
+@lru_cache(maxsize=4096)
+def _kpi_template(parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``_excel_parts`` as a ``str.format`` template, ``{0}`` the input cells' sheet and column, ``{1}``...
+    each distinct input's row, and those inputs in order."""
+    input_ids = tuple(dict.fromkeys(parts[1::2]))
+    pieces = [
+        f"{{0}}{{{input_ids.index(part) + 1}}}" if i % 2 else part.replace("{", "{{").replace("}", "}}")
+        for i, part in enumerate(parts)
+    ]
+    return "".join(pieces), input_ids
 
 
 def latest_formula(row: int, first: int, last: int) -> str:
@@ -85,15 +136,6 @@ def _excel_parts(expr: Expr) -> tuple[str, ...]:
     """``to_excel`` of a KPI formula once, split around its inputs (odd items are input ids): the 17
     period columns differ only in the input cells, and the writer and the validator both need them."""
     return tuple(to_excel(expr, lambda name: f"\x00{name}\x00").split("\x00"))
-
-
-def _filled(parts: tuple[str, ...], ref: Callable[[str], str]) -> str:
-    """The formula of ``_excel_parts`` with each input id replaced by its cell."""
-    return "".join(ref(part) if i % 2 else part for i, part in enumerate(parts))
-
-
-def _input_at(layout: Layout, col: int, input_id: str) -> str:
-    return layout.input_cell(input_id, col)
 
 
 def status_expression(value: str, target: str, tolerance: str, better: Better, *, points: bool = False) -> str:
@@ -175,12 +217,21 @@ def change_formula(unit: Unit, now: str, before: str, smallest: float | None) ->
     ``(now - before) / |before|``; blank when either is missing, or when ``before`` is 0. A change
     closer to 0 than ``smallest`` (half the last decimal a point change shows) is 0, so it never
     reads "-0.0"; ``None`` is the unguarded formula of layout 2, which the validator still reads."""
-    difference = f"{now}-{before}" if in_points(unit) else f"({now}-{before})/ABS({before})"
-    shown = difference
-    if smallest is not None:
-        half = f"{(smallest if in_points(unit) else RATIO_SMALLEST):.12f}".rstrip("0")
-        shown = f"IF(ABS({difference})<{half},0,{difference})"
-    if not in_points(unit):
+    return _change_text(in_points(unit), now, before, _smallest_text(unit, smallest))
+
+
+def _smallest_text(unit: Unit, smallest: float | None) -> str | None:
+    """``change_formula``'s threshold as its formula spells it, or None for the unguarded formula."""
+    if smallest is None:
+        return None
+    return f"{(smallest if in_points(unit) else RATIO_SMALLEST):.12f}".rstrip("0")
+
+
+def _change_text(points: bool, now: str, before: str, half: str | None) -> str:
+    """``change_formula`` with the unit's kind and the threshold's spelling worked out (once per row)."""
+    difference = f"{now}-{before}" if points else f"({now}-{before})/ABS({before})"
+    shown = difference if half is None else f"IF(ABS({difference})<{half},0,{difference})"
+    if not points:
         shown = f'IF({before}=0,"",{shown})'
     return f'=IF(AND(ISNUMBER({now}),ISNUMBER({before})),{shown},"")'
 
@@ -191,13 +242,27 @@ def change_decimals(decimals: int) -> int:
 
 
 def change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, *, guarded: bool = True) -> dict[int, str]:
-    """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet)."""
-    unit = catalog.kpis[kpi_id].unit
+    """Column -> formula for a KPI's 17 period changes against the prior year (on the prior-year sheet),
+    kept per process (``_kept``) by the KPI's unit and decimals, the KPI sheet and the two rows."""
+    kpi = catalog.kpis[kpi_id]
     now_sheet = quote_sheet(layout.sheets.kpis)
-    now_row, before_row = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
-    columns = [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
-    points = 0.5 / 10.0 ** (change_decimals(catalog.kpis[kpi_id].decimals) + 2)  # half the last decimal shown
-    smallest = points if guarded else None
-    return {
-        col: change_formula(unit, now_sheet + cell(now_row, col), cell(before_row, col), smallest) for col in columns
-    }
+    rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
+    key = ("change", kpi.unit, kpi.decimals, now_sheet, *rows, guarded)
+    return _kept(key, lambda: _change_row(kpi.unit, kpi.decimals, now_sheet, *rows, guarded=guarded))
+
+
+def _change_row(unit: Unit, decimals: int, now_sheet: str, now: int, before: int, *, guarded: bool) -> dict[int, str]:
+    now_row, before_row = str(now + 1), str(before + 1)
+    points = 0.5 / 10.0 ** (change_decimals(decimals) + 2)  # half the last decimal shown
+    half = _smallest_text(unit, points if guarded else None)
+    kind = in_points(unit)
+    formulas = {}
+    for col in _CHANGE_COLUMNS:
+        letters = column_letter(col)  # cell(row, col), spelled once per row
+        formulas[col] = _change_text(kind, now_sheet + letters + now_row, letters + before_row, half)
+    return formulas
+
+
+_CHANGE_COLUMNS = tuple(
+    [KPI_GRID.month(m) for m in range(MONTHS)] + [KPI_GRID.quarter(q) for q in range(4)] + [KPI_GRID.ytd]
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -101,6 +101,11 @@ class Context:
     """Consolidated workbooks' KPI values for the year, shown side by side on a "Sources" sheet."""
     prior_values: dict[str, list[float | None]] | None = None
     """The prior year's monthly input values to write (rolling into a new year carries them), or None."""
+    unit_labels: dict[Unit, str] = field(default_factory=dict)
+    """The unit words beside a row, by unit (``unit_label``)."""
+    input_validations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each input's data validation (its rule and messages), by input: worked out once for the Inputs
+    sheet, and the prior year's sheet gives its months the same one."""
 
     def target(self, kpi: Kpi) -> float | None:
         """The monthly target written for a KPI: the user's, else the catalogue's."""
@@ -131,11 +136,14 @@ class Context:
         return "internal:" + quote_sheet(sheet_name) + where
 
     def unit_label(self, unit: Unit) -> str:
-        """The short unit shown beside a row: the currency code for money."""
+        """The short unit shown beside a row: the currency code for money. The words are translated once
+        a build (``unit_labels``), not once a row."""
         if unit is Unit.CURRENCY:
             return self.options.currency
+        if self.unit_labels:
+            return self.unit_labels[unit]
         _ = self._
-        labels = {
+        labels = self.unit_labels = {
             Unit.COUNT: _("count"),
             Unit.PERCENT: _("%"),
             Unit.RATIO: _("%"),

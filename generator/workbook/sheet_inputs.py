@@ -73,9 +73,10 @@ def write_inputs(ctx: Context, *, prior: bool = False) -> None:
         colour = category_colour(index)
         name = ctx.texts.pick(ctx.catalog.categories[category_id].name)
         sheet.set_row(row, 20)
+        group = style("group", colour=colour)  # looked up once for the row's cells
         for col in range(1, INPUT_HELP_COL + 1):
-            sheet.write_blank(row, col, None, style("group", colour=colour))
-        sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
+            sheet.write_blank(row, col, None, group)
+        sheet.write_string(row, 1, ctx.texts.upper(name), group)
 
     values = ctx.prior_values if prior else ctx.values
     for input_id, row in layout.input_rows.items():
@@ -106,9 +107,13 @@ def _write_input_row(
             sheet.write_blank(row, INPUT_GRID.month(m), None, cell_format)
         else:
             sheet.write_number(row, INPUT_GRID.month(m), value, cell_format)
-    sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1), validation(ctx, spec, help_text))
+    rules = ctx.input_validations.get(spec.id)
+    if rules is None:  # the same for both years: Babel writes its bounds once a build
+        rules = ctx.input_validations[spec.id] = validation(ctx, spec, help_text)
+    sheet.data_validation(row, INPUT_GRID.month(0), row, INPUT_GRID.month(MONTHS - 1), rules)
+    period_format = style("formula", number_format)
     for col, formula in input_period_formulas(ctx.catalog, layout, spec.id).items():
-        sheet.write_formula(row, col, formula, style("formula", number_format))
+        sheet.write_formula(row, col, formula, period_format)
     sheet.write_string(row, INPUT_HELP_COL, help_text, style("muted"))
 
 

@@ -81,10 +81,11 @@ def write_kpis(ctx: Context) -> None:
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
         colour = category_colour(index)
         sheet.set_row(row, 20)
+        group = style("group", colour=colour)  # looked up once for the row's cells
         for col in range(1, KPI_STATUS_COL + 1):
-            sheet.write_blank(row, col, None, style("group", colour=colour))
+            sheet.write_blank(row, col, None, group)
         name = ctx.texts.pick(ctx.catalog.categories[category_id].name)
-        sheet.write_string(row, 1, ctx.texts.upper(name), style("group", colour=colour))
+        sheet.write_string(row, 1, ctx.texts.upper(name), group)
 
     words = status_format(ctx)
     for kpi_id, row in layout.kpi_rows.items():
@@ -100,9 +101,9 @@ def write_kpis(ctx: Context) -> None:
             tip=_("Definition of this KPI"),
         )
         sheet.write_string(row, 3, ctx.unit_label(kpi.unit), style("unit"))
+        plain, bold = style("formula", number_format), style("formula_bold", number_format)  # the year in bold
         for col, formula in kpi_formulas(ctx.catalog, layout, kpi_id).items():
-            bold = col == KPI_GRID.ytd
-            sheet.write_formula(row, col, formula, style("formula_bold" if bold else "formula", number_format))
+            sheet.write_formula(row, col, formula, bold if col == KPI_GRID.ytd else plain)
         if kpi.better is Better.INFO:
             sheet.write_string(row, KPI_TARGET_COL, "", style("formula"))
             sheet.write_string(row, KPI_TOLERANCE_COL, "", style("formula"))

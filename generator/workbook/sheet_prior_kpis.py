@@ -64,11 +64,12 @@ def write_prior_kpis(ctx: Context) -> None:
     for index, (category_id, row) in enumerate(layout.kpi_group_rows.items()):
         colour = category_colour(index)
         name = ctx.texts.upper(ctx.texts.pick(ctx.catalog.categories[category_id].name))
+        group = style("group", colour=colour)  # looked up once for the rows' cells
         for at, last in ((row, KPI_LATEST_COL), (row + shift, KPI_GRID.ytd)):
             sheet.set_row(at, 20)
             for col in range(1, last + 1):
-                sheet.write_blank(at, col, None, style("group", colour=colour))
-            sheet.write_string(at, 1, name, style("group", colour=colour))
+                sheet.write_blank(at, col, None, group)
+            sheet.write_string(at, 1, name, group)
 
     for kpi_id, row in prior.kpi_rows.items():
         kpi = ctx.catalog.kpis[kpi_id]
@@ -78,16 +79,16 @@ def write_prior_kpis(ctx: Context) -> None:
             sheet.write_number(at, 1, kpi.number, style("unit"))
             sheet.write_string(at, 2, ctx.texts.kpi(kpi).name, style("label"))
         sheet.write_string(row, 3, ctx.unit_label(kpi.unit), style("unit"))
+        plain, bold = style("formula", number_format), style("formula_bold", number_format)  # the year in bold
         for col, formula in kpi_formulas(ctx.catalog, prior, kpi_id).items():
-            sheet.write_formula(
-                row, col, formula, style("formula_bold" if col == KPI_GRID.ytd else "formula", number_format)
-            )
+            sheet.write_formula(row, col, formula, bold if col == KPI_GRID.ytd else plain)
         points = in_points(kpi.unit)
         decimals = change_decimals(kpi.decimals)
         shown = ctx.number_format(kpi.unit, decimals) if points else ctx.number_format(Unit.PERCENT, 1)
         sheet.write_string(change_row, 3, _("points") if points else "%", style("unit"))
+        signed = style("formula", _signed(shown))
         for col, formula in change_formulas(ctx.catalog, layout, kpi_id).items():
-            sheet.write_formula(change_row, col, formula, style("formula", _signed(shown)))
+            sheet.write_formula(change_row, col, formula, signed)
         if kpi.better is not Better.INFO:
             _colour_by_direction(ctx, change_row, kpi.better)
 

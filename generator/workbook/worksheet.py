@@ -19,7 +19,9 @@ import re
 from typing import Any
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_range, xl_rowcol_to_cell
-from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple
+
+from generator.workbook.validations import KeptValidations
 
 try:
     from xlsxwriter.utility import _get_sparkline_style as _style_table
@@ -73,9 +75,21 @@ def only_classic_functions(formula: str) -> bool:
     Such a formula also calls none of the dynamic-array functions XlsxWriter looks for: each of
     those is a name followed by ``(``, and every such name is found here (within a longer name
     when letters, digits, ``_`` or ``.`` precede it), none of them a classic function's name or
-    the end of one."""
-    names = _CALL.findall(formula)
-    return CLASSIC_FUNCTIONS.issuperset(names) or CLASSIC_FUNCTIONS.issuperset(name.upper() for name in names)
+    the end of one. Answers are kept per formula text (``_CLASSIC``): a process that builds the
+    same catalogue again (a batch, the server) writes the same formulas."""
+    found = _CLASSIC.get(formula)
+    if found is None:
+        names = _CALL.findall(formula)
+        found = CLASSIC_FUNCTIONS.issuperset(names) or CLASSIC_FUNCTIONS.issuperset(name.upper() for name in names)
+        if len(_CLASSIC) >= _MOST_CLASSIC:
+            _CLASSIC.clear()
+        _CLASSIC[formula] = found
+    return found
+
+
+_CLASSIC: dict[str, bool] = {}
+_MOST_CLASSIC = 20_000
+"""Formulas whose answer is kept, at most (a CRM workbook writes about 3,000): past it the table starts again."""
 
 
 class _EmptyText(str):
@@ -90,6 +104,7 @@ EMPTY_TEXT = _EmptyText("\u2400")
 _ERROR_CODES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 """The cached results XlsxWriter marks ``t="e"``."""
 _COLUMNS: dict[int, str] = {}
+_INFINITY = float("inf")
 _EXPRESSION_OPTIONS = frozenset({"type", "criteria", "format"})
 """The options of the formula rules ``FormulaWorksheet.conditional_format`` stores itself."""
 
@@ -108,7 +123,7 @@ def _column(col: int) -> str:
     return found
 
 
-class FormulaWorksheet(Worksheet):  # type: ignore[misc]
+class FormulaWorksheet(KeptValidations):
     """XlsxWriter's worksheet with the project's fast paths (see the module's docstring).
 
     Overrides, read against XlsxWriter 3.2.0 and 3.3.1: ``_xml_formula_element``,
@@ -219,6 +234,41 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             return str(super()._prepare_formula(formula, *args, **kwargs))
         return _trimmed(formula)
 
+    def write_formula(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_formula``; a call by row and column numbers goes straight to
+        ``_write_formula``, without the decorator that reads "A1" addresses (a call per formula cell)."""
+        if not kwargs and 3 <= len(args) <= 5 and args[0].__class__ is int and args[1].__class__ is int:
+            return self._write_formula(*args)
+        return int(super().write_formula(*args, **kwargs))
+
+    def write_number(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_number``, by numbers straight to ``_write_number`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_number(*args))
+        return int(super().write_number(*args, **kwargs))
+
+    def _write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> int:
+        """XlsxWriter's ``_write_number`` for a finite float: the same cell stored, without its checks
+        for NaN, infinities and fractions (a finite float is none of them). Anything else is XlsxWriter's."""
+        if number.__class__ is not float or not -_INFINITY < number < _INFINITY or self.constant_memory:
+            return int(super()._write_number(row, col, number, cell_format))
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellNumberTuple(number, cell_format)
+        return 0
+
+    def write_blank(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_blank``, by numbers straight to ``_write_blank`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_blank(*args))
+        return int(super().write_blank(*args, **kwargs))
+
+    def write_string(self, *args: Any, **kwargs: Any) -> int:
+        """XlsxWriter's ``write_string``, by numbers straight to ``_write_string`` (see ``write_formula``)."""
+        if not kwargs and 3 <= len(args) <= 4 and args[0].__class__ is int and args[1].__class__ is int:
+            return int(self._write_string(*args))
+        return int(super().write_string(*args, **kwargs))
+
     def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
         """XlsxWriter's ``_write_formula`` for a formula of classic functions only: the same cell
         stored, without its search for dynamic-array functions (there are none, see
@@ -227,7 +277,7 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
         if (
             self.constant_memory
             or not formula
-            or (formula.startswith("{") and formula.endswith("}"))
+            or (formula[0] == "{" and formula[-1] == "}")
             or not only_classic_functions(formula)
         ):
             return int(super()._write_formula(row, col, formula, cell_format, value))
@@ -235,6 +285,25 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             return -1
         self.table[row][col] = CellFormulaTuple(_trimmed(formula), cell_format, value)
         return 0
+
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's ``_calculate_spans`` (each block of 16 rows' first and last used column, cells
+        and comments) from each row's own columns, not by trying every column of the sheet in every row."""
+        if self.dim_colmin is None:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        low, high, span_min, span_max = self.dim_colmin, self.dim_colmax, -1, -1
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            for cells in (self.table, self.comments):
+                cols = [col for col in cells[row] if low <= col <= high] if row in cells else ()
+                if cols:
+                    first, last = min(cols), max(cols)
+                    span_min, span_max = (first, last) if span_min < 0 else (min(span_min, first), max(span_max, last))
+            if ((row + 1) % 16 == 0 or row == self.dim_rowmax) and span_min >= 0:
+                spans[int(row / 16)] = f"{span_min + 1}:{span_max + 1}"
+                span_min = -1
+        self.row_spans = spans
 
     def _write_rows(self) -> None:
         """XlsxWriter's ``_write_rows`` with its innermost loop inlined: each cell of the kinds a build
@@ -257,6 +326,8 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             self.row_spans,
             self.col_info,
         )
+        styles: dict[int, str] = {}  # a format's s="..." by the format's id: each format is looked up once
+        columns = _COLUMNS
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             info = row_info.get(row)
@@ -270,23 +341,32 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
             parts: list[str] = []
             for col in sorted(cells):
                 found = cells[col]
-                if found.format:
-                    style = f' s="{found.format._get_xf_index()}"'
+                cell_format = found.format
+                if cell_format:
+                    style = styles.get(id(cell_format))
+                    if style is None:
+                        style = styles[id(cell_format)] = f' s="{cell_format._get_xf_index()}"'
                 elif row_format:
                     style = f' s="{row_format._get_xf_index()}"'
                 elif col in col_info and col_info[col].column_format is not None:
                     style = f' s="{col_info[col].column_format._get_xf_index()}"'
                 else:
                     style = ""
-                kind = found.__class__.__name__
-                if kind == "Formula":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}{_formula_value(found.formula, found.value)}')
-                elif kind == "Number":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}><v>{found.number:.16G}</v></c>')
-                elif kind == "String":
-                    parts.append(f'<c r="{_column(col)}{number}"{style} t="s"><v>{found.string}</v></c>')
-                elif kind == "Blank":
-                    parts.append(f'<c r="{_column(col)}{number}"{style}/>')
+                kind = found.__class__
+                letters = columns.get(col) or _column(col)
+                if kind is CellFormulaTuple:
+                    value = found.value
+                    if value.__class__ is float or value.__class__ is int:  # most results: no type, no escaping
+                        tail = f"><f>{_text(found.formula)}</f><v>{value}</v></c>"
+                    else:
+                        tail = _formula_value(found.formula, value)
+                    parts.append(f'<c r="{letters}{number}"{style}{tail}')
+                elif kind is CellNumberTuple:
+                    parts.append(f'<c r="{letters}{number}"{style}><v>{found.number:.16G}</v></c>')
+                elif kind is CellStringTuple:
+                    parts.append(f'<c r="{letters}{number}"{style} t="s"><v>{found.string}</v></c>')
+                elif kind is CellBlankTuple:
+                    parts.append(f'<c r="{letters}{number}"{style}/>')
                 else:  # rich strings, booleans, array formulas, errors: XlsxWriter's own writer, in order
                     write("".join(parts))
                     parts.clear()

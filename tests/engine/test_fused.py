@@ -103,6 +103,39 @@ def test_fused_closure_equals_the_general_one(shape: str) -> None:
     assert kinds & {"str", "float", "int", "Area"}
 
 
+TEMPLATE_REFERENCES = {
+    'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(ABS(@-@)<0.0005,0,@-@),"")': "ababab",
+    'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(@=0,"",IF(ABS((@-@)/ABS(@))<0.0005,0,(@-@)/ABS(@))),"")': "abbabbabb",
+}
+"""Shapes whose fused closure reads each cell once when the references are the template's own
+(``a`` the KPI this year, ``b`` the prior year), and that pattern."""
+
+
+@pytest.mark.parametrize("shape", sorted(TEMPLATE_REFERENCES), ids=lambda shape: shape[:40])
+def test_a_fused_closure_reading_each_cell_once_equals_the_general_one(shape: str) -> None:
+    """The references in the template's own pattern (the same two cells again, as one object or as equal
+    ones): the fused closure reads each cell once, the general one reads them again; same outcome."""
+    marked = shape.replace("@", REF_MARK)
+    general, count = compile_shape(marked)
+    fused = _FUSED[marked]
+    rng = random.Random(27)
+    outcomes = set()
+    for case in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        cells = {"a": _reference(rng), "b": _reference(rng)}
+        refs = tuple(cells[name] if case % 2 else _copy(cells[name]) for name in TEMPLATE_REFERENCES[shape])
+        assert len(refs) == count
+        expected = _outcome(general, _sheet(grid), refs)
+        assert _outcome(fused, _sheet(grid), refs) == expected, (grid, refs)
+        outcomes.add(expected[0])
+    assert {"EngineError", "str", "float"} <= outcomes  # a range, a circular cell; text; two numbers
+
+
+def _copy(reference: Any) -> Any:
+    """An equal reference that is another object (an XlError is one object per code)."""
+    return Area(*reference) if isinstance(reference, Area) else reference
+
+
 def test_a_filled_crm_workbook_computes_alike_with_and_without_fused_shapes(
     tmp_path: Path, crm: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

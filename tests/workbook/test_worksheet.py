@@ -19,6 +19,7 @@ class PlainFormulas(FormulaWorksheet):
 
     _prepare_formula = Worksheet._prepare_formula
     _write_formula = Worksheet._write_formula
+    write_formula = Worksheet.write_formula
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -44,6 +45,82 @@ def test_other_functions_still_get_their_prefix() -> None:
     assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
     assert sheet._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert sheet._prepare_formula('=IF(A1="",0,A1)') == 'IF(A1="",0,A1)'
+
+
+def test_a_formula_written_by_address_or_by_numbers_is_the_same_cell() -> None:
+    sheet = FormulaWorksheet()
+    sheet.write_formula("C5", '=IF(A1="",0,A1)', None, 3)
+    sheet.write_formula(4, 3, '=IF(A1="",0,A1)', None, 3)
+    sheet.write_formula(4, 4, formula="=SUM(A1:A3)")
+    assert tuple(sheet.table[4][2]) == tuple(sheet.table[4][3]) == ('IF(A1="",0,A1)', None, 3)
+    assert tuple(sheet.table[4][4]) == ("SUM(A1:A3)", None, 0)
+    assert (sheet.dim_rowmin, sheet.dim_rowmax, sheet.dim_colmin, sheet.dim_colmax) == (4, 4, 2, 4)
+    assert sheet.write_formula(1_048_576, 0, "=1") == -1  # past Excel's last row, as XlsxWriter answers
+
+
+def test_numbers_blanks_and_strings_written_by_address_or_by_numbers_are_the_same_cells() -> None:
+    from xlsxwriter.workbook import Workbook
+
+    book = Workbook(io.BytesIO(), {"in_memory": True})
+    sheet = book.add_worksheet(worksheet_class=FormulaWorksheet)
+    bold = book.add_format({"bold": True})
+    for by_address, by_numbers in (("B3", (2, 1)), ("C3", (2, 2))):
+        sheet.write_number(by_address, 1.5, bold)
+        sheet.write_number(*by_numbers, 1.5, bold)
+        assert sheet.table[2][by_numbers[1]] == (1.5, bold)
+    sheet.write_blank("D4", None, bold)
+    sheet.write_blank(3, 4, None, bold)
+    sheet.write_string("F4", "text")
+    sheet.write_string(3, 6, "text", cell_format=bold)
+    assert tuple(sheet.table[3][3]) == tuple(sheet.table[3][4]) == (bold,)
+    assert sheet.table[3][5].string == sheet.table[3][6].string and sheet.table[3][6].format is bold
+    assert sheet.write_blank(5, 5, None) == 0 and 5 not in sheet.table  # no format: nothing stored, as XlsxWriter
+    assert sheet.write_number(-1, 0, 1.0) == -1
+    from fractions import Fraction
+
+    sheet.write_number(6, 0, Fraction(1, 4))
+    sheet.write_number(6, 1, 7)
+    assert sheet.table[6][0] == (0.25, None) and sheet.table[6][0].number.__class__ is float
+    assert sheet.table[6][1].number.__class__ is int  # kept as XlsxWriter keeps it
+    for odd in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(TypeError):  # XlsxWriter's answer without nan_inf_to_errors
+            sheet.write_number(7, 0, odd)
+    book.close()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_row_spans_are_what_xlsxwriter_computes(seed: int) -> None:
+    import random
+
+    chosen = random.Random(seed)
+    ours, theirs = FormulaWorksheet(), Worksheet()
+    for sheet in (ours, theirs):
+        sheet.str_table = None
+    for _cell in range(chosen.randint(1, 60)):
+        row, col = chosen.randint(0, 70), chosen.randint(0, 30)
+        for sheet in (ours, theirs):
+            sheet._check_dimensions(row, col)
+            sheet.table[row][col] = (1.0, None)
+    for _comment in range(chosen.randint(0, 3)):
+        row, col = chosen.randint(0, 80), chosen.randint(0, 40)
+        for sheet in (ours, theirs):
+            sheet.comments[row][col] = ["note"]
+    ours._calculate_spans()
+    theirs._calculate_spans()
+    assert ours.row_spans == theirs.row_spans and ours.row_spans
+
+
+def test_the_answers_kept_for_formulas_stay_right_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.workbook import worksheet
+
+    monkeypatch.setattr(worksheet, "_CLASSIC", {})
+    monkeypatch.setattr(worksheet, "_MOST_CLASSIC", 3)
+    for _round in range(2):  # the second round reads the kept answers
+        assert only_classic_functions("=SUM(A1:A3)")
+        assert not only_classic_functions("=XLOOKUP(A1,B1:B9,C1:C9)")
+    for n in range(10):
+        assert only_classic_functions(f"=MAX(A{n},1)")
+    assert len(worksheet._CLASSIC) <= 3
 
 
 def test_dynamic_array_functions_are_never_classic() -> None:
