@@ -13,7 +13,9 @@ For each it prints requests, errors (any answer but 200), throughput, p50/p95/p9
 CPU time per request (user + system of the server and its workers, from /proc) and its peak
 memory (the sum of each process's VmHWM, so far), then ``kpigen build --batch``'s rate for 100
 workbooks (``bench/batch_speed.py``) for comparison. Clients are a few lines of asyncio on raw
-sockets, so that they leave the CPU to the server. Not a test: it prints, it does not judge;
+sockets, so that they leave the CPU to the server; each keeps its connection open, and opens a
+new one, inside the next request's time, when an answer says ``Connection: close`` (a worker
+busier than another says so, to spread the uploads over the workers). Not a test: it prints, it does not judge;
 on a shared machine the figures move with the other work (the load average is printed).
 """
 
@@ -105,41 +107,50 @@ def demo_workbook() -> bytes:
     return build_workbook(catalog, BuildOptions(locale="en", sample=True, year=2026, company="Demo")).data
 
 
-async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> tuple[int, bytes, bool]:
+    """One request and its answer: the status, the body, and whether the server closes the connection."""
     writer.write(request)
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     length = 0
+    closing = False
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value)
-    return status, await reader.readexactly(length)
+        elif name.strip().lower() == b"connection":
+            closing = value.strip().lower() == b"close"
+    return status, await reader.readexactly(length), closing
 
 
 async def client(port: int, deadline: float, limit: int, requests: Iterator[bytes], result: Result) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    """One keep-alive connection, opened again (inside the next request's time) when the server closes it."""
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     try:
         while time.perf_counter() < deadline and len(result.latencies) + len(result.errors) < limit:
             request = next(requests)
             started = time.perf_counter()
             try:
-                status, data = await asyncio.wait_for(exchange(reader, writer, request), timeout=60)
+                connection = connection or await asyncio.open_connection("127.0.0.1", port)
+                status, data, closing = await asyncio.wait_for(exchange(*connection, request), timeout=60)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 result.errors.append(f"{type(exc).__name__}: {exc}")
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                continue
-            if status != 200:
-                result.errors.append(f"{status}: {data[:100]!r}")
-                if b"connection: close" in data.lower() or status >= 500:
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                continue
-            result.latencies.append(time.perf_counter() - started)
+                closing = True
+            else:
+                if status == 200:
+                    result.latencies.append(time.perf_counter() - started)
+                else:
+                    result.errors.append(f"{status}: {data[:100]!r}")
+                closing = closing or status >= 500
+            if closing and connection is not None:  # as an HTTP client does: the next request on a new one
+                connection[1].close()
+                connection = None
     finally:
-        writer.close()
+        if connection is not None:
+            connection[1].close()
 
 
 def run_mix(

@@ -21,6 +21,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Scope
 
 from generator import __version__
+from generator.server.board import Board
 from generator.server.catalogs import Catalogs
 from generator.server.download import BuildCache
 from generator.server.middleware import AccessLog, Guard, SecurityHeaders
@@ -34,7 +35,7 @@ def package_folder(name: str) -> Path:
     return Path(str(files("generator.server").joinpath(name)))
 
 
-def create_app(settings: ServerSettings | None = None) -> FastAPI:
+def create_app(settings: ServerSettings | None = None, board: Board | None = None) -> FastAPI:
     from generator.server import api, pages
 
     settings = settings or ServerSettings()
@@ -105,7 +106,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             return "application/json", json.dumps(problem.as_dict()).encode()
         return "text/html; charset=utf-8", bytes(pages.error_page(Request(scope), problem).body)
 
-    app.add_middleware(Guard, settings=settings, refuse=refuse)
+    app.add_middleware(Guard, settings=settings, refuse=refuse, board=board)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app

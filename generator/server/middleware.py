@@ -7,6 +7,8 @@ limit (``ServerSettings.body_limit``) gets 413 as soon as it is known, a client 
 are read or worked on at once (one more waits, its body unread, for up to ``read_timeout`` seconds,
 then gets 503). Whatever the
 application answered meanwhile is replaced by that refusal, so every refusal has the one format.
+With several workers, an upload answered by a worker busier than another (``board.py``) carries
+``Connection: close``, so that the client's next request can land on a less busy worker.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generator.server.board import Board
 from generator.server.problems import N_, Problem, Size
 from generator.server.settings import UPLOAD_PATHS, ServerSettings
 
@@ -37,12 +40,16 @@ class _Refused(Exception):
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, settings: ServerSettings, refuse: Refuse) -> None:
+    def __init__(self, app: ASGIApp, settings: ServerSettings, refuse: Refuse, board: Board | None = None) -> None:
         self.app = app
         self.settings = settings
         self.refuse = refuse
+        self.board = board
+        """The other workers' uploads (``board.py``); None when this process serves alone."""
         self.slots: asyncio.Semaphore | None = None
         """Uploads under way; made in the server's event loop, on the first upload."""
+        self.uploads = 0
+        """Uploads in this worker now, waiting for a slot or holding one."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
@@ -61,6 +68,23 @@ class Guard:
         if path not in UPLOAD_PATHS:
             await self._run(scope, receive, send, limit)
             return
+        self._count(+1)
+        try:
+            await self._upload(scope, receive, send, limit)
+        finally:
+            self._count(-1)
+
+    def _count(self, change: int) -> None:
+        self.uploads += change
+        if self.board is not None:
+            self.board.set(self.uploads)
+
+    def _busier(self) -> bool:
+        """More uploads here than at the least busy other worker, by more than this one."""
+        least = self.board.least_other() if self.board is not None else None
+        return least is not None and self.uploads > least + 1
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         if self.slots is None:
             self.slots = asyncio.Semaphore(self.settings.max_uploads)
         try:  # wait for a slot with the body unread (uvicorn stops reading past 64 KB)
@@ -69,8 +93,17 @@ class Guard:
             busy = Problem(503, "server-busy", N_("The server is busy checking other files; try again in a minute."))
             await self._send_refusal(scope, send, busy)
             return
+
+        async def parting(message: Message) -> None:
+            """From a busier worker, the client's next request goes on a new connection, to whichever is free."""
+            headers = message.get("headers", [])
+            mine = all(name.lower() != b"connection" for name, _value in headers)
+            if message["type"] == "http.response.start" and mine and self._busier():
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
         try:
-            await self._run(scope, receive, send, limit)
+            await self._run(scope, receive, parting, limit)
         finally:
             self.slots.release()
 

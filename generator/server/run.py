@@ -7,6 +7,7 @@ as fresh processes that import the app factory), and the bundled-catalogue cache
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -16,6 +17,7 @@ from typing import Any
 from generator.errors import EnvironmentProblem, UserError
 
 _SETTINGS_ENV = "KPIGEN_SERVE_SETTINGS"
+_BOARD_ENV = "KPIGEN_SERVE_BOARD"
 _TUNED = ("max_upload_bytes", "max_connections", "max_uploads", "read_timeout", "keep_alive")
 GRACE_SECONDS = 10
 """How long requests under way may take to finish after a stop signal."""
@@ -68,12 +70,19 @@ def settings_from_environment() -> Any:
 def app_from_environment() -> Any:
     """The app for each uvicorn worker, with the settings ``run`` put in the environment."""
     from generator.server import create_app
+    from generator.server.board import Board
     from generator.server.protocol import BoundedH11Protocol
 
     os.environ["KPIGEN_CACHE_DIR"] = ""  # no bundled-heads.json: the server writes nothing of its own
     settings = settings_from_environment()
     BoundedH11Protocol.configure(settings)
-    return create_app(settings)
+    name = os.environ.get(_BOARD_ENV)
+    app = create_app(settings, Board.join(name) if name else None)
+    # what start-up loaded (catalogues, templates, the framework) lives as long as the worker: kept out
+    # of the collector's full passes, which otherwise walk it again during every few validations
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def run(host: str, port: int, workers: int, settings: Any) -> None:
@@ -83,11 +92,15 @@ def run(host: str, port: int, workers: int, settings: Any) -> None:
         raise EnvironmentProblem(
             "kpigen serve needs the web extra: pip install 'kpi-template-generator[web]'"
         ) from None
+    from generator.server.board import Board
     from generator.server.protocol import BoundedH11Protocol
 
     check_address(host, port)
     os.environ[_SETTINGS_ENV] = json.dumps({key: value for key, value in asdict(settings).items() if key in _TUNED})
     app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
+    board = Board.create() if workers > 1 else None  # after the check above: only workers take a slot
+    if board is not None:
+        os.environ[_BOARD_ENV] = board.name
     try:
         uvicorn.run(
             "generator.server.run:app_from_environment",
@@ -105,6 +118,11 @@ def run(host: str, port: int, workers: int, settings: Any) -> None:
     except SystemExit as exc:  # uvicorn exits this way when it cannot start (exit code 3)
         if exc.code not in (None, 0):
             raise EnvironmentProblem(f"the web server could not start on {host}:{port}; see the log above") from None
+    finally:
+        if board is not None:
+            os.environ.pop(_BOARD_ENV, None)
+            board.close()
+            board.unlink()
 
 
 def default_workers() -> int:

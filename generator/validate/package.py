@@ -20,6 +20,7 @@ from generator.validate.cell_values import (
     is_date_format,
     is_timedelta_format,
 )
+from generator.validate.plain_parts import plain_shared_strings, styles_key
 from generator.validate.refusals import clean, human_size, refuse
 from generator.validate.xml_stream import (
     ELEMENTS_PER_CELL,
@@ -210,6 +211,9 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> lis
     """
     if part is None:
         return []
+    plain = plain_shared_strings(zf, part, budget)
+    if plain is not None:
+        return plain
     strings: list[str] = []
     limits = budget.limits
     most_strings = limits.max_shared_strings
@@ -268,6 +272,50 @@ def date_styles(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> tuple[
     """Indexes of the cell styles whose number format shows a date, and of those showing a duration."""
     if part is None:
         return frozenset(), frozenset()
+    key = styles_key(zf, part, budget)
+    known = _KNOWN_STYLES.get(key) if key is not None else None
+    if known is not None and _affordable(budget, known[2], known[3]):
+        budget.elements += known[2]
+        budget.inflated += known[3]
+        return known[0], known[1]
+    elements, inflated = budget.elements, budget.inflated
+    found = _date_styles(zf, part, budget)
+    if key is not None and len(_KNOWN_STYLES) < _STYLES_KEPT:
+        _KNOWN_STYLES[key] = (*found, budget.elements - elements, budget.inflated - inflated)
+    return found
+
+
+_KNOWN_STYLES: dict[bytes, tuple[frozenset[int], frozenset[int], int, int]] = {}
+"""A styles part's digest -> its date and duration styles and what reading it cost the budget. Filled
+templates share their styles part byte for byte; only style numbers are kept, never a format's text."""
+_STYLES_KEPT = 256
+
+
+def _affordable(budget: Budget, elements: int, inflated: int) -> bool:
+    """Whether the budget can pay for a known part without reaching a limit (else it is read, and refused)."""
+    limits = budget.limits
+    return (
+        budget.elements + elements <= limits.max_cells * ELEMENTS_PER_CELL
+        and budget.inflated + inflated <= limits.max_uncompressed_bytes
+    )
+
+
+def _date_styles(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[frozenset[int], frozenset[int]]:
+    custom, formats = _number_formats(zf, part, budget)
+    dates, durations = set(), set()
+    for style, format_id in enumerate(formats):
+        code = custom.get(format_id)
+        if code is None:
+            dates.update([style] if format_id in DATE_BUILTINS else [])
+            durations.update([style] if format_id in TIMEDELTA_BUILTINS else [])
+        else:
+            dates.update([style] if is_date_format(code) else [])
+            durations.update([style] if is_timedelta_format(code) else [])
+    return frozenset(dates), frozenset(durations)
+
+
+def _number_formats(zf: zipfile.ZipFile, part: str, budget: Budget) -> tuple[dict[int, str], list[int]]:
+    """(custom formats by id, each cell style's format id), streamed up to the end of ``<cellXfs>``."""
     custom: dict[int, str] = {}
     formats: list[int] = []
     parser = new_parser()
@@ -292,13 +340,4 @@ def date_styles(zf: zipfile.ZipFile, part: str | None, budget: Budget) -> tuple[
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parse_member(zf, part, budget, parser)
-    dates, durations = set(), set()
-    for style, format_id in enumerate(formats):
-        code = custom.get(format_id)
-        if code is None:
-            dates.update([style] if format_id in DATE_BUILTINS else [])
-            durations.update([style] if format_id in TIMEDELTA_BUILTINS else [])
-        else:
-            dates.update([style] if is_date_format(code) else [])
-            durations.update([style] if is_timedelta_format(code) else [])
-    return frozenset(dates), frozenset(durations)
+    return custom, formats

@@ -10,10 +10,11 @@ Charts, drawings, images, themes and the formatting inside sheets are never pars
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.formula.reference import parse_target
+from generator.formula.reference import column_index, parse_target
 from generator.validate.cell_read import CellTypes
 from generator.validate.package import (
     custom_properties,
@@ -49,6 +50,8 @@ def read_workbook(path: Path | str, limits: ReadLimits, keep: bool = True) -> Wo
         zf, names, budget = package.zf, package.names, package.budget
         index = workbook_index(zf, package.workbook, names, budget)
         for name, target in index.defined_names.items():
+            if within(target, limits.max_name_cells):
+                continue
             extent = name_extent(target)
             if extent > limits.max_name_cells:
                 refuse(
@@ -79,6 +82,26 @@ def name_extent(text: str) -> int:
     the sheet's last row or column (it points to no cells, and is reported as a broken name)."""
     found = parse_target(text)
     return 0 if found is None else found.size
+
+
+_CELLS = re.compile(
+    r"(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"
+)
+"""A target of one cell or one block, upper-case, as ``parse_target`` reads it (its sheet part alike)."""
+
+
+def within(text: str, most: int) -> bool:
+    """Whether the target surely spans at most ``most`` cells, known without ``parse_target`` for one cell
+    or one block (the common names): the block's size, which ``name_extent`` never exceeds."""
+    found = _CELLS.fullmatch(text)
+    if found is None:
+        return False
+    col1, row1, col2, row2 = found.groups()
+    if col2 is None:
+        return most >= 1
+    rows = abs(int(row2) - int(row1)) + 1
+    columns = abs(column_index(col2) - column_index(col1)) + 1
+    return rows * columns <= most
 
 
 def inspect_file(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> str:
