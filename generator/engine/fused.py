@@ -15,13 +15,15 @@ so a model of another program's counting (tests/engine/known_differences.py) hol
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from generator.engine.compile import _div, _sub
+from generator.engine.compile import _div, _sub, compile_shape
 from generator.engine.functions import _average, _count, _isnumber, _sum
+from generator.engine.kept import Kept
 from generator.engine.reference import REF_MARK
-from generator.engine.values import NA, XlError, compare, to_number
+from generator.engine.values import NA, EngineError, XlError, compare, to_number
 
 if TYPE_CHECKING:
     from generator.engine.compile import Compiled
@@ -32,7 +34,62 @@ Refs = tuple[Any, ...]
 
 def fused(shape: str) -> Compiled | None:
     """The fused closure of ``shape``, or None when it has none."""
-    return _FUSED.get(shape)
+    found = _FUSED.get(shape)
+    return found if found is not None else _count_guard(shape) or _first_number(shape)
+
+
+_GUARD = re.compile(r'IF\(COUNT\(\x00((?:,\x00)*)\)<([1-9][0-9]?),"",(.+)\)', re.DOTALL)
+GUARDS: Kept[Any, tuple[int, int, Compiled]] = Kept()
+"""Each count guard's closure -> (cells counted, the count needed, the closure of the rest): ``keyed``'s."""
+
+
+FIRST_NUMBERS: Kept[Any, int] = Kept()
+"""Each ``_first_number`` closure -> its number of (tested, shown) pairs: ``keyed``'s."""
+
+
+def _first_number(shape: str) -> Compiled | None:
+    """``IF(ISNUMBER(a),b,IF(ISNUMBER(c),d,...""))``, an input's closing or opening month of a quarter (twelve
+    deep for the year): the first pair whose tested cell is a number gives its shown cell (a reference, as IF
+    returns it), else "". Each ISNUMBER is ``functions``' own, the pairs tested in order, no cell after read."""
+    pairs = shape.count("IF(ISNUMBER(")
+    if not pairs or shape != _PAIR * pairs + '""' + ")" * pairs:
+        return None
+
+    def run(sheet: Spreadsheet, refs: Refs) -> Any:
+        for index in range(0, 2 * pairs, 2):
+            if _isnumber(sheet, [refs[index]]):
+                return refs[index + 1]
+        return ""
+
+    FIRST_NUMBERS.keep(run, pairs)
+    return run
+
+
+_PAIR = "IF(ISNUMBER(" + REF_MARK + ")," + REF_MARK + ","
+
+
+def _count_guard(shape: str) -> Compiled | None:
+    """``IF(COUNT(a,b,...)<n,"",rest)``, the guard of most KPI formulas (``(a-b)/(c+d+e)*100`` when all
+    their inputs are numbers): COUNT and the comparison in one step, then the rest's own closure with its
+    references (those after the counted ones). A count is a whole number, so ``< n`` is ``<`` of numbers;
+    IF returns the rest's result as it is (a reference stays one). None for any other shape, or a rest
+    that is not one expression of its own (``compile`` then parses the whole, as it would anyway)."""
+    found = _GUARD.fullmatch(shape)
+    if found is None:
+        return None
+    counted, needed = found.group(1).count(",") + 1, int(found.group(2))
+    try:
+        rest, _count_of_rest = compile_shape(found.group(3))
+    except EngineError:
+        return None
+
+    def run(sheet: Spreadsheet, refs: Refs) -> Any:
+        if _count(sheet, list(refs[:counted])) < needed:
+            return ""
+        return rest(sheet, refs[counted:])
+
+    GUARDS.keep(run, (counted, needed, rest))
+    return run
 
 
 def _number_or_known(sheet: Spreadsheet, reference: Any) -> Any:

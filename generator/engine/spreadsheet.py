@@ -21,6 +21,7 @@ from typing import Any
 from generator.engine.compile import Compiled, compile_shape
 from generator.engine.fused import fused
 from generator.engine.kept import Kept
+from generator.engine.keyed import keyed
 from generator.engine.reference import split_shape
 from generator.engine.values import NAME, NUM, REF, EngineError, EngineLimit, XlError, cell_value
 from generator.formula.address import cell, quote_sheet
@@ -126,7 +127,6 @@ class Spreadsheet:
         self._refs: dict[tuple[str, str | None, str], Area | XlError] = {}
         self._active: set[Key] = set()
         self._failed: dict[Key, EngineError] = {}
-        self._resolved: dict[Key, Resolved] = {}  # each formula cell's closure and blocks
         self._deepest: Key | None = None  # the deepest cell computed when the stack ran out (_evaluate_outermost)
 
     # ------------------------------------------------------------------------------------ filling
@@ -140,7 +140,6 @@ class Spreadsheet:
         key = (sheet, row, col)
         self._formulas[key] = formula
         self._known.pop(key, None)
-        self._resolved.pop(key, None)
         self._stored = None
 
     def load(self, constants: dict[Key, Any], formulas: dict[Key, str]) -> None:
@@ -153,8 +152,6 @@ class Spreadsheet:
         for key in formulas.keys() & known.keys():
             del known[key]
         self._formulas.update(formulas)
-        if self._resolved:
-            self._resolved.clear()
         self._stored = None
 
     def define_name(self, name: str, target: str) -> None:
@@ -289,7 +286,7 @@ class Spreadsheet:
             raise EngineError(f"name {key!r} names cells without a sheet (relative to where it is used): not computed")
         self._active_names.add(key)
         try:
-            fn, refs = self._compile(self.sheets[0] if self.sheets else "", "=" + text)
+            fn, refs = self._compile(self.sheets[0] if self.sheets else "", "=" + text, cell=False)
             result = fn(self, refs)
         finally:
             self._active_names.discard(key)
@@ -343,11 +340,9 @@ class Spreadsheet:
         if key in active:
             raise EngineError(f"{_where(key)}: circular reference")
         active.add(key)
-        try:
-            resolved = self._resolved.get(key)
-            if resolved is None:
-                resolved = self._resolved[key] = self._compile(key[0], self._formulas[key])
-            fn, refs = resolved
+        try:  # each cell is computed once: its closure looked up in the process's table, not kept per cell
+            found = _RESOLVED.get((self._identity, key[0], self._formulas[key]))
+            fn, refs = found if found is not None else self._compile(key[0], self._formulas[key])
             result = fn(self, refs)
             if result.__class__ is Area:
                 result = self.scalar(result)
@@ -367,24 +362,24 @@ class Spreadsheet:
         self._known[key] = result
         return result
 
-    def _compile(self, sheet: str, formula: str) -> Resolved:
-        """The closure of ``formula`` typed on ``sheet`` and the blocks (or #REF!) its references name."""
+    def _compile(self, sheet: str, formula: str, *, cell: bool = True) -> Resolved:
+        """``formula``'s closure on ``sheet``, its blocks (or #REF!); for a ``cell``, the keyed one (``keyed``)."""
         key = (self._identity, sheet, formula)
-        found = _RESOLVED.get(key)
+        found = _RESOLVED.get(key) if cell else None
         if found is not None:
             return found
         fn, references = parsed(formula)
-        cache = self._refs
-        resolved = []
-        for prefix, address in references:
-            ref = (sheet, prefix, address)
-            area = cache.get(ref)
-            if area is None:
-                area = cache[ref] = self._area(sheet, prefix, address)
-            resolved.append(area)
-        return _RESOLVED.keep(key, (fn, tuple(resolved)), len(formula))
+        refs = tuple(self._area(sheet, prefix, address) for prefix, address in references)
+        return _RESOLVED.keep(key, keyed(fn, refs) or (fn, refs), len(formula)) if cell else (fn, refs)
 
     def _area(self, here: str, prefix: str | None, address: str) -> Area | XlError:
+        ref = (here, prefix, address)
+        found = self._refs.get(ref)
+        if found is None:
+            found = self._refs[ref] = self._named(here, prefix, address)
+        return found
+
+    def _named(self, here: str, prefix: str | None, address: str) -> Area | XlError:
         sheet = self._folded.get(sheet_of(prefix).casefold()) if prefix else here
         if sheet is None:
             if self.strict:

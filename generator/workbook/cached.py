@@ -45,8 +45,11 @@ def cache_values(workbook: Workbook) -> None:
                 if kind is CellFormulaTuple:
                     formulas[(name, row, col)] = cell.formula
                 elif kind is CellNumberTuple:
-                    # XlsxWriter stores 16 significant digits: compute from what the file holds.
-                    constants[(name, row, col)] = float(f"{cell.number:.16G}")
+                    # XlsxWriter stores 16 significant digits: compute from what the file holds (a whole
+                    # float under 1e15, most of a workbook's numbers, is what its 16 digits spell already).
+                    number = cell.number
+                    whole = number.__class__ is float and number.is_integer() and -1e15 < number < 1e15
+                    constants[(name, row, col)] = number if whole else float(f"{number:.16G}")
                 elif kind is CellStringTuple:
                     constants[(name, row, col)] = strings[cell.string]
                 elif kind is CellBooleanTuple:
