@@ -3,6 +3,7 @@ fill the memory of a server that validates it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -31,6 +32,11 @@ class Kept(Generic[K, V]):
                 self.table.clear()
             self.table[key] = value
         return value
+
+    def made(self, key: K, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, or ``make()``'s, kept."""
+        found = self.table.get(key)
+        return self.keep(key, make()) if found is None else found
 
     def __len__(self) -> int:
         return len(self.table)

@@ -115,14 +115,18 @@ def load(po_path: Path, pot_path: Path, fallback: Compiled | None = None) -> Com
     wheel's); otherwise the cache's, compiled now if need be. ``fallback`` answers what this
     catalogue lacks.
     """
-    translations = gettext.GNUTranslations(io.BytesIO(_mo_bytes(po_path, _stat(po_path), pot_path, _stat(pot_path))))
+    translations = gettext.GNUTranslations(
+        io.BytesIO(_mo_bytes(po_path, file_stamp(po_path), pot_path, file_stamp(pot_path)))
+    )
     missing = frozenset(json.loads(translations.gettext(MISSING_KEY)))
     broken = frozenset(json.loads(translations.gettext(BROKEN_KEY)))
     translations.add_fallback(fallback.translations if fallback is not None else _Absent())
     return Compiled(translations, missing, broken)
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(modification time in ns, size) of ``path``, (0, -1) when it cannot be read: the key of what is
+    kept per process while a file is unchanged."""
     try:
         found = path.stat()
     except OSError:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better, Unit
+from generator.engine.kept import Kept
 from generator.formula import to_excel
 from generator.formula.address import cell, column_letter, quote_sheet
 from generator.formula.expr import Expr
@@ -60,22 +61,15 @@ def _input_row(kind: Aggregation, row: int) -> dict[int, str]:
     return formulas
 
 
-_KEPT: dict[tuple[object, ...], dict[int, str]] = {}
-MOST_KEPT = 4_096
-"""Rows of formulas kept per process, at most (a CRM workbook has about 150): past it the table starts again."""
+_KEPT: Kept[tuple[object, ...], dict[int, str]] = Kept(4_096)
+"""Rows of formulas kept per process, at most 4,096 (a CRM workbook has about 150)."""
 
 
 def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
     """A row's formulas (column -> text), kept per process by everything they are built from: a server,
     a batch or a benchmark building the same catalogue again spells each row once. A copy each time,
     so a caller may change what it gets."""
-    found = _KEPT.get(key)
-    if found is None:
-        found = make()
-        if len(_KEPT) >= MOST_KEPT:
-            _KEPT.clear()
-        _KEPT[key] = found
-    return dict(found)
+    return dict(_KEPT.made(key, make))
 
 
 def kpi_formulas(catalog: Catalog, layout: Layout, kpi_id: str) -> dict[int, str]:

@@ -8,10 +8,11 @@ a user who inserted rows is not blamed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from generator.engine.kept import Kept
 from generator.errors import CatalogError
 from generator.formula.reference import parse_target
 from generator.i18n.formats import NumberFormats
@@ -224,21 +225,10 @@ def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
             yield Expected(sheet, row, first_col + m, formula, None, None, check.labels[m], part, False)
 
 
-_KEPT_MAX = 4096
-_kept_formulas: dict[tuple[object, ...], dict[int, str]] = {}
-
-
-def _kept(key: tuple[object, ...], make: Callable[[], dict[int, str]]) -> dict[int, str]:
-    """A row's formulas kept per process by what they are built from: a server or a batch validating
-    workbooks of one template builds each row's formulas once, not per file. Read-only: callers merge
-    into a new dict."""
-    found = _kept_formulas.get(key)
-    if found is None:
-        found = make()
-        if len(_kept_formulas) >= _KEPT_MAX:
-            _kept_formulas.clear()
-        _kept_formulas[key] = found
-    return found
+_KEPT: Kept[tuple[object, ...], dict[int, str]] = Kept(4_096)
+"""A row's expected formulas kept per process by what they are built from: a server or a batch
+validating workbooks of one template builds each row's formulas once, not per file. Read-only:
+callers merge into a new dict."""
 
 
 def _kpi_formulas(
@@ -247,13 +237,13 @@ def _kpi_formulas(
     """``kpi_formulas``, kept by what it reads: the KPI's formula, the Inputs sheet's name and rows
     (this year's or the prior year's), the KPI's row."""
     key = ("kpi", catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
-    return _kept(key, lambda: kpi_formulas(catalog, layout, kpi_id))
+    return _KEPT.made(key, lambda: kpi_formulas(catalog, layout, kpi_id))
 
 
 def _input_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
     """``input_period_formulas``, kept by the input's aggregation and row (the formulas name no sheet)."""
     key = ("input", catalog.inputs[input_id].aggregation, layout.input_rows[input_id])
-    return _kept(key, lambda: input_period_formulas(catalog, layout, input_id))
+    return _KEPT.made(key, lambda: input_period_formulas(catalog, layout, input_id))
 
 
 def _change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, guarded: bool) -> dict[int, str]:
@@ -262,7 +252,7 @@ def _change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, guarded: boo
     kpi = catalog.kpis[kpi_id]
     rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
     key = ("change", kpi.unit, kpi.decimals, layout.sheets.kpis, *rows, guarded)
-    return _kept(key, lambda: change_formulas(catalog, layout, kpi_id, guarded=guarded))
+    return _KEPT.made(key, lambda: change_formulas(catalog, layout, kpi_id, guarded=guarded))
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:

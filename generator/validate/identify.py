@@ -13,6 +13,7 @@ from generator.catalog import Catalog, load_catalog
 from generator.catalog.bundled import bundled, find_bundled
 from generator.errors import UnreadableWorkbook, UserError
 from generator.i18n import Messages
+from generator.i18n.compiled import file_stamp
 from generator.i18n.messages import find_po, pot_path
 from generator.template.layout import EARLIER_LAYOUTS, MONTHS
 from generator.validate.book import Book
@@ -72,15 +73,7 @@ def load_messages(locale: str) -> Messages:
     bundled catalogues): a server validating many files reads each locale once, and what is kept per
     template (``planned``) knows the texts by this object. Callers only look texts up."""
     files = (find_po(locale), pot_path())
-    return _load_messages(locale, tuple((path, _stat(path)) for path in files))
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        found = path.stat()
-    except OSError:
-        return (0, -1)
-    return (found.st_mtime_ns, found.st_size)
+    return _load_messages(locale, tuple((path, file_stamp(path)) for path in files))
 
 
 @functools.lru_cache(maxsize=16)

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from generator.catalog import Catalog
+from generator.engine.kept import Kept
 from generator.template import sheet_formulas
 from generator.template.layout import Layout, SheetNames
 from generator.template.sheet_formulas import change_formulas, input_period_formulas, kpi_formulas
@@ -20,7 +21,7 @@ NAMES = SheetNames("Start", "Settings", "Inputs", "KPIs", "Dashboard", "Definiti
 
 @pytest.fixture(autouse=True)
 def _fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheet_formulas, "_KEPT", {})
+    monkeypatch.setattr(sheet_formulas, "_KEPT", Kept(4_096))
 
 
 def test_kept_rows_follow_the_rows_and_sheets_they_read(crm: Catalog) -> None:
@@ -52,7 +53,7 @@ def test_a_caller_changing_its_row_changes_no_other(crm: Catalog) -> None:
 
 
 def test_the_kept_table_stays_bounded(crm: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sheet_formulas, "MOST_KEPT", 5)
+    monkeypatch.setattr(sheet_formulas._KEPT, "most", 5)
     layout = Layout.plan(crm, NAMES)
     for kpi_id in crm.kpis:
         kpi_formulas(crm, layout, kpi_id)
