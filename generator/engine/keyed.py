@@ -177,32 +177,28 @@ def _numbers(sheet: Spreadsheet, keys: tuple[Key, ...]) -> list[Any] | XlError:
     return found
 
 
-def _sum_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
-    """``IF(COUNT(a)=0,"",SUM(b))``."""
+def _if_any(sheet: Spreadsheet, keys: Keys, average: bool) -> Any:
+    """``IF(COUNT(a)=0,"",SUM(b))`` or, with ``average``, ``IF(COUNT(a)=0,"",AVERAGE(b))``."""
     if _count(sheet, keys[0]) == 0:
         return ""
     found = _numbers(sheet, keys[1])
     if found.__class__ is XlError:
         return found
+    if average and not found:
+        return DIV0
     try:
-        return math.fsum(found)  # type: ignore[arg-type]
+        total = math.fsum(found)  # type: ignore[arg-type]
     except OverflowError:
         return NUM
+    return total / len(found) if average else total  # type: ignore[arg-type]
+
+
+def _sum_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
+    return _if_any(sheet, keys, False)
 
 
 def _average_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
-    """``IF(COUNT(a)=0,"",AVERAGE(b))``."""
-    if _count(sheet, keys[0]) == 0:
-        return ""
-    found = _numbers(sheet, keys[1])
-    if found.__class__ is XlError:
-        return found
-    if not found:
-        return DIV0
-    try:
-        return math.fsum(found) / len(found)  # type: ignore[arg-type]
-    except OverflowError:
-        return NUM
+    return _if_any(sheet, keys, True)
 
 
 # ---------------------------------------------------------------- IF(COUNT(a,b)<2,"",IF(c=0,"",d/e))
