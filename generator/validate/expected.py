@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from generator.engine.kept import Kept
 from generator.errors import CatalogError
 from generator.formula.reference import parse_target
 from generator.i18n.formats import NumberFormats
@@ -72,9 +71,6 @@ from generator.template.sheet_formulas import (
 )
 from generator.validate.context import Check
 
-if TYPE_CHECKING:
-    from generator.catalog import Catalog
-
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -109,7 +105,7 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     input_labels = dict(zip(columns, periods, strict=True))
     for input_id in catalog.inputs:
         if input_id in located.inputs:
-            for col, formula in _input_formulas(catalog, layout, input_id).items():
+            for col, formula in input_period_formulas(catalog, layout, input_id).items():
                 yield Expected(
                     layout.sheets.inputs, layout.input_rows[input_id], col, formula, input_id, None, input_labels[col]
                 )
@@ -119,12 +115,11 @@ def expected_formulas(check: Check) -> Iterator[Expected]:
     kpi_labels[KPI_TARGET_COL] = _("Monthly target")
     kpi_labels[KPI_TOLERANCE_COL] = _("Tolerance")
     kpi_labels[KPI_STATUS_COL] = _("Status (latest month)")
-    input_rows = (layout.sheets.inputs, tuple(layout.input_rows.items()))
     for kpi_id in catalog.kpis:
         if not located.kpi_located(catalog, kpi_id):
             continue
         row = layout.kpi_rows[kpi_id]
-        formulas = _kpi_formulas(catalog, layout, kpi_id, input_rows)
+        formulas = kpi_formulas(catalog, layout, kpi_id)
         if kpi_id in located.targets:
             formulas = formulas | kpi_target_formulas(catalog, layout, kpi_id)
         for col, formula in formulas.items():
@@ -186,19 +181,18 @@ def _prior_year(
     prior = layout.prior()
     yield from _prior_headings(check, layout)
     for input_id in prior.input_rows:
-        for col, formula in _input_formulas(catalog, prior, input_id).items():
+        for col, formula in input_period_formulas(catalog, prior, input_id).items():
             row = prior.input_rows[input_id]
             yield Expected(prior.sheets.inputs, row, col, formula, input_id, None, input_labels[col])
     if not all(i in prior.input_rows for i in catalog.inputs):
         return  # a KPI's formula reads a prior-year input the file no longer names
-    prior_inputs = (prior.sheets.inputs, tuple(prior.input_rows.items()))
     for kpi_id in prior.kpi_rows:
-        for col, formula in _kpi_formulas(catalog, prior, kpi_id, prior_inputs).items():
+        for col, formula in kpi_formulas(catalog, prior, kpi_id).items():
             yield Expected(prior.sheets.kpis, prior.kpi_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col])
         if kpi_id in check.layout.kpi_rows and check.layout.sheets.kpis:
             change = _("Change against the prior year")
             guarded = check.book.properties().get("layout_version") not in EARLIER_LAYOUTS  # no "-0.0" since 3
-            for col, formula in _change_formulas(catalog, layout, kpi_id, guarded).items():
+            for col, formula in change_formulas(catalog, layout, kpi_id, guarded=guarded).items():
                 yield Expected(
                     prior.sheets.kpis, layout.change_rows[kpi_id], col, formula, None, kpi_id, kpi_labels[col], change
                 )
@@ -223,36 +217,6 @@ def _prior_headings(check: Check, layout: Layout) -> Iterator[Expected]:
         for m in range(MONTHS):
             formula = month_label_formula(layout, m, years_back=back)
             yield Expected(sheet, row, first_col + m, formula, None, None, check.labels[m], part, False)
-
-
-_KEPT: Kept[tuple[object, ...], dict[int, str]] = Kept(4_096)
-"""A row's expected formulas kept per process by what they are built from: a server or a batch
-validating workbooks of one template builds each row's formulas once, not per file. Read-only:
-callers merge into a new dict."""
-
-
-def _kpi_formulas(
-    catalog: Catalog, layout: Layout, kpi_id: str, input_rows: tuple[str, tuple[tuple[str, int], ...]]
-) -> dict[int, str]:
-    """``kpi_formulas``, kept by what it reads: the KPI's formula, the Inputs sheet's name and rows
-    (this year's or the prior year's), the KPI's row."""
-    key = ("kpi", catalog.formulas[kpi_id], *input_rows, layout.kpi_rows[kpi_id])
-    return _KEPT.made(key, lambda: kpi_formulas(catalog, layout, kpi_id))
-
-
-def _input_formulas(catalog: Catalog, layout: Layout, input_id: str) -> dict[int, str]:
-    """``input_period_formulas``, kept by the input's aggregation and row (the formulas name no sheet)."""
-    key = ("input", catalog.inputs[input_id].aggregation, layout.input_rows[input_id])
-    return _KEPT.made(key, lambda: input_period_formulas(catalog, layout, input_id))
-
-
-def _change_formulas(catalog: Catalog, layout: Layout, kpi_id: str, guarded: bool) -> dict[int, str]:
-    """``change_formulas``, kept by the KPI's unit and decimals, the KPI sheet's name, the two rows it
-    compares and whether the layout guards against "-0.0"."""
-    kpi = catalog.kpis[kpi_id]
-    rows = layout.kpi_rows[kpi_id], layout.py_kpi_rows[kpi_id]
-    key = ("change", kpi.unit, kpi.decimals, layout.sheets.kpis, *rows, guarded)
-    return _KEPT.made(key, lambda: change_formulas(catalog, layout, kpi_id, guarded=guarded))
 
 
 def _built_sheet_names(check: Check) -> SheetNames | None:
