@@ -33,9 +33,12 @@ logger = logging.getLogger("uvicorn.error")
 
 
 def bind_address(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port``, not listening; a host or port that cannot be had is refused in one line."""
+    """A socket bound to ``host:port``, not listening; a host or port that cannot be had is refused in one line.
+
+    IPv6 only for a host with a colon, as uvicorn decides when it binds the one shared socket."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise UserError(f"--host {host}: not an address this machine has ({exc.strerror})") from None
     family, kind, proto, _name, address = infos[0]
