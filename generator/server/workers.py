@@ -14,6 +14,8 @@ connections to listening sockets only). A worker binds its socket once its app i
 connection waits on a worker still starting, and the socket closes with the worker, so none is left
 that nobody accepts from. Restarting a dead worker, SIGTERM/SIGINT and the health pings stay
 uvicorn's (its ``Multiprocess`` and ``Process``); only where a worker's socket comes from changes.
+These subclasses follow uvicorn 0.54's supervisor (``Process(config, sockets)``, its ``server``,
+``wait_until_ready``), hence the ``web`` extra's floor.
 """
 
 from __future__ import annotations
