@@ -204,3 +204,57 @@ def test_without_so_reuseport_the_workers_share_one_socket(monkeypatch: pytest.M
         assert not share_port(holder)
     finally:
         holder.close()
+
+
+def test_sighup_replaces_each_worker_with_one_listening_on_its_own_socket(tmp_path: Path) -> None:
+    """uvicorn's graceful restart: each replacement is ready (and listening) before the old worker stops."""
+    with serving(tmp_path, "--workers", "2") as live:
+        first = both_listening(live)
+        live.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(workers(live)) == 2 and not set(first) & set(workers(live)), "two new workers listening")
+        spread = accepted(live, workers(live), 40)
+    assert all(count > 0 for count in spread.values()), spread
+
+
+FAILING_BIND = """
+import socket, sys
+import generator.server.workers as workers
+
+taken = socket.create_server(("127.0.0.1", 0))  # listening without SO_REUSEPORT: no worker can join it
+
+
+class Elsewhere(socket.socket):
+    def getsockname(self):
+        return taken.getsockname()
+
+
+def held(host, port):
+    holder = Elsewhere()
+    holder.bind(("127.0.0.1", 0))
+    return holder
+
+
+workers.bind_address = held
+workers.share_port = lambda holder: True
+from generator.cli import entry
+sys.argv = ["kpigen", "serve", "--port", "0", "--workers", "2"]
+entry()
+"""
+
+
+def test_workers_that_cannot_listen_stop_the_server_with_one_line() -> None:
+    """A worker that cannot bind its socket exits as uvicorn's failed start-up; the server stops, in one line."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", FAILING_BIND], stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # the server and its workers, which are in its session
+            process.wait()
+    assert process.returncode == 5, stderr
+    lines = stderr.splitlines()
+    assert lines[-1] == "Error: the web server could not start on 127.0.0.1:0; see the log above"
+    assert all(line.startswith("{") for line in lines[:-1])  # the rest is the JSON log
+    assert any("could not listen" in line for line in lines)
