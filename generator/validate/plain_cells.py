@@ -65,23 +65,39 @@ def unescape(raw: str, most: int) -> str:
     """Element text as expat gives it: the five entities and character references resolved, every ``&``
     a valid reference (else NotPlain), at most ``most`` characters.
 
-    The named entities are replaced by ``str.replace`` (``&amp;`` last, so ``&amp;quot;`` stays
-    ``&quot;``); text with a character reference takes one regular expression instead.
+    The entities LibreOffice writes in formulas (``&quot;``, ``&lt;``, ``&apos;``) are replaced first,
+    and most texts are done once no ``&`` is left; any other text takes ``_resolve``.
     """
     if "&" in raw:
-        text = raw.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
-        if "&#" in text:
-            text, count = _REFERENCE.subn(_reference, raw)
-            if count != raw.count("&"):
-                raise NotPlain  # a bare '&' or an unknown entity: not well-formed, the stream refuses it
-        elif text.count("&") == text.count("&amp;"):
-            text = text.replace("&amp;", "&")
-        else:
-            raise NotPlain
+        text = raw.replace("&quot;", '"')
+        if "&" in text:
+            text = text.replace("&lt;", "<")
+            if "&" in text:
+                text = text.replace("&apos;", "'")
+                if "&" in text:
+                    text = _resolve(raw)
         raw = text
     if len(raw) > most:
         raise NotPlain
     return raw
+
+
+def _resolve(raw: str) -> str:
+    """Every entity and character reference of ``raw`` resolved; NotPlain for a bare ``&`` or an unknown one.
+
+    The named entities are replaced by ``str.replace`` (``&amp;`` last, so ``&amp;quot;`` stays
+    ``&quot;``); text with a character reference takes one regular expression instead.
+    """
+    text = raw.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
+    if "&#" in text:
+        text, count = _REFERENCE.subn(_reference, raw)
+        if count != raw.count("&"):
+            raise NotPlain  # a bare '&' or an unknown entity: not well-formed, the stream refuses it
+    elif text.count("&") == text.count("&amp;"):
+        text = text.replace("&amp;", "&")
+    else:
+        raise NotPlain
+    return text
 
 
 def _reference(found: re.Match[str]) -> str:
@@ -129,7 +145,7 @@ class CellReader:
         date_marks = {str(style) for style in dates} | ({""} if 0 in dates else set())
         max_rows, most = self.limits.max_rows, self.limits.max_string_chars
         values, formulas = (self.sheet.values, self.sheet.formulas) if keep else ({}, {})  # else counted only
-        row = col = cells = 0
+        row = col = cells = base = 0
         digits = ""
         seen: dict[str, int] = {}  # column letters -> number, for columns within the limit
         for letters, at, s, t, f, f_text, v, inline, r, rest, extension, other in _TOKEN.findall(body):
@@ -139,11 +155,13 @@ class CellReader:
                     row, digits = int(at), at
                     if row > max_rows:
                         raise NotPlain  # (even when the cell is empty: the stream decides)
+                    base = (row - 1) << COLUMN_BITS
             else:
                 row, col = self._token(r, rest, extension, other, row, col, bool(v or f or inline))
                 digits = ""
                 if rest or extension or other:
                     continue
+                base = (row - 1) << COLUMN_BITS
             cells += 1
             if not (v or f or inline):
                 continue  # an empty (styled) cell: counted, not kept
@@ -152,7 +170,8 @@ class CellReader:
             elif not v:
                 value = None
             elif t in _NUMBER and s not in date_marks:
-                value = number(v)
+                # number(v) without its call for the two common spellings: a point (a float), few digits
+                value = float(v) if "." in v else int(v) if len(v) < 16 and v.isdecimal() else number(v)
             elif t == "s" and v.isdecimal():
                 value = strings[int(v)]
             else:
@@ -162,7 +181,7 @@ class CellReader:
                 if "&" in f_text or len(f_text) > most:
                     f_text = unescape(f_text, most)
                 formula = "=" + f_text if f in _PLAIN_F else self._formula(f, f_text, row, col)
-            key = (row - 1) << COLUMN_BITS | (col - 1)
+            key = base | (col - 1)
             if value is not None:
                 values[key] = value
             if formula is not None:
