@@ -143,7 +143,7 @@ class CellReader:
         dates = self.types.date_styles
         strings = self.types.shared_strings
         date_marks = {str(style) for style in dates} | ({""} if 0 in dates else set())
-        max_rows, most = self.limits.max_rows, self.limits.max_string_chars
+        most = self.limits.max_string_chars
         values, formulas = (self.sheet.values, self.sheet.formulas) if keep else ({}, {})  # else counted only
         row = col = cells = base = 0
         digits = ""
@@ -152,23 +152,25 @@ class CellReader:
             if letters:  # a cell with its reference, as spreadsheets write them
                 col = seen.get(letters) or self._column(letters, seen)
                 if at != digits:
-                    row, digits = int(at), at
-                    if row > max_rows:
-                        raise NotPlain  # (even when the cell is empty: the stream decides)
-                    base = (row - 1) << COLUMN_BITS
+                    row, digits, base = self._row(at)
             else:
                 row, col = self._token(r, rest, extension, other, row, col, bool(v or f or inline))
                 digits = ""
-                if rest or extension or other:
-                    continue
+                if rest + extension + other:
+                    continue  # a row's start or end tag, or an extension element
                 base = (row - 1) << COLUMN_BITS
             cells += 1
             if not (v or f or inline):
                 continue  # an empty (styled) cell: counted, not kept
+            key = base | (col - 1)
+            if f:
+                if "&" in f_text or len(f_text) > most:
+                    f_text = unescape(f_text, most)
+                formulas[key] = "=" + f_text if f in _PLAIN_F else self._formula(f, f_text, row, col)
             if inline or len(v) > most:
                 value = self._value(t, v, inline, s, row, col)
             elif not v:
-                value = None
+                continue  # a formula never calculated
             elif t in _NUMBER and s not in date_marks:
                 # number(v) without its call for the two common spellings: a point (a float), few digits
                 value = float(v) if "." in v else int(v) if len(v) < 16 and v.isdecimal() else number(v)
@@ -176,17 +178,17 @@ class CellReader:
                 value = strings[int(v)]
             else:
                 value = self._value(t, v, inline, s, row, col)
-            formula = None
-            if f:
-                if "&" in f_text or len(f_text) > most:
-                    f_text = unescape(f_text, most)
-                formula = "=" + f_text if f in _PLAIN_F else self._formula(f, f_text, row, col)
-            key = base | (col - 1)
             if value is not None:
                 values[key] = value
-            if formula is not None:
-                formulas[key] = formula
         self.cells = cells  # (the caller checks every row was closed: ``depth`` is 0)
+
+    def _row(self, digits: str) -> tuple[int, str, int]:
+        """A cell's row from its reference: the number, its digits and its cells' keys' base; NotPlain past the
+        row limit (even when the cell is empty: the stream decides)."""
+        row = int(digits)
+        if row > self.limits.max_rows:
+            raise NotPlain
+        return row, digits, (row - 1) << COLUMN_BITS
 
     def _token(self, r: str, rest: str, extension: str, other: str, row: int, col: int, holds: bool) -> tuple[int, int]:
         """(row, column) after a token that is not a cell with its reference: a row's start or end tag, an
