@@ -7,8 +7,9 @@ on, but only after a few seconds). Here each worker binds its own socket on the 
 is shared from its first connection.
 
 The main process holds the address with a socket it binds but never listens on: binding it is the
-check that refuses a taken address in one line (it is bound before ``SO_REUSEPORT`` is set, so not
-even another ``kpigen serve`` can share the port), it keeps the address for workers started later
+check that refuses a taken address in one line (``SO_REUSEPORT`` is set only after it is bound, and
+``SO_REUSEADDR`` taken off, so another ``kpigen serve`` is refused the port even while this one's
+workers are still starting), it keeps the address for workers started later
 (one that replaces a dead worker binds it again), and it is handed no connection (the kernel hands
 connections to listening sockets only). A worker binds its socket once its app is loaded, so no
 connection waits on a worker still starting, and the socket closes with the worker, so none is left
@@ -63,6 +64,9 @@ def share_port(holder: socket.socket) -> bool:
         return False
     try:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        # SO_REUSEADDR let the bind pass the TIME_WAIT connections of a server stopped just before; off
+        # now, so another server's bind (which sets it) is refused even before this one's workers listen
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 0)
         with _reusing(holder.family, holder.getsockname()):  # what each worker will do, less listen()
             return True
     except OSError:

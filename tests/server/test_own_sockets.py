@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import UserError
 from generator.server.workers import bind_address, share_port
 from tests.server.live import Live, children, read_response, serving, split
 
@@ -46,8 +47,12 @@ def tcp(port: int) -> list[tuple[str, int, int]]:
 
 def inodes(pid: int) -> set[int]:
     """The sockets among a process's open file descriptors."""
-    found = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
+    found: set[int] = set()
+    try:
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+    except FileNotFoundError:  # the process has ended since it was listed
+        return found
+    for fd in descriptors:
         try:
             target = os.readlink(fd)
         except OSError:
@@ -71,6 +76,12 @@ def both_listening(live: Live) -> list[int]:
     """The two workers, once both listen (/healthz answers once the first does: each joins when loaded)."""
     wait_for(lambda: len(workers(live)) == 2, "two workers listening")
     return workers(live)
+
+
+def replaced(live: Live, before: list[int]) -> int:
+    """How many of two workers listening now were not among ``before`` (0 unless two listen)."""
+    now = workers(live)
+    return len(set(now) - set(before)) if len(now) == 2 else 0
 
 
 def wait_for(condition: Callable[[], bool], what: str, limit: float = 60) -> None:
@@ -149,16 +160,17 @@ def test_a_killed_worker_is_replaced_with_a_socket_of_its_own(tmp_path: Path) ->
     with serving(tmp_path, "--workers", "2") as live:
         first = both_listening(live)
         os.kill(first[0], signal.SIGKILL)
-        wait_for(lambda: len(workers(live)) == 2 and first[0] not in workers(live), "a new worker listening")
+        wait_for(lambda: replaced(live, first) == 1, "a new worker listening in place of the killed one")
         pids = workers(live)
-        assert first[1] in pids
+        assert len(pids) == 2 and first[1] in pids
         for _ in range(10):  # each on a new connection, which the kernel hashes over the live sockets only
             with live.connect() as sock:
                 sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 assert split(read_response(sock))[0] == 200
         spread = accepted(live, pids, 40)
     assert all(count > 0 for count in spread.values()), spread
-    assert any(f"Child process [{first[0]}] died" in entry.get("message", "") for entry in live.entries())
+    messages = [entry["message"] for entry in live.entries() if "message" in entry]
+    assert f"Child process [{first[0]}] died" in messages, "\n".join(messages)
 
 
 def test_a_second_server_on_the_same_port_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -197,6 +209,18 @@ def test_the_held_address_takes_no_connection_and_lets_the_workers_share_it() ->
         holder.close()
 
 
+def test_a_second_server_starting_at_the_same_time_is_refused_before_any_worker_listens() -> None:
+    """The first server's address held, its workers not yet listening: the second one's bind is refused."""
+    holder = bind_address("127.0.0.1", 0)
+    try:
+        assert share_port(holder)
+        port = holder.getsockname()[1]
+        with pytest.raises(UserError, match=f"cannot listen on 127.0.0.1:{port} "):
+            bind_address("127.0.0.1", port).close()
+    finally:
+        holder.close()
+
+
 def test_without_so_reuseport_the_workers_share_one_socket(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")  # macOS has SO_REUSEPORT, but hands every connection to one
     holder = bind_address("127.0.0.1", 0)
@@ -211,8 +235,10 @@ def test_sighup_replaces_each_worker_with_one_listening_on_its_own_socket(tmp_pa
     with serving(tmp_path, "--workers", "2") as live:
         first = both_listening(live)
         live.process.send_signal(signal.SIGHUP)
-        wait_for(lambda: len(workers(live)) == 2 and not set(first) & set(workers(live)), "two new workers listening")
-        spread = accepted(live, workers(live), 40)
+        wait_for(lambda: replaced(live, first) == 2, "two new workers listening")
+        pids = workers(live)
+        assert len(pids) == 2 and not set(first) & set(pids)
+        spread = accepted(live, pids, 40)
     assert all(count > 0 for count in spread.values()), spread
 
 
