@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet, XlError
+from generator.engine.ordered import evaluate_in_order, give_names
 from generator.formula.address import cell
 from generator.template.layout import INPUT_GRID, MONTHS
 from generator.validate.book import Book
@@ -22,6 +23,7 @@ from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN
+from generator.validate.stale_plan import Plan, plan_for, remember
 
 Key = tuple[str, int, int]
 _ONE_BY_ONE = 25
@@ -39,11 +41,17 @@ class Calculated:
 
 def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
     """The file's cells and names in an engine (as a user's file: missing sheets compute as #REF!),
-    and the value each formula cell shows. What ``Book.cells`` gives as typed, the engine gets: text
-    starting with '=' (and more) is a formula, computed in row-by-row order; anything else a constant.
-    Every cell is visited once and loaded in one step: this runs for every cell of every file validated.
+    and the value each formula cell shows."""
+    constants, formulas, shown = file_cells(book)
+    return _engine(book, constants, formulas, book.defined_names(), None), shown
+
+
+def file_cells(book: Book) -> tuple[dict[Key, Any], dict[Key, str], dict[Key, Any]]:
+    """The file's constants and formula cells as the engine takes them, and the value each formula cell
+    shows. What ``Book.cells`` gives as typed, the engine gets: text starting with '=' (and more) is a
+    formula, computed in row-by-row order; anything else a constant. Every cell is visited once: this
+    runs for every cell of every file validated.
     """
-    engine = Spreadsheet(book.sheetnames, strict=False)
     shown: dict[Key, Any] = {}
     constants: dict[Key, Any] = {}
     formulas: dict[Key, str] = {}
@@ -73,10 +81,21 @@ def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
             formula = typed.get(key)
             formulas[where] = formula if formula is not None else values[key]
             shown[where] = values.get(key)
+    return constants, formulas, shown
+
+
+def _engine(
+    book: Book, constants: dict[Key, Any], formulas: dict[Key, str], names: dict[str, str], plan: Plan | None
+) -> Spreadsheet:
+    """An engine of these cells and names; a plan's reading of the names (the same names) saves reading each."""
+    engine = Spreadsheet(book.sheetnames, strict=False)
     engine.load(constants, formulas)
-    for name, target in book.defined_names().items():
-        engine.define_name(name, target)
-    return engine, shown
+    if plan is not None:
+        give_names(engine, plan.defined)
+    else:
+        for name, target in names.items():
+            engine.define_name(name, target)
+    return engine
 
 
 _PLAIN = {int, float, bool, type(None)}
@@ -120,20 +139,18 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     labels are empty, and spreadsheets differ on matching an empty selector against empty labels
     (LibreOffice finds it, Excel gives #N/A).
     """
-    engine, shown = file_engine(check.book)
-    results: dict[Key, Any] = {}
+    book = check.book
+    constants, formulas, shown = file_cells(book)
+    names = book.defined_names()
+    plan = plan_for(book.sheetnames, formulas, names)
+    engine = _engine(book, constants, formulas, names, plan)
+    results = _planned(engine, plan) if plan is not None else None
     unchecked: list[tuple[Key, EngineError]] = []
-    for key in engine.formula_cells():
-        try:
-            results[key] = engine.value(*key)
-        except EngineLimit as error:
-            unchecked.append((key, error))  # every further range would hit the limit too: stop here
-            break
-        except EngineError as error:
-            # reported where it arises: not at the cells that read it, nor at a changed template formula
-            # (its own check reports that)
-            if key not in check.flagged and str(error).startswith(_where(key)):
-                unchecked.append((key, error))
+    if results is None:
+        if plan is not None:  # the plan's order met an error: the general way, from the start, finds it where it is
+            engine = _engine(book, constants, formulas, names, None)
+        results = _each(check, engine, unchecked)
+        remember(engine, names)
     _report_unchecked(check, unchecked)
     found = Calculated(compared=len(results))
     if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
@@ -160,6 +177,32 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
 
 MERGED_PROBE = 7_654_321.5
 """What the hidden cells of a merged block are set to in the second evaluation: no template value."""
+
+
+def _planned(engine: Spreadsheet, plan: Plan) -> dict[Key, Any] | None:
+    """Every formula cell's result computed in the plan's order, or None if the engine raised on the way."""
+    try:
+        evaluate_in_order(engine, plan.steps)
+        return engine.evaluate_all()
+    except (EngineError, RecursionError):
+        return None
+
+
+def _each(check: Check, engine: Spreadsheet, unchecked: list[tuple[Key, EngineError]]) -> dict[Key, Any]:
+    """Every formula cell's result, each asked for in turn; the cells that cannot be computed go to ``unchecked``."""
+    results: dict[Key, Any] = {}
+    for key in engine.formula_cells():
+        try:
+            results[key] = engine.value(*key)
+        except EngineLimit as error:
+            unchecked.append((key, error))  # every further range would hit the limit too: stop here
+            break
+        except EngineError as error:
+            # reported where it arises: not at the cells that read it, nor at a changed template formula
+            # (its own check reports that)
+            if key not in check.flagged and str(error).startswith(_where(key)):
+                unchecked.append((key, error))
+    return results
 
 
 def _reading_merged_cells(check: Check, keys: list[Key], results: dict[Key, Any]) -> set[Key]:

@@ -1,0 +1,77 @@
+"""The stale check's evaluation plans: per template, the order its formula cells can be computed in.
+
+A server or a batch validates many files of the same few templates, whose formula cells are the
+same thousands of texts each time. A plan, made from the first file whose every formula the engine
+computed, is the order in which they were finished with each cell's closure (``engine.ordered``).
+It serves a later file exactly when that file's formula cells, their texts and its defined names
+equal the plan's (dicts compared with ``==``, no hash of thousands of texts per file): the file's
+cells are then read through the same references, in an order with each cell's precedents first.
+Kept like ``planned``'s tables: bounded, least recently used first out, behind a lock for the
+server's threads. A plan holds formula texts and names, never a value a user typed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from generator.engine import Spreadsheet
+from generator.engine.ordered import Step, formulas_of, names_of, recorded_order, steps
+
+Key = tuple[str, int, int]
+MOST_KEPT = 8
+"""Plans kept at once: a server sees a few catalogues in a few languages and layouts."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The formulas and names a plan was made from, and its steps (cell, closure, blocks read)."""
+
+    formulas: dict[Key, str]
+    names: dict[str, str]
+    steps: tuple[Step, ...]
+    defined: dict[str, Any]
+    """The engine's reading of ``names`` (``ordered.names_of``), given as it is to a later engine."""
+
+
+_kept: OrderedDict[tuple[tuple[str, ...], int, int], Plan] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(sheets: list[str], formulas: dict[Key, str], names: dict[str, str]) -> tuple[tuple[str, ...], int, int]:
+    return tuple(sheets), len(formulas), len(names)
+
+
+def plan_for(sheets: list[str], formulas: dict[Key, str], names: dict[str, str]) -> Plan | None:
+    """The kept plan that serves a file of these sheets, formula cells and defined names, if any."""
+    key = _key(sheets, formulas, names)
+    with _lock:
+        found = _kept.get(key)
+        if found is None:
+            return None
+        _kept.move_to_end(key)
+    return found if found.formulas == formulas and found.names == names else None
+
+
+def remember(engine: Spreadsheet, names: dict[str, str]) -> None:
+    """Keep a plan made from ``engine`` once it has computed its every formula cell without an error
+    (nothing is kept otherwise); ``names`` are the defined names it was given."""
+    order = recorded_order(engine)
+    if order is None:
+        return
+    formulas = formulas_of(engine)
+    plan = Plan(formulas, dict(names), steps(engine, order), names_of(engine))
+    key = _key(engine.sheets, formulas, names)
+    with _lock:
+        _kept[key] = plan
+        _kept.move_to_end(key)
+        while len(_kept) > MOST_KEPT:
+            _kept.popitem(last=False)
+
+
+def forget() -> None:
+    """Drop every plan (tests: the first validation of a file then takes the general way)."""
+    with _lock:
+        _kept.clear()
