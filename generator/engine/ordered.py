@@ -38,10 +38,11 @@ def steps(engine: Spreadsheet, order: list[Key]) -> tuple[Step, ...]:
     return tuple((key, *compile_cell(key[0], formulas[key])) for key in order)
 
 
-def evaluate_in_order(engine: Spreadsheet, planned: tuple[Step, ...]) -> None:
-    """Compute every step's cell into ``engine``, as ``Spreadsheet.value`` would (a cell's reference shows
-    its value, a blank one as 0). ``engine`` must hold the formulas the steps were made from, none computed
-    yet; on any exception it is left half computed and must not be used again."""
+def evaluate_in_order(engine: Spreadsheet, planned: tuple[Step, ...]) -> dict[Key, Any]:
+    """Every formula cell's result, as ``Spreadsheet.evaluate_all`` gives it, each step's cell computed in turn
+    as ``Spreadsheet.value`` would (a cell's reference shows its value, a blank one as 0). ``engine`` must
+    hold the formulas the steps were made from, none computed yet; on any exception it is left half
+    computed and must not be used again."""
     known, scalar = engine._known, engine.scalar
     for key, fn, refs in planned:
         if key in known:
@@ -50,6 +51,7 @@ def evaluate_in_order(engine: Spreadsheet, planned: tuple[Step, ...]) -> None:
         if result.__class__ is Area:
             result = scalar(result)
         known[key] = 0 if result is None else result
+    return {key: known[key] for key in engine._formulas}
 
 
 def formulas_of(engine: Spreadsheet) -> dict[Key, str]:

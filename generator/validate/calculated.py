@@ -182,8 +182,7 @@ MERGED_PROBE = 7_654_321.5
 def _planned(engine: Spreadsheet, plan: Plan) -> dict[Key, Any] | None:
     """Every formula cell's result computed in the plan's order, or None if the engine raised on the way."""
     try:
-        evaluate_in_order(engine, plan.steps)
-        return engine.evaluate_all()
+        return evaluate_in_order(engine, plan.steps)
     except (EngineError, RecursionError):
         return None
 
