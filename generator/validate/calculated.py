@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,23 +56,12 @@ def file_cells(book: Book) -> tuple[dict[Key, Any], dict[Key, str], dict[Key, An
     shown: dict[Key, Any] = {}
     constants: dict[Key, Any] = {}
     formulas: dict[Key, str] = {}
-    plain, errors, mask = _PLAIN, ERRORS, MAX_COLUMN - 1
+    errors, mask = ERRORS, MAX_COLUMN - 1
     for sheet in book.sheetnames:
         cells = book.stored(sheet)
         values, typed = cells.values, cells.formulas
         computed = [key for key, text in typed.items() if text[:1] == "=" and len(text) > 1]
-        for key, value in values.items():
-            if key in typed:
-                continue
-            if value.__class__ is str:
-                if value[:1] == "=" and len(value) > 1:
-                    computed.append(key)  # text spelt as a formula is read as one (as Book.cells types it)
-                else:
-                    constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(value, value)
-            else:
-                constants[(sheet, key >> COLUMN_BITS, key & mask)] = (
-                    value if value.__class__ in plain else _constant(value)
-                )
+        computed += _constants(sheet, values, typed, constants)  # text spelt as a formula is read as one
         for key, text in typed.items():
             if not (text[:1] == "=" and len(text) > 1):
                 constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(text, text)  # an empty <f/>: "="
@@ -82,6 +72,36 @@ def file_cells(book: Book) -> tuple[dict[Key, Any], dict[Key, str], dict[Key, An
             formulas[where] = formula if formula is not None else values[key]
             shown[where] = values.get(key)
     return constants, formulas, shown
+
+
+def _constants(sheet: str, values: dict[int, Any], typed: dict[int, str], constants: dict[Key, Any]) -> list[int]:
+    """The sheet's cells that hold no formula as typed into ``constants``, as the engine takes them; returns
+    the keys of those that hold text spelt as a formula (as ``Book.cells`` types it), left out."""
+    plain, errors, mask, spelt = _PLAIN, ERRORS, MAX_COLUMN - 1, []
+    for key, value in values.items():
+        if key in typed:
+            continue
+        if value.__class__ is str:
+            if value[:1] == "=" and len(value) > 1:
+                spelt.append(key)
+            else:
+                constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(value, value)
+        else:
+            constants[(sheet, key >> COLUMN_BITS, key & mask)] = value if value.__class__ in plain else _constant(value)
+    return spelt
+
+
+def _planned_cells(book: Book, plan: Plan) -> tuple[dict[Key, Any], list[Any]] | None:
+    """For a file whose formulas as typed are the plan's (``plan_for``): its constants, and the value each
+    formula cell shows in the plan's order; None for a file with text spelt as a formula (not the plan's)."""
+    constants: dict[Key, Any] = {}
+    shown: list[Any] = []
+    for sheet, keys in plan.rows:
+        cells = book.stored(sheet)
+        if _constants(sheet, cells.values, cells.formulas, constants):
+            return None
+        shown += map(cells.values.get, keys)
+    return constants, shown
 
 
 def _engine(
@@ -140,25 +160,27 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     (LibreOffice finds it, Excel gives #N/A).
     """
     book = check.book
-    constants, formulas, shown = file_cells(book)
     names = book.defined_names()
-    plan = plan_for(book.sheetnames, formulas, names)
-    engine = _engine(book, constants, formulas, names, plan)
-    results = _planned(engine, plan) if plan is not None else None
+    plan = plan_for(book, names)
+    planned = _planned(book, names, plan) if plan is not None else None
     unchecked: list[tuple[Key, EngineError]] = []
-    if results is None:
-        if plan is not None:  # the plan's order met an error: the general way, from the start, finds it where it is
-            engine = _engine(book, constants, formulas, names, None)
+    if planned is not None:
+        results, shown = planned
+        every: Iterable[Any] = shown
+    else:  # the general way; also for a file whose plan met an error, from the start, to find it where it is
+        constants, formulas, shown_at = file_cells(book)
+        engine = _engine(book, constants, formulas, names, None)
         results = _each(check, engine, unchecked)
-        remember(engine, names)
+        remember(engine, names, book)
+        every = shown_at.values()  # a cell that failed shows a value too
+        shown = list(every) if len(results) == len(shown_at) else [shown_at[key] for key in results]
     _report_unchecked(check, unchecked)
     found = Calculated(compared=len(results))
-    if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
+    if all(value is None for value in every) and any(r != "" for r in results.values()):
         found.never = True
         return found
     simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
-    for key, computed in results.items():
-        value = shown[key]
+    for (key, computed), value in zip(results.items(), shown, strict=True):
         kind = value.__class__
         same_kind = kind is computed.__class__ and kind in simple
         if (same_kind or (kind is int and computed.__class__ is float)) and value == computed:
@@ -179,10 +201,15 @@ MERGED_PROBE = 7_654_321.5
 """What the hidden cells of a merged block are set to in the second evaluation: no template value."""
 
 
-def _planned(engine: Spreadsheet, plan: Plan) -> dict[Key, Any] | None:
-    """Every formula cell's result computed in the plan's order, or None if the engine raised on the way."""
+def _planned(book: Book, names: dict[str, str], plan: Plan) -> tuple[dict[Key, Any], list[Any]] | None:
+    """Every formula cell's result computed in the plan's order, and the value each shows, in the engine's
+    order; None for a file the plan does not serve after all, or if the engine raised on the way."""
+    cells = _planned_cells(book, plan)
+    if cells is None:
+        return None
+    constants, shown = cells
     try:
-        return evaluate_in_order(engine, plan.steps)
+        return evaluate_in_order(_engine(book, constants, plan.formulas, names, plan), plan.steps), shown
     except (EngineError, RecursionError):
         return None
 

@@ -19,6 +19,8 @@ from typing import Any
 
 from generator.engine import Spreadsheet
 from generator.engine.ordered import Step, formulas_of, names_of, recorded_order, steps
+from generator.validate.book import Book
+from generator.validate.sheet_cells import COLUMN_BITS
 
 Key = tuple[str, int, int]
 MOST_KEPT = 8
@@ -29,6 +31,10 @@ MOST_KEPT = 8
 class Plan:
     """The formulas and names a plan was made from, and its steps (cell, closure, blocks read)."""
 
+    typed: dict[str, dict[int, str]]
+    """Each sheet's formulas as ``Book.stored`` gives them (every one a formula): a file's are compared with these."""
+    rows: tuple[tuple[str, tuple[int, ...]], ...]
+    """Every sheet (in order) with its formula cells as ``Book.stored`` keys them, in the engine's order."""
     formulas: dict[Key, str]
     names: dict[str, str]
     steps: tuple[Step, ...]
@@ -40,30 +46,48 @@ _kept: OrderedDict[tuple[tuple[str, ...], int, int], Plan] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _key(sheets: list[str], formulas: dict[Key, str], names: dict[str, str]) -> tuple[tuple[str, ...], int, int]:
-    return tuple(sheets), len(formulas), len(names)
+def _key(book: Book, names: dict[str, str]) -> tuple[tuple[str, ...], int, int]:
+    return tuple(book.sheetnames), sum(len(book.stored(sheet).formulas) for sheet in book.sheetnames), len(names)
 
 
-def plan_for(sheets: list[str], formulas: dict[Key, str], names: dict[str, str]) -> Plan | None:
-    """The kept plan that serves a file of these sheets, formula cells and defined names, if any."""
-    key = _key(sheets, formulas, names)
+def plan_for(book: Book, names: dict[str, str]) -> Plan | None:
+    """The kept plan that serves a file of these formulas as typed and these defined names, if any (a file
+    that also holds text spelt as a formula is not served: ``calculated`` finds that as it reads the cells)."""
+    key = _key(book, names)
     with _lock:
         found = _kept.get(key)
         if found is None:
             return None
         _kept.move_to_end(key)
-    return found if found.formulas == formulas and found.names == names else None
+    if found.names != names:
+        return None
+    typed = found.typed
+    return found if all(book.stored(sheet).formulas == typed[sheet] for sheet in book.sheetnames) else None
 
 
-def remember(engine: Spreadsheet, names: dict[str, str]) -> None:
-    """Keep a plan made from ``engine`` once it has computed its every formula cell without an error
-    (nothing is kept otherwise); ``names`` are the defined names it was given."""
+def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
+    """Keep a plan made from ``engine`` once it has computed its every formula cell without an error, if its
+    formula cells are exactly the file's formulas as typed (nothing is kept otherwise); ``names`` are the
+    defined names it was given, ``book`` the file its cells were read from."""
     order = recorded_order(engine)
     if order is None:
         return
     formulas = formulas_of(engine)
-    plan = Plan(formulas, dict(names), steps(engine, order), names_of(engine))
-    key = _key(engine.sheets, formulas, names)
+    typed = {sheet: dict(book.stored(sheet).formulas) for sheet in book.sheetnames}
+    rows: dict[str, list[int]] = {sheet: [] for sheet in book.sheetnames}
+    for sheet, row, col in formulas:
+        rows[sheet].append(row << COLUMN_BITS | col)
+    if any(set(rows[sheet]) != typed[sheet].keys() for sheet in book.sheetnames):
+        return  # a text spelt as a formula, or an empty <f/>: such a file goes the general way
+    plan = Plan(
+        typed,
+        tuple((sheet, tuple(keys)) for sheet, keys in rows.items()),
+        formulas,
+        dict(names),
+        steps(engine, order),
+        names_of(engine),
+    )
+    key = _key(book, names)
     with _lock:
         _kept[key] = plan
         _kept.move_to_end(key)
