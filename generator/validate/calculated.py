@@ -180,11 +180,11 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
         found.never = True
         return found
     simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
-    for (key, computed), value in zip(results.items(), shown, strict=True):
-        kind = value.__class__
-        same_kind = kind is computed.__class__ and kind in simple
-        if (same_kind or (kind is int and computed.__class__ is float)) and value == computed:
-            continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
+    for key, computed, value in zip(results, results.values(), shown, strict=True):
+        if value == computed:  # nearly every cell: its kind looked at only then
+            kind = value.__class__
+            if (kind is computed.__class__ and kind in simple) or (kind is int and computed.__class__ is float):
+                continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
         if key not in flagged and not agrees(value, computed):
             found.stale.append((key, value, computed))
     if not trusted:

@@ -148,6 +148,20 @@ def test_a_user_formula_showing_another_value_is_found(
     assert found == [(Code.STALE_VALUE.value, layout.sheets.kpis, "A300", 5, 4)]
 
 
+def test_text_spelt_as_a_formula_is_not_read_on_the_plan(
+    clean: Path, crm: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planned_runs: list[bool]
+) -> None:
+    """Text typed as "=2+2" is read as a formula (as ``Book.cells`` types it): a cell the plan does not have,
+    though the file's formulas as typed are the plan's. Its shown text is not the 4 it gives: stale."""
+    layout = fill.writer_layout(crm, BuildOptions())
+    spelt = '<c r="A300" t="inlineStr"><is><t>=2+2</t></is></c>'
+    path = _with_xml(clean, tmp_path / "spelt.xlsx", layout.sheets.kpis, 300, spelt)
+    report, served = _both_ways(clean, path, monkeypatch, planned_runs)
+    assert not served and planned_runs == [False]  # found by its formulas as typed, left at the text
+    found = [(f.code, f.sheet, f.cell, f.value, f.expected) for f in report.findings]
+    assert found == [(Code.STALE_VALUE.value, layout.sheets.kpis, "A300", "=2+2", 4)]
+
+
 def test_a_template_formula_changed_in_one_cell_is_found(
     clean: Path, crm: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planned_runs: list[bool]
 ) -> None:
@@ -189,9 +203,14 @@ def _with_formula(source: Path, target: Path, sheet: str, address: str, formula:
 
 def _with_cell(source: Path, target: Path, sheet: str, row: int, formula: str, cached: int) -> Path:
     """A copy with a formula of the user's own in column A of a new 1-based ``row`` (below the template's)."""
+    return _with_xml(source, target, sheet, row, f'<c r="A{row}"><f>{formula}</f><v>{cached}</v></c>')
+
+
+def _with_xml(source: Path, target: Path, sheet: str, row: int, cell_xml: str) -> Path:
+    """A copy with this ``<c>`` element alone in a new 1-based ``row`` (below the template's)."""
     with zipfile.ZipFile(source) as package:
         part = sheet_part(package, sheet)
-    added = f'<row r="{row}"><c r="A{row}"><f>{formula}</f><v>{cached}</v></c></row>'
+    added = f'<row r="{row}">{cell_xml}</row>'
 
     def edit(text: str) -> str:
         later = next((m for m in re.finditer(r'<row r="([0-9]+)"', text) if int(m[1]) > row), None)
