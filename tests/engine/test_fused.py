@@ -120,9 +120,12 @@ TEMPLATE_REFERENCES = {
     'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(ABS(@-@)<0.0005,0,@-@),"")': "ababab",
     'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(@=0,"",IF(ABS((@-@)/ABS(@))<0.0005,0,(@-@)/ABS(@))),"")': "abbabbabb",
     'IF(COUNT(@,@)<2,"",IF(@=0,"",@/@))': "abbab",
+    'IF(COUNT(@)=0,"",SUM(@))': "aa",
+    'IF(COUNT(@)=0,"",AVERAGE(@))': "aa",
 }
 """Shapes whose fused or keyed closure reads each cell once when the references are the template's own
-(the changes: ``a`` the KPI this year, ``b`` the prior year; the ratio: ``a`` over ``b``), and that pattern."""
+(the changes: ``a`` the KPI this year, ``b`` the prior year; the ratio: ``a`` over ``b``; a month row's
+total and average: the row counted and summed), and that pattern."""
 
 
 @pytest.mark.parametrize("shape", sorted(TEMPLATE_REFERENCES), ids=lambda shape: shape[:40])
