@@ -1,8 +1,10 @@
 """The stale check's evaluation plans: per template, the order its formula cells can be computed in.
 
 A server or a batch validates many files of the same few templates, whose formula cells are the
-same thousands of texts each time. A plan, made from the first file whose every formula the engine
-computed, is the order in which they were finished with each cell's closure (``engine.ordered``).
+same thousands of texts each time. A plan, made from a file whose every formula the engine computed,
+is the order in which they were finished with each cell's closure (``engine.ordered``). Making one
+costs about as much as a sixth of the stale check, so it is made from the second such file of a
+template's shape (sheets, number of formulas, number of names), never for a file validated alone.
 It serves a later file exactly when that file's formula cells, their texts and its defined names
 equal the plan's (dicts compared with ``==``, no hash of thousands of texts per file): the file's
 cells are then read through the same references, in an order with each cell's precedents first.
@@ -43,6 +45,9 @@ class Plan:
 
 
 _kept: OrderedDict[tuple[tuple[str, ...], int, int], Plan] = OrderedDict()
+_seen: OrderedDict[tuple[tuple[str, ...], int, int], None] = OrderedDict()
+"""The shapes of files validated the general way, most recent last (``MOST_SEEN``): a plan is made on the second."""
+MOST_SEEN = 64
 _lock = threading.Lock()
 
 
@@ -67,8 +72,15 @@ def plan_for(book: Book, names: dict[str, str]) -> Plan | None:
 
 def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
     """Keep a plan made from ``engine`` once it has computed its every formula cell without an error, if its
-    formula cells are exactly the file's formulas as typed (nothing is kept otherwise); ``names`` are the
-    defined names it was given, ``book`` the file its cells were read from."""
+    formula cells are exactly the file's formulas as typed and a file of its shape was seen before (nothing
+    is kept otherwise); ``names`` are the defined names it was given, ``book`` the file its cells were read from."""
+    key = _key(book, names)
+    with _lock:
+        if key not in _seen:  # the first file of its shape: perhaps the only one (a command line's)
+            _seen[key] = None
+            while len(_seen) > MOST_SEEN:
+                _seen.popitem(last=False)
+            return
     order = recorded_order(engine)
     if order is None:
         return
@@ -87,7 +99,6 @@ def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
         steps(engine, order),
         names_of(engine),
     )
-    key = _key(book, names)
     with _lock:
         _kept[key] = plan
         _kept.move_to_end(key)
@@ -96,6 +107,7 @@ def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
 
 
 def forget() -> None:
-    """Drop every plan (tests: the first validation of a file then takes the general way)."""
+    """Drop every plan and every shape seen (tests: the first two validations of a file then take the general way)."""
     with _lock:
         _kept.clear()
+        _seen.clear()
