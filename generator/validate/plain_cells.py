@@ -26,17 +26,28 @@ _CHAR = "[^<\\r\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
 """A character of element text: no markup, no character XML forbids (expat refuses them), no carriage
 return (expat turns one into a line feed)."""
 _TEXT = _CHAR + "*"
+_SPACES, _VALUE = "[ \\t\\n]*+", '="[^"<&\\s\\x00-\\x1f]*+"'
+"""Possessive (``*+``): what follows each of them starts with a character it cannot take, so giving
+characters back never helps; the engine then keeps no state to do so (about 0.5 ms less on the demo)."""
 _TOKEN = re.compile(
     # a cell: column, row, style, type, <f and its attributes, formula text, value text, inline string;
     # each optional part is written (?:X|), which Python's engine runs faster than (?:X)? here
     r'<c(?: r="([A-Z]{1,3})([1-9][0-9]{0,6})"|)(?: s="(0|[1-9][0-9]{0,8})"|)(?: t="([a-zA-Z]{1,9})"|)'
-    r"(?:/>|>" + _WS + r'(?:(<f(?: [a-zA-Z][a-zA-Z0-9]*="[^"<&\s\x00-\x1f]*")*)(?:/>|>(' + _TEXT + ")</f>)" + _WS + "|)"
-    r"(?:<v>(" + _TEXT + ")</v>" + _WS + "|<v/>" + _WS + "|)"
-    r"(?:<is>((?:" + _CHAR + r"|<(?!/?c[ />]|/is>))*+)</is>" + _WS + "|)</c>)"
+    r"(?:/>|>"
+    + _SPACES
+    + r"(?:(<f(?: [a-zA-Z][a-zA-Z0-9]*"
+    + _VALUE
+    + r")*+)(?:/>|>("
+    + _CHAR
+    + "*+)</f>)"
+    + _SPACES
+    + "|)"
+    r"(?:<v>(" + _CHAR + "*+)</v>" + _SPACES + "|<v/>" + _SPACES + "|)"
+    r"(?:<is>((?:" + _CHAR + r"|<(?!/?c[ />]|/is>))*+)</is>" + _SPACES + "|)</c>)"
     # a row's start tag: its number, then its other attributes up to the end of the tag ("/>" when empty)
-    r'|<row(?: r="([1-9][0-9]{0,6})"|)((?: [A-Za-z_][A-Za-z0-9_.:-]*="[^"<&\s\x00-\x1f]*")*/?>)'
+    r'|<row(?: r="([1-9][0-9]{0,6})"|)((?: [A-Za-z_][A-Za-z0-9_.:-]*' + _VALUE + r")*+/?>)"
     # an extension element holding text only (<x14:id>{7}</x14:id>)
-    r"|<([A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z_][A-Za-z0-9_.-]*)>" + _CHAR.replace("^<", "^<&") + r"*</\11>"
+    r"|<([A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z_][A-Za-z0-9_.-]*)>" + _CHAR.replace("^<", "^<&") + r"*+</\11>"
     # anything else, up to the next "<" or space: a row's end tag, or what makes the sheet not plain
     r"|([^ \t\n][^< \t\n]*)"
 )
@@ -65,23 +76,39 @@ def unescape(raw: str, most: int) -> str:
     """Element text as expat gives it: the five entities and character references resolved, every ``&``
     a valid reference (else NotPlain), at most ``most`` characters.
 
-    The named entities are replaced by ``str.replace`` (``&amp;`` last, so ``&amp;quot;`` stays
-    ``&quot;``); text with a character reference takes one regular expression instead.
+    The entities LibreOffice writes in formulas (``&quot;``, ``&lt;``, ``&apos;``) are replaced first,
+    and most texts are done once no ``&`` is left; any other text takes ``_resolve``.
     """
     if "&" in raw:
-        text = raw.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
-        if "&#" in text:
-            text, count = _REFERENCE.subn(_reference, raw)
-            if count != raw.count("&"):
-                raise NotPlain  # a bare '&' or an unknown entity: not well-formed, the stream refuses it
-        elif text.count("&") == text.count("&amp;"):
-            text = text.replace("&amp;", "&")
-        else:
-            raise NotPlain
+        text = raw.replace("&quot;", '"')
+        if "&" in text:
+            text = text.replace("&lt;", "<")
+            if "&" in text:
+                text = text.replace("&apos;", "'")
+                if "&" in text:
+                    text = _resolve(raw)
         raw = text
     if len(raw) > most:
         raise NotPlain
     return raw
+
+
+def _resolve(raw: str) -> str:
+    """Every entity and character reference of ``raw`` resolved; NotPlain for a bare ``&`` or an unknown one.
+
+    The named entities are replaced by ``str.replace`` (``&amp;`` last, so ``&amp;quot;`` stays
+    ``&quot;``); text with a character reference takes one regular expression instead.
+    """
+    text = raw.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
+    if "&#" in text:
+        text, count = _REFERENCE.subn(_reference, raw)
+        if count != raw.count("&"):
+            raise NotPlain  # a bare '&' or an unknown entity: not well-formed, the stream refuses it
+    elif text.count("&") == text.count("&amp;"):
+        text = text.replace("&amp;", "&")
+    else:
+        raise NotPlain
+    return text
 
 
 def _reference(found: re.Match[str]) -> str:
@@ -127,47 +154,52 @@ class CellReader:
         dates = self.types.date_styles
         strings = self.types.shared_strings
         date_marks = {str(style) for style in dates} | ({""} if 0 in dates else set())
-        max_rows, most = self.limits.max_rows, self.limits.max_string_chars
+        most = self.limits.max_string_chars
         values, formulas = (self.sheet.values, self.sheet.formulas) if keep else ({}, {})  # else counted only
-        row = col = cells = 0
+        row = col = cells = base = 0
         digits = ""
         seen: dict[str, int] = {}  # column letters -> number, for columns within the limit
         for letters, at, s, t, f, f_text, v, inline, r, rest, extension, other in _TOKEN.findall(body):
             if letters:  # a cell with its reference, as spreadsheets write them
                 col = seen.get(letters) or self._column(letters, seen)
                 if at != digits:
-                    row, digits = int(at), at
-                    if row > max_rows:
-                        raise NotPlain  # (even when the cell is empty: the stream decides)
+                    row, digits, base = self._row(at)
             else:
                 row, col = self._token(r, rest, extension, other, row, col, bool(v or f or inline))
                 digits = ""
-                if rest or extension or other:
-                    continue
+                if rest + extension + other:
+                    continue  # a row's start or end tag, or an extension element
+                base = (row - 1) << COLUMN_BITS
             cells += 1
             if not (v or f or inline):
                 continue  # an empty (styled) cell: counted, not kept
+            key = base | (col - 1)
+            if f:
+                if "&" in f_text or len(f_text) > most:
+                    f_text = unescape(f_text, most)
+                formulas[key] = "=" + f_text if f in _PLAIN_F else self._formula(f, f_text, row, col)
             if inline or len(v) > most:
                 value = self._value(t, v, inline, s, row, col)
             elif not v:
-                value = None
+                continue  # a formula never calculated
             elif t in _NUMBER and s not in date_marks:
-                value = number(v)
+                # number(v) without its call for the two common spellings: a point (a float), few digits
+                value = float(v) if "." in v else int(v) if len(v) < 16 and v.isdecimal() else number(v)
             elif t == "s" and v.isdecimal():
                 value = strings[int(v)]
             else:
                 value = self._value(t, v, inline, s, row, col)
-            formula = None
-            if f:
-                if "&" in f_text or len(f_text) > most:
-                    f_text = unescape(f_text, most)
-                formula = "=" + f_text if f in _PLAIN_F else self._formula(f, f_text, row, col)
-            key = (row - 1) << COLUMN_BITS | (col - 1)
             if value is not None:
                 values[key] = value
-            if formula is not None:
-                formulas[key] = formula
         self.cells = cells  # (the caller checks every row was closed: ``depth`` is 0)
+
+    def _row(self, digits: str) -> tuple[int, str, int]:
+        """A cell's row from its reference: the number, its digits and its cells' keys' base; NotPlain past the
+        row limit (even when the cell is empty: the stream decides)."""
+        row = int(digits)
+        if row > self.limits.max_rows:
+            raise NotPlain
+        return row, digits, (row - 1) << COLUMN_BITS
 
     def _token(self, r: str, rest: str, extension: str, other: str, row: int, col: int, holds: bool) -> tuple[int, int]:
         """(row, column) after a token that is not a cell with its reference: a row's start or end tag, an

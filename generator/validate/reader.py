@@ -100,8 +100,14 @@ def within(text: str, most: int) -> bool:
     if col2 is None:
         return most >= 1
     rows = abs(int(row2) - int(row1)) + 1
+    if rows * _WIDEST <= most:
+        return True  # (a block of a few rows: no column letters read)
     columns = abs(column_index(col2) - column_index(col1)) + 1
     return rows * columns <= most
+
+
+_WIDEST = 26**3 + 26**2 + 26
+"""The most columns a block spelled with up to three letters spans (A to ZZZ)."""
 
 
 def inspect_file(path: Path | str, limits: ReadLimits = DEFAULT_LIMITS) -> str:

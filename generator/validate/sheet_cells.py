@@ -301,16 +301,22 @@ def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -
     kept = len(sheet.values) + len(sheet.formulas)
     keys = None
     for ref in merges:
-        corners = [_REF.fullmatch(part.strip()) for part in ref.split(":")]
-        if len(corners) != 2 or not all(corners):
+        found = _corners(ref)
+        if found is None:
             continue
-        (c1, r1), (c2, r2) = ((column_index(m.group(1)), int(m.group(2)) - 1) for m in corners if m)
+        c1, r1, c2, r2 = found
         top, left, bottom, right = min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
         area = (bottom - top + 1) * (right - left + 1)
         budget.elements += min(area, kept)
         if budget.elements > budget.limits.max_cells * ELEMENTS_PER_CELL:
             budget.too_many_elements()
-        if area <= kept:
+        if area <= kept and right < MAX_COLUMN:
+            covered = [
+                key
+                for row in range(top << COLUMN_BITS, (bottom + 1) << COLUMN_BITS, 1 << COLUMN_BITS)
+                for key in range(row + left, row + right + 1)
+            ][1:]  # all but the top-left cell, the first
+        elif area <= kept:  # (columns past XFD: keys as ``|`` makes them)
             covered = [
                 r << COLUMN_BITS | c
                 for r in range(top, bottom + 1)
@@ -329,3 +335,25 @@ def _unmerge(sheet: SheetCells, merges: list[str], budget: Budget, label: str) -
         for key in covered:
             sheet.values.pop(key, None)
             sheet.formulas.pop(key, None)
+
+
+_BLOCK = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7}):\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+"""A merged block as spreadsheets write it (``B4:C4``): read with one match, the columns looked up."""
+
+
+def _corners(ref: str) -> tuple[int, int, int, int] | None:
+    """(column, row, column, row) of a merged block's corners, 0-based; None when ``ref`` is not a block."""
+    found = _BLOCK.fullmatch(ref)
+    if found is not None:
+        a, r1, b, r2 = found.groups()
+        return (
+            (_COLUMNS.get(a) or column_index(a) + 1) - 1,
+            int(r1) - 1,
+            (_COLUMNS.get(b) or column_index(b) + 1) - 1,
+            int(r2) - 1,
+        )
+    corners = [_REF.fullmatch(part.strip()) for part in ref.split(":")]
+    if len(corners) != 2 or not all(corners):
+        return None
+    (c1, r1), (c2, r2) = ((column_index(m.group(1)), int(m.group(2)) - 1) for m in corners if m)
+    return c1, r1, c2, r2
