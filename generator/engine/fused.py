@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from generator.engine.compile import _div, _sub, compile_shape
 from generator.engine.functions import _average, _count, _isnumber, _sum
 from generator.engine.kept import Kept
+from generator.engine.month_label import month_label
 from generator.engine.reference import REF_MARK
 from generator.engine.values import NA, EngineError, XlError, compare, to_number
 
@@ -35,7 +36,7 @@ Refs = tuple[Any, ...]
 def fused(shape: str) -> Compiled | None:
     """The fused closure of ``shape``, or None when it has none."""
     found = _FUSED.get(shape)
-    return found if found is not None else _count_guard(shape) or _first_number(shape)
+    return found if found is not None else _count_guard(shape) or _first_number(shape) or month_label(shape)
 
 
 _GUARD = re.compile(r'IF\(COUNT\(\x00((?:,\x00)*)\)<([1-9][0-9]?),"",(.+)\)', re.DOTALL)

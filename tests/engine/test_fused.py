@@ -275,3 +275,64 @@ def test_a_model_of_another_programs_counting_keeps_the_fused_closures(monkeypat
     assert keyed(shown, (one, one)) is not None
     monkeypatch.setattr(functions, "is_number", lambda value: value.__class__ in (float, int, bool))
     assert keyed(shown, (one, one)) is None
+
+
+LABEL_CONTENTS: list[Any] = [
+    "Jan",
+    "jan",
+    "Feb",
+    "Mar",
+    "Ap*",
+    "M?r",
+    "~*",
+    2026.0,
+    2026,
+    12,
+    -1.5,
+    1e308,
+    "2026",
+    " 3 ",
+    "",
+    None,
+    True,
+    NA,
+    VALUE,
+    "=1/0",
+    "=SELF",
+]
+LABEL_NAMES = ["'S'!$A$1:$D$1", "'S'!$A$2:$D$2", "'S'!$A$1:$A$4", "'S'!$A$1:$B$2", "'S'!$B$3", "#REF!", "=1", None]
+"""Where list_months and list_months_short point: a row, a column, a block, one cell, #REF!, a formula name, none."""
+
+
+@pytest.mark.parametrize(("year", "offset"), [("", "0"), ("-1", "1"), ("", "11")])
+def test_a_month_label_closure_equals_the_general_one(year: str, offset: str) -> None:
+    """The month label's closure (generator/engine/month_label.py) against the general closure: random month
+    texts, numbers, wildcards, errors, circular cells and blanks, the two month lists anywhere or missing."""
+    shape = (
+        f'IFERROR(INDEX(list_months_short,MOD(MATCH(@,list_months,0)-1+{offset},12)+1)&" "&(@{year}'
+        f'+INT((MATCH(@,list_months,0)-1+{offset})/12)),"")'
+    ).replace("@", REF_MARK)
+    general, count = compile_shape(shape)
+    closure = fused(shape)
+    assert closure is not None and count == 3
+    rng = random.Random(31)
+    kinds: set[str] = set()
+    for case in range(3000):
+        grid = {(r, c): rng.choice(LABEL_CONTENTS) for r in range(ROWS) for c in range(COLS) if rng.random() < 0.9}
+        refs = tuple(_reference(rng) for _ in range(count))
+        if case % 2:  # the template's own: both MATCHes read one cell (one object, or an equal one)
+            refs = (refs[0], refs[1], refs[0] if case % 4 == 1 else _copy(refs[0]))
+        most = rng.choice([None, None, None, 0, 4, 9])
+        names = {name: rng.choice(LABEL_NAMES) for name in ("list_months", "list_months_short")}
+
+        def sheet() -> Spreadsheet:
+            found = _sheet(grid, most)  # noqa: B023 (called within the iteration)
+            for name, target in names.items():  # noqa: B023
+                if target is not None:
+                    found.define_name(name, target)
+            return found
+
+        expected = _outcome(general, sheet(), refs)
+        assert _outcome(closure, sheet(), refs) == expected, (grid, refs, most, names)
+        kinds.add("label" if expected[0] == "str" and " " in expected[1] else expected[0])
+    assert {"label", "str", "EngineError", "EngineLimit"} <= kinds, kinds  # a label, "", an exception, the limit
