@@ -49,6 +49,10 @@ def keyed(fn: Compiled, refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
     guard = fused.GUARDS.get(fn)
     if guard is not None:
         return _guarded(guard, refs)
+    counted = fused.COUNTED.get(fn)
+    if counted is not None:
+        block = _block(refs[0])
+        return None if block is None else (_count_then, (block, *counted))
     return _singles(_first_number)(refs) if fused.FIRST_NUMBERS.get(fn) is not None else None
 
 
@@ -166,6 +170,12 @@ def _count(sheet: Spreadsheet, keys: tuple[Key, ...]) -> int:
         if cls is float or cls is int:
             count += 1
     return count
+
+
+def _count_then(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``fused._any_counted``: ``IF(COUNT(a)>0,yes,no)`` of one small block."""
+    block, yes, no = keys
+    return yes if _count(sheet, block) > 0 else no
 
 
 def _numbers(sheet: Spreadsheet, keys: tuple[Key, ...]) -> list[Any] | XlError:

@@ -336,3 +336,31 @@ def test_a_month_label_closure_equals_the_general_one(year: str, offset: str) ->
         assert _outcome(closure, sheet(), refs) == expected, (grid, refs, most, names)
         kinds.add("label" if expected[0] == "str" and " " in expected[1] else expected[0])
     assert {"label", "str", "EngineError", "EngineLimit"} <= kinds, kinds  # a label, "", an exception, the limit
+
+
+@pytest.mark.parametrize("shape", ["IF(COUNT(@)>0,12,0)", "IF(COUNT(@)>0,3,7)"])
+def test_a_month_with_inputs_closure_equals_the_general_one(shape: str) -> None:
+    """``IF(COUNT(a)>0,12,0)`` (the chart data's months with inputs), fused and keyed, against the general closure:
+    the literal results as floats, COUNT's errors and limit."""
+    from generator.engine.keyed import keyed
+
+    marked = shape.replace("@", REF_MARK)
+    general, _count = compile_shape(marked)
+    closure = fused(marked)
+    assert closure is not None
+    rng = random.Random(33)
+    kinds: set[Any] = set()
+    taken = 0
+    for _ in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        refs = (_reference(rng),)
+        most = rng.choice([None, None, None, 0, 1, 2, 5])
+        expected = _outcome(general, _sheet(grid, most), refs)
+        assert _outcome(closure, _sheet(grid, most), refs) == expected, (grid, refs, most)
+        found = keyed(closure, refs)
+        if found is not None:
+            taken += 1
+            assert _outcome(found[0], _sheet(grid, most), found[1]) == expected, (grid, refs, most)
+        kinds.add(expected if expected[0] == "float" else expected[0])
+    assert {"EngineError", "EngineLimit"} < kinds and len(kinds) == 4  # both literals, an exception, the limit
+    assert taken > 2500  # all but #REF!
