@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.engine.compile import _div, _sub, compile_shape
 from generator.engine.functions import _average, _count, _isnumber, _sum
+from generator.engine.indexed import indexed
 from generator.engine.kept import Kept
 from generator.engine.month_label import month_label
 from generator.engine.reference import REF_MARK
@@ -38,7 +39,7 @@ def fused(shape: str) -> Compiled | None:
     found = _FUSED.get(shape)
     if found is not None:
         return found
-    return _count_guard(shape) or _first_number(shape) or month_label(shape) or _any_counted(shape)
+    return _count_guard(shape) or _first_number(shape) or month_label(shape) or _any_counted(shape) or indexed(shape)
 
 
 _GUARD = re.compile(r'IF\(COUNT\(\x00((?:,\x00)*)\)<([1-9][0-9]?),"",(.+)\)', re.DOTALL)

@@ -364,3 +364,49 @@ def test_a_month_with_inputs_closure_equals_the_general_one(shape: str) -> None:
         kinds.add(expected if expected[0] == "float" else expected[0])
     assert {"EngineError", "EngineLimit"} < kinds and len(kinds) == 4  # both literals, an exception, the limit
     assert taken > 2500  # all but #REF!
+
+
+INDEXED = {
+    'IF(AND(ISNUMBER(@),ISNUMBER(INDEX(kpi_x,@))),IF(ABS(@-INDEX(kpi_x,@))<0.0005,0,@-INDEX(kpi_x,@)),"")': "apapap",
+    'IF(AND(ISNUMBER(@),ISNUMBER(INDEX(Kpi_X,@))),IF(INDEX(Kpi_X,@)=0,"",IF(ABS((@-INDEX(Kpi_X,@))/ABS(INDEX(Kpi_X,@)))'
+    '<0.0005,0,(@-INDEX(Kpi_X,@))/ABS(INDEX(Kpi_X,@)))),"")': "appappapp",
+    "IF(@>1,IF(AND(ISNUMBER(@),ISNUMBER(INDEX(kpi_x,@-1))),IF(ABS(@-INDEX(kpi_x,@-1))<0.5,0,"
+    '@-INDEX(kpi_x,@-1)),""),"")': "papapap",
+}
+"""The dashboard's changes against a KPI's month by INDEX of its name (generator/engine/indexed.py), with the
+template's own references: ``a`` the KPI's cell, ``p`` the month's position."""
+INDEXED_NAMES = ["'S'!$A$1:$D$1", "'S'!$A$1:$A$4", "'S'!$A$1:$B$2", "'S'!$C$3", "#REF!", "=1", "=S!$A$1:$D$1"]
+INDEXED_NAMES += ["=kpi_x", None]  # a name formula naming itself (EngineError when used), no name (#NAME?)
+POSITIONS: list[Any] = [0, 1, 2, 3, 4, 5, 2.5, -1, "2", "x", None, True, NA, "=1/0", "=SELF"]
+
+
+@pytest.mark.parametrize("shape", sorted(INDEXED), ids=lambda shape: shape[:40])
+def test_a_change_by_index_closure_equals_the_general_one(shape: str) -> None:
+    """Random cells (numbers a hair apart, text, errors, circular cells), positions and where the name points:
+    the same outcome, the template's references or any others (which take the general closure)."""
+    marked = shape.replace("@", REF_MARK)
+    general, count = compile_shape(marked)
+    closure = fused(marked)
+    assert closure is not None and count == len(INDEXED[shape])
+    rng = random.Random(37)
+    kinds: set[str] = set()
+    for case in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        grid[(3, 3)] = rng.choice(POSITIONS)
+        cells = {"a": _reference(rng), "p": Area(SHEET, 3, 3, 3, 3) if case % 3 else _reference(rng)}
+        if case % 4:
+            refs = tuple(cells[name] if case % 2 else _copy(cells[name]) for name in INDEXED[shape])
+        else:
+            refs = tuple(_reference(rng) for _ in range(count))
+        target = rng.choice(INDEXED_NAMES)
+
+        def sheet() -> Spreadsheet:
+            found = _sheet(grid, None)  # noqa: B023 (called within the iteration)
+            if target is not None:  # noqa: B023
+                found.define_name("kpi_x", target)  # noqa: B023
+            return found
+
+        expected = _outcome(general, sheet(), refs)
+        assert _outcome(closure, sheet(), refs) == expected, (grid, refs, target)
+        kinds.add(expected[0])
+    assert {"EngineError", "XlError", "str", "float"} <= kinds, kinds
