@@ -14,6 +14,7 @@ server's threads. A plan holds formula texts and names, never a value a user typ
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,14 +45,18 @@ class Plan:
     """The engine's reading of ``names`` (``ordered.names_of``), given as it is to a later engine."""
 
 
-_kept: OrderedDict[tuple[tuple[str, ...], int, int], Plan] = OrderedDict()
-_seen: OrderedDict[tuple[tuple[str, ...], int, int], None] = OrderedDict()
+Shape = tuple[tuple[str, ...], int, int]
+_kept: OrderedDict[int, tuple[Shape, Plan]] = OrderedDict()
+"""Plans by the order they were made in, most recently used last: a shape may have several (the same
+template saved by the writer and by LibreOffice spells its formulas differently), tried in turn."""
+_serials = itertools.count()
+_seen: OrderedDict[Shape, None] = OrderedDict()
 """The shapes of files validated the general way, most recent last (``MOST_SEEN``): a plan is made on the second."""
 MOST_SEEN = 64
 _lock = threading.Lock()
 
 
-def _key(book: Book, names: dict[str, str]) -> tuple[tuple[str, ...], int, int]:
+def _key(book: Book, names: dict[str, str]) -> Shape:
     return tuple(book.sheetnames), sum(len(book.stored(sheet).formulas) for sheet in book.sheetnames), len(names)
 
 
@@ -60,14 +65,15 @@ def plan_for(book: Book, names: dict[str, str]) -> Plan | None:
     that also holds text spelt as a formula is not served: ``calculated`` finds that as it reads the cells)."""
     key = _key(book, names)
     with _lock:
-        found = _kept.get(key)
-        if found is None:
-            return None
-        _kept.move_to_end(key)
-    if found.names != names:
-        return None
-    typed = found.typed
-    return found if all(book.stored(sheet).formulas == typed[sheet] for sheet in book.sheetnames) else None
+        candidates = [(serial, plan) for serial, (shape, plan) in reversed(_kept.items()) if shape == key]
+    for serial, plan in candidates:
+        typed = plan.typed
+        if plan.names == names and all(book.stored(sheet).formulas == typed[sheet] for sheet in book.sheetnames):
+            with _lock:
+                if serial in _kept:
+                    _kept.move_to_end(serial)
+            return plan
+    return None
 
 
 def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
@@ -100,8 +106,7 @@ def remember(engine: Spreadsheet, names: dict[str, str], book: Book) -> None:
         names_of(engine),
     )
     with _lock:
-        _kept[key] = plan
-        _kept.move_to_end(key)
+        _kept[next(_serials)] = (key, plan)
         while len(_kept) > MOST_KEPT:
             _kept.popitem(last=False)
 

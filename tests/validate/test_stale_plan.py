@@ -220,3 +220,16 @@ def _with_xml(source: Path, target: Path, sheet: str, row: int, cell_xml: str) -
         return text[:at] + added + text[at:]
 
     return fill.edit_part(source, target, part, edit)
+
+
+def test_a_template_spelt_two_ways_keeps_a_plan_for_each(
+    clean: Path, crm: Catalog, tmp_path: Path, planned_runs: list[bool]
+) -> None:
+    """The writer's file and LibreOffice's save of it have the same shape but spell formulas differently: a
+    server validating both in turn keeps a plan for each instead of making one again for every file."""
+    written = fill.build(tmp_path, "written.xlsx", crm, fill.valid_values(crm, 29, blank=0.0, zero=0.0))
+    for path in (clean, clean, written, written, clean, written):
+        validate(path, Options())
+    # the clean file's second validation makes its plan, the writer's first makes another (its shape was
+    # seen), and each later file is served by its own (one plan per shape would serve only the last)
+    assert planned_runs == [True, True, True]
