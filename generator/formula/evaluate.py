@@ -7,25 +7,34 @@ compiled Excel formula shows an empty cell, so the validator can compare cell by
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from generator.formula.expr import Binary, Call, Compare, Expr, Neg, Num, Ref
 
+Values = Mapping[str, float | None]
+Compiled = Callable[[Values], float | None]
+"""An expression as nested Python functions: its value, or None when it is blank."""
 
-class _Blank(Exception):
-    """Raised inside evaluation when the result must be blank."""
+_compiled: dict[int, tuple[Expr, Compiled]] = {}
+"""Each expression's functions, by identity (the catalogue's trees are parsed once and kept): the
+validator evaluates every KPI for 17 periods per file, and walking the tree with ``match`` cost
+several times what the arithmetic does. Holding the tree keeps its id from being reused."""
+MOST_COMPILED = 4096
+"""A few catalogues' formulas and rules; beyond this the table starts again (it is only a cache)."""
 
 
-def evaluate(expr: Expr, values: Mapping[str, float | None]) -> float | None:
+def evaluate(expr: Expr, values: Values) -> float | None:
     """The value of ``expr``, or None when an input is blank or a denominator is zero."""
-    try:
-        result = _eval(expr, values)
-    except _Blank:
-        return None
-    return result if math.isfinite(result) else None
+    found = _compiled.get(id(expr))
+    if found is None or found[0] is not expr:
+        if len(_compiled) >= MOST_COMPILED:
+            _compiled.clear()
+        found = _compiled[id(expr)] = (expr, _compile(expr))
+    result = found[1](values)
+    return result if result is not None and math.isfinite(result) else None
 
 
-def holds(rule: Compare, values: Mapping[str, float | None]) -> bool | None:
+def holds(rule: Compare, values: Values) -> bool | None:
     """Whether a rule holds; None when a side is blank (nothing to check)."""
     left, right = evaluate(rule.left, values), evaluate(rule.right, values)
     if left is None or right is None:
@@ -45,31 +54,69 @@ def holds(rule: Compare, values: Mapping[str, float | None]) -> bool | None:
             return abs(left - right) <= tolerance
 
 
-def _eval(node: Expr, values: Mapping[str, float | None]) -> float:
+def _compile(node: Expr) -> Compiled:
+    """``node`` as functions that give None as soon as a part is blank (a blank input, a zero denominator)."""
     match node:
         case Num(value):
-            return value
+            return lambda values: value
         case Ref(name):
-            found = values.get(name)
-            if found is None:
-                raise _Blank
-            return float(found)
+            return _ref(name)
         case Neg(operand):
-            return -_eval(operand, values)
+            inner = _compile(operand)
+            return lambda values: None if (a := inner(values)) is None else -a
         case Binary(op, left, right):
-            a, b = _eval(left, values), _eval(right, values)
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if b == 0:
-                raise _Blank
-            return a / b
+            return _binary(op, _compile(left), _compile(right))
         case Call(func, args):
-            evaluated = [_eval(a, values) for a in args]
-            return {"min": min, "max": max}[func](evaluated) if func != "abs" else abs(evaluated[0])
+            return _call(func, [_compile(a) for a in args])
         case Compare():
-            raise TypeError("a comparison has no numeric value; use holds()")
-    raise TypeError(f"not an expression: {node!r}")
+            return _fails(TypeError("a comparison has no numeric value; use holds()"))
+    return _fails(TypeError(f"not an expression: {node!r}"))
+
+
+def _ref(name: str) -> Compiled:
+    def read(values: Values) -> float | None:
+        found = values.get(name)
+        return None if found is None else float(found)
+
+    return read
+
+
+def _binary(op: str, left: Compiled, right: Compiled) -> Compiled:
+    def apply(values: Values) -> float | None:
+        a = left(values)
+        if a is None:
+            return None
+        b = right(values)
+        if b is None:
+            return None
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        return None if b == 0 else a / b
+
+    return apply
+
+
+def _call(func: str, args: list[Compiled]) -> Compiled:
+    def apply(values: Values) -> float | None:
+        evaluated = []
+        for arg in args:
+            value = arg(values)
+            if value is None:
+                return None
+            evaluated.append(value)
+        return {"min": min, "max": max}[func](evaluated) if func != "abs" else abs(evaluated[0])
+
+    return apply
+
+
+def _fails(error: Exception) -> Compiled:
+    """What evaluating a node that is not a number raises, raised when evaluated (as the tree walk did)."""
+
+    def apply(values: Values) -> float | None:
+        raise error
+
+    return apply
