@@ -18,6 +18,7 @@ from generator.template.periods import PERIODS, input_periods, kpi_status, kpi_v
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 from generator.validate.inputs import ERRORS, Typed
+from generator.validate.sheet_cells import COLUMN_BITS
 
 Value = float | None
 _PERIOD_COLUMNS = [*(KPI_GRID.month(m) for m in range(MONTHS)), *(KPI_GRID.quarter(q) for q in range(4)), KPI_GRID.ytd]
@@ -69,6 +70,24 @@ def _same(actual: Any, expected: Value) -> bool:
     return math.isclose(number, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def _agrees(actual: Any, expected: Value) -> bool:
+    """What ``_same`` says, with a quick answer for the usual cell (this runs for every compared cell).
+
+    A finite float close to the number expected is what ``_same`` accepts (most KPI cells: a ratio a
+    spreadsheet computed in another order, or LibreOffice wrote to 15 digits). LibreOffice stores whole
+    numbers as ints: an int equal to the float expected is that float exactly. Anything else (blanks,
+    text, errors, bools, ints that differ) takes ``_same``.
+    """
+    if expected is not None:
+        cls = actual.__class__
+        if cls is float:
+            if math.isfinite(actual) and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9):
+                return True
+        elif cls is int and actual == expected:
+            return True
+    return _same(actual, expected)
+
+
 def report_never_calculated(check: Check) -> None:
     _ = check.gettext
     check.add(
@@ -96,9 +115,11 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     for input_id, row_values in periods.items():
         if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
+        shown = check.book.stored(layout.sheets.inputs).values
         for index, col in enumerate(_INPUT_PERIOD_COLUMNS):
             cells += _compare_cell(
                 check,
+                shown,
                 layout.sheets.inputs,
                 layout.input_rows[input_id],
                 col,
@@ -112,17 +133,26 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
             continue
         kpis += 1
         row = layout.kpi_rows[kpi_id]
+        shown = check.book.stored(layout.sheets.kpis).values
         for index, col in enumerate(_PERIOD_COLUMNS):
             cells += _compare_cell(
-                check, layout.sheets.kpis, row, col, result.values[index], labels[index], kpi_id=kpi_id
+                check, shown, layout.sheets.kpis, row, col, result.values[index], labels[index], kpi_id=kpi_id
             )
         cells += _compare_cell(
-            check, layout.sheets.kpis, row, KPI_LATEST_COL, latest(result.values), _("Latest month"), kpi_id=kpi_id
+            check,
+            shown,
+            layout.sheets.kpis,
+            row,
+            KPI_LATEST_COL,
+            latest(result.values),
+            _("Latest month"),
+            kpi_id=kpi_id,
         )
         if catalog.kpis[kpi_id].better is Better.INFO or kpi_id not in check.located.targets:
             continue
         cells += _compare_cell(
             check,
+            shown,
             layout.sheets.kpis,
             row,
             KPI_TARGET_COL,
@@ -163,6 +193,7 @@ def _report_overflows(check: Check, typed: Typed, periods: dict[str, list[Value]
 
 def _compare_cell(
     check: Check,
+    shown: dict[int, Any],
     sheet: str,
     row: int,
     col: int,
@@ -173,10 +204,8 @@ def _compare_cell(
 ) -> int:
     if (sheet, row, col) in check.flagged:
         return 0
-    actual = check.book.value(sheet, row, col)
-    if actual.__class__ is float and actual == expected and math.isfinite(actual):
-        return 1  # what ``_same`` says of an equal finite number, without its calls
-    if not _same(actual, expected):
+    actual = shown.get(row << COLUMN_BITS | col)  # ``shown``: the sheet's values, as ``Book.value`` reads them
+    if not _agrees(actual, expected):
         _ = check.gettext
         what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")
         if isinstance(actual, str) and actual.strip() in ERRORS:  # recalculating would show it again

@@ -3,19 +3,21 @@
 The stale check's (``calculated._AGREE_WHEN_EQUAL``): equal values of those kinds are what ``agrees``
 accepts anyway, ``inf`` and -0.0 included; NaN is never equal to itself, so it never takes it. The
 input check's (``inputs._plain_number``): the number ``read_cell`` reads with no problem. The KPI
-comparison's: an equal finite number is what ``recompute._same`` accepts."""
+comparison's (``recompute._agrees``): a close finite float, or an int equal to the float expected, is
+what ``recompute._same`` accepts."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.validate.calculated import _AGREE_WHEN_EQUAL, agrees
 from generator.validate.inputs import Cell, _plain_number, read_cell
-from generator.validate.recompute import _same
+from generator.validate.recompute import _agrees, _same
 
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -75,3 +77,55 @@ def test_an_equal_finite_number_is_the_same_to_the_comparison(value: Any) -> Non
     if value.__class__ is float and math.isfinite(value):
         assert _same(value, value)
         assert _same(value, float(value))
+
+
+# (shown, expected, same?) by hand: within 1e-9 of the expected number, relative or absolute, is the same
+# (what a spreadsheet computing in another order, or LibreOffice writing 15 digits, leaves); blanks and
+# text are judged as the cells show them, never as numbers.
+AGREEMENT = [
+    (0.1 + 0.2, 0.3, True),
+    (0.30000000000000004, 0.3, True),
+    (1.0000000001, 1.0, True),  # 1e-10 apart
+    (1.00001, 1.0, False),
+    (1.000000002, 1.0, False),  # 2e-9 apart
+    (1e-10, 0.0, True),  # absolute: under 1e-9 from 0
+    (1e-8, 0.0, False),
+    (3, 3.0, True),  # LibreOffice's whole number
+    (4, 3.0, False),
+    (2**53 + 1, 9007199254740992.0, True),  # reads as the float 2**53
+    (math.inf, math.inf, False),  # #NUM! in a spreadsheet, never a number
+    (math.nan, 1.0, False),
+    (True, 1.0, False),  # a logical is not the number 1 here
+    ("3", 3.0, False),
+    ("", None, True),
+    (None, None, True),
+    (None, 0.0, False),
+    (0.0, None, False),
+    (0, None, False),
+]
+
+
+@pytest.mark.parametrize(("shown", "expected", "same"), AGREEMENT)
+def test_agreement_by_hand(shown: Any, expected: float | None, same: bool) -> None:
+    assert _agrees(shown, expected) is same
+    assert _same(shown, expected) is same
+
+
+@given(NUMBERS, st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)))
+def test_the_quick_agreement_is_the_slow_one(shown: Any, expected: float | None) -> None:
+    assert _outcome(_agrees, shown, expected) == _outcome(_same, shown, expected)
+
+
+def _outcome(compare: Any, shown: Any, expected: float | None) -> object:
+    """The answer, or the kind of error raised (an int of hundreds of digits is no float either way)."""
+    try:
+        return compare(shown, expected)
+    except OverflowError as error:
+        return type(error)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.floats(min_value=-1e-10, max_value=1e-10))
+def test_a_float_a_little_off_agrees_with_the_slow_answer(expected: float, off: float) -> None:
+    shown = expected * (1 + off)
+    if math.isfinite(shown):
+        assert _agrees(shown, expected) == _same(shown, expected)
