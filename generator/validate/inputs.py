@@ -13,19 +13,22 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.catalog import Catalog
-from generator.catalog.model import Aggregation, InputSpec, Unit
+from generator.catalog.model import InputSpec, Unit
 from generator.formula.evaluate import evaluate, holds
 from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.validate.context import Check
+from generator.validate.continuity import check_continuity
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
 from generator.validate.plausible import check_date_cell, check_date_serials
+from generator.validate.sheet_cells import COLUMN_BITS
 
 Value = float | None
 _SPREADSHEET_ERRORS = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"]
 ERRORS = frozenset([*_SPREADSHEET_ERRORS, "#CALC!", "Err:502", "Err:504", "Err:508", "Err:522"])
 
+
+_MONTH_COLUMNS = [INPUT_GRID.month(m) for m in range(MONTHS)]
 
 LARGEST = 9.99999999999999e307
 """The largest number Excel accepts in a cell; LibreOffice takes more, but sums of it overflow."""
@@ -146,15 +149,17 @@ def check_inputs(check: Check) -> Typed:
     for input_id, spec in check.catalog.inputs.items():
         if input_id not in check.located.inputs:
             continue
-        row = layout.input_rows[input_id]
+        row = layout.input_rows[input_id] << COLUMN_BITS
+        shown = check.book.stored(layout.sheets.inputs).values  # what ``Book.value`` reads, by cell key
+        low, high, whole = _allowed(spec)
         values: list[Value] = []
-        for m in range(MONTHS):
-            col = INPUT_GRID.month(m)
-            raw = check.book.value(layout.sheets.inputs, row, col)
+        for m, col in enumerate(_MONTH_COLUMNS):
+            raw = shown.get(row | col)
             number = _plain_number(raw)
             if number is not None:  # nearly every filled cell: what read_cell gives it, without a Cell
                 values.append(number)
-                _check_number(check, spec, m, number, raw)
+                if not (low <= number <= high and (not whole or number.is_integer())):
+                    _check_number(check, spec, m, number, raw)  # it has something to say: say it
                 continue
             found = read_cell(raw)
             values.append(found.number)
@@ -170,7 +175,7 @@ def check_inputs(check: Check) -> Typed:
         typed.has_data = typed.has_data or any(v is not None for v in values)
     _check_rules(check, typed.months)
     check_date_serials(check, typed.months, frozenset(dated))
-    _check_continuity(check, typed.months)
+    check_continuity(check, typed.months)
     _read_targets(check, typed)
     return typed
 
@@ -257,6 +262,15 @@ def expected_text(check: Check, spec: InputSpec) -> str:
     return kind
 
 
+def _allowed(spec: InputSpec) -> tuple[float, float, bool]:
+    """(lowest, highest, whole numbers only): a finite number inside them is one ``_check_number`` has
+    nothing to say about, so the month loop calls it only for the others (it runs for every month cell)."""
+    low, high = spec.min, spec.max
+    if spec.unit is Unit.PERCENT:
+        return (0.0 if low is None else low), (1.0 if high is None else high), spec.integer
+    return (-math.inf if low is None else low), (math.inf if high is None else high), spec.integer
+
+
 def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw: Any) -> None:
     """Bounds first (a negative count says more than a fraction), then whole numbers. The input's name
     is looked up only for a finding (this runs for every month cell)."""
@@ -309,50 +323,6 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
             message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
             expected = f"{op} {show(evaluate(compare.right, values))}"
             check.add_input(severity, rule_code(rule_id), message, anchor, m, evaluate(compare.left, values), expected)
-
-
-def stock_pairs(catalog: Catalog) -> list[tuple[str, str]]:
-    """(opening, closing) inputs of one stock: same unit, same id stem (customers_start / customers_end).
-
-    Nothing is hard-coded: an opening input with no closing partner, or more than one, is skipped.
-    """
-
-    def stem(input_id: str) -> str:
-        return input_id.rsplit("_", 1)[0]
-
-    closings = [s for s in catalog.inputs.values() if s.aggregation is Aggregation.CLOSING]
-    pairs = []
-    for opening in catalog.inputs.values():
-        if opening.aggregation is not Aggregation.OPENING:
-            continue
-        partners = [c for c in closings if c.unit is opening.unit and stem(c.id) == stem(opening.id)]
-        if len(partners) == 1:
-            pairs.append((opening.id, partners[0].id))
-    return pairs
-
-
-def _check_continuity(check: Check, months: dict[str, list[Value]]) -> None:
-    """A month should open with the stock the month before closed with (a warning: counts get corrected)."""
-    _ = check.gettext
-    for opening, closing in stock_pairs(check.catalog):
-        if opening not in months or closing not in months:
-            continue
-        for m in range(1, MONTHS):
-            start, end = months[opening][m], months[closing][m - 1]
-            if start is None or end is None or math.isclose(start, end, rel_tol=1e-9, abs_tol=1e-9):
-                continue
-            message = _(
-                "{name} in {month} ({value}) differs from {closing} at the end of {previous} ({expected}); "
-                "a month should open with the count the month before closed with."
-            ).format(
-                name=check.input_name(opening),
-                month=check.labels[m],
-                value=check.show(start),
-                closing=check.input_name(closing),
-                previous=check.labels[m - 1],
-                expected=check.show(end),
-            )
-            check.add_input(Severity.WARNING, Code.CONTINUITY, message, opening, m, start, end)
 
 
 def _read_targets(check: Check, typed: Typed) -> None:
