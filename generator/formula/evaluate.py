@@ -25,13 +25,27 @@ MOST_COMPILED = 4096
 
 def evaluate(expr: Expr, values: Values) -> float | None:
     """The value of ``expr``, or None when an input is blank or a denominator is zero."""
+    return evaluator(expr)(values)
+
+
+def evaluator(expr: Expr) -> Compiled:
+    """``evaluate`` of ``expr`` as one function of the values: for one tree over many tables of values."""
     found = _compiled.get(id(expr))
     if found is None or found[0] is not expr:
         if len(_compiled) >= MOST_COMPILED:
             _compiled.clear()
-        found = _compiled[id(expr)] = (expr, _compile(expr))
-    result = found[1](values)
-    return result if result is not None and math.isfinite(result) else None
+        found = _compiled[id(expr)] = (expr, _finite(_compile(expr)))
+    return found[1]
+
+
+def _finite(compiled: Compiled) -> Compiled:
+    """A value beyond a double (the spreadsheet's #NUM!) is blank as well."""
+
+    def value(values: Values) -> float | None:
+        result = compiled(values)
+        return result if result is not None and math.isfinite(result) else None
+
+    return value
 
 
 def holds(rule: Compare, values: Values) -> bool | None:

@@ -17,6 +17,7 @@ from generator.catalog.model import InputSpec, Unit
 from generator.formula.evaluate import evaluate, holds
 from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.template.periods import input_periods
 from generator.validate.context import Check
 from generator.validate.continuity import check_continuity
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
@@ -138,6 +139,9 @@ class Typed:
     out_of_range: set[str] = field(default_factory=set)
     """Inputs holding a number (or a merged block) the spreadsheet and Python would not compute with
     alike: reported at the cell, and their totals and KPIs are not compared."""
+    periods: dict[str, list[Value]] = field(default_factory=dict)
+    """Each input's 17 period values from ``months`` (``input_periods``): worked out once, for the
+    recomputation and the comparison of the totals."""
 
 
 def check_inputs(check: Check) -> Typed:
@@ -177,6 +181,7 @@ def check_inputs(check: Check) -> Typed:
     check_date_serials(check, typed.months, frozenset(dated))
     check_continuity(check, typed.months)
     _read_targets(check, typed)
+    typed.periods = input_periods(check.catalog, typed.months)
     return typed
 
 
