@@ -74,10 +74,10 @@ def has_cells(book: Book, sheet: str) -> bool:
 
 
 def _same_shape(found: Area, expected: Area) -> bool:
-    return (found.first_col, found.last_col, found.last_row - found.first_row) == (
-        expected.first_col,
-        expected.last_col,
-        expected.last_row - expected.first_row,
+    return (
+        found.first_col == expected.first_col
+        and found.last_col == expected.last_col
+        and found.last_row - found.first_row == expected.last_row - expected.first_row
     )
 
 
@@ -129,20 +129,22 @@ def _sort_names(book: Book, items: tuple[_Item, ...], shapes: dict[str, Area]) -
     """Each name the template needs: absent, pointing nowhere, on a lost sheet, moved, or good."""
     names = book.defined_names()
     found_names = _Sorted()
+    good = found_names.good
     for item in items:
         for name in item.names:
-            if name not in names:
+            text = names.get(name)
+            if text is None:
                 found_names.absent.append((name, item))
                 continue
-            found = _target(names[name])
+            found = _target(text)
             if found is None:
-                found_names.broken.append((name, item, names[name]))
+                found_names.broken.append((name, item, text))
             elif not has_cells(book, found.sheet):
                 found_names.lost_sheets.setdefault(found.sheet, []).append(name)
             elif not _same_shape(found, shapes[name]):
                 found_names.moved.append((name, item, found))
             else:
-                found_names.good[name] = found
+                good[name] = found
     return found_names
 
 
