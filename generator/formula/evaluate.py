@@ -50,22 +50,43 @@ def _finite(compiled: Compiled) -> Compiled:
 
 def holds(rule: Compare, values: Values) -> bool | None:
     """Whether a rule holds; None when a side is blank (nothing to check)."""
-    left, right = evaluate(rule.left, values), evaluate(rule.right, values)
-    if left is None or right is None:
-        return None
-    scale = max(abs(left), abs(right), 1.0)
-    tolerance = 1e-9 * scale
-    match rule.op:
-        case "<=":
-            return left <= right + tolerance
-        case ">=":
-            return left >= right - tolerance
-        case "<":
-            return left < right
-        case ">":
-            return left > right
-        case _:
-            return abs(left - right) <= tolerance
+    return rule_test(rule)(values)
+
+
+Test = Callable[[Values], bool | None]
+_tests: dict[int, tuple[Compare, Test]] = {}
+"""Each rule's test, by identity, as ``_compiled`` keeps the formulas (a rule is checked for every month)."""
+
+
+def rule_test(rule: Compare) -> Test:
+    """``holds`` of ``rule`` as one function of the values: for one rule over many months."""
+    found = _tests.get(id(rule))
+    if found is None or found[0] is not rule:
+        if len(_tests) >= MOST_COMPILED:
+            _tests.clear()
+        found = _tests[id(rule)] = (rule, _test(rule))
+    return found[1]
+
+
+def _test(rule: Compare) -> Test:
+    left, right, op = evaluator(rule.left), evaluator(rule.right), rule.op
+
+    def test(values: Values) -> bool | None:
+        a, b = left(values), right(values)
+        if a is None or b is None:
+            return None
+        tolerance = 1e-9 * max(abs(a), abs(b), 1.0)
+        if op == "<=":
+            return a <= b + tolerance
+        if op == ">=":
+            return a >= b - tolerance
+        if op == "<":
+            return a < b
+        if op == ">":
+            return a > b
+        return abs(a - b) <= tolerance
+
+    return test
 
 
 def _compile(node: Expr) -> Compiled:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.catalog.model import InputSpec, Unit
-from generator.formula.evaluate import evaluate, holds
+from generator.formula.evaluate import evaluate, rule_test
 from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
 from generator.template.periods import input_periods
@@ -320,9 +320,10 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
         anchor = (refs(compare.left) or names)[0]
         severity = Severity.ERROR if rule.severity == "error" else Severity.WARNING
         op = "=" if compare.op == "==" else compare.op
+        test = rule_test(compare)
         for m in range(MONTHS):
             values = {name: months[name][m] for name in names}
-            if holds(compare, values) is not False:
+            if test(values) is not False:
                 continue
             details = ", ".join(f"{check.input_name(name)} = {check.show(values[name])}" for name in names)
             message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
@@ -334,16 +335,22 @@ def _read_targets(check: Check, typed: Typed) -> None:
     """Targets and tolerances from the settings sheet; text there blanks a status or breaks it."""
     _ = check.gettext
     layout = check.layout
+    cells = (
+        (SETTINGS_VALUE_COL, typed.targets, _("Monthly target")),
+        (SETTINGS_TOLERANCE_COL, typed.tolerances, _("Tolerance")),
+    )
     for kpi_id in check.catalog.kpis:
         if kpi_id not in check.located.targets:
             typed.no_status.add(kpi_id)
             continue
         row = layout.target_rows[kpi_id]
-        for col, store, label in (
-            (SETTINGS_VALUE_COL, typed.targets, _("Monthly target")),
-            (SETTINGS_TOLERANCE_COL, typed.tolerances, _("Tolerance")),
-        ):
-            found = read_cell(check.book.value(layout.sheets.settings, row, col))
+        for col, store, label in cells:
+            raw = check.book.value(layout.sheets.settings, row, col)
+            number = _plain_number(raw)
+            if number is not None:  # a typed target: what read_cell gives it, without a Cell
+                store[kpi_id] = number
+                continue
+            found = read_cell(raw)
             store[kpi_id] = found.number
             if found.problem is None:
                 continue

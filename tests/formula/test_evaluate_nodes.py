@@ -62,3 +62,31 @@ def test_the_kept_functions_start_again_when_full(monkeypatch: pytest.MonkeyPatc
     trees = [Binary("+", Ref("a"), Num(float(n))) for n in range(5)]
     assert [evaluate(tree, {"a": 1.0}) for tree in trees] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert len(evaluate_module._compiled) <= 2
+
+
+# (rule, values, holds?) by hand: both sides may differ by 1e-9 of the larger one (at least 1e-9) for <=, >=
+# and ==, as a rule compares counts a spreadsheet may have summed in another order; < and > are strict.
+RULES = [
+    ("a <= b", {"a": 1.0, "b": 1.0 + 5e-10}, True),
+    ("a <= b", {"a": 1.0 + 5e-10, "b": 1.0}, True),  # within the tolerance
+    ("a <= b", {"a": 1.0 + 3e-9, "b": 1.0}, False),
+    ("a >= b", {"a": 1.0 - 5e-10, "b": 1.0}, True),
+    ("a >= b", {"a": 1.0 - 3e-9, "b": 1.0}, False),
+    ("a < b", {"a": 1.0, "b": 1.0}, False),
+    ("a < b", {"a": 1.0, "b": 2.0}, True),
+    ("a > b", {"a": 2.0, "b": 1.0}, True),
+    ("a > b", {"a": 1.0, "b": 1.0}, False),
+    ("a == b", {"a": 1e12, "b": 1e12 + 100}, True),  # 1e-9 of 1e12 is 1000
+    ("a == b", {"a": 1e12, "b": 1e12 + 2000}, False),
+    ("a == b", {"a": 0.0, "b": 5e-10}, True),  # never less than 1e-9
+    ("a + b <= c", {"a": 1.0, "b": None, "c": 0.0}, None),  # a blank side: nothing to check
+    ("a <= b / c", {"a": 1.0, "b": 1.0, "c": 0.0}, None),
+]
+
+
+@pytest.mark.parametrize(("text", "values", "expected"), RULES)
+def test_rule_by_hand(text: str, values: dict[str, float | None], expected: bool | None) -> None:
+    rule = parse(text, comparison=True)
+    assert isinstance(rule, Compare)
+    assert holds(rule, values) is expected
+    assert holds(rule, values) is expected  # the kept test, this time
