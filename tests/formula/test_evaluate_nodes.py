@@ -90,3 +90,13 @@ def test_rule_by_hand(text: str, values: dict[str, float | None], expected: bool
     assert isinstance(rule, Compare)
     assert holds(rule, values) is expected
     assert holds(rule, values) is expected  # the kept test, this time
+
+
+def test_inputs_read_are_kept_per_tree_and_handed_out_afresh() -> None:
+    from generator.formula.expr import refs
+
+    tree = parse("(b + a) / max(a, c) - b")
+    assert refs(tree) == ["b", "a", "c"]  # first use, each once (by hand)
+    refs(tree).append("x")  # a caller's list is its own
+    assert refs(tree) == ["b", "a", "c"]
+    assert refs(parse("d * 2")) == ["d"]
