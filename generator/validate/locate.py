@@ -8,7 +8,9 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
@@ -111,7 +113,36 @@ class _Sorted:
 
 
 def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
-    """The file's layout from its defined names, and a finding for each name that is missing or wrong."""
+    """The file's layout from its defined names, and a finding for each name that is missing or wrong.
+
+    Kept per template (as ``planned`` keeps its formulas): the answer depends only on the catalogue and
+    texts (by identity, held by the entry), the sheets, and the text of each name the template needs.
+    Each caller gets containers of its own; the layout is shared, and nothing changes a layout."""
+    names = book.defined_names()
+    sheets = tuple(book.sheetnames), tuple(sheet for sheet in book.sheetnames if book.is_worksheet(sheet))
+    key = (id(catalog), id(messages), sheets, tuple(names.get(n) for item in _items(catalog) for n in item.names))
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None and kept[0] is catalog and kept[1] is messages:
+            _kept.move_to_end(key)
+        else:
+            kept = (catalog, messages, *_locate(book, catalog, messages))
+            _kept[key] = kept
+            while len(_kept) > MOST_KEPT:
+                _kept.popitem(last=False)
+    found = kept[2]
+    ranges, inputs, kpis, targets = dict(found.ranges), set(found.inputs), set(found.kpis), set(found.targets)
+    return Located(found.layout, ranges, inputs, kpis, targets, found.labels_row), list(kept[3])
+
+
+MOST_KEPT = 8
+"""Templates kept at once (as ``planned``)."""
+_kept: OrderedDict[Hashable, tuple[Catalog, Messages, Located, list[Finding]]] = OrderedDict()
+_lock = threading.Lock()
+"""The server validates in threads."""
+
+
+def _locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
     _ = messages.gettext
     items = _items(catalog)
     names = _sort_names(book, items, _shapes(catalog))
