@@ -126,7 +126,10 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
         if kept is not None and kept[0] is catalog and kept[1] is messages:
             _kept.move_to_end(key)
         else:
-            kept = (catalog, messages, *_locate(book, catalog, messages))
+            kept = None
+    if kept is None:  # worked out outside the lock: another thread's file need not wait for it
+        kept = (catalog, messages, *_locate(book, catalog, messages))
+        with _lock:
             _kept[key] = kept
             while len(_kept) > MOST_KEPT:
                 _kept.popitem(last=False)
