@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from generator.engine.compile import _div, _sub, compile_shape
 from generator.engine.functions import _average, _count, _isnumber, _sum
+from generator.engine.indexed import indexed
 from generator.engine.kept import Kept
+from generator.engine.month_label import month_label
 from generator.engine.reference import REF_MARK
 from generator.engine.values import NA, EngineError, XlError, compare, to_number
 
@@ -35,7 +37,9 @@ Refs = tuple[Any, ...]
 def fused(shape: str) -> Compiled | None:
     """The fused closure of ``shape``, or None when it has none."""
     found = _FUSED.get(shape)
-    return found if found is not None else _count_guard(shape) or _first_number(shape)
+    if found is not None:
+        return found
+    return _count_guard(shape) or _first_number(shape) or month_label(shape) or _any_counted(shape) or indexed(shape)
 
 
 _GUARD = re.compile(r'IF\(COUNT\(\x00((?:,\x00)*)\)<([1-9][0-9]?),"",(.+)\)', re.DOTALL)
@@ -66,6 +70,25 @@ def _first_number(shape: str) -> Compiled | None:
 
 
 _PAIR = "IF(ISNUMBER(" + REF_MARK + ")," + REF_MARK + ","
+
+_ANY_COUNTED = re.compile(r"IF\(COUNT\(\x00\)>0,([0-9]{1,2}),([0-9]{1,2})\)")
+COUNTED: Kept[Any, tuple[float, float]] = Kept()
+"""Each ``_any_counted`` closure -> its two results: ``keyed``'s."""
+
+
+def _any_counted(shape: str) -> Compiled | None:
+    """``IF(COUNT(a)>0,12,0)``, the chart data's test of a month with inputs: COUNT is ``functions``' own, and a
+    count is a whole number, so ``> 0`` is ``>`` of numbers; the results are the literals, read as floats."""
+    found = _ANY_COUNTED.fullmatch(shape)
+    if found is None:
+        return None
+    yes, no = float(found[1]), float(found[2])
+
+    def run(sheet: Spreadsheet, refs: Refs) -> Any:
+        return yes if _count(sheet, [refs[0]]) > 0 else no
+
+    COUNTED.keep(run, (yes, no))
+    return run
 
 
 def _count_guard(shape: str) -> Compiled | None:

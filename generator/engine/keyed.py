@@ -49,6 +49,10 @@ def keyed(fn: Compiled, refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
     guard = fused.GUARDS.get(fn)
     if guard is not None:
         return _guarded(guard, refs)
+    counted = fused.COUNTED.get(fn)
+    if counted is not None:
+        block = _block(refs[0])
+        return None if block is None else (_count_then, (block, *counted))
     return _singles(_first_number)(refs) if fused.FIRST_NUMBERS.get(fn) is not None else None
 
 
@@ -139,10 +143,17 @@ def _shown_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
 # ----------------------------------------------------------------- IF(COUNT(a)=0,"",SUM/AVERAGE(b))
 
 
-def _blocks(closure: Compiled) -> Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]:
+def _blocks(closure: Compiled, of_one: Compiled) -> Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]:
+    """A builder for a closure that reads its references as blocks; ``of_one`` when they are the same block."""
+
     def build(refs: tuple[Any, ...]) -> tuple[Compiled, Keys] | None:
         keys = tuple(_block(ref) for ref in refs)
-        return None if None in keys else (closure, keys)
+        if None in keys:
+            return None
+        first = keys[0]
+        if len(keys) == 2 and first is not None and first == keys[1]:
+            return of_one, first
+        return closure, keys
 
     return build
 
@@ -159,6 +170,12 @@ def _count(sheet: Spreadsheet, keys: tuple[Key, ...]) -> int:
         if cls is float or cls is int:
             count += 1
     return count
+
+
+def _count_then(sheet: Spreadsheet, keys: Keys) -> Any:
+    """``fused._any_counted``: ``IF(COUNT(a)>0,yes,no)`` of one small block."""
+    block, yes, no = keys
+    return yes if _count(sheet, block) > 0 else no
 
 
 def _numbers(sheet: Spreadsheet, keys: tuple[Key, ...]) -> list[Any] | XlError:
@@ -191,6 +208,41 @@ def _if_any(sheet: Spreadsheet, keys: Keys, average: bool) -> Any:
     except OverflowError:
         return NUM
     return total / len(found) if average else total  # type: ignore[arg-type]
+
+
+def _if_any_of_one(sheet: Spreadsheet, keys: tuple[Key, ...], average: bool) -> Any:
+    """``_if_any`` when COUNT and SUM (or AVERAGE) read one block, the template's own (``IF(COUNT(E8:P8)=0,"",
+    SUM(E8:P8))``): its cells read once, as COUNT reads them (a cell read again gives the value it gave), each
+    charged twice as the two functions charge them; the first error SUM would meet is the first in the block."""
+    _charged(sheet, len(keys))
+    get, found, error = sheet._known.get, [], None
+    for key in keys:
+        value = get(key, _MISSING)
+        if value is _MISSING:
+            value = sheet.value(*key)
+        cls = value.__class__
+        if cls is float or cls is int:
+            found.append(value)
+        elif cls is XlError and error is None:
+            error = value
+    if not found:
+        return ""
+    _charged(sheet, len(keys))
+    if error is not None:
+        return error
+    try:
+        total = math.fsum(found)
+    except OverflowError:
+        return NUM
+    return total / len(found) if average else total
+
+
+def _sum_of_one(sheet: Spreadsheet, keys: Keys) -> Any:
+    return _if_any_of_one(sheet, keys, False)
+
+
+def _average_of_one(sheet: Spreadsheet, keys: Keys) -> Any:
+    return _if_any_of_one(sheet, keys, True)
 
 
 def _sum_if_any(sheet: Spreadsheet, keys: Keys) -> Any:
@@ -336,8 +388,8 @@ _BUILDERS: dict[Any, Callable[[tuple[Any, ...]], tuple[Compiled, Keys] | None]] 
     fused._shown_or_blank: _singles(_shown("")),
     fused._shown_or_zero: _singles(_shown(0.0)),
     fused._shown_if_any: _singles(_shown_if_any),
-    fused._sum_if_any: _blocks(_sum_if_any),
-    fused._average_if_any: _blocks(_average_if_any),
+    fused._sum_if_any: _blocks(_sum_if_any, _sum_of_one),
+    fused._average_if_any: _blocks(_average_if_any, _average_of_one),
     fused._ratio_if_both: _ratios,
     fused._change: _template_pair(_change, "ababab"),
     fused._relative_change: _template_pair(_relative_change, "abbabbabb"),

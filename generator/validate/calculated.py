@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.engine import ERRORS, EngineError, EngineLimit, Spreadsheet, XlError
+from generator.engine.ordered import evaluate_in_order, give_names
 from generator.formula.address import cell
 from generator.template.layout import INPUT_GRID, MONTHS
 from generator.validate.book import Book
@@ -22,6 +24,7 @@ from generator.validate.cell_values import to_serial
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 from generator.validate.sheet_cells import COLUMN_BITS, MAX_COLUMN
+from generator.validate.stale_plan import Plan, plan_for, remember
 
 Key = tuple[str, int, int]
 _ONE_BY_ONE = 25
@@ -39,31 +42,26 @@ class Calculated:
 
 def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
     """The file's cells and names in an engine (as a user's file: missing sheets compute as #REF!),
-    and the value each formula cell shows. What ``Book.cells`` gives as typed, the engine gets: text
-    starting with '=' (and more) is a formula, computed in row-by-row order; anything else a constant.
-    Every cell is visited once and loaded in one step: this runs for every cell of every file validated.
+    and the value each formula cell shows."""
+    constants, formulas, shown = file_cells(book)
+    return _engine(book, constants, formulas, book.defined_names(), None), shown
+
+
+def file_cells(book: Book) -> tuple[dict[Key, Any], dict[Key, str], dict[Key, Any]]:
+    """The file's constants and formula cells as the engine takes them, and the value each formula cell
+    shows. What ``Book.cells`` gives as typed, the engine gets: text starting with '=' (and more) is a
+    formula, computed in row-by-row order; anything else a constant. Every cell is visited once: this
+    runs for every cell of every file validated.
     """
-    engine = Spreadsheet(book.sheetnames, strict=False)
     shown: dict[Key, Any] = {}
     constants: dict[Key, Any] = {}
     formulas: dict[Key, str] = {}
-    plain, errors, mask = _PLAIN, ERRORS, MAX_COLUMN - 1
+    errors, mask = ERRORS, MAX_COLUMN - 1
     for sheet in book.sheetnames:
         cells = book.stored(sheet)
         values, typed = cells.values, cells.formulas
         computed = [key for key, text in typed.items() if text[:1] == "=" and len(text) > 1]
-        for key, value in values.items():
-            if key in typed:
-                continue
-            if value.__class__ is str:
-                if value[:1] == "=" and len(value) > 1:
-                    computed.append(key)  # text spelt as a formula is read as one (as Book.cells types it)
-                else:
-                    constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(value, value)
-            else:
-                constants[(sheet, key >> COLUMN_BITS, key & mask)] = (
-                    value if value.__class__ in plain else _constant(value)
-                )
+        computed += _constants(sheet, values, typed, constants)  # text spelt as a formula is read as one
         for key, text in typed.items():
             if not (text[:1] == "=" and len(text) > 1):
                 constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(text, text)  # an empty <f/>: "="
@@ -73,10 +71,51 @@ def file_engine(book: Book) -> tuple[Spreadsheet, dict[Key, Any]]:
             formula = typed.get(key)
             formulas[where] = formula if formula is not None else values[key]
             shown[where] = values.get(key)
+    return constants, formulas, shown
+
+
+def _constants(sheet: str, values: dict[int, Any], typed: dict[int, str], constants: dict[Key, Any]) -> list[int]:
+    """The sheet's cells that hold no formula as typed into ``constants``, as the engine takes them; returns
+    the keys of those that hold text spelt as a formula (as ``Book.cells`` types it), left out."""
+    plain, errors, mask, spelt = _PLAIN, ERRORS, MAX_COLUMN - 1, []
+    for key, value in values.items():
+        if key in typed:
+            continue
+        if value.__class__ is str:
+            if value[:1] == "=" and len(value) > 1:
+                spelt.append(key)
+            else:
+                constants[(sheet, key >> COLUMN_BITS, key & mask)] = errors.get(value, value)
+        else:
+            constants[(sheet, key >> COLUMN_BITS, key & mask)] = value if value.__class__ in plain else _constant(value)
+    return spelt
+
+
+def _planned_cells(book: Book, plan: Plan) -> tuple[dict[Key, Any], list[Any]] | None:
+    """For a file whose formulas as typed are the plan's (``plan_for``): its constants, and the value each
+    formula cell shows in the plan's order; None for a file with text spelt as a formula (not the plan's)."""
+    constants: dict[Key, Any] = {}
+    shown: list[Any] = []
+    for sheet, keys in plan.rows:
+        cells = book.stored(sheet)
+        if _constants(sheet, cells.values, cells.formulas, constants):
+            return None
+        shown += map(cells.values.get, keys)
+    return constants, shown
+
+
+def _engine(
+    book: Book, constants: dict[Key, Any], formulas: dict[Key, str], names: dict[str, str], plan: Plan | None
+) -> Spreadsheet:
+    """An engine of these cells and names; a plan's reading of the names (the same names) saves reading each."""
+    engine = Spreadsheet(book.sheetnames, strict=False)
     engine.load(constants, formulas)
-    for name, target in book.defined_names().items():
-        engine.define_name(name, target)
-    return engine, shown
+    if plan is not None:
+        give_names(engine, plan.defined)
+    else:
+        for name, target in names.items():
+            engine.define_name(name, target)
+    return engine
 
 
 _PLAIN = {int, float, bool, type(None)}
@@ -120,32 +159,32 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
     labels are empty, and spreadsheets differ on matching an empty selector against empty labels
     (LibreOffice finds it, Excel gives #N/A).
     """
-    engine, shown = file_engine(check.book)
-    results: dict[Key, Any] = {}
+    book = check.book
+    names = book.defined_names()
+    plan = plan_for(book, names)
+    planned = _planned(book, names, plan) if plan is not None else None
     unchecked: list[tuple[Key, EngineError]] = []
-    for key in engine.formula_cells():
-        try:
-            results[key] = engine.value(*key)
-        except EngineLimit as error:
-            unchecked.append((key, error))  # every further range would hit the limit too: stop here
-            break
-        except EngineError as error:
-            # reported where it arises: not at the cells that read it, nor at a changed template formula
-            # (its own check reports that)
-            if key not in check.flagged and str(error).startswith(_where(key)):
-                unchecked.append((key, error))
+    if planned is not None:
+        results, shown = planned
+        every: Iterable[Any] = shown
+    else:  # the general way; also for a file whose plan met an error, from the start, to find it where it is
+        constants, formulas, shown_at = file_cells(book)
+        engine = _engine(book, constants, formulas, names, None)
+        results = _each(check, engine, unchecked)
+        remember(engine, names, book)
+        every = shown_at.values()  # a cell that failed shows a value too
+        shown = list(every) if len(results) == len(shown_at) else [shown_at[key] for key in results]
     _report_unchecked(check, unchecked)
     found = Calculated(compared=len(results))
-    if all(value is None for value in shown.values()) and any(r != "" for r in results.values()):
+    if all(value is None for value in every) and any(r != "" for r in results.values()):
         found.never = True
         return found
     simple, flagged = _AGREE_WHEN_EQUAL, check.flagged
-    for key, computed in results.items():
-        value = shown[key]
-        kind = value.__class__
-        same_kind = kind is computed.__class__ and kind in simple
-        if (same_kind or (kind is int and computed.__class__ is float)) and value == computed:
-            continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
+    for key, computed, value in zip(results, results.values(), shown, strict=True):
+        if value == computed:  # nearly every cell: its kind looked at only then
+            kind = value.__class__
+            if (kind is computed.__class__ and kind in simple) or (kind is int and computed.__class__ is float):
+                continue  # what ``agrees`` says of these equal values (5 shown for 5.0 too), without its call
         if key not in flagged and not agrees(value, computed):
             found.stale.append((key, value, computed))
     if not trusted:
@@ -160,6 +199,36 @@ def check_calculated(check: Check, *, trusted: bool = True) -> Calculated:
 
 MERGED_PROBE = 7_654_321.5
 """What the hidden cells of a merged block are set to in the second evaluation: no template value."""
+
+
+def _planned(book: Book, names: dict[str, str], plan: Plan) -> tuple[dict[Key, Any], list[Any]] | None:
+    """Every formula cell's result computed in the plan's order, and the value each shows, in the engine's
+    order; None for a file the plan does not serve after all, or if the engine raised on the way."""
+    cells = _planned_cells(book, plan)
+    if cells is None:
+        return None
+    constants, shown = cells
+    try:
+        return evaluate_in_order(_engine(book, constants, plan.formulas, names, plan), plan.steps), shown
+    except (EngineError, RecursionError):
+        return None
+
+
+def _each(check: Check, engine: Spreadsheet, unchecked: list[tuple[Key, EngineError]]) -> dict[Key, Any]:
+    """Every formula cell's result, each asked for in turn; the cells that cannot be computed go to ``unchecked``."""
+    results: dict[Key, Any] = {}
+    for key in engine.formula_cells():
+        try:
+            results[key] = engine.value(*key)
+        except EngineLimit as error:
+            unchecked.append((key, error))  # every further range would hit the limit too: stop here
+            break
+        except EngineError as error:
+            # reported where it arises: not at the cells that read it, nor at a changed template formula
+            # (its own check reports that)
+            if key not in check.flagged and str(error).startswith(_where(key)):
+                unchecked.append((key, error))
+    return results
 
 
 def _reading_merged_cells(check: Check, keys: list[Key], results: dict[Key, Any]) -> set[Key]:

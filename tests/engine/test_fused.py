@@ -120,9 +120,12 @@ TEMPLATE_REFERENCES = {
     'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(ABS(@-@)<0.0005,0,@-@),"")': "ababab",
     'IF(AND(ISNUMBER(@),ISNUMBER(@)),IF(@=0,"",IF(ABS((@-@)/ABS(@))<0.0005,0,(@-@)/ABS(@))),"")': "abbabbabb",
     'IF(COUNT(@,@)<2,"",IF(@=0,"",@/@))': "abbab",
+    'IF(COUNT(@)=0,"",SUM(@))': "aa",
+    'IF(COUNT(@)=0,"",AVERAGE(@))': "aa",
 }
 """Shapes whose fused or keyed closure reads each cell once when the references are the template's own
-(the changes: ``a`` the KPI this year, ``b`` the prior year; the ratio: ``a`` over ``b``), and that pattern."""
+(the changes: ``a`` the KPI this year, ``b`` the prior year; the ratio: ``a`` over ``b``; a month row's
+total and average: the row counted and summed), and that pattern."""
 
 
 @pytest.mark.parametrize("shape", sorted(TEMPLATE_REFERENCES), ids=lambda shape: shape[:40])
@@ -272,3 +275,138 @@ def test_a_model_of_another_programs_counting_keeps_the_fused_closures(monkeypat
     assert keyed(shown, (one, one)) is not None
     monkeypatch.setattr(functions, "is_number", lambda value: value.__class__ in (float, int, bool))
     assert keyed(shown, (one, one)) is None
+
+
+LABEL_CONTENTS: list[Any] = [
+    "Jan",
+    "jan",
+    "Feb",
+    "Mar",
+    "Ap*",
+    "M?r",
+    "~*",
+    2026.0,
+    2026,
+    12,
+    -1.5,
+    1e308,
+    "2026",
+    " 3 ",
+    "",
+    None,
+    True,
+    NA,
+    VALUE,
+    "=1/0",
+    "=SELF",
+]
+LABEL_NAMES = ["'S'!$A$1:$D$1", "'S'!$A$2:$D$2", "'S'!$A$1:$A$4", "'S'!$A$1:$B$2", "'S'!$B$3", "#REF!", "=1", None]
+"""Where list_months and list_months_short point: a row, a column, a block, one cell, #REF!, a formula name, none."""
+
+
+@pytest.mark.parametrize(("year", "offset"), [("", "0"), ("-1", "1"), ("", "11")])
+def test_a_month_label_closure_equals_the_general_one(year: str, offset: str) -> None:
+    """The month label's closure (generator/engine/month_label.py) against the general closure: random month
+    texts, numbers, wildcards, errors, circular cells and blanks, the two month lists anywhere or missing."""
+    shape = (
+        f'IFERROR(INDEX(list_months_short,MOD(MATCH(@,list_months,0)-1+{offset},12)+1)&" "&(@{year}'
+        f'+INT((MATCH(@,list_months,0)-1+{offset})/12)),"")'
+    ).replace("@", REF_MARK)
+    general, count = compile_shape(shape)
+    closure = fused(shape)
+    assert closure is not None and count == 3
+    rng = random.Random(31)
+    kinds: set[str] = set()
+    for case in range(3000):
+        grid = {(r, c): rng.choice(LABEL_CONTENTS) for r in range(ROWS) for c in range(COLS) if rng.random() < 0.9}
+        refs = tuple(_reference(rng) for _ in range(count))
+        if case % 2:  # the template's own: both MATCHes read one cell (one object, or an equal one)
+            refs = (refs[0], refs[1], refs[0] if case % 4 == 1 else _copy(refs[0]))
+        most = rng.choice([None, None, None, 0, 4, 9])
+        names = {name: rng.choice(LABEL_NAMES) for name in ("list_months", "list_months_short")}
+
+        def sheet() -> Spreadsheet:
+            found = _sheet(grid, most)  # noqa: B023 (called within the iteration)
+            for name, target in names.items():  # noqa: B023
+                if target is not None:
+                    found.define_name(name, target)
+            return found
+
+        expected = _outcome(general, sheet(), refs)
+        assert _outcome(closure, sheet(), refs) == expected, (grid, refs, most, names)
+        kinds.add("label" if expected[0] == "str" and " " in expected[1] else expected[0])
+    assert {"label", "str", "EngineError", "EngineLimit"} <= kinds, kinds  # a label, "", an exception, the limit
+
+
+@pytest.mark.parametrize("shape", ["IF(COUNT(@)>0,12,0)", "IF(COUNT(@)>0,3,7)"])
+def test_a_month_with_inputs_closure_equals_the_general_one(shape: str) -> None:
+    """``IF(COUNT(a)>0,12,0)`` (the chart data's months with inputs), fused and keyed, against the general closure:
+    the literal results as floats, COUNT's errors and limit."""
+    from generator.engine.keyed import keyed
+
+    marked = shape.replace("@", REF_MARK)
+    general, _count = compile_shape(marked)
+    closure = fused(marked)
+    assert closure is not None
+    rng = random.Random(33)
+    kinds: set[Any] = set()
+    taken = 0
+    for _ in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        refs = (_reference(rng),)
+        most = rng.choice([None, None, None, 0, 1, 2, 5])
+        expected = _outcome(general, _sheet(grid, most), refs)
+        assert _outcome(closure, _sheet(grid, most), refs) == expected, (grid, refs, most)
+        found = keyed(closure, refs)
+        if found is not None:
+            taken += 1
+            assert _outcome(found[0], _sheet(grid, most), found[1]) == expected, (grid, refs, most)
+        kinds.add(expected if expected[0] == "float" else expected[0])
+    assert {"EngineError", "EngineLimit"} < kinds and len(kinds) == 4  # both literals, an exception, the limit
+    assert taken > 2500  # all but #REF!
+
+
+INDEXED = {
+    'IF(AND(ISNUMBER(@),ISNUMBER(INDEX(kpi_x,@))),IF(ABS(@-INDEX(kpi_x,@))<0.0005,0,@-INDEX(kpi_x,@)),"")': "apapap",
+    'IF(AND(ISNUMBER(@),ISNUMBER(INDEX(Kpi_X,@))),IF(INDEX(Kpi_X,@)=0,"",IF(ABS((@-INDEX(Kpi_X,@))/ABS(INDEX(Kpi_X,@)))'
+    '<0.0005,0,(@-INDEX(Kpi_X,@))/ABS(INDEX(Kpi_X,@)))),"")': "appappapp",
+    "IF(@>1,IF(AND(ISNUMBER(@),ISNUMBER(INDEX(kpi_x,@-1))),IF(ABS(@-INDEX(kpi_x,@-1))<0.5,0,"
+    '@-INDEX(kpi_x,@-1)),""),"")': "papapap",
+}
+"""The dashboard's changes against a KPI's month by INDEX of its name (generator/engine/indexed.py), with the
+template's own references: ``a`` the KPI's cell, ``p`` the month's position."""
+INDEXED_NAMES = ["'S'!$A$1:$D$1", "'S'!$A$1:$A$4", "'S'!$A$1:$B$2", "'S'!$C$3", "#REF!", "=1", "=S!$A$1:$D$1"]
+INDEXED_NAMES += ["=kpi_x", None]  # a name formula naming itself (EngineError when used), no name (#NAME?)
+POSITIONS: list[Any] = [0, 1, 2, 3, 4, 5, 2.5, -1, "2", "x", None, True, NA, "=1/0", "=SELF"]
+
+
+@pytest.mark.parametrize("shape", sorted(INDEXED), ids=lambda shape: shape[:40])
+def test_a_change_by_index_closure_equals_the_general_one(shape: str) -> None:
+    """Random cells (numbers a hair apart, text, errors, circular cells), positions and where the name points:
+    the same outcome, the template's references or any others (which take the general closure)."""
+    marked = shape.replace("@", REF_MARK)
+    general, count = compile_shape(marked)
+    closure = fused(marked)
+    assert closure is not None and count == len(INDEXED[shape])
+    rng = random.Random(37)
+    kinds: set[str] = set()
+    for case in range(3000):
+        grid = {(row, col): rng.choice(CONTENTS) for row in range(ROWS) for col in range(COLS) if rng.random() < 0.9}
+        grid[(3, 3)] = rng.choice(POSITIONS)
+        cells = {"a": _reference(rng), "p": Area(SHEET, 3, 3, 3, 3) if case % 3 else _reference(rng)}
+        if case % 4:
+            refs = tuple(cells[name] if case % 2 else _copy(cells[name]) for name in INDEXED[shape])
+        else:
+            refs = tuple(_reference(rng) for _ in range(count))
+        target = rng.choice(INDEXED_NAMES)
+
+        def sheet() -> Spreadsheet:
+            found = _sheet(grid, None)  # noqa: B023 (called within the iteration)
+            if target is not None:  # noqa: B023
+                found.define_name("kpi_x", target)  # noqa: B023
+            return found
+
+        expected = _outcome(general, sheet(), refs)
+        assert _outcome(closure, sheet(), refs) == expected, (grid, refs, target)
+        kinds.add(expected[0])
+    assert {"EngineError", "XlError", "str", "float"} <= kinds, kinds
