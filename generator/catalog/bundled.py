@@ -13,6 +13,7 @@ by the SHA-256 of the bytes, so an edited file is parsed afresh).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -45,7 +46,7 @@ class Bundled:
 def bundled(folder: Path | None = None) -> list[Bundled]:
     """Every bundled catalogue, by id then newest version first."""
     root = folder or paths.CATALOG_DIR
-    found = [_head(path) for path in sorted(root.rglob("*")) if _is_catalogue(path)]
+    found = [_head(path) for path in sorted(_catalogue_files(root))]
     heads.save()
     catalogues = [entry for entry in found if entry is not None]
     catalogues.sort(key=lambda entry: entry.version_key, reverse=True)
@@ -89,6 +90,40 @@ def resolve_catalog(spec: str | Path) -> Path:
             ids = ", ".join(dict.fromkeys(entry.id for entry in bundled()))
             raise UserError(f"--catalog '{text}' is neither a file nor a bundled catalogue (bundled: {ids})")
     return path
+
+
+def _catalogue_files(folder: Path) -> list[Path]:
+    """The catalogue files under ``folder`` (``rglob`` filtered by ``_is_catalogue``, in no order), from one
+    ``scandir`` per folder: the entries know whether they are files, and a Path is made only for a
+    catalogue (every validation looks its catalogue up; rglob made and tested one per entry). Like rglob,
+    symlinked folders are not entered, and a folder that cannot be read is passed over."""
+    found: list[Path] = []
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError:
+        return found
+    for entry in listed:
+        name = entry.name
+        if name.endswith(_SUFFIXES) and name != _SCHEMA and not name.startswith(".") and _is_file(entry):
+            found.append(folder / name)
+        elif _is_folder(entry):
+            found += _catalogue_files(folder / name)
+    return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir() and not entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _is_catalogue(path: Path) -> bool:

@@ -7,69 +7,151 @@ compiled Excel formula shows an empty cell, so the validator can compare cell by
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from generator.formula.expr import Binary, Call, Compare, Expr, Neg, Num, Ref
 
+Values = Mapping[str, float | None]
+Compiled = Callable[[Values], float | None]
+"""An expression as nested Python functions: its value, or None when it is blank."""
 
-class _Blank(Exception):
-    """Raised inside evaluation when the result must be blank."""
+_compiled: dict[int, tuple[Expr, Compiled]] = {}
+"""Each expression's functions, by identity (the catalogue's trees are parsed once and kept): the
+validator evaluates every KPI for 17 periods per file, and walking the tree with ``match`` cost
+several times what the arithmetic does. Holding the tree keeps its id from being reused."""
+MOST_COMPILED = 4096
+"""A few catalogues' formulas and rules; beyond this the table starts again (it is only a cache)."""
 
 
-def evaluate(expr: Expr, values: Mapping[str, float | None]) -> float | None:
+def evaluate(expr: Expr, values: Values) -> float | None:
     """The value of ``expr``, or None when an input is blank or a denominator is zero."""
-    try:
-        result = _eval(expr, values)
-    except _Blank:
-        return None
-    return result if math.isfinite(result) else None
+    return evaluator(expr)(values)
 
 
-def holds(rule: Compare, values: Mapping[str, float | None]) -> bool | None:
+def evaluator(expr: Expr) -> Compiled:
+    """``evaluate`` of ``expr`` as one function of the values: for one tree over many tables of values."""
+    found = _compiled.get(id(expr))
+    if found is None or found[0] is not expr:
+        if len(_compiled) >= MOST_COMPILED:
+            _compiled.clear()
+        found = _compiled[id(expr)] = (expr, _finite(_compile(expr)))
+    return found[1]
+
+
+def _finite(compiled: Compiled) -> Compiled:
+    """A value beyond a double (the spreadsheet's #NUM!) is blank as well."""
+
+    def value(values: Values) -> float | None:
+        result = compiled(values)
+        return result if result is not None and math.isfinite(result) else None
+
+    return value
+
+
+def holds(rule: Compare, values: Values) -> bool | None:
     """Whether a rule holds; None when a side is blank (nothing to check)."""
-    left, right = evaluate(rule.left, values), evaluate(rule.right, values)
-    if left is None or right is None:
-        return None
-    scale = max(abs(left), abs(right), 1.0)
-    tolerance = 1e-9 * scale
-    match rule.op:
-        case "<=":
-            return left <= right + tolerance
-        case ">=":
-            return left >= right - tolerance
-        case "<":
-            return left < right
-        case ">":
-            return left > right
-        case _:
-            return abs(left - right) <= tolerance
+    return rule_test(rule)(values)
 
 
-def _eval(node: Expr, values: Mapping[str, float | None]) -> float:
+Test = Callable[[Values], bool | None]
+_tests: dict[int, tuple[Compare, Test]] = {}
+"""Each rule's test, by identity, as ``_compiled`` keeps the formulas (a rule is checked for every month)."""
+
+
+def rule_test(rule: Compare) -> Test:
+    """``holds`` of ``rule`` as one function of the values: for one rule over many months."""
+    found = _tests.get(id(rule))
+    if found is None or found[0] is not rule:
+        if len(_tests) >= MOST_COMPILED:
+            _tests.clear()
+        found = _tests[id(rule)] = (rule, _test(rule))
+    return found[1]
+
+
+def _test(rule: Compare) -> Test:
+    left, right, op = evaluator(rule.left), evaluator(rule.right), rule.op
+
+    def test(values: Values) -> bool | None:
+        a, b = left(values), right(values)
+        if a is None or b is None:
+            return None
+        tolerance = 1e-9 * max(abs(a), abs(b), 1.0)
+        if op == "<=":
+            return a <= b + tolerance
+        if op == ">=":
+            return a >= b - tolerance
+        if op == "<":
+            return a < b
+        if op == ">":
+            return a > b
+        return abs(a - b) <= tolerance
+
+    return test
+
+
+def _compile(node: Expr) -> Compiled:
+    """``node`` as functions that give None as soon as a part is blank (a blank input, a zero denominator)."""
     match node:
         case Num(value):
-            return value
+            return lambda values: value
         case Ref(name):
-            found = values.get(name)
-            if found is None:
-                raise _Blank
-            return float(found)
+            return _ref(name)
         case Neg(operand):
-            return -_eval(operand, values)
+            inner = _compile(operand)
+            return lambda values: None if (a := inner(values)) is None else -a
         case Binary(op, left, right):
-            a, b = _eval(left, values), _eval(right, values)
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if b == 0:
-                raise _Blank
-            return a / b
+            return _binary(op, _compile(left), _compile(right))
         case Call(func, args):
-            evaluated = [_eval(a, values) for a in args]
-            return {"min": min, "max": max}[func](evaluated) if func != "abs" else abs(evaluated[0])
+            return _call(func, [_compile(a) for a in args])
         case Compare():
-            raise TypeError("a comparison has no numeric value; use holds()")
-    raise TypeError(f"not an expression: {node!r}")
+            return _fails(TypeError("a comparison has no numeric value; use holds()"))
+    return _fails(TypeError(f"not an expression: {node!r}"))
+
+
+def _ref(name: str) -> Compiled:
+    def read(values: Values) -> float | None:
+        found = values.get(name)
+        return None if found is None else float(found)
+
+    return read
+
+
+def _binary(op: str, left: Compiled, right: Compiled) -> Compiled:
+    def apply(values: Values) -> float | None:
+        a = left(values)
+        if a is None:
+            return None
+        b = right(values)
+        if b is None:
+            return None
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        return None if b == 0 else a / b
+
+    return apply
+
+
+def _call(func: str, args: list[Compiled]) -> Compiled:
+    def apply(values: Values) -> float | None:
+        evaluated = []
+        for arg in args:
+            value = arg(values)
+            if value is None:
+                return None
+            evaluated.append(value)
+        return {"min": min, "max": max}[func](evaluated) if func != "abs" else abs(evaluated[0])
+
+    return apply
+
+
+def _fails(error: Exception) -> Compiled:
+    """What evaluating a node that is not a number raises, raised when evaluated (as the tree walk did)."""
+
+    def apply(values: Values) -> float | None:
+        raise error
+
+    return apply

@@ -77,11 +77,22 @@ def walk(node: Expr) -> Iterator[Expr]:
 
 def refs(node: Expr) -> list[str]:
     """Input ids the expression reads, in first-use order, each once."""
-    seen: dict[str, None] = {}
-    for n in walk(node):
-        if isinstance(n, Ref):
-            seen.setdefault(n.name, None)
-    return list(seen)
+    found = _refs.get(id(node))
+    if found is None or found[0] is not node:
+        if len(_refs) >= _MOST_REFS:
+            _refs.clear()
+        seen: dict[str, None] = {}
+        for n in walk(node):
+            if isinstance(n, Ref):
+                seen.setdefault(n.name, None)
+        found = _refs[id(node)] = (node, tuple(seen))
+    return list(found[1])
+
+
+_refs: dict[int, tuple[Expr, tuple[str, ...]]] = {}
+"""Each tree's inputs, by identity (holding the tree keeps its id from being reused): the validator asks
+for every KPI's and rule's inputs once per file, and the catalogue's trees are parsed once and kept."""
+_MOST_REFS = 4096
 
 
 def time_degree(node: Expr, is_flow: Mapping[str, bool]) -> int | None:

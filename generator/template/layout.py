@@ -229,12 +229,12 @@ class Layout:
             "py_in_": "prior_inputs",
             "py_kpi_": "prior_kpis",
         }
-        found: dict[str, str] = {}
-        for name, (sheet, _row) in rows.items():
-            for prefix, role in roles.items():
-                if name.startswith(prefix):
-                    found.setdefault(role, sheet)
         if sheets is None:
+            found: dict[str, str] = {}
+            for name, (sheet, _row) in rows.items():
+                for prefix, role in roles.items():
+                    if name.startswith(prefix):
+                        found.setdefault(role, sheet)
             sheets = SheetNames.only(**found)
         layout = cls(sheets)
         targets = {
@@ -247,8 +247,9 @@ class Layout:
         }
         for name, (_sheet, row) in rows.items():
             for prefix, rows_of in targets.items():
-                if name.startswith(prefix):
+                if name.startswith(prefix):  # no prefix starts another: one match at most
                     rows_of[name[len(prefix) :]] = row
+                    break
         return layout
 
     # Addresses, as formula text (sheet-qualified, absolute where a copy must not shift them).

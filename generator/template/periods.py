@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from statistics import fmean
 
 from generator.catalog import Catalog
 from generator.catalog.model import Aggregation, Better
-from generator.formula import evaluate
+from generator.formula.evaluate import evaluator
 
 Value = float | None
 MONTHS = 12
@@ -29,8 +28,8 @@ def aggregate(kind: Aggregation, values: Sequence[Value]) -> Value:
     if kind is Aggregation.FLOW:
         return sum(present)
     if kind in (Aggregation.LEVEL, Aggregation.DISTINCT):
-        try:
-            return fmean(present)  # DISTINCT: the average month; distinct counts cannot be summed
+        try:  # statistics.fmean's own sum and division, without its call (this runs per input and period)
+            return math.fsum(present) / len(present)  # DISTINCT: the average month; distinct counts cannot be summed
         except OverflowError:  # the exact sum of two numbers near 1E+308; a spreadsheet shows #NUM!
             return math.inf
     return present[0] if kind is Aggregation.OPENING else present[-1]
@@ -57,9 +56,13 @@ def input_periods(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> di
 def kpi_values(catalog: Catalog, months: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
     """Each KPI's 17 period values, from the inputs' monthly values. Each period's inputs are gathered
     once for all KPIs (``evaluate`` only reads them): 17 tables, not one per KPI and period."""
-    periods = input_periods(catalog, months)
+    return period_kpi_values(catalog, input_periods(catalog, months))
+
+
+def period_kpi_values(catalog: Catalog, periods: Mapping[str, Sequence[Value]]) -> dict[str, list[Value]]:
+    """``kpi_values`` from the inputs' period values (``input_periods``), for a caller that has them."""
     tables = [{i: row[p] for i, row in periods.items()} for p in range(PERIODS)]
-    return {kpi_id: [evaluate(expr, table) for table in tables] for kpi_id, expr in catalog.formulas.items()}
+    return {kpi_id: list(map(evaluator(expr), tables)) for kpi_id, expr in catalog.formulas.items()}
 
 
 def status(value: Value, target: Value, tolerance: Value, better: Better, *, points: bool = False) -> int | None:

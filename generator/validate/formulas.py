@@ -5,12 +5,18 @@ are reported at their cell.
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from generator.validate.context import Check
 from generator.validate.expected import Expected
 from generator.validate.findings import Code, Scalar, Severity, plain
-from generator.validate.planned import planned
+from generator.validate.planned import Planned, planned
 from generator.validate.sheet_cells import SheetCells
 from generator.validate.spelling import normalise, plain_sheets, unquoted, without_literals
+
+_SheetPlan = tuple[str, tuple[int, ...], tuple[tuple[str, ...], ...], tuple[int, ...]]
+"""One sheet's part of a plan: the sheet, its cells' keys, their plain spellings, their positions in the plan."""
 
 
 def _same(found: str, expected: Expected, bare_names: list[tuple[str, str]]) -> bool:
@@ -28,17 +34,14 @@ def check_formulas(check: Check) -> int:
     """Report each formula that was overwritten, deleted or changed; returns the formulas compared.
 
     The template's formulas are worked out once per template (``planned``); a cell whose formula is one
-    of their plain spellings (nearly all) costs two lookups, the rest go through ``_same``."""
+    of their plain spellings (nearly all) is passed over in bulk (``_differing``), the rest go through ``_same``."""
     _ = check.gettext
     plan = planned(check)
     book = check.book
     bare_names = plain_sheets(book.sheetnames)
-    stored: dict[str, SheetCells | None] = {sheet: book.stored(sheet) for sheet in book.sheetnames}
-    for expected, spellings, key in zip(plan.expected, plan.spellings, plan.keys, strict=True):
+    for index in _differing(plan, {sheet: book.stored(sheet) for sheet in book.sheetnames}):
+        expected = plan.expected[index]
         sheet, row, col, formula = expected.sheet, expected.row, expected.col, expected.formula
-        cells = stored.get(sheet)
-        if cells is not None and cells.formulas.get(key) in spellings:
-            continue  # the Book's own formula() gives this text: a formula (it starts with '=') that is the same
         found = book.formula(sheet, row, col)
         value: Scalar
         if isinstance(found, str) and found.startswith("="):
@@ -85,6 +88,48 @@ def check_formulas(check: Check) -> int:
             expected=formula,
         )
     return len(plan.expected)
+
+
+def _differing(plan: Planned, stored: dict[str, SheetCells]) -> list[int]:
+    """The positions in ``plan`` whose cell does not hold one of its plain spellings, in the plan's order.
+
+    Nearly every cell does: each sheet's formulas are looked up and compared with ``map`` (no Python
+    step per cell; a sheet the file lacks has none of its formulas). A cell whose formula is one of
+    the spellings is what the Book's own ``formula()`` gives: a formula (it starts with '=') that is
+    the same."""
+    differing: list[int] = []
+    for sheet, keys, spellings, positions in _by_sheet(plan):
+        cells = stored.get(sheet)
+        if cells is None:
+            differing.extend(positions)
+            continue
+        matched = map(operator.contains, spellings, map(cells.formulas.get, keys))
+        differing.extend(itertools.compress(positions, map(operator.not_, matched)))
+    return sorted(differing)
+
+
+MOST_GROUPED = 8
+"""Plans grouped at once (as many as ``planned`` keeps)."""
+_grouped: dict[int, tuple[Planned, list[_SheetPlan]]] = {}
+"""Each plan's cells grouped by sheet, kept by the plan's identity (``planned`` keeps a plan per template,
+and holding it here keeps its id from being reused); a few plans at most, then it starts again."""
+
+
+def _by_sheet(plan: Planned) -> list[_SheetPlan]:
+    found = _grouped.get(id(plan))
+    if found is not None and found[0] is plan:
+        return found[1]
+    groups: dict[str, tuple[list[int], list[tuple[str, ...]], list[int]]] = {}
+    for position, (expected, spellings, key) in enumerate(zip(plan.expected, plan.spellings, plan.keys, strict=True)):
+        keys, texts, positions = groups.setdefault(expected.sheet, ([], [], []))
+        keys.append(key)
+        texts.append(spellings)
+        positions.append(position)
+    result = [(sheet, tuple(k), tuple(t), tuple(p)) for sheet, (k, t, p) in groups.items()]
+    if len(_grouped) >= MOST_GROUPED:
+        _grouped.clear()
+    _grouped[id(plan)] = (plan, result)
+    return result
 
 
 def _what(check: Check, expected: Expected) -> str:

@@ -13,19 +13,23 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.catalog import Catalog
-from generator.catalog.model import Aggregation, InputSpec, Unit
-from generator.formula.evaluate import evaluate, holds
+from generator.catalog.model import InputSpec, Unit
+from generator.formula.evaluate import evaluate, rule_test
 from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, MONTHS, SETTINGS_TOLERANCE_COL, SETTINGS_VALUE_COL
+from generator.template.periods import input_periods
 from generator.validate.context import Check
+from generator.validate.continuity import check_continuity
 from generator.validate.findings import Code, Scalar, Severity, brief, plain, rule_code, show
 from generator.validate.plausible import check_date_cell, check_date_serials
+from generator.validate.sheet_cells import COLUMN_BITS
 
 Value = float | None
 _SPREADSHEET_ERRORS = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!"]
 ERRORS = frozenset([*_SPREADSHEET_ERRORS, "#CALC!", "Err:502", "Err:504", "Err:508", "Err:522"])
 
+
+_MONTH_COLUMNS = [INPUT_GRID.month(m) for m in range(MONTHS)]
 
 LARGEST = 9.99999999999999e307
 """The largest number Excel accepts in a cell; LibreOffice takes more, but sums of it overflow."""
@@ -135,6 +139,9 @@ class Typed:
     out_of_range: set[str] = field(default_factory=set)
     """Inputs holding a number (or a merged block) the spreadsheet and Python would not compute with
     alike: reported at the cell, and their totals and KPIs are not compared."""
+    periods: dict[str, list[Value]] = field(default_factory=dict)
+    """Each input's 17 period values from ``months`` (``input_periods``): worked out once, for the
+    recomputation and the comparison of the totals."""
 
 
 def check_inputs(check: Check) -> Typed:
@@ -146,15 +153,17 @@ def check_inputs(check: Check) -> Typed:
     for input_id, spec in check.catalog.inputs.items():
         if input_id not in check.located.inputs:
             continue
-        row = layout.input_rows[input_id]
+        row = layout.input_rows[input_id] << COLUMN_BITS
+        shown = check.book.stored(layout.sheets.inputs).values  # what ``Book.value`` reads, by cell key
+        low, high, whole = _allowed(spec)
         values: list[Value] = []
-        for m in range(MONTHS):
-            col = INPUT_GRID.month(m)
-            raw = check.book.value(layout.sheets.inputs, row, col)
+        for m, col in enumerate(_MONTH_COLUMNS):
+            raw = shown.get(row | col)
             number = _plain_number(raw)
             if number is not None:  # nearly every filled cell: what read_cell gives it, without a Cell
                 values.append(number)
-                _check_number(check, spec, m, number, raw)
+                if not (low <= number <= high and (not whole or number.is_integer())):
+                    _check_number(check, spec, m, number, raw)  # it has something to say: say it
                 continue
             found = read_cell(raw)
             values.append(found.number)
@@ -170,8 +179,9 @@ def check_inputs(check: Check) -> Typed:
         typed.has_data = typed.has_data or any(v is not None for v in values)
     _check_rules(check, typed.months)
     check_date_serials(check, typed.months, frozenset(dated))
-    _check_continuity(check, typed.months)
+    check_continuity(check, typed.months)
     _read_targets(check, typed)
+    typed.periods = input_periods(check.catalog, typed.months)
     return typed
 
 
@@ -257,6 +267,15 @@ def expected_text(check: Check, spec: InputSpec) -> str:
     return kind
 
 
+def _allowed(spec: InputSpec) -> tuple[float, float, bool]:
+    """(lowest, highest, whole numbers only): a finite number inside them is one ``_check_number`` has
+    nothing to say about, so the month loop calls it only for the others (it runs for every month cell)."""
+    low, high = spec.min, spec.max
+    if spec.unit is Unit.PERCENT:
+        return (0.0 if low is None else low), (1.0 if high is None else high), spec.integer
+    return (-math.inf if low is None else low), (math.inf if high is None else high), spec.integer
+
+
 def _check_number(check: Check, spec: InputSpec, month: int, number: float, raw: Any) -> None:
     """Bounds first (a negative count says more than a fraction), then whole numbers. The input's name
     is looked up only for a finding (this runs for every month cell)."""
@@ -301,9 +320,10 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
         anchor = (refs(compare.left) or names)[0]
         severity = Severity.ERROR if rule.severity == "error" else Severity.WARNING
         op = "=" if compare.op == "==" else compare.op
+        test = rule_test(compare)
         for m in range(MONTHS):
             values = {name: months[name][m] for name in names}
-            if holds(compare, values) is not False:
+            if test(values) is not False:
                 continue
             details = ", ".join(f"{check.input_name(name)} = {check.show(values[name])}" for name in names)
             message = _("{rule} ({details})").format(rule=check.pick(rule.message), details=details)
@@ -311,64 +331,26 @@ def _check_rules(check: Check, months: dict[str, list[Value]]) -> None:
             check.add_input(severity, rule_code(rule_id), message, anchor, m, evaluate(compare.left, values), expected)
 
 
-def stock_pairs(catalog: Catalog) -> list[tuple[str, str]]:
-    """(opening, closing) inputs of one stock: same unit, same id stem (customers_start / customers_end).
-
-    Nothing is hard-coded: an opening input with no closing partner, or more than one, is skipped.
-    """
-
-    def stem(input_id: str) -> str:
-        return input_id.rsplit("_", 1)[0]
-
-    closings = [s for s in catalog.inputs.values() if s.aggregation is Aggregation.CLOSING]
-    pairs = []
-    for opening in catalog.inputs.values():
-        if opening.aggregation is not Aggregation.OPENING:
-            continue
-        partners = [c for c in closings if c.unit is opening.unit and stem(c.id) == stem(opening.id)]
-        if len(partners) == 1:
-            pairs.append((opening.id, partners[0].id))
-    return pairs
-
-
-def _check_continuity(check: Check, months: dict[str, list[Value]]) -> None:
-    """A month should open with the stock the month before closed with (a warning: counts get corrected)."""
-    _ = check.gettext
-    for opening, closing in stock_pairs(check.catalog):
-        if opening not in months or closing not in months:
-            continue
-        for m in range(1, MONTHS):
-            start, end = months[opening][m], months[closing][m - 1]
-            if start is None or end is None or math.isclose(start, end, rel_tol=1e-9, abs_tol=1e-9):
-                continue
-            message = _(
-                "{name} in {month} ({value}) differs from {closing} at the end of {previous} ({expected}); "
-                "a month should open with the count the month before closed with."
-            ).format(
-                name=check.input_name(opening),
-                month=check.labels[m],
-                value=check.show(start),
-                closing=check.input_name(closing),
-                previous=check.labels[m - 1],
-                expected=check.show(end),
-            )
-            check.add_input(Severity.WARNING, Code.CONTINUITY, message, opening, m, start, end)
-
-
 def _read_targets(check: Check, typed: Typed) -> None:
     """Targets and tolerances from the settings sheet; text there blanks a status or breaks it."""
     _ = check.gettext
     layout = check.layout
+    cells = (
+        (SETTINGS_VALUE_COL, typed.targets, _("Monthly target")),
+        (SETTINGS_TOLERANCE_COL, typed.tolerances, _("Tolerance")),
+    )
     for kpi_id in check.catalog.kpis:
         if kpi_id not in check.located.targets:
             typed.no_status.add(kpi_id)
             continue
         row = layout.target_rows[kpi_id]
-        for col, store, label in (
-            (SETTINGS_VALUE_COL, typed.targets, _("Monthly target")),
-            (SETTINGS_TOLERANCE_COL, typed.tolerances, _("Tolerance")),
-        ):
-            found = read_cell(check.book.value(layout.sheets.settings, row, col))
+        for col, store, label in cells:
+            raw = check.book.value(layout.sheets.settings, row, col)
+            number = _plain_number(raw)
+            if number is not None:  # a typed target: what read_cell gives it, without a Cell
+                store[kpi_id] = number
+                continue
+            found = read_cell(raw)
             store[kpi_id] = found.number
             if found.problem is None:
                 continue

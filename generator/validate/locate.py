@@ -8,7 +8,9 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
@@ -74,10 +76,10 @@ def has_cells(book: Book, sheet: str) -> bool:
 
 
 def _same_shape(found: Area, expected: Area) -> bool:
-    return (found.first_col, found.last_col, found.last_row - found.first_row) == (
-        expected.first_col,
-        expected.last_col,
-        expected.last_row - expected.first_row,
+    return (
+        found.first_col == expected.first_col
+        and found.last_col == expected.last_col
+        and found.last_row - found.first_row == expected.last_row - expected.first_row
     )
 
 
@@ -111,7 +113,39 @@ class _Sorted:
 
 
 def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
-    """The file's layout from its defined names, and a finding for each name that is missing or wrong."""
+    """The file's layout from its defined names, and a finding for each name that is missing or wrong.
+
+    Kept per template (as ``planned`` keeps its formulas): the answer depends only on the catalogue and
+    texts (by identity, held by the entry), the sheets, and the text of each name the template needs.
+    Each caller gets containers of its own; the layout is shared, and nothing changes a layout."""
+    names = book.defined_names()
+    sheets = tuple(book.sheetnames), tuple(sheet for sheet in book.sheetnames if book.is_worksheet(sheet))
+    key = (id(catalog), id(messages), sheets, tuple(names.get(n) for item in _items(catalog) for n in item.names))
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None and kept[0] is catalog and kept[1] is messages:
+            _kept.move_to_end(key)
+        else:
+            kept = None
+    if kept is None:  # worked out outside the lock: another thread's file need not wait for it
+        kept = (catalog, messages, *_locate(book, catalog, messages))
+        with _lock:
+            _kept[key] = kept
+            while len(_kept) > MOST_KEPT:
+                _kept.popitem(last=False)
+    found = kept[2]
+    ranges, inputs, kpis, targets = dict(found.ranges), set(found.inputs), set(found.kpis), set(found.targets)
+    return Located(found.layout, ranges, inputs, kpis, targets, found.labels_row), list(kept[3])
+
+
+MOST_KEPT = 8
+"""Templates kept at once (as ``planned``)."""
+_kept: OrderedDict[Hashable, tuple[Catalog, Messages, Located, list[Finding]]] = OrderedDict()
+_lock = threading.Lock()
+"""The server validates in threads."""
+
+
+def _locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:
     _ = messages.gettext
     items = _items(catalog)
     names = _sort_names(book, items, _shapes(catalog))
@@ -129,20 +163,22 @@ def _sort_names(book: Book, items: tuple[_Item, ...], shapes: dict[str, Area]) -
     """Each name the template needs: absent, pointing nowhere, on a lost sheet, moved, or good."""
     names = book.defined_names()
     found_names = _Sorted()
+    good = found_names.good
     for item in items:
         for name in item.names:
-            if name not in names:
+            text = names.get(name)
+            if text is None:
                 found_names.absent.append((name, item))
                 continue
-            found = _target(names[name])
+            found = _target(text)
             if found is None:
-                found_names.broken.append((name, item, names[name]))
+                found_names.broken.append((name, item, text))
             elif not has_cells(book, found.sheet):
                 found_names.lost_sheets.setdefault(found.sheet, []).append(name)
             elif not _same_shape(found, shapes[name]):
                 found_names.moved.append((name, item, found))
             else:
-                found_names.good[name] = found
+                good[name] = found
     return found_names
 
 

@@ -62,9 +62,12 @@ def check_date_serials(check: Check, months: dict[str, list[Value]], said: froze
     the cells ``said``: formatted as dates, already warned about)."""
     _ = check.gettext
     decimal = _decimal(check)
+    low, high = DATE_SERIALS
     for input_id, values in months.items():
         if check.catalog.inputs[input_id].unit not in _UNITS:
             continue
+        if not any(v is not None and low <= v <= high for v in values):
+            continue  # no month in the date range: what ``_date`` says of each (it runs for every month cell)
         for month in range(MONTHS):
             day = _date(values, month)
             if day is None or (input_id, month) in said:

@@ -8,16 +8,18 @@ is reported once (``calculated``) instead of as hundreds of differences.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog.model import Better
 from generator.formula.expr import refs
 from generator.template.layout import INPUT_GRID, KPI_GRID, KPI_LATEST_COL, KPI_STATUS_COL, KPI_TARGET_COL, MONTHS
-from generator.template.periods import PERIODS, input_periods, kpi_status, kpi_values, latest
+from generator.template.periods import PERIODS, kpi_status, latest, period_kpi_values
 from generator.validate.context import Check
 from generator.validate.findings import Code, Severity, brief, plain
 from generator.validate.inputs import ERRORS, Typed
+from generator.validate.sheet_cells import COLUMN_BITS
 
 Value = float | None
 _PERIOD_COLUMNS = [*(KPI_GRID.month(m) for m in range(MONTHS)), *(KPI_GRID.quarter(q) for q in range(4)), KPI_GRID.ytd]
@@ -41,7 +43,7 @@ class KpiResult:
 
 
 def recompute(check: Check, typed: Typed) -> dict[str, KpiResult]:
-    values = kpi_values(check.catalog, typed.months)
+    values = period_kpi_values(check.catalog, typed.periods)
     results = {}
     for kpi_id, row in values.items():
         status = None
@@ -69,6 +71,24 @@ def _same(actual: Any, expected: Value) -> bool:
     return math.isclose(number, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def _agrees(actual: Any, expected: Value) -> bool:
+    """What ``_same`` says, with a quick answer for the usual cell (this runs for every compared cell).
+
+    A finite float close to the number expected is what ``_same`` accepts (most KPI cells: a ratio a
+    spreadsheet computed in another order, or LibreOffice wrote to 15 digits). LibreOffice stores whole
+    numbers as ints: an int equal to the float expected is that float exactly. Anything else (blanks,
+    text, errors, bools, ints that differ) takes ``_same``.
+    """
+    if expected is not None:
+        cls = actual.__class__
+        if cls is float:
+            if math.isfinite(actual) and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-9):
+                return True
+        elif cls is int and actual == expected:
+            return True
+    return _same(actual, expected)
+
+
 def report_never_calculated(check: Check) -> None:
     _ = check.gettext
     check.add(
@@ -89,47 +109,35 @@ def compare(check: Check, typed: Typed, results: dict[str, KpiResult]) -> tuple[
     layout, catalog = check.layout, check.catalog
     labels = check.periods()
     cells = 0
-    periods = input_periods(catalog, typed.months)
+    periods = typed.periods
     _report_overflows(check, typed, periods, labels)
     out = typed.out_of_range  # nearly always empty: then no KPI's inputs need listing
     skipped = {k for k, expr in catalog.formulas.items() if out & set(refs(expr))} if out else set()
     for input_id, row_values in periods.items():
         if input_id not in check.located.inputs or input_id in typed.out_of_range:
             continue
-        for index, col in enumerate(_INPUT_PERIOD_COLUMNS):
-            cells += _compare_cell(
-                check,
-                layout.sheets.inputs,
-                layout.input_rows[input_id],
-                col,
-                row_values[MONTHS + index],
-                labels[MONTHS + index],
-                input_id=input_id,
-            )
+        cells += _compare_row(
+            check,
+            layout.sheets.inputs,
+            layout.input_rows[input_id],
+            zip(_INPUT_PERIOD_COLUMNS, row_values[MONTHS:], labels[MONTHS:], strict=True),
+            input_id=input_id,
+        )
     kpis = 0
+    latest_label, target_label = _("Latest month"), _("Monthly target")
     for kpi_id, result in results.items():
         if not check.located.kpi_located(catalog, kpi_id) or kpi_id in skipped:
             continue
         kpis += 1
         row = layout.kpi_rows[kpi_id]
-        for index, col in enumerate(_PERIOD_COLUMNS):
-            cells += _compare_cell(
-                check, layout.sheets.kpis, row, col, result.values[index], labels[index], kpi_id=kpi_id
-            )
-        cells += _compare_cell(
-            check, layout.sheets.kpis, row, KPI_LATEST_COL, latest(result.values), _("Latest month"), kpi_id=kpi_id
-        )
-        if catalog.kpis[kpi_id].better is Better.INFO or kpi_id not in check.located.targets:
+        compared = [*zip(_PERIOD_COLUMNS, result.values, labels, strict=True)]
+        compared.append((KPI_LATEST_COL, latest(result.values), latest_label))
+        targeted = catalog.kpis[kpi_id].better is not Better.INFO and kpi_id in check.located.targets
+        if targeted:
+            compared.append((KPI_TARGET_COL, typed.targets.get(kpi_id), target_label))
+        cells += _compare_row(check, layout.sheets.kpis, row, compared, kpi_id=kpi_id)
+        if not targeted:
             continue
-        cells += _compare_cell(
-            check,
-            layout.sheets.kpis,
-            row,
-            KPI_TARGET_COL,
-            typed.targets.get(kpi_id),
-            _("Monthly target"),
-            kpi_id=kpi_id,
-        )
         if kpi_id not in typed.no_status:
             cells += _compare_status(check, row, kpi_id, result.status)
     return kpis, cells
@@ -161,48 +169,65 @@ def _report_overflows(check: Check, typed: Typed, periods: dict[str, list[Value]
         )
 
 
-def _compare_cell(
+def _compare_row(
+    check: Check,
+    sheet: str,
+    row: int,
+    compared: Iterable[tuple[int, Value, str]],
+    input_id: str | None = None,
+    kpi_id: str | None = None,
+) -> int:
+    """Compare (column, expected, label) cells of one row; returns how many were compared (a cell already
+    reported as a wrong formula is not). The sheet's values are read by key, as ``Book.value`` reads them."""
+    shown = check.book.stored(sheet).values
+    key, flagged, count = row << COLUMN_BITS, check.flagged, 0
+    for col, expected, label in compared:
+        if flagged and (sheet, row, col) in flagged:
+            continue
+        count += 1
+        actual = shown.get(key | col)
+        if not _agrees(actual, expected):
+            _report_mismatch(check, sheet, row, col, actual, expected, label, input_id, kpi_id)
+    return count
+
+
+def _report_mismatch(
     check: Check,
     sheet: str,
     row: int,
     col: int,
+    actual: Any,
     expected: Value,
     label: str,
-    input_id: str | None = None,
-    kpi_id: str | None = None,
-) -> int:
-    if (sheet, row, col) in check.flagged:
-        return 0
-    actual = check.book.value(sheet, row, col)
-    if actual.__class__ is float and actual == expected and math.isfinite(actual):
-        return 1  # what ``_same`` says of an equal finite number, without its calls
-    if not _same(actual, expected):
-        _ = check.gettext
-        what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")
-        if isinstance(actual, str) and actual.strip() in ERRORS:  # recalculating would show it again
-            message = _(
-                "{what}: the file shows the error {value}, but the catalogue's formula gives {expected}; look for "
-                "a huge or mistyped figure among the inputs of this column."
-            ).format(what=what, value=actual.strip(), expected=_shown(check, expected))
-        else:
-            message = _(
-                "{what}: the file shows {value}, but the catalogue's formula gives {expected}; recalculate the "
-                "workbook (open and save it) or look for a changed formula or input."
-            ).format(what=what, value=_shown(check, actual), expected=_shown(check, expected))
-        check.add(
-            Severity.ERROR,
-            Code.VALUE_MISMATCH,
-            message,
-            sheet=sheet,
-            row=row,
-            col=col,
-            input=input_id,
-            kpi=kpi_id,
-            month=label,
-            value=plain(actual),
-            expected=expected,
-        )
-    return 1
+    input_id: str | None,
+    kpi_id: str | None,
+) -> None:
+    """A value that differs from the catalogue's: an error value is one recalculating would show again."""
+    _ = check.gettext
+    what = check.kpi_name(kpi_id) if kpi_id else check.input_name(input_id or "")
+    if isinstance(actual, str) and actual.strip() in ERRORS:  # recalculating would show it again
+        message = _(
+            "{what}: the file shows the error {value}, but the catalogue's formula gives {expected}; look for "
+            "a huge or mistyped figure among the inputs of this column."
+        ).format(what=what, value=actual.strip(), expected=_shown(check, expected))
+    else:
+        message = _(
+            "{what}: the file shows {value}, but the catalogue's formula gives {expected}; recalculate the "
+            "workbook (open and save it) or look for a changed formula or input."
+        ).format(what=what, value=_shown(check, actual), expected=_shown(check, expected))
+    check.add(
+        Severity.ERROR,
+        Code.VALUE_MISMATCH,
+        message,
+        sheet=sheet,
+        row=row,
+        col=col,
+        input=input_id,
+        kpi=kpi_id,
+        month=label,
+        value=plain(actual),
+        expected=expected,
+    )
 
 
 def _compare_status(check: Check, row: int, kpi_id: str, expected: int | None) -> int:

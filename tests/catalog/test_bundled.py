@@ -88,3 +88,33 @@ def test_cli_builds_and_checks_by_id(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["build", "--catalog", "nosuch", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "bundled: bsc, crm" in result.output
+
+
+def test_the_files_listed_are_those_rglob_finds(shelf: Path) -> None:
+    """``_catalogue_files`` against pathlib's documented walk: every ``.yaml``/``.yml``/``.json`` file but the
+    schema and hidden files, in sub-folders too (a hidden one included), not through a symlinked folder,
+    through a symlinked file, never a broken link or a folder named like a file."""
+    from generator.catalog import bundled as bundled_module
+
+    _catalogue(shelf, ".hidden/deep/kpi.yaml", "kpi", "1.0")
+    _catalogue(shelf, "a/b/c/more.json", "more", "1.0")
+    (shelf / ".secret.yaml").write_text("id: x\n", encoding="utf-8")
+    (shelf / "folder.yaml").mkdir()
+    outside = _catalogue(shelf.parent / f"{shelf.name}-outside", "away.yaml", "away", "1.0")
+    (shelf / "linked").symlink_to(outside.parent, target_is_directory=True)
+    (shelf / "link.yaml").symlink_to(outside)
+    (shelf / "broken.yaml").symlink_to(shelf / "nowhere.yaml")
+    expected = sorted(p for p in shelf.rglob("*") if bundled_module._is_catalogue(p))
+    names = [p.relative_to(shelf).as_posix() for p in expected]
+    assert names == [
+        ".hidden/deep/kpi.yaml",
+        "a/b/c/more.json",
+        "bsc.json",
+        "crm-1.9.yml",
+        "crm.yaml",
+        "link.yaml",
+        "notes.yaml",
+        "old/crm-1.0.0.yaml",
+    ]
+    assert sorted(bundled_module._catalogue_files(shelf)) == expected
+    assert bundled_module._catalogue_files(shelf / "missing") == []

@@ -6,6 +6,8 @@ computed with the code under test.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from generator.catalog import Catalog, load_catalog
@@ -92,6 +94,17 @@ def test_aggregate_by_kind() -> None:
     for kind in Aggregation:
         assert aggregate(kind, [None, None, None]) is None
         assert aggregate(kind, []) is None
+
+
+def test_an_average_is_of_the_exact_sum() -> None:
+    """A level's average is the exactly rounded sum divided by the count (``statistics.fmean``'s rule): 0.1 +
+    0.2 + 0.3 is 0.6 exactly rounded (adding left to right gives 0.6000000000000001), and 0.6 / 3 is the
+    double 0.19999999999999998. Two numbers near the largest double overflow the sum: #NUM! in a
+    spreadsheet, infinite here (the comparison reports it)."""
+    assert aggregate(Aggregation.LEVEL, [0.1, None, 0.2, 0.3]) == 0.19999999999999998
+    assert aggregate(Aggregation.DISTINCT, [0.1, 0.2, 0.3]) == 0.6 / 3
+    assert aggregate(Aggregation.LEVEL, [1.5e308, 1.5e308]) == math.inf
+    assert aggregate(Aggregation.LEVEL, [1e308, -1e308, 4.0]) == 4.0 / 3  # exact: the huge ones cancel
 
 
 _ = None

@@ -15,9 +15,10 @@ from generator.i18n import Messages
 from generator.template.layout import Layout, SheetNames, defined_names
 from generator.template.sheet_formulas import kpi_formulas, kpi_status_formula
 from generator.validate import identify as identify_module
+from generator.validate.continuity import stock_pairs
 from generator.validate.findings import Code
 from generator.validate.identify import TemplateInfo
-from generator.validate.inputs import read_cell, stock_pairs
+from generator.validate.inputs import read_cell
 from generator.validate.run import validate
 from generator.validate.spelling import normalise
 from tests.checkout import ROOT
