@@ -2,7 +2,7 @@
 
 ``python -m bench.load`` starts the server itself on 127.0.0.1 (a free port, one worker per core
 unless ``--workers``), then, for 20 and 50 clients each (``--clients``), runs three request mixes
-for ``--seconds`` each (bounded too by ``--max-requests``):
+(``--mixes`` picks some) for ``--seconds`` each (bounded too by ``--max-requests``):
 
   cached    POST /api/workbooks over 16 option combinations, each requested before the clock starts;
   new       the same 16 combinations, every request with a company name never asked before, so each
@@ -225,6 +225,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per mix and client count")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per mix and client count")
     parser.add_argument("--workers", type=int, default=0, help="server worker processes (default: one per core)")
+    parser.add_argument(
+        "--mixes",
+        nargs="+",
+        choices=["cached", "new", "validate"],
+        default=["cached", "new", "validate"],
+        help="which request mixes to run (default: all three)",
+    )
     parser.add_argument("--batch", type=int, default=100, help="workbooks for build --batch (0: skip)")
     args = parser.parse_args()
 
@@ -237,6 +244,8 @@ def main() -> None:
         feeds = mixes(workbook)
         for clients in args.clients:
             for mix, feed in feeds.items():
+                if mix not in args.mixes:
+                    continue
                 results.append(run_mix(server, port, mix, clients, args, feed()))
                 print(results[-1].line(), file=sys.stderr, flush=True)
     finally:

@@ -1,11 +1,13 @@
 """How many uploads each worker process has, on a small shared-memory board: the hint that lets a
 busy worker send a client's next request to a less busy one.
 
-uvicorn's workers accept connections from one shared socket, each taking every connection waiting
-when it wakes, and clients keep their connections: a burst of clients can all land on one worker
-while another idles. A worker holding more uploads than the least busy other worker (plus one)
-answers an upload with ``Connection: close``, so the client's next request comes on a new connection,
-which any worker may accept; one that lands on the busier worker again is sent on at its next
+Clients keep their connections, and where they first land is chance: from one shared socket
+(where there is no ``SO_REUSEPORT``) the worker that wakes first takes every connection waiting,
+so a burst can all land on one worker while another idles; with a socket per worker
+(``workers.py``) the kernel hashes each connection to one, so 20 clients split 10/10 only on
+average. A worker holding more uploads than the least busy other worker (plus one) answers an
+upload with ``Connection: close``, so the client's next request comes on a new connection, which
+may land on another worker; one that lands on the busier worker again is sent on at its next
 answer, so the uploads drift to the less busy workers (a 20-client burst that all landed on one of
 two workers was spread 10/10 within about 5 s on a loaded machine). The board holds only counts and
 process ids, never a user's data; it is a hint, so a slot shared by mistake only makes the hint

@@ -3,6 +3,8 @@
 The settings travel to each worker process in one environment variable (uvicorn starts workers
 as fresh processes that import the app factory), and the bundled-catalogue cache file
 (``generator.catalog.heads``) is switched off, so the server writes nothing to the user's cache.
+With several workers on Linux each listens on a socket of its own (``workers.py``), so the kernel
+spreads connections over them; elsewhere, or with one worker, uvicorn's one shared socket serves.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import gc
 import json
 import logging
 import os
+import socket
 from dataclasses import asdict
 from typing import Any
 
-from generator.errors import EnvironmentProblem, UserError
+from generator.errors import EnvironmentProblem
 
 _SETTINGS_ENV = "KPIGEN_SERVE_SETTINGS"
 _BOARD_ENV = "KPIGEN_SERVE_BOARD"
+_APP = "generator.server.run:app_from_environment"
 _TUNED = ("max_upload_bytes", "max_connections", "max_uploads", "read_timeout", "keep_alive")
 GRACE_SECONDS = 10
 """How long requests under way may take to finish after a stop signal."""
@@ -94,27 +98,35 @@ def run(host: str, port: int, workers: int, settings: Any) -> None:
         ) from None
     from generator.server.board import Board
     from generator.server.protocol import BoundedH11Protocol
+    from generator.server.workers import bind_address, share_port
 
-    check_address(host, port)
-    os.environ[_SETTINGS_ENV] = json.dumps({key: value for key, value in asdict(settings).items() if key in _TUNED})
-    app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
-    board = Board.create() if workers > 1 else None  # after the check above: only workers take a slot
-    if board is not None:
-        os.environ[_BOARD_ENV] = board.name
+    bound = bind_address(host, port)  # a taken address is refused here, in one line
+    holder = bound if workers > 1 and share_port(bound) else None
+    if holder is None:
+        bound.close()  # uvicorn binds the one socket all workers accept from, as before workers.py
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "http": BoundedH11Protocol,
+        "timeout_keep_alive": max(1, round(settings.keep_alive)),
+        "log_config": log_config(),
+        "access_log": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": GRACE_SECONDS,
+    }
+    board = None
     try:
-        uvicorn.run(
-            "generator.server.run:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            http=BoundedH11Protocol,
-            timeout_keep_alive=max(1, round(settings.keep_alive)),
-            log_config=log_config(),
-            access_log=False,
-            server_header=False,
-            timeout_graceful_shutdown=GRACE_SECONDS,
-        )
+        os.environ[_SETTINGS_ENV] = json.dumps({key: value for key, value in asdict(settings).items() if key in _TUNED})
+        app_from_environment()  # load catalogues and templates now: a broken one stops here with one line
+        board = Board.create() if workers > 1 else None  # after the check above: only workers take a slot
+        if board is not None:
+            os.environ[_BOARD_ENV] = board.name
+        if holder is None:
+            uvicorn.run(_APP, **options)
+        else:
+            _serve_own_sockets(uvicorn.Config(_APP, **options), holder)
     except SystemExit as exc:  # uvicorn exits this way when it cannot start (exit code 3)
         if exc.code not in (None, 0):
             raise EnvironmentProblem(f"the web server could not start on {host}:{port}; see the log above") from None
@@ -123,6 +135,23 @@ def run(host: str, port: int, workers: int, settings: Any) -> None:
             os.environ.pop(_BOARD_ENV, None)
             board.close()
             board.unlink()
+        if holder is not None:
+            holder.close()
+
+
+def _serve_own_sockets(config: Any, holder: socket.socket) -> None:
+    """Workers each listening on a socket of their own, on the address ``holder`` keeps (``workers.py``)."""
+    from generator.server.workers import Supervisor
+
+    host, port = holder.getsockname()[:2]
+    shown = f"[{host}]" if holder.family == socket.AF_INET6 else host
+    logging.getLogger("uvicorn.error").info(
+        "Uvicorn running on http://%s:%d, a listening socket in each worker (Press CTRL+C to quit)", shown, port
+    )
+    supervisor = Supervisor(config, holder)
+    supervisor.run()
+    if supervisor.failed:
+        raise SystemExit(3)
 
 
 def default_workers() -> int:
@@ -131,22 +160,3 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def check_address(host: str, port: int) -> None:
-    """Refuse a host or port that cannot be listened on (in use, not an address of this machine) in one line."""
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        raise UserError(f"--host {host}: not an address this machine has ({exc.strerror})") from None
-    family, kind, proto, _name, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise UserError(
-                f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another with --port or --host"
-            ) from None
