@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.engine.compile import _div, _sub, compile_shape
 from generator.engine.functions import _average, _count, _isnumber, _sum
-from generator.engine.indexed import indexed
+from generator.engine.indexed import change_of, indexed, relative_of
 from generator.engine.kept import Kept
 from generator.engine.month_label import month_label
 from generator.engine.reference import REF_MARK
@@ -192,7 +192,7 @@ def _change(sheet: Spreadsheet, refs: Refs) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(ABS(c-d)<0.0005,0,e-f),"")``."""
     now, before = refs[0], refs[1]
     if refs[2:] == (now, before, now, before):  # the template's own (c, e = a; d, f = b): each cell read once
-        return _change_of(sheet, sheet.scalar(now), sheet.scalar(before))
+        return change_of(sheet, sheet.scalar(now), sheet.scalar(before), 0.0005)
     if not _both_numbers(sheet, refs):
         return ""
     gap = _difference(sheet, refs, 2)
@@ -202,41 +202,11 @@ def _change(sheet: Spreadsheet, refs: Refs) -> Any:
     return 0.0 if near else _difference(sheet, refs, 4)
 
 
-def _change_of(sheet: Spreadsheet, now: Any, before: Any) -> Any:
-    """``_change`` of two values read once: what its steps give when c and e are a, d and f are b (the
-    same cells read again give the same values, and the same difference twice the same result)."""
-    if not _both_read_numbers(sheet, now, before):
-        return ""
-    gap = _subtract(now, before)
-    if gap.__class__ is XlError:
-        return gap
-    return 0.0 if compare(abs(gap), 0.0005) == -1 else gap
-
-
-def _both_read_numbers(sheet: Spreadsheet, now: Any, before: Any) -> bool:
-    """``AND(ISNUMBER(a),ISNUMBER(b))`` of two values read: ISNUMBER is ``functions``' own (a value that is
-    not a reference is its own scalar)."""
-    first = _isnumber(sheet, [now])
-    second = _isnumber(sheet, [before])
-    return bool(first and second)
-
-
-def _subtract(now: Any, before: Any) -> Any:
-    """``a - b`` of two values read, as ``compile._arithmetic`` computes it."""
-    a: Any = to_number(now)
-    if a.__class__ is XlError:
-        return a
-    b: Any = to_number(before)
-    if b.__class__ is XlError:
-        return b
-    return _sub(a, b)
-
-
 def _relative_change(sheet: Spreadsheet, refs: Refs) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(c=0,"",IF(ABS((d-e)/ABS(f))<0.0005,0,(g-h)/ABS(i))),"")``."""
     now, before = refs[0], refs[1]
     if refs[2:] == (before, now, before, before, now, before, before):  # the template's own: read once
-        return _relative_change_of(sheet, sheet.scalar(now), sheet.scalar(before))
+        return relative_of(sheet, sheet.scalar(now), sheet.scalar(before), 0.0005)
     if not _both_numbers(sheet, refs):
         return ""
     order = compare(sheet.scalar(refs[2]), 0.0)
@@ -249,27 +219,6 @@ def _relative_change(sheet: Spreadsheet, refs: Refs) -> Any:
         return ratio
     near = compare(abs(ratio), 0.0005) == -1
     return 0.0 if near else _over_abs(sheet, refs, 6)
-
-
-def _relative_change_of(sheet: Spreadsheet, now: Any, before: Any) -> Any:
-    """``_relative_change`` of two values read once (c, e, f, h, i are b; d, g are a)."""
-    if not _both_read_numbers(sheet, now, before):
-        return ""
-    order = compare(before, 0.0)
-    if order.__class__ is XlError:
-        return order
-    if order == 0:
-        return ""
-    gap = _subtract(now, before)
-    if gap.__class__ is XlError:
-        return gap
-    base: Any = to_number(before)
-    if base.__class__ is XlError:
-        return base
-    ratio = _div(gap, abs(base))
-    if ratio.__class__ is XlError:
-        return ratio
-    return 0.0 if compare(abs(ratio), 0.0005) == -1 else ratio
 
 
 def _over_abs(sheet: Spreadsheet, refs: Refs, first: int) -> Any:

@@ -60,7 +60,7 @@ def _change(key: str, limit: float, general: Compiled) -> Compiled:
         if refs[2:] != (now, position, now, position):
             return general(sheet, refs)
         value = sheet.scalar(now)
-        return _change_of(sheet, value, sheet.scalar(_index(sheet, [sheet.name(key), position])), limit)
+        return change_of(sheet, value, sheet.scalar(_index(sheet, [sheet.name(key), position])), limit)
 
     return run
 
@@ -71,7 +71,7 @@ def _relative(key: str, limit: float, general: Compiled) -> Compiled:
         if refs[1:] != (position, position, now, position, position, now, position, position):
             return general(sheet, refs)
         value = sheet.scalar(now)
-        return _relative_of(sheet, value, sheet.scalar(_index(sheet, [sheet.name(key), position])), limit)
+        return relative_of(sheet, value, sheet.scalar(_index(sheet, [sheet.name(key), position])), limit)
 
     return run
 
@@ -91,7 +91,7 @@ def _before(key: str, limit: float, general: Compiled) -> Compiled:
         month = _number(sheet, position)  # p-1, as compile._arithmetic computes it
         if month.__class__ is not XlError:
             month = _sub(month, 1.0)
-        return _change_of(sheet, value, sheet.scalar(_index(sheet, [area, month])), limit)
+        return change_of(sheet, value, sheet.scalar(_index(sheet, [area, month])), limit)
 
     return run
 
@@ -112,7 +112,7 @@ def _gap(now: Any, before: Any) -> Any:
     return b if b.__class__ is XlError else _sub(a, b)
 
 
-def _change_of(sheet: Spreadsheet, now: Any, before: Any, limit: float) -> Any:
+def change_of(sheet: Spreadsheet, now: Any, before: Any, limit: float) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(ABS(a-b)<limit,0,a-b),"")`` of two values read once."""
     if not _numbers(sheet, now, before):
         return ""
@@ -122,7 +122,7 @@ def _change_of(sheet: Spreadsheet, now: Any, before: Any, limit: float) -> Any:
     return 0.0 if compare(abs(gap), limit) == -1 else gap
 
 
-def _relative_of(sheet: Spreadsheet, now: Any, before: Any, limit: float) -> Any:
+def relative_of(sheet: Spreadsheet, now: Any, before: Any, limit: float) -> Any:
     """``IF(AND(ISNUMBER(a),ISNUMBER(b)),IF(b=0,"",IF(ABS((a-b)/ABS(b))<limit,0,(a-b)/ABS(b))),"")`` of two
     values read once."""
     if not _numbers(sheet, now, before):

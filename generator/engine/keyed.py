@@ -339,7 +339,7 @@ def _change(sheet: Spreadsheet, keys: Keys) -> Any:
 
 
 def _relative_change(sheet: Spreadsheet, keys: Keys) -> Any:
-    """``fused._relative_change_of`` on two numbers as ``_change``: a number other than 0 is never equal to 0
+    """``indexed.relative_of`` on two numbers as ``_change``: a number other than 0 is never equal to 0
     at 15 digits (``same_number``), so ``compare(before, 0.0) == 0`` is ``before == 0``, and the division
     ``_div`` makes by ``abs(before)`` is never by 0."""
     now, before = _read(sheet, keys[0]), _read(sheet, keys[1])
