@@ -60,7 +60,7 @@ def bind_address(host: str, port: int) -> socket.socket:
 def share_port(holder: socket.socket) -> bool:
     """Open the held address to the workers' own sockets; False where the system cannot (no ``SO_REUSEPORT``
     or not Linux, whose kernel alone spreads connections over such sockets), so they share one socket instead."""
-    if sys.platform != "linux" or not hasattr(socket, "SO_REUSEPORT"):
+    if sys.platform != "linux" or not hasattr(socket, "SO_REUSEPORT") or not supervisor_fits():
         return False
     try:
         holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -71,6 +71,18 @@ def share_port(holder: socket.socket) -> bool:
             return True
     except OSError:
         return False
+
+
+_PROCESS_PARTS = ("always_pong", "wait_until_ready", "is_alive", "server", "start", "kill", "join", "terminate")
+_SUPERVISOR_PARTS = ("run", "init_processes", "keep_subprocess_alive", "restart_all", "handle_ttin")
+
+
+def supervisor_fits() -> bool:
+    """Whether uvicorn's supervisor still has the parts the classes below use or replace: a later uvicorn
+    (the ``web`` extra allows any below 1.0) that renamed one gets the shared socket instead of a crash."""
+    return all(hasattr(Process, name) for name in _PROCESS_PARTS) and all(
+        hasattr(Multiprocess, name) for name in _SUPERVISOR_PARTS
+    )
 
 
 def _reusing(family: int, address: Any) -> socket.socket:

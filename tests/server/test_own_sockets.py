@@ -284,3 +284,16 @@ def test_workers_that_cannot_listen_stop_the_server_with_one_line() -> None:
     assert lines[-1] == "Error: the web server could not start on 127.0.0.1:0; see the log above"
     assert all(line.startswith("{") for line in lines[:-1])  # the rest is the JSON log
     assert any("could not listen" in line for line in lines)
+
+
+def test_a_uvicorn_without_the_supervisor_parts_used_gives_the_shared_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    from uvicorn.supervisors.multiprocess import Process
+
+    holder = bind_address("127.0.0.1", 0)
+    try:
+        monkeypatch.delattr(Process, "wait_until_ready")  # as a later uvicorn might rename it
+        assert not share_port(holder)
+        monkeypatch.undo()
+        assert share_port(holder)
+    finally:
+        holder.close()
