@@ -9,18 +9,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from generator.formula.by_identity import ByIdentity
 from generator.formula.expr import Binary, Call, Compare, Expr, Neg, Num, Ref
 
 Values = Mapping[str, float | None]
 Compiled = Callable[[Values], float | None]
 """An expression as nested Python functions: its value, or None when it is blank."""
 
-_compiled: dict[int, tuple[Expr, Compiled]] = {}
-"""Each expression's functions, by identity (the catalogue's trees are parsed once and kept): the
-validator evaluates every KPI for 17 periods per file, and walking the tree with ``match`` cost
-several times what the arithmetic does. Holding the tree keeps its id from being reused."""
 MOST_COMPILED = 4096
 """A few catalogues' formulas and rules; beyond this the table starts again (it is only a cache)."""
+_compiled: ByIdentity[Expr, Compiled] = ByIdentity(lambda expr: _finite(_compile(expr)), MOST_COMPILED)
+"""Each expression's functions, by identity (the catalogue's trees are parsed once and kept): the
+validator evaluates every KPI for 17 periods per file, and walking the tree with ``match`` cost
+several times what the arithmetic does."""
 
 
 def evaluate(expr: Expr, values: Values) -> float | None:
@@ -30,12 +31,7 @@ def evaluate(expr: Expr, values: Values) -> float | None:
 
 def evaluator(expr: Expr) -> Compiled:
     """``evaluate`` of ``expr`` as one function of the values: for one tree over many tables of values."""
-    found = _compiled.get(id(expr))
-    if found is None or found[0] is not expr:
-        if len(_compiled) >= MOST_COMPILED:
-            _compiled.clear()
-        found = _compiled[id(expr)] = (expr, _finite(_compile(expr)))
-    return found[1]
+    return _compiled(expr)
 
 
 def _finite(compiled: Compiled) -> Compiled:
@@ -54,18 +50,13 @@ def holds(rule: Compare, values: Values) -> bool | None:
 
 
 Test = Callable[[Values], bool | None]
-_tests: dict[int, tuple[Compare, Test]] = {}
+_tests: ByIdentity[Compare, Test] = ByIdentity(lambda rule: _test(rule), MOST_COMPILED)
 """Each rule's test, by identity, as ``_compiled`` keeps the formulas (a rule is checked for every month)."""
 
 
 def rule_test(rule: Compare) -> Test:
     """``holds`` of ``rule`` as one function of the values: for one rule over many months."""
-    found = _tests.get(id(rule))
-    if found is None or found[0] is not rule:
-        if len(_tests) >= MOST_COMPILED:
-            _tests.clear()
-        found = _tests[id(rule)] = (rule, _test(rule))
-    return found[1]
+    return _tests(rule)
 
 
 def _test(rule: Compare) -> Test:

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.formula.by_identity import ByIdentity
+
 BinaryOp = Literal["+", "-", "*", "/"]
 CompareOp = Literal["<=", ">=", "<", ">", "=="]
 FUNCTIONS = ("min", "max", "abs")
@@ -77,22 +79,21 @@ def walk(node: Expr) -> Iterator[Expr]:
 
 def refs(node: Expr) -> list[str]:
     """Input ids the expression reads, in first-use order, each once."""
-    found = _refs.get(id(node))
-    if found is None or found[0] is not node:
-        if len(_refs) >= _MOST_REFS:
-            _refs.clear()
-        seen: dict[str, None] = {}
-        for n in walk(node):
-            if isinstance(n, Ref):
-                seen.setdefault(n.name, None)
-        found = _refs[id(node)] = (node, tuple(seen))
-    return list(found[1])
+    return list(_refs(node))
 
 
-_refs: dict[int, tuple[Expr, tuple[str, ...]]] = {}
-"""Each tree's inputs, by identity (holding the tree keeps its id from being reused): the validator asks
-for every KPI's and rule's inputs once per file, and the catalogue's trees are parsed once and kept."""
+def _inputs(node: Expr) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for n in walk(node):
+        if isinstance(n, Ref):
+            seen.setdefault(n.name, None)
+    return tuple(seen)
+
+
 _MOST_REFS = 4096
+_refs: ByIdentity[Expr, tuple[str, ...]] = ByIdentity(_inputs, _MOST_REFS)
+"""Each tree's inputs, by identity: the validator asks for every KPI's and rule's inputs once per file,
+and the catalogue's trees are parsed once and kept."""
 
 
 def time_degree(node: Expr, is_flow: Mapping[str, bool]) -> int | None:

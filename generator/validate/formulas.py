@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import operator
 
+from generator.formula.by_identity import ByIdentity
 from generator.validate.context import Check
 from generator.validate.expected import Expected
 from generator.validate.findings import Code, Scalar, Severity, plain
@@ -110,26 +111,20 @@ def _differing(plan: Planned, stored: dict[str, SheetCells]) -> list[int]:
 
 MOST_GROUPED = 8
 """Plans grouped at once (as many as ``planned`` keeps)."""
-_grouped: dict[int, tuple[Planned, list[_SheetPlan]]] = {}
-"""Each plan's cells grouped by sheet, kept by the plan's identity (``planned`` keeps a plan per template,
-and holding it here keeps its id from being reused); a few plans at most, then it starts again."""
 
 
-def _by_sheet(plan: Planned) -> list[_SheetPlan]:
-    found = _grouped.get(id(plan))
-    if found is not None and found[0] is plan:
-        return found[1]
+def _grouped_by_sheet(plan: Planned) -> list[_SheetPlan]:
     groups: dict[str, tuple[list[int], list[tuple[str, ...]], list[int]]] = {}
     for position, (expected, spellings, key) in enumerate(zip(plan.expected, plan.spellings, plan.keys, strict=True)):
         keys, texts, positions = groups.setdefault(expected.sheet, ([], [], []))
         keys.append(key)
         texts.append(spellings)
         positions.append(position)
-    result = [(sheet, tuple(k), tuple(t), tuple(p)) for sheet, (k, t, p) in groups.items()]
-    if len(_grouped) >= MOST_GROUPED:
-        _grouped.clear()
-    _grouped[id(plan)] = (plan, result)
-    return result
+    return [(sheet, tuple(k), tuple(t), tuple(p)) for sheet, (k, t, p) in groups.items()]
+
+
+_by_sheet: ByIdentity[Planned, list[_SheetPlan]] = ByIdentity(_grouped_by_sheet, MOST_GROUPED)
+"""Each plan's cells grouped by sheet, kept by the plan's identity (``planned`` keeps a plan per template)."""
 
 
 def _what(check: Check, expected: Expected) -> str:

@@ -58,7 +58,7 @@ def test_a_comparison_is_not_a_number_but_a_rule() -> None:
 
 
 def test_the_kept_functions_start_again_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(evaluate_module, "MOST_COMPILED", 2)
+    monkeypatch.setattr(evaluate_module._compiled, "most", 2)
     trees = [Binary("+", Ref("a"), Num(float(n))) for n in range(5)]
     assert [evaluate(tree, {"a": 1.0}) for tree in trees] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert len(evaluate_module._compiled) <= 2
