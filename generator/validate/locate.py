@@ -8,9 +8,7 @@ from the layout's grids. What cannot be found is reported once and skipped, neve
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.catalog import Catalog
@@ -23,6 +21,7 @@ from generator.validate.book import Book
 from generator.validate.context import Located, kpi_name, pick
 from generator.validate.findings import Code, Finding, Severity, brief
 from generator.validate.identify import TemplateInfo
+from generator.validate.per_template import PerTemplate
 
 _GROUP_OVER = 10
 """More problems of one kind than this are reported as one finding, not a screenful."""
@@ -121,18 +120,9 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
     names = book.defined_names()
     sheets = tuple(book.sheetnames), tuple(sheet for sheet in book.sheetnames if book.is_worksheet(sheet))
     key = (id(catalog), id(messages), sheets, tuple(names.get(n) for item in _items(catalog) for n in item.names))
-    with _lock:
-        kept = _kept.get(key)
-        if kept is not None and kept[0] is catalog and kept[1] is messages:
-            _kept.move_to_end(key)
-        else:
-            kept = None
-    if kept is None:  # worked out outside the lock: another thread's file need not wait for it
-        kept = (catalog, messages, *_locate(book, catalog, messages))
-        with _lock:
-            _kept[key] = kept
-            while len(_kept) > MOST_KEPT:
-                _kept.popitem(last=False)
+    kept = _kept.get(key)
+    if kept is None or kept[0] is not catalog or kept[1] is not messages:
+        kept = _kept.keep(key, (catalog, messages, *_locate(book, catalog, messages)))
     found = kept[2]
     ranges, inputs, kpis, targets = dict(found.ranges), set(found.inputs), set(found.kpis), set(found.targets)
     return Located(found.layout, ranges, inputs, kpis, targets, found.labels_row), list(kept[3])
@@ -140,9 +130,7 @@ def locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, l
 
 MOST_KEPT = 8
 """Templates kept at once (as ``planned``)."""
-_kept: OrderedDict[Hashable, tuple[Catalog, Messages, Located, list[Finding]]] = OrderedDict()
-_lock = threading.Lock()
-"""The server validates in threads."""
+_kept: PerTemplate[tuple[Catalog, Messages, Located, list[Finding]]] = PerTemplate(MOST_KEPT)
 
 
 def _locate(book: Book, catalog: Catalog, messages: Messages) -> tuple[Located, list[Finding]]:

@@ -11,14 +11,13 @@ entry. Bounded: the least recently used entry goes first.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, fields
 
 from generator.template.layout import Layout
 from generator.validate.context import Check
 from generator.validate.expected import Expected, expected_formulas
+from generator.validate.per_template import PerTemplate
 from generator.validate.sheet_cells import COLUMN_BITS
 from generator.validate.spelling import plain_sheets, unquoted
 
@@ -37,30 +36,19 @@ class Planned:
     """Each cell as ``Book.stored`` keys it (``row << COLUMN_BITS | col``)."""
 
 
-_kept: OrderedDict[Hashable, Planned] = OrderedDict()
-
-
-_lock = threading.Lock()
-"""The server validates in threads: one thread's eviction must not meet another's lookup."""
+_kept: PerTemplate[Planned] = PerTemplate(MOST_KEPT)
 
 
 def planned(check: Check) -> Planned:
     """The expected formulas of ``check``'s template, kept per template (see the module's docstring)."""
     key = template_key(check)
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
+    found = _kept.get(key)
+    if found is not None:
+        return found
     expected = tuple(expected_formulas(check))
     bare = plain_sheets(check.book.sheetnames)
     spellings = tuple(_spellings(item.formula, bare) for item in expected)
-    found = Planned(expected, spellings, tuple(item.row << COLUMN_BITS | item.col for item in expected))
-    with _lock:
-        _kept[key] = found
-        while len(_kept) > MOST_KEPT:
-            _kept.popitem(last=False)
-    return found
+    return _kept.keep(key, Planned(expected, spellings, tuple(item.row << COLUMN_BITS | item.col for item in expected)))
 
 
 def _spellings(formula: str, bare: list[tuple[str, str]]) -> tuple[str, ...]:

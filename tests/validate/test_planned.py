@@ -79,7 +79,7 @@ def test_entries_differ_by_layout_and_month_labels(files: dict[str, Path]) -> No
 
 
 def test_the_entries_kept_are_bounded(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(planned, "MOST_KEPT", 2)
+    monkeypatch.setattr(planned._kept, "most", 2)
     planned._kept.clear()
     for name in ("sample", "moved", "april", "sample"):
         validate(files[name])
@@ -93,7 +93,7 @@ def test_threads_validating_in_turn_get_their_own_findings(
     from concurrent.futures import ThreadPoolExecutor
 
     alone = {name: _formula_findings(validate(path)) for name, path in files.items()}
-    monkeypatch.setattr(planned, "MOST_KEPT", 1)
+    monkeypatch.setattr(planned._kept, "most", 1)
     names = list(files) * 3
     with ThreadPoolExecutor(max_workers=4) as pool:
         found = list(pool.map(lambda name: _formula_findings(validate(files[name])), names))
