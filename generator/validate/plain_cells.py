@@ -25,6 +25,10 @@ _WS = "[ \\t\\n]*"
 _CHAR = "[^<\\r\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
 """A character of element text: no markup, no character XML forbids (expat refuses them), no carriage
 return (expat turns one into a line feed)."""
+_IN_CELLS = "[^<]"
+"""A character of element text among the cells: there the forbidden characters and carriage returns are
+looked for once in the whole sheetData (by ``sheet_plain``) before any token is read, and a class of
+one character is what ``re`` runs fastest (about 1.5 ms less on the demo than ``_CHAR``)."""
 _TEXT = _CHAR + "*"
 _SPACES, _VALUE = "[ \\t\\n]*+", '="[^"<&\\s\\x00-\\x1f]*+"'
 """Possessive (``*+``): what follows each of them starts with a character it cannot take, so giving
@@ -38,16 +42,16 @@ _TOKEN = re.compile(
     + r"(?:(<f(?: [a-zA-Z][a-zA-Z0-9]*"
     + _VALUE
     + r")*+)(?:/>|>("
-    + _CHAR
+    + _IN_CELLS
     + "*+)</f>)"
     + _SPACES
     + "|)"
-    r"(?:<v>(" + _CHAR + "*+)</v>" + _SPACES + "|<v/>" + _SPACES + "|)"
-    r"(?:<is>((?:" + _CHAR + r"|<(?!/?c[ />]|/is>))*+)</is>" + _SPACES + "|)</c>)"
+    r"(?:<v>(" + _IN_CELLS + "*+)</v>" + _SPACES + "|<v/>" + _SPACES + "|)"
+    r"(?:<is>((?:" + _IN_CELLS + r"|<(?!/?c[ />]|/is>))*+)</is>" + _SPACES + "|)</c>)"
     # a row's start tag: its number, then its other attributes up to the end of the tag ("/>" when empty)
     r'|<row(?: r="([1-9][0-9]{0,6})"|)((?: [A-Za-z_][A-Za-z0-9_.:-]*' + _VALUE + r")*+/?>)"
     # an extension element holding text only (<x14:id>{7}</x14:id>)
-    r"|<([A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z_][A-Za-z0-9_.-]*)>" + _CHAR.replace("^<", "^<&") + r"*+</\11>"
+    r"|<([A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z_][A-Za-z0-9_.-]*)>" + _IN_CELLS.replace("^<", "^<&") + r"*+</\11>"
     # anything else, up to the next "<" or space: a row's end tag, or what makes the sheet not plain
     r"|([^ \t\n][^< \t\n]*)"
 )

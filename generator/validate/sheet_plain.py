@@ -39,10 +39,13 @@ part after them), the sheet is left to it."""
 _MERGE_TAG = re.compile(rb"<mergeCell[\s/>]")
 _MERGE = re.compile(rb'<mergeCell ref="([^"<&]*)"\s*/>')
 _NAME = re.compile(rb"<([A-Za-z_][^\s/>]*)")
-"""Characters XML forbids (expat refuses them); a surrogate cannot come out of a UTF-8 decode."""
 _STOP = {name.split(SEP, 1)[1].encode() for name in _AFTER_MERGES}
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=["']([A-Za-z0-9_-]+)["']""")
 _DATA_START, _DATA_END = b"<sheetData>", b"</sheetData>"
+_ALLOWED_BYTES = bytes([0x09, 0x0A, *range(0x20, 0x100)])
+"""Bytes that may stand in plain cells: deleting them from the sheetData (``bytes.translate``, in C)
+leaves only the control characters and carriage returns, found in one pass over the part. The other
+characters XML forbids are U+FFFE and U+FFFF (a surrogate cannot come out of a UTF-8 decode)."""
 
 
 def read_plain_sheet(
@@ -95,9 +98,14 @@ def _read(data: bytes, label: str, budget: Budget, types: CellTypes, keep: bool)
     parser = new_parser()
     parser.Parse(head, False)  # well-formed, checked in C (no handler is set); the cells are checked by spelling
     parser.Parse(tail, stop == len(data))
-    body = data[opened:end].decode()
+    cells = data[opened:end]
+    if cells.translate(None, _ALLOWED_BYTES):
+        raise NotPlain  # a control character or a carriage return: expat refuses or changes it
+    body = cells.decode()
     if "]" in body and "]]>" in body:  # (a search for one character is the quick one)
         raise NotPlain
+    if "\ufffe" in body or "\uffff" in body:
+        raise NotPlain  # not XML characters either (instant for text of ASCII and Latin-1 only)
     limits = budget.limits
     reader = CellReader(budget.name, label, types, limits, _prefixes(root.group(1)))
     reader.read(body, keep)

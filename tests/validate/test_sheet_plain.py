@@ -257,6 +257,9 @@ def test_each_shape_is_read_as_the_stream_reads_it(
         (b'<row r="1"><c r="A1" t="str"><v>a\x01b</v></c></row>', ReadLimits()),  # a control character
         (b'<row r="1"><c r="A1" t="str"><v>a]]>b</v></c></row>', ReadLimits()),
         (b'<row r="1"><c r="A1" t="str"><v>\xff</v></c></row>', ReadLimits()),  # not UTF-8
+        (b'<row r="1" ht="\xef\xbf\xbe"><c r="A1"><v>1</v></c></row>', ReadLimits()),  # U+FFFE in an attribute
+        (b'<row r="1"><c r="A1" t="str"><f>"\xef\xbf\xbf"</f><v>a</v></c></row>', ReadLimits()),  # U+FFFF
+        (b'<row r="1"><c r="A1"><v>1</v></c></row><x14:id>\x1f</x14:id>', ReadLimits()),  # in an extension
         (b'<row r="1" ht="1" ht="2"><c r="A1"><v>1</v></c></row>', ReadLimits()),  # an attribute twice
         (b'<row r="1" q:ht="1"><c r="A1"><v>1</v></c></row>', ReadLimits()),  # an undeclared prefix
         (b'<row r="1"><c r="A1"><f ca="1" ca="1">1</f><v>1</v></c></row>', ReadLimits()),
