@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.catalog.model import Aggregation, InputSpec, Unit
-from generator.validate.calculated import _AGREE_WHEN_EQUAL, agrees
+from generator.validate.calculated import _AGREE_WHEN_EQUAL, agrees, close
 from generator.validate.findings import Code
 from generator.validate.inputs import Cell, _allowed, _check_number, _plain_number, read_cell
 from generator.validate.recompute import _agrees, _same
@@ -47,6 +47,29 @@ def test_a_whole_number_shown_agrees_with_the_equal_float_computed(shown: int) -
 @given(VALUES)
 def test_a_value_agrees_with_itself_unless_nan(value: Any) -> None:
     assert agrees(value, value) or (isinstance(value, float) and math.isnan(value))
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True))
+def test_close_floats_agree(shown: float, computed: float) -> None:
+    if close(shown, computed):
+        assert agrees(shown, computed)
+
+
+@pytest.mark.parametrize(
+    ("shown", "computed", "expected"),
+    [
+        (0.30000000000000004, 0.3, True),  # 0.1 + 0.2 as the engine adds, shown as written
+        (1234.56789012345, 1234.567890123449, True),  # 15 significant digits, as LibreOffice writes
+        (1.0, 1.000001, False),  # a real change
+        (1.0, math.inf, False),
+        (math.inf, math.inf, False),  # left to ``agrees``
+        (math.nan, 1.0, False),
+        (0.0, 0.0, True),
+        (1e-13, 0.0, False),  # within agrees' absolute tolerance, left to it
+    ],
+)
+def test_close_by_hand(shown: float, computed: float, expected: bool) -> None:
+    assert close(shown, computed) is expected
 
 
 def test_the_shortcut_leaves_out_the_engine_errors() -> None:
