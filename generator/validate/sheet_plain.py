@@ -4,8 +4,9 @@ call per XML event.
 ``sheet_cells.read_sheet`` streams a sheet through expat with a Python handler per element. Most
 sheets are plain: one part of at most ``CHUNK`` bytes, UTF-8, no DTD, comment or CDATA (no
 ``<!``), no element of the main namespace behind a prefix (``_main_prefixed``), one
-``<sheetData>`` whose content ``plain_cells`` reads as a run of strictly spelled tokens (cells,
-rows, text-only extension elements). For those, expat checks the rest of the part (before
+``<sheetData>`` with no character XML forbids and no carriage return, whose content
+``plain_cells`` reads as a run of strictly spelled tokens (cells, rows, text-only extension
+elements). For those, expat checks the rest of the part (before
 ``<sheetData>`` and after it, up to where the stream stops) without calling Python, the token run
 is well-formed by its spelling, and the cells are typed as the stream types them; cells, elements
 and bytes are counted as the stream counts them. Anything else (a cell of another shape, a
