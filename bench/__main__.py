@@ -216,7 +216,7 @@ def build_rows(inputs: Inputs, rounds: int, work: Path) -> list[Line]:
             ("kpigen build --sample", lambda: run_process(command)),
             (
                 "bare XlsxWriter script",
-                lambda: run_process([sys.executable, "-m", "bench.bare_writer", inputs.cells, bare]),
+                lambda: run_process([sys.executable, "-m", "bench.bare_writer", str(inputs.cells), str(bare)]),
             ),
         ],
         rounds,

@@ -21,11 +21,11 @@ def write(cells: Cells, path: Path | str) -> None:
         sheet = workbook.add_worksheet(name)
         for row, col, kind, content in found:
             if kind == "f":
-                sheet.write_formula(row, col, content)  # type: ignore[arg-type]
+                sheet.write_formula(row, col, content)
             elif kind == "n":
-                sheet.write_number(row, col, content)  # type: ignore[arg-type]
+                sheet.write_number(row, col, content)
             else:
-                sheet.write_string(row, col, content)  # type: ignore[arg-type]
+                sheet.write_string(row, col, content)
     workbook.close()
 
 

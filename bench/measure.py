@@ -119,7 +119,9 @@ def interleaved(alternatives: Sequence[Alternative], rounds: int) -> list[Series
 
 
 def _pairs(ours: Series, theirs: Series, cpu: bool) -> list[float]:
-    pick = (lambda x: x.cpu) if cpu else (lambda x: x.wall)
+    def pick(sample: Sample) -> float:
+        return sample.cpu if cpu else sample.wall
+
     return [pick(a) / pick(b) for a, b in zip(ours.samples, theirs.samples, strict=False) if pick(b) > 0]
 
 

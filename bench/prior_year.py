@@ -19,6 +19,11 @@ from typing import Any
 
 Line = tuple[str, str, str, str]
 TARGET = 1.3
+IN_PROCESS_ROUNDS = 3
+"""Rounds in process per round asked: a build in process is about 0.1 s, so one collection or one
+stall of the shared machine landing in one build of a pair moves that round's ratio by a third or
+more (7 rounds gave medians of 1.14 and 1.32 in two runs on the same day, with rounds from 0.38 to
+2.69); three times the rounds cost a few seconds and steady the median."""
 
 
 @contextmanager
@@ -70,7 +75,7 @@ def prior_year_rows(catalog_path: Path, rounds: int, cpu: bool) -> list[Line]:
             ("build with the prior year, in process", lambda: run_in_process(lambda: build_workbook(catalog, options))),
             ("build without it (prior-year sheets left empty), in process", lambda: run_in_process(one_year)),
         ],
-        max(rounds, 5),
+        max(rounds * IN_PROCESS_ROUNDS, 5),
     )
     out = catalog_path.parent / "prior-year.xlsx"
     command = [sys.executable, "-m", "bench.prior_year", str(catalog_path), str(out)]

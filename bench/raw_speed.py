@@ -127,7 +127,10 @@ def _alternatives(folder: Path, files: dict[str, list[Path]]) -> list[tuple[str,
 
 def _goal(ours: Series, floor: Series, build: Series, cpu: bool) -> list[float]:
     """Ours over (2x the floor + one build), round by round: at most 1.0 meets the goal."""
-    pick = (lambda s: s.cpu) if cpu else (lambda s: s.wall)
+
+    def pick(sample: Sample) -> float:
+        return sample.cpu if cpu else sample.wall
+
     rounds = zip(ours.samples, floor.samples, build.samples, strict=False)
     return [pick(a) / (2 * pick(f) + pick(b)) for a, f, b in rounds if pick(f) + pick(b) > 0]
 
