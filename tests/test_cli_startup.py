@@ -107,6 +107,20 @@ def test_catalog_check_imports_only_the_catalogue_stack() -> None:
     assert not loaded & (HEAVY | {"xlsxwriter"})
 
 
+def test_a_second_catalog_check_loads_no_babel_yaml_interface_strings_or_transfer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPIGEN_CACHE_DIR", str(tmp_path / "cache"))
+    modules_after("catalog", "check", "kpi_catalog/crm.yaml")  # parses, and keeps the catalogue
+    loaded = modules_after("catalog", "check", "kpi_catalog/crm.yaml")
+    assert not {m.split(".")[0] for m in loaded} & {"babel", "yaml"}
+    assert not {m for m in loaded if m.startswith(("generator.transfer", "generator.i18n.messages"))}
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("column,input\n", encoding="utf-8")
+    with_mapping = modules_after("catalog", "check", "kpi_catalog/crm.yaml", "--mapping", str(mapping))
+    assert "generator.transfer.mapping" in with_mapping  # loaded when asked for
+
+
 def test_build_imports_neither_the_data_stack_nor_babels_po_reader(tmp_path: Path) -> None:
     loaded = modules_after("build", "--locale", "tr", "--out", str(tmp_path / "tr.xlsx"))
     assert (tmp_path / "tr.xlsx").is_file()

@@ -80,7 +80,6 @@ def catalog_check(
     from generator.catalog import load_catalog
     from generator.catalog.bundled import resolve_catalog
     from generator.errors import CatalogError, ExitCode, UserError
-    from generator.transfer.mapping import check_mapping
     from generator.workbook.sample import sample_findings
 
     if not catalogs and not profiles:
@@ -103,6 +102,8 @@ def catalog_check(
         except UserError as error:  # an unreadable sample file
             sample_errors, renamed = str(error).splitlines()[-1:], []
         for mapping in mappings:
+            from generator.transfer.mapping import check_mapping  # with --mapping only: Babel's month names
+
             with user_errors():
                 errors, warnings = check_mapping(mapping, loaded)
             sample_errors += errors
